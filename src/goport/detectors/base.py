@@ -1,0 +1,167 @@
+"""What a detector is, and the per-module context every detector reads while the tree is walked.
+
+A detector is a class with ``visit_<NodeType>`` methods (libcst node class names). The extractor
+walks each module once, in source order, and calls a detector's ``visit_X`` when it *leaves* a node
+of type X: at that point the node's lines are known and the context (enclosing function, loop
+depth, import aliases) still describes where the node sits. ``finish`` runs once at module end.
+
+Detectors only emit findings through ``Context.report``; they never rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+
+from goport.model import Category, Finding, Span
+
+
+@dataclass(slots=True)
+class FunctionFrame:
+    """A function being walked: detectors may keep per-function counters in ``counters``."""
+
+    name: str
+    qualname: str
+    node: cst.FunctionDef
+    is_async: bool
+    loop_depth_base: int  # loop depth outside this function (loops do not cross a def)
+    max_loop_depth: int = 0
+    calls: set[str] = field(default_factory=set)
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+class Context:
+    """Where the walk is, and how names resolve in this module. Read-only for detectors."""
+
+    def __init__(self, module: str, rel_path: str, is_package: bool) -> None:
+        self.module = module
+        self.rel_path = rel_path
+        self.is_package = is_package
+        self.aliases: dict[str, str] = {}
+        self.scopes: list[str] = []  # qualname parts of enclosing classes and functions
+        self.functions: list[FunctionFrame] = []
+        self.class_depth = 0
+        self.loop_depth = 0
+        self.findings: list[Finding] = []
+        self._span_of: Callable[[cst.CSTNode], Span] = lambda node: Span(1, 1)
+
+    # -- position -----------------------------------------------------------------------------
+    def span(self, node: cst.CSTNode) -> Span:
+        return self._span_of(node)
+
+    # -- where we are ---------------------------------------------------------------------------
+    @property
+    def symbol(self) -> str:
+        """Qualified name of the innermost enclosing function or class ("" at module level)."""
+        joined = ".".join(self.scopes)
+        return joined[: -len(".<locals>")] if joined.endswith(".<locals>") else joined
+
+    @property
+    def function(self) -> FunctionFrame | None:
+        return self.functions[-1] if self.functions else None
+
+    @property
+    def in_async_function(self) -> bool:
+        frame = self.function
+        return frame is not None and frame.is_async
+
+    @property
+    def loop_depth_in_function(self) -> int:
+        frame = self.function
+        return self.loop_depth - (frame.loop_depth_base if frame else 0)
+
+    # -- names ----------------------------------------------------------------------------------
+    def resolve(self, expr: cst.BaseExpression) -> str | None:
+        """Dotted name of a Name/Attribute chain with import aliases applied, else None.
+
+        ``np.linalg.norm`` with ``import numpy as np`` gives ``numpy.linalg.norm``; a local
+        name that was not imported is returned as written (``open``, ``helper``).
+        """
+        parts: list[str] = []
+        node: cst.BaseExpression = expr
+        while isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        if not isinstance(node, cst.Name):
+            return None
+        head = self.aliases.get(node.value, node.value)
+        if parts:
+            parts.reverse()
+            return head + "." + ".".join(parts)
+        return head
+
+    def callee(self, call: cst.Call) -> str | None:
+        return self.resolve(call.func)
+
+    def imports_any(self, *prefixes: str) -> bool:
+        """True when the module imports something under one of the dotted prefixes."""
+        for target in self.aliases.values():
+            for prefix in prefixes:
+                if target == prefix or target.startswith(prefix + "."):
+                    return True
+        return False
+
+    # -- output ---------------------------------------------------------------------------------
+    def report(
+        self,
+        detector: Detector,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        weight: float | None = None,
+        span: Span | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(
+                rule=detector.ID,
+                name=detector.NAME,
+                category=detector.CATEGORY,
+                span=span or self.span(node),
+                symbol=self.symbol,
+                message=message,
+                weight=detector.WEIGHT if weight is None else weight,
+                go_idiom=detector.GO_IDIOM,
+            )
+        )
+
+
+class Detector:
+    """Base class. Subclasses set the class attributes and define ``visit_<Node>`` methods.
+
+    The docstring of a subclass has the sections *What it detects*, *Why it matters for a Go
+    port*, *Go idiom* and *Known limits*; ``goport rules`` and the docs page are built from it.
+    """
+
+    ID: ClassVar[str] = ""
+    NAME: ClassVar[str] = ""
+    CATEGORY: ClassVar[Category]
+    WEIGHT: ClassVar[float] = 1.0
+    PYTHON: ClassVar[str] = ""  # the Python construct, as a user would name it
+    GO_IDIOM: ClassVar[str] = ""  # what to write in Go instead
+    SUMMARY: ClassVar[str] = ""  # one line for tables
+    MATCHES: ClassVar[tuple[str, ...]] = ()
+    NO_MATCHES: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def report(self, node: cst.CSTNode, message: str, *, weight: float | None = None) -> None:
+        self.ctx.report(self, node, message, weight=weight)
+
+    def finish(self, module: cst.Module) -> None:
+        """Called once after the whole module was walked."""
+
+
+def call_name_in(ctx: Context, call: cst.Call, names: frozenset[str]) -> str | None:
+    """The resolved callee if it is one of ``names`` (exact dotted names), else None."""
+    name = ctx.callee(call)
+    if name is not None and name in names:
+        return name
+    return None
+
+
+def last_part(name: str | None) -> str:
+    return "" if not name else name.rsplit(".", 1)[-1]

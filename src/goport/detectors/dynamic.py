@@ -1,0 +1,7 @@
+"""Detectors of the dynamic family."""
+
+from __future__ import annotations
+
+from goport.detectors.base import Detector
+
+DETECTORS: tuple[type[Detector], ...] = ()

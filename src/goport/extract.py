@@ -1,0 +1,660 @@
+"""SourceFile -> ModuleFacts: one libcst parse, one source-order walk running every detector, radon.
+
+Why the walk is a code-generation pass: libcst's PositionProvider computes line/column metadata
+for every node through a generic metadata framework, which costs about twice the parse itself.
+We only need line numbers, so we drive libcst's own code generator with a state object that
+counts newlines instead of collecting text, and hooks node entry/exit to run the detectors. That
+visits every node exactly once, in source order, with exact lines, at roughly the cost of
+``Module.code``. radon's complexity and Halstead visitors run on the stdlib ``ast`` of the same
+text; radon's raw analyser is never run on whole files (it is quadratic on long strings), so
+the raw line counts come from the walk instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import logging
+import re
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from goport.detectors import REGISTRY, Detector
+from goport.detectors.base import Context, FunctionFrame
+from goport.errors import InputError
+from goport.model import (
+    ClassFacts,
+    Finding,
+    FunctionFacts,
+    Import,
+    Metrics,
+    ModuleFacts,
+    Param,
+    SourceFile,
+    Span,
+    Suppression,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 1_000_000
+
+_SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+_KEEP = re.compile(r"#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
+_LOOPS = (cst.For, cst.While, cst.CompFor)
+
+
+class ExtractError(InputError):
+    """The file cannot be analysed; ``stage`` says where it failed."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a file's bytes, refusing what cannot be Python source."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ExtractError("read", f"cannot read the file: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise ExtractError(
+            "read",
+            f"larger than max-file-size ({max_bytes:,} bytes); usually generated code, which is "
+            "not a port candidate. Raise --max-file-size to analyse it.",
+        )
+    if b"\x00" in data:
+        raise ExtractError("read", "binary file (contains NUL bytes), not Python source")
+    return data
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A FunctionDef or ClassDef being walked."""
+
+    node: cst.CSTNode
+    qualname: str
+    frame: FunctionFrame | None = None
+    methods: list[str] = field(default_factory=list)
+
+
+class _Positions:
+    __slots__ = ("walker", "node", "start_node", "end_node")
+
+    def __init__(
+        self,
+        walker: _Walker,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
+        self.walker = walker
+        self.node = node
+        self.start_node = start_node
+        self.end_node = end_node
+
+    def __enter__(self) -> None:
+        w = self.walker
+        w.starts[id(self.node)] = w.line
+        if w.awaiting:
+            # nodes entered before this first syntactic token start here
+            for key in w.awaiting:
+                w.starts.setdefault(key, w.line)
+            w.awaiting.clear()
+
+    def __exit__(self, *exc: object) -> None:
+        w = self.walker
+        key = id(self.node)
+        if self.start_node is not None and id(self.start_node) in w.starts:
+            w.starts[key] = w.starts[id(self.start_node)]
+        if self.end_node is not None and id(self.end_node) in w.ends:
+            w.ends[key] = w.ends[id(self.end_node)]
+        else:
+            w.ends[key] = w.line
+
+
+class _Walker(CodegenState):
+    """A code generator that writes nothing: it counts lines and dispatches to detectors."""
+
+    def __init__(self, module: cst.Module, ctx: Context, detectors: Sequence[Detector]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.module = module
+        self.ctx = ctx
+        self.line = 1
+        self.newline = "\r" if module.default_newline == "\r" else "\n"
+        self.starts: dict[int, int] = {}
+        self.ends: dict[int, int] = {}
+        self.awaiting: list[int] = []
+        self.enter: dict[type, list[Callable[[Any], None]]] = {}
+        self.leave: dict[type, list[Callable[[Any], None]]] = {}
+        for det in detectors:
+            for attr in dir(det):
+                if attr.startswith("visit_") or attr.startswith("enter_"):
+                    node_type = getattr(cst, attr.split("_", 1)[1], None)
+                    if not isinstance(node_type, type):
+                        raise TypeError(f"{type(det).__name__}.{attr}: no libcst node of that name")
+                    table = self.leave if attr.startswith("visit_") else self.enter
+                    for sub in _concrete_subclasses(node_type):
+                        table.setdefault(sub, []).append(getattr(det, attr))
+        self.track = frozenset(
+            {*self.leave, *self.enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
+        )
+        self.pending: list[_Pending] = []
+        self.functions: list[FunctionFacts] = []
+        self.classes: list[ClassFacts] = []
+        self.function_findings: dict[int, list[Finding]] = {}
+        self.suppressions: list[Suppression] = []
+        self.keep_python: str | None = None
+        self.comments = 0
+        self.comment_lines = 0
+        self.blank = 0
+        self.lloc = 0
+        self.names_used: set[tuple[str, str]] = set()
+        self.imports: list[Import] = []
+        self.has_main_guard = False
+        ctx._span_of = self.span
+
+    # -- CodegenState hooks ---------------------------------------------------------------------
+    def add_token(self, value: str) -> None:
+        if self.newline in value:
+            self.line += value.count(self.newline)
+
+    def add_indent_tokens(self) -> None:
+        pass
+
+    def pop_trailing_newline(self) -> None:
+        pass
+
+    def record_syntactic_position(  # type: ignore[override]
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> _Positions:
+        return _Positions(self, node, start_node, end_node)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind in self.track:
+            self.awaiting.append(id(node))
+            if kind in _ENTER_KINDS:
+                self._enter_builtin(node)
+            handlers = self.enter.get(kind)
+            if handlers is not None:
+                for handler in handlers:
+                    handler(node)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        kind = type(node)
+        if kind in _LEAVE_KINDS:
+            self._leave_builtin(node)
+        handlers = self.leave.get(kind)
+        if handlers is not None:
+            for handler in handlers:
+                handler(node)
+        if kind in _POP_KINDS:
+            self._pop(node)
+
+    # -- positions ------------------------------------------------------------------------------
+    def span(self, node: cst.CSTNode) -> Span:
+        key = id(node)
+        start = self.starts.get(key) or self.line
+        end = self.ends.get(key, start)
+        return Span(start, max(start, end))
+
+    # -- built-in facts -------------------------------------------------------------------------
+    def _enter_builtin(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, cst.FunctionDef):
+            qualname = ".".join([*ctx.scopes, node.name.value])
+            frame = FunctionFrame(
+                name=node.name.value,
+                qualname=qualname,
+                node=node,
+                is_async=node.asynchronous is not None,
+                loop_depth_base=ctx.loop_depth,
+            )
+            ctx.functions.append(frame)
+            ctx.scopes.extend((node.name.value, "<locals>"))
+            self.pending.append(_Pending(node, qualname, frame))
+        elif isinstance(node, cst.ClassDef):
+            qualname = ".".join([*ctx.scopes, node.name.value])
+            ctx.scopes.append(node.name.value)
+            ctx.class_depth += 1
+            self.pending.append(_Pending(node, qualname))
+        elif isinstance(node, _LOOPS):
+            ctx.loop_depth += 1
+            frame = ctx.function
+            if frame is not None:
+                depth = ctx.loop_depth - frame.loop_depth_base
+                if depth > frame.max_loop_depth:
+                    frame.max_loop_depth = depth
+
+    def _leave_builtin(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, cst.Call):
+            frame = ctx.function
+            if frame is not None:
+                name = ctx.resolve(node.func)
+                if name is not None:
+                    frame.calls.add(name)
+        elif isinstance(node, cst.Attribute):
+            value = node.value
+            if isinstance(value, cst.Name):
+                target = ctx.aliases.get(value.value)
+                if target is not None:
+                    self.names_used.add((target, node.attr.value))
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            for imp in _imports_of(node, ctx, self.span(node).line):
+                ctx.aliases[imp.alias] = imp.target
+                self.imports.append(imp)
+        elif isinstance(node, cst.Comment):
+            self._comment(node)
+        elif isinstance(node, cst.EmptyLine):
+            if node.comment is None:
+                self.blank += 1
+            else:
+                self.comment_lines += 1
+        elif isinstance(node, cst.If):
+            if not ctx.scopes and _is_main_guard(node.test):
+                self.has_main_guard = True
+            self.lloc += 1
+        else:  # small statements and other compound statements
+            self.lloc += 1
+
+    def _comment(self, node: cst.Comment) -> None:
+        self.comments += 1
+        text = node.value
+        if "goport" not in text:
+            return
+        line = self.line  # a comment holds no newline, so the walk is still on its line
+        match = _SUPPRESS.search(text)
+        if match:
+            rules = tuple(r.strip().upper() for r in (match.group(1) or "").split(",") if r.strip())
+            self.suppressions.append(Suppression(line, rules))
+        keep = _KEEP.search(text)
+        if keep and self.keep_python is None:
+            self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
+
+    def _pop(self, node: cst.CSTNode) -> None:
+        ctx = self.ctx
+        if isinstance(node, _LOOPS):
+            ctx.loop_depth -= 1
+            return
+        pending = self.pending.pop()
+        span = self.span(node)
+        if isinstance(node, cst.FunctionDef):
+            frame = ctx.functions.pop()
+            del ctx.scopes[-2:]
+            self.functions.append(self._function_facts(node, pending.qualname, frame, span))
+            if self.pending and isinstance(self.pending[-1].node, cst.ClassDef):
+                self.pending[-1].methods.append(node.name.value)
+        elif isinstance(node, cst.ClassDef):
+            ctx.scopes.pop()
+            ctx.class_depth -= 1
+            self.classes.append(
+                ClassFacts(
+                    qualname=pending.qualname,
+                    span=span,
+                    bases=tuple(self._text(arg.value) for arg in node.bases),
+                    methods=tuple(pending.methods),
+                )
+            )
+
+    def _function_facts(
+        self, node: cst.FunctionDef, qualname: str, frame: FunctionFrame, span: Span
+    ) -> FunctionFacts:
+        return FunctionFacts(
+            qualname=qualname,
+            span=span,
+            complexity=1,
+            loop_depth=frame.max_loop_depth,
+            is_async=frame.is_async,
+            params=tuple(self._params(node.params)),
+            returns=self._text(node.returns.annotation) if node.returns else None,
+            calls=tuple(sorted(frame.calls)),
+            findings=(),
+            decorators=tuple(
+                self.ctx.resolve(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                or self._text(d.decorator)
+                for d in node.decorators
+            ),
+        )
+
+    def _params(self, params: cst.Parameters) -> Iterable[Param]:
+        def one(p: cst.Param, kind: str) -> Param:
+            return Param(
+                name=p.name.value,
+                annotation=self._text(p.annotation.annotation) if p.annotation else None,
+                default=self._text(p.default) if p.default else None,
+                kind=kind,
+            )
+
+        for p in (*params.posonly_params, *params.params):
+            yield one(p, "positional")
+        if isinstance(params.star_arg, cst.Param):
+            yield one(params.star_arg, "var-positional")
+        for p in params.kwonly_params:
+            yield one(p, "keyword-only")
+        if params.star_kwarg is not None:
+            yield one(params.star_kwarg, "var-keyword")
+
+    def _text(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node).strip()
+
+
+def _concrete_subclasses(kind: type) -> list[type]:
+    out = [kind]
+    for sub in kind.__subclasses__():
+        out.extend(_concrete_subclasses(sub))
+    return out
+
+
+_ENTER_KINDS = frozenset({cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.CompFor})
+_POP_KINDS = _ENTER_KINDS
+_LEAVE_KINDS = frozenset(
+    {
+        cst.Call,
+        cst.Attribute,
+        cst.Import,
+        cst.ImportFrom,
+        cst.Comment,
+        cst.EmptyLine,
+        cst.If,
+        # logical lines, for radon's maintainability index
+        *_concrete_subclasses(cst.BaseSmallStatement),
+        cst.For,
+        cst.While,
+        cst.Try,
+        cst.TryStar,
+        cst.With,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.Match,
+    }
+) - {cst.BaseSmallStatement}
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    left, right = test.left, test.comparisons[0].comparator
+    names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
+    strings = {n.evaluated_value for n in (left, right) if isinstance(n, cst.SimpleString)}
+    return names == {"__name__"} and "__main__" in strings
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return _dotted(node.value) + "." + node.attr.value
+    return ""
+
+
+def _absolute(module: str, is_package: bool, level: int, name: str) -> str:
+    if level == 0:
+        return name
+    parts = module.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    if level > 1:
+        parts = parts[: max(0, len(parts) - (level - 1))]
+    base = ".".join(p for p in parts if p)
+    if base and name:
+        return base + "." + name
+    return base or name
+
+
+def _imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> list[Import]:
+    out: list[Import] = []
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            target = _dotted(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                out.append(Import(target, alias.asname.name.value, line))
+            else:
+                # ``import a.b`` binds ``a``; attribute chains then resolve to a.b.x naturally
+                head = target.split(".", 1)[0]
+                out.append(Import(head if "." in target else target, head, line))
+                if "." in target:
+                    out.append(Import(target, target, line))
+        return out
+    base = _absolute(ctx.module, ctx.is_package, len(node.relative), _dotted(node.module))
+    if isinstance(node.names, cst.ImportStar):
+        out.append(Import(base, "*", line, is_from=True))
+        return out
+    for alias in node.names:
+        name = _dotted(alias.name)
+        local = (
+            alias.asname.name.value
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
+            else name
+        )
+        out.append(Import(f"{base}.{name}" if base else name, local, line, is_from=True))
+    return out
+
+
+def _top_level_imports(module: cst.Module, ctx: Context) -> None:
+    """Seed the alias table with module-level imports, so functions defined above see them."""
+
+    def walk(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
+        for stmt in body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        for imp in _imports_of(small, ctx, 0):
+                            ctx.aliases.setdefault(imp.alias, imp.target)
+            elif isinstance(stmt, (cst.If, cst.Try)):
+                block = stmt.body
+                if isinstance(block, cst.IndentedBlock):
+                    walk(block.body)
+
+    walk(module.body)
+
+
+# -- radon ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _RadonResult:
+    complexity_by_line: dict[int, int]
+    total: int
+    max: int
+    volume: float
+
+
+def _radon(text: str) -> _RadonResult | None:
+    from radon.metrics import halstead_visitor_report
+    from radon.visitors import ComplexityVisitor, HalsteadVisitor
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+        cc = ComplexityVisitor.from_ast(tree)
+        halstead = halstead_visitor_report(HalsteadVisitor.from_ast(tree))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    by_line: dict[int, int] = {}
+
+    def add(block: Any) -> None:
+        by_line[block.lineno] = block.complexity
+        for closure in getattr(block, "closures", ()):
+            add(closure)
+
+    for fn in cc.functions:
+        add(fn)
+    for klass in cc.classes:
+        for method in klass.methods:
+            add(method)
+    blocks = list(by_line.values())
+    return _RadonResult(
+        complexity_by_line=by_line,
+        total=cc.complexity + sum(blocks),
+        max=max(blocks, default=cc.complexity),
+        volume=float(halstead.volume or 0.0),
+    )
+
+
+def _maintainability(volume: float, complexity: int, lloc: int, comment_pct: float) -> float:
+    from radon.metrics import mi_compute
+
+    return round(float(mi_compute(volume, complexity, lloc, comment_pct)), 2)
+
+
+# -- entry point ---------------------------------------------------------------------------------
+
+
+def detector_classes(select: Sequence[type[Detector]] | None = None) -> tuple[type[Detector], ...]:
+    return tuple(select) if select is not None else REGISTRY
+
+
+def extract(source: SourceFile, data: bytes, digest: str | None = None) -> ModuleFacts:
+    """Analyse one file's bytes. Raises ExtractError for files that cannot be analysed."""
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        raise ExtractError("parse", _syntax_message(exc, data)) from exc
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ExtractError(
+            "read", f"cannot decode the file ({exc}); declare its encoding with a coding comment"
+        ) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise ExtractError("parse", f"too deeply nested to parse ({type(exc).__name__})") from exc
+    return extract_module(source, module, data, digest or digest_bytes(data))
+
+
+def extract_module(
+    source: SourceFile,
+    module: cst.Module,
+    data: bytes,
+    digest: str,
+    detectors: Sequence[type[Detector]] | None = None,
+) -> ModuleFacts:
+    is_package = source.rel_path.endswith("__init__.py")
+    ctx = Context(source.module, source.rel_path, is_package)
+    _top_level_imports(module, ctx)
+    instances = [cls(ctx) for cls in detector_classes(detectors)]
+    walker = _Walker(module, ctx, instances)
+    try:
+        module._codegen(walker)
+    except RecursionError as exc:
+        raise ExtractError("extract", "too deeply nested to analyse") from exc
+    for det in instances:
+        det.finish(module)
+
+    text = data.decode(module.encoding, errors="replace")
+    loc = walker.line - (1 if text.endswith(("\n", "\r")) else 0)
+    radon = _radon(text)
+    notes: list[str] = []
+    if radon is None:
+        notes.append("radon could not parse this file with this Python; complexity estimated as 1")
+
+    findings = _apply_suppressions(ctx.findings, walker.suppressions)
+    functions = _attach(walker.functions, findings, radon)
+    sloc = max(0, loc - walker.blank - walker.comment_lines)
+    comment_pct = 100.0 * walker.comments / sloc if sloc else 0.0
+    metrics = Metrics(
+        loc=max(loc, 0),
+        sloc=sloc,
+        lloc=walker.lloc,
+        comments=walker.comments,
+        blank=walker.blank,
+        complexity_total=radon.total if radon else len(functions) + 1,
+        complexity_max=radon.max if radon else 1,
+        halstead_volume=round(radon.volume, 2) if radon else 0.0,
+        maintainability=(
+            _maintainability(radon.volume, radon.total, walker.lloc, comment_pct) if radon else None
+        ),
+    )
+    imports = sorted(set(walker.imports), key=lambda i: (i.line, i.target, i.alias))
+    return ModuleFacts(
+        rel_path=source.rel_path,
+        module=source.module,
+        digest=digest,
+        metrics=metrics,
+        imports=tuple(imports),
+        functions=functions,
+        classes=tuple(sorted(walker.classes, key=lambda c: c.span)),
+        findings=tuple(findings),
+        suppressions=tuple(walker.suppressions),
+        keep_python=walker.keep_python,
+        names_used=tuple(sorted(walker.names_used)),
+        is_test=source.is_test,
+        has_main_guard=walker.has_main_guard,
+        notes=tuple(notes),
+    )
+
+
+def _apply_suppressions(
+    findings: Sequence[Finding], suppressions: Sequence[Suppression]
+) -> list[Finding]:
+    by_line: dict[int, list[tuple[str, ...]]] = {}
+    for s in suppressions:
+        by_line.setdefault(s.line, []).append(s.rules)
+    kept: list[Finding] = []
+    for f in findings:
+        rules_list = by_line.get(f.span.line)
+        if rules_list and any(
+            not rules or any(f.rule.startswith(r) for r in rules) for rules in rules_list
+        ):
+            continue
+        kept.append(f)
+    kept.sort(key=lambda f: (f.span.line, f.rule, f.span.end_line, f.symbol))
+    return kept
+
+
+def _attach(
+    functions: Sequence[FunctionFacts], findings: Sequence[Finding], radon: _RadonResult | None
+) -> tuple[FunctionFacts, ...]:
+    by_symbol: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_symbol.setdefault(f.symbol, []).append(f)
+    out = []
+    for fn in sorted(functions, key=lambda fn: fn.span):
+        own = by_symbol.get(fn.qualname, [])
+        complexity = radon.complexity_by_line.get(fn.span.line, 1) if radon else 1
+        sloc = fn.span.end_line - fn.span.line + 1
+        out.append(
+            FunctionFacts(
+                qualname=fn.qualname,
+                span=fn.span,
+                complexity=complexity,
+                loop_depth=fn.loop_depth,
+                is_async=fn.is_async,
+                params=fn.params,
+                returns=fn.returns,
+                calls=fn.calls,
+                findings=tuple(own),
+                sloc=sloc,
+                decorators=fn.decorators,
+            )
+        )
+    return tuple(out)
+
+
+def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
+    head = data[:4096]
+    hint = ""
+    if re.search(rb"^\s*print\s+[\"'\w]", data, re.MULTILINE) or re.search(
+        rb"^\s*exec\s+[\"'\w]|except\s+\w+\s*,\s*\w+\s*:", data, re.MULTILINE
+    ):
+        hint = " (this looks like Python 2, which goport does not analyse)"
+    elif b"<<<<<<<" in head:
+        hint = " (unresolved merge conflict markers)"
+    return f"syntax error at line {exc.raw_line}, column {exc.raw_column}{hint}: {exc.message}"

@@ -1,0 +1,288 @@
+"""Every value that crosses a stage boundary: frozen, slotted dataclasses and enums.
+
+Nothing here knows about libcst, radon, git or py-spy; adapters convert their objects into these
+types at the edge. ModuleFacts is what the per-file cache stores, so everything reachable from it
+must round-trip through ``to_dict``/``from_dict`` (see ``serial.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Category(str, Enum):
+    """The family a finding belongs to; the hundreds digit of a rule id says the same."""
+
+    CPU = "cpu"
+    CONCURRENCY = "concurrency"
+    SERVICE = "service"
+    BLOCKER = "blocker"
+    ECOSYSTEM = "ecosystem"
+
+
+class Strategy(str, Enum):
+    """What to do with a candidate."""
+
+    GO_SERVICE = "go-service"
+    GO_WORKER = "go-worker"
+    GO_CLI = "go-cli"
+    OPTIMISE_FIRST = "optimise-in-python-first"
+    KEEP = "keep-in-python"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A Python file found under the scanned root."""
+
+    rel_path: str  # posix, relative to the root
+    abs_path: str
+    module: str  # dotted module name, e.g. "app.tokenizer"
+    is_test: bool = False
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    line: int
+    end_line: int
+    col: int = 0
+    end_col: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # "GP101"
+    name: str  # "nested-loops"
+    category: Category
+    span: Span
+    symbol: str  # enclosing qualname, "" at module level
+    message: str
+    weight: float
+    go_idiom: str
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    annotation: str | None = None
+    default: str | None = None
+    kind: str = "positional"  # positional | keyword-only | var-positional | var-keyword
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    qualname: str
+    span: Span
+    complexity: int
+    loop_depth: int
+    is_async: bool
+    params: tuple[Param, ...]
+    returns: str | None
+    calls: tuple[str, ...]  # resolved dotted names of what it calls, sorted, unique
+    findings: tuple[Finding, ...]
+    sloc: int = 0
+    decorators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    qualname: str
+    span: Span
+    bases: tuple[str, ...]
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One imported binding. ``target`` is the absolute dotted name it refers to."""
+
+    target: str  # "numpy" or "concurrent.futures.ThreadPoolExecutor"
+    alias: str  # the local name: "np", "TPE"
+    line: int
+    is_from: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    loc: int
+    sloc: int
+    lloc: int
+    comments: int
+    blank: int
+    complexity_total: int
+    complexity_max: int
+    halstead_volume: float
+    maintainability: float | None  # radon's MI, 0-100; None when radon could not read the file
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    line: int
+    rules: tuple[str, ...]  # ids or prefixes; empty means every rule
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    rel_path: str
+    module: str
+    digest: str
+    metrics: Metrics
+    imports: tuple[Import, ...]
+    functions: tuple[FunctionFacts, ...]
+    classes: tuple[ClassFacts, ...]
+    findings: tuple[Finding, ...]  # every finding, module-level and inside functions, by line
+    suppressions: tuple[Suppression, ...]
+    keep_python: str | None = None  # reason given by ``# goport: keep-python[reason]``
+    names_used: tuple[tuple[str, str], ...] = ()  # (imported module, attribute) pairs used
+    is_test: bool = False
+    has_main_guard: bool = False
+    notes: tuple[str, ...] = ()  # non-fatal remarks, e.g. "radon could not parse this file"
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisError:
+    rel_path: str
+    stage: str  # discover | read | parse | extract | profile | history | config
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionHotness:
+    qualname: str
+    self_share: float
+    total_share: float
+    library_share: float  # time in code outside the repo called from here
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hotness:
+    """Measured time of one module, as shares of all samples of the merged profiles."""
+
+    samples: int
+    self_share: float
+    total_share: float
+    library_share: float
+    by_function: tuple[FunctionHotness, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileHistory:
+    commits: int
+    churn: int  # lines added + deleted in the window
+    authors: int
+    last_change: str | None  # ISO date
+    window_days: int = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    """One named term of a score: the score is the sum of the contributions."""
+
+    name: str
+    value: float  # the measured quantity the factor is computed from
+    contribution: float
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """What the rest of the project uses of a module."""
+
+    fan_in: int
+    fan_out: int
+    imported_by: tuple[str, ...]
+    imports: tuple[str, ...]
+    used_names: tuple[str, ...]  # public names other modules reference
+    tested_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    size: str  # S | M | L | XL
+    days_low: int
+    days_high: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoIdiom:
+    python: str  # "asyncio.gather"
+    go: str  # "goroutines + errgroup.Group"
+    rule: str
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HotFunction:
+    qualname: str
+    span: Span
+    complexity: int
+    heat: float  # 0-1 static or measured heat, relative within the module
+    reasons: tuple[str, ...]
+    measured: FunctionHotness | None = None
+    signature: str = ""  # Go signature sketch
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    rel_path: str
+    module: str
+    score: float
+    rank: int
+    strategy: Strategy
+    strategy_reason: str
+    factors: tuple[Factor, ...]
+    functions: tuple[HotFunction, ...]
+    findings: tuple[Finding, ...]
+    blockers: tuple[str, ...]
+    boundary: Boundary
+    effort: Effort
+    idioms: tuple[GoIdiom, ...]
+    python_first: tuple[str, ...]  # cheaper Python-side fixes worth trying first
+    metrics: Metrics
+    hotness: Hotness | None = None
+    history: FileHistory | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A module the team marked ``# goport: keep-python[reason]``."""
+
+    rel_path: str
+    module: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    files: tuple[str, ...]
+    samples: int
+    matched_samples: int
+    match_rate: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files_discovered: int
+    files_analysed: int
+    test_files: int
+    candidates: int
+    errors: int
+    findings: int
+    by_strategy: tuple[tuple[str, int], ...] = ()
+    cache_hits: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    schema_version: int
+    tool_version: str
+    root: str
+    candidates: tuple[Candidate, ...]
+    decided: tuple[Decided, ...]
+    errors: tuple[AnalysisError, ...]
+    summary: Summary
+    profile: ProfileSummary | None = None
+    modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)
