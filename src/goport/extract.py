@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 1_000_000
 
 _SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
-_KEEP = re.compile(r"#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
+_KEEP = re.compile(r"^#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
 _LOOPS = (cst.For, cst.While, cst.CompFor)
 
 

@@ -1,0 +1,379 @@
+"""The typer app: flags -> Config -> pipeline -> reporter -> exit code. No analysis logic here.
+
+Exit codes: 0 ok, 1 a ``--fail-on`` gate tripped, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from goport import __version__
+from goport.errors import GoportError, InputError, UsageError
+from goport.reports import Format, Options
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    GATE = 1
+    USAGE = 2
+
+
+app = typer.Typer(
+    name="goport",
+    help=(
+        "Which parts of a Python codebase to rewrite in Go first, why, and how.\n\n"
+        "Example: goport scan . --top 15"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"goport {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Which parts of a Python codebase to rewrite in Go first, why, and how."""
+
+
+# -- shared helpers ------------------------------------------------------------------------------
+
+
+def _use_color(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[Path, ...]]:
+    """(root to scan, files to report on) from the PATH arguments."""
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory")
+    if len(paths) == 1 and paths[0].is_dir():
+        if root is not None and root.resolve() != paths[0].resolve():
+            raise UsageError("--root is for file arguments; give either a folder or files")
+        return paths[0], ()
+    dirs = [p for p in paths if p.is_dir()]
+    if dirs:
+        raise UsageError("give one folder, or any number of .py files (not both)")
+    for p in paths:
+        if p.suffix != ".py":
+            raise InputError(f"{p}: not a Python file or a directory; give a .py file or a folder")
+    base = root or Path.cwd()
+    if root is None:
+        inside = all(_is_within(p.resolve(), base.resolve()) for p in paths)
+        if not inside:
+            base = paths[0].resolve().parent
+    return base, tuple(paths)
+
+
+def _is_within(path: Path, base: Path) -> bool:
+    try:
+        path.relative_to(base)
+        return True
+    except ValueError:
+        return False
+
+
+def _progress(quiet: bool) -> tuple[Any, Any]:
+    """A rich progress bar on stderr when stderr is a terminal; (callback, closer)."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    progress = Progress(
+        "analysing",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+    task = progress.add_task("files", total=None)
+    progress.start()
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return update, progress.stop
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the report ({exc.strerror})") from exc
+
+
+def _build_config(
+    paths: list[Path],
+    root: Path | None,
+    *,
+    exclude: list[str],
+    select: list[str],
+    ignore: list[str],
+    top: int | None,
+    min_score: float | None,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    no_history: bool,
+    no_config: bool,
+    max_file_size: int | None,
+) -> Any:
+    from goport import config as config_mod
+
+    scan_root, named = _resolve_target(paths, root)
+    overrides: dict[str, Any] = {
+        "paths": named,
+        "exclude": tuple(exclude),
+        "select": tuple(s.upper() for s in select),
+        "ignore": tuple(s.upper() for s in ignore),
+        "top": top,
+        "min_score": min_score,
+        "jobs": jobs,
+        "cache_dir": cache_dir,
+        "max_file_size": max_file_size,
+    }
+    if no_cache:
+        overrides["use_cache"] = False
+    if no_history:
+        overrides["history"] = False
+    return config_mod.load(scan_root, overrides, read_pyproject=not no_config)
+
+
+# -- options shared by scan and explain ----------------------------------------------------------
+
+PathsArg = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="A project folder (default: the current one), or .py files to report on."),
+]
+ExcludeOpt = Annotated[
+    list[str], typer.Option("--exclude", "-e", help="Gitignore-style pattern to skip (repeatable).")
+]
+SelectOpt = Annotated[
+    list[str], typer.Option("--select", help="Only these rule ids or prefixes, e.g. GP1 (repeatable).")
+]
+IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Skip these rule ids or prefixes (repeatable).")]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")]
+CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Where per-file results are cached.")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
+NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not read git history (churn).")]
+NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="Ignore [tool.goport] in pyproject.toml.")]
+RootOpt = Annotated[
+    Optional[Path], typer.Option("--root", help="Project root when PATHs are files (default: the current folder).")
+]
+MaxSizeOpt = Annotated[
+    Optional[int], typer.Option("--max-file-size", min=1, help="Skip files larger than this many bytes.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
+
+
+def _logging(quiet: bool, verbose: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="goport: %(message)s", stream=sys.stderr)
+
+
+@app.command()
+def scan(
+    paths: PathsArg = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, help="Report the N best candidates.")] = None,
+    min_score: Annotated[
+        Optional[float], typer.Option("--min-score", min=0, max=100, help="Hide candidates scoring below this.")
+    ] = None,
+    exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_history: NoHistoryOpt = False,
+    no_config: NoConfigOpt = False,
+    root: RootOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rank the modules of a Python project as Go-migration candidates.
+
+    Example: goport scan . --top 15 ; goport scan src --format json --output goport.json
+    """
+    from goport.pipeline import run
+    from goport.reports import render
+
+    _logging(quiet, verbose)
+    config = _build_config(
+        paths or [Path(".")],
+        root,
+        exclude=exclude,
+        select=select,
+        ignore=ignore,
+        top=top,
+        min_score=min_score,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        no_history=no_history,
+        no_config=no_config,
+        max_file_size=max_file_size,
+    )
+    update, stop = _progress(quiet)
+    try:
+        result = run(config, progress=update)
+    finally:
+        stop()
+    color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
+    _write(render(fmt, result, Options(color=color, verbose=verbose)), output)
+
+
+@app.command()
+def explain(
+    module: Annotated[Path, typer.Argument(help="The module to explain: a path to a .py file.")],
+    root: Annotated[
+        Optional[Path], typer.Option("--root", help="Project root (default: found from the module's folders).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_history: NoHistoryOpt = False,
+    no_config: NoConfigOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Every factor, finding, hot function and Go idiom behind one module's score.
+
+    The whole project is analysed (from the cache when warm) so that coupling and rank are real.
+
+    Example: goport explain src/app/tokenizer.py
+    """
+    import json
+
+    from goport.pipeline import run
+    from goport.reports import json_report
+    from goport.reports.terminal import render_explain
+
+    _logging(quiet, verbose)
+    if not module.is_file():
+        raise InputError(f"{module}: no such Python file")
+    project = root or _project_root(module)
+    config = _build_config(
+        [project],
+        None,
+        exclude=exclude,
+        select=select,
+        ignore=ignore,
+        top=None,
+        min_score=None,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        no_history=no_history,
+        no_config=no_config,
+        max_file_size=None,
+    )
+    update, stop = _progress(quiet)
+    try:
+        result = run(config, progress=update)
+    finally:
+        stop()
+    rel = module.resolve().relative_to(Path(result.root)).as_posix()
+    match = next((c for c in result.candidates if c.rel_path == rel), None)
+    if match is None:
+        decided = next((d for d in result.decided if d.rel_path == rel), None)
+        err = next((e for e in result.errors if e.rel_path == rel), None)
+        if decided is not None:
+            typer.echo(f"{rel}: decided, kept in Python ({decided.reason}).")
+            return
+        if err is not None:
+            raise InputError(f"{rel}: could not be analysed ({err.stage}): {err.message}")
+        raise InputError(f"{rel}: not a candidate (a test module, excluded, or ignored)")
+    if fmt is Format.JSON:
+        _write(json.dumps(json_report.candidate(match), indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        _write(render_explain(match, Options(color=_use_color(sys.stdout), verbose=verbose)), None)
+
+
+def _project_root(module: Path) -> Path:
+    """The nearest folder above ``module`` with a pyproject.toml, setup.py or .git, else its parent."""
+    start = module.resolve().parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+            return folder
+    return start
+
+
+@app.command()
+def rules(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or markdown.")] = "table",
+) -> None:
+    """The detector catalogue: id, name, category, and why it matters for a Go port.
+
+    Example: goport rules --format markdown > docs/rules.md
+    """
+    from goport.docs import rules_markdown, rules_table
+
+    if fmt == "markdown":
+        _write(rules_markdown(), None)
+    elif fmt == "table":
+        _write(rules_table(color=_use_color(sys.stdout)), None)
+    else:
+        raise UsageError(f"--format must be table or markdown, not {fmt!r}")
+
+
+def main() -> None:
+    """Console-script entry point: maps errors to exit codes, never shows a traceback for them."""
+    try:
+        app(standalone_mode=False)
+    except GoportError as exc:
+        typer.echo(f"goport: error: {exc}", err=True)
+        sys.exit(ExitCode.USAGE)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("goport: aborted", err=True)
+        sys.exit(ExitCode.USAGE)
+    except KeyboardInterrupt:
+        typer.echo("goport: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(ExitCode.USAGE)
+        raise
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,182 @@
+"""Config: the settings of one run, from ``[tool.goport]`` in the scanned project and CLI flags.
+
+Keys mirror the CLI flags in kebab-case. Unknown keys and wrongly typed values are errors that
+name the key (and suggest the closest known one), so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from goport.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+DEFAULT_MAX_FILE_SIZE = 1_000_000
+
+#: factor weights a project may tune; each multiplies that factor's contribution
+WEIGHT_NAMES = (
+    "cpu",
+    "concurrency",
+    "size",
+    "coupling",
+    "blockers",
+    "ecosystem",
+    "churn",
+    "tests",
+    "profile",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    paths: tuple[Path, ...] = ()  # files named on the command line (report only on these)
+    exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()  # rule ids or prefixes; empty: all
+    ignore: tuple[str, ...] = ()
+    weights: tuple[tuple[str, float], ...] = ()
+    top: int | None = None
+    min_score: float = 0.0
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    jobs: int = 0  # 0: all cores
+    cache_dir: Path | None = None
+    use_cache: bool = True
+    history: bool = True
+    respect_gitignore: bool = True
+    profiles: tuple[Path, ...] = ()
+    sources: tuple[str, ...] = field(default=(), compare=False)  # where settings came from
+
+    def weight(self, name: str) -> float:
+        for key, value in self.weights:
+            if key == name:
+                return value
+        return 1.0
+
+    def rule_enabled(self, rule: str) -> bool:
+        if self.select and not any(rule.startswith(p) for p in self.select):
+            return False
+        return not any(rule.startswith(p) for p in self.ignore)
+
+    @property
+    def effective_jobs(self) -> int:
+        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+
+    def extraction_digest(self) -> str:
+        """What changes a file's cached ModuleFacts besides its content and goport's code."""
+        return hashlib.blake2b(str(self.max_file_size).encode(), digest_size=8).hexdigest()
+
+
+# key in [tool.goport] -> (Config field, expected python type(s), description)
+_KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
+    "exclude": ("exclude", (list,), "list of gitignore-style patterns"),
+    "select": ("select", (list,), "list of rule ids or prefixes"),
+    "ignore": ("ignore", (list,), "list of rule ids or prefixes"),
+    "weights": ("weights", (dict,), f"table of factor weights ({', '.join(WEIGHT_NAMES)})"),
+    "top": ("top", (int,), "a whole number"),
+    "min-score": ("min_score", (int, float), "a number from 0 to 100"),
+    "max-file-size": ("max_file_size", (int,), "a number of bytes"),
+    "jobs": ("jobs", (int,), "a whole number"),
+    "history": ("history", (bool,), "true or false"),
+    "respect-gitignore": ("respect_gitignore", (bool,), "true or false"),
+}
+
+
+def find_pyproject(root: Path) -> Path | None:
+    candidate = root / "pyproject.toml"
+    return candidate if candidate.is_file() else None
+
+
+def load_table(pyproject: Path) -> dict[str, Any]:
+    try:
+        with pyproject.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not valid TOML ({exc}); fix the file or pass --no-config") from exc
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read it ({exc.strerror})") from exc
+    tool = data.get("tool", {})
+    table = tool.get("goport", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: [tool.goport] must be a table")
+    return table
+
+
+def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config:
+    """Config with the values of a ``[tool.goport]`` table applied, validating every key."""
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, list(_KEYS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{origin}: unknown key '{key}' in [tool.goport]{hint}. Known keys: {known}")
+        name, types, description = _KEYS[key]
+        if isinstance(value, bool) and bool not in types:
+            raise ConfigError(f"{origin}: [tool.goport] {key} must be {description}, not {value!r}")
+        if not isinstance(value, types):
+            raise ConfigError(f"{origin}: [tool.goport] {key} must be {description}, not {value!r}")
+        if isinstance(value, list):
+            if not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{origin}: [tool.goport] {key} must be {description} (strings)")
+            value = tuple(v.upper() if key in ("select", "ignore") else v for v in value)
+        if key == "weights":
+            value = _weights(value, origin)
+        if key == "min-score" and not 0 <= value <= 100:
+            raise ConfigError(f"{origin}: [tool.goport] min-score must be from 0 to 100, not {value}")
+        if key in ("top", "max-file-size") and value <= 0:
+            raise ConfigError(f"{origin}: [tool.goport] {key} must be positive, not {value}")
+        if key == "jobs" and value < 0:
+            raise ConfigError(f"{origin}: [tool.goport] jobs must be 0 (all cores) or more")
+        changes[name] = value
+    return replace(config, sources=(*config.sources, origin), **changes)
+
+
+def _weights(table: Mapping[str, Any], origin: str) -> tuple[tuple[str, float], ...]:
+    out = []
+    for name, value in table.items():
+        if name not in WEIGHT_NAMES:
+            close = difflib.get_close_matches(name, WEIGHT_NAMES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(
+                f"{origin}: unknown weight '{name}' in [tool.goport.weights]{hint}. "
+                f"Known weights: {', '.join(WEIGHT_NAMES)}"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{origin}: weight '{name}' must be a number >= 0, not {value!r}")
+        out.append((name, float(value)))
+    return tuple(sorted(out))
+
+
+def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = True) -> Config:
+    """Config for ``root``: defaults, then the project's [tool.goport], then CLI overrides.
+
+    ``overrides`` maps Config field names to values the user gave on the command line; list
+    values (exclude, select, ignore) extend the project's rather than replace them.
+    """
+    config = Config(root=root)
+    if read_pyproject:
+        pyproject = find_pyproject(root)
+        if pyproject is not None:
+            config = apply_table(config, load_table(pyproject), str(pyproject))
+    valid = {f.name for f in fields(Config)}
+    changes: dict[str, Any] = {}
+    for name, value in overrides.items():
+        if name not in valid:
+            raise ConfigError(f"internal: unknown setting {name}")
+        if value is None:
+            continue
+        if name in ("exclude", "select", "ignore"):
+            value = (*getattr(config, name), *value)
+        changes[name] = value
+    return replace(config, **changes)

@@ -1,0 +1,71 @@
+"""The project's internal import graph: who imports whom, and which names cross each boundary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from goport.model import Boundary, ModuleFacts
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectGraph:
+    boundaries: dict[str, Boundary]  # by module name
+
+    def boundary(self, module: str) -> Boundary:
+        return self.boundaries.get(module, Boundary(0, 0, (), (), (), ()))
+
+
+def _owner(target: str, known: set[str]) -> tuple[str, str] | None:
+    """(project module, first name inside it) a dotted import target refers to, if any."""
+    parts = target.split(".")
+    for i in range(len(parts), 0, -1):
+        head = ".".join(parts[:i])
+        if head in known:
+            rest = parts[i] if i < len(parts) else ""
+            return head, rest
+    return None
+
+
+def build(modules: Iterable[ModuleFacts]) -> ProjectGraph:
+    facts = list(modules)
+    known = {m.module for m in facts}
+    imported_by: dict[str, set[str]] = defaultdict(set)
+    imports: dict[str, set[str]] = defaultdict(set)
+    used: dict[str, set[str]] = defaultdict(set)
+    tested_by: dict[str, set[str]] = defaultdict(set)
+
+    for m in facts:
+        targets = [(imp.target, imp.is_from) for imp in m.imports]
+        targets += [(f"{mod}.{attr}", True) for mod, attr in m.names_used]
+        for target, is_from in targets:
+            hit = _owner(target, known)
+            if hit is None:
+                continue
+            owner, name = hit
+            if owner == m.module:
+                continue
+            if name and f"{owner}.{name}" in known:
+                # ``from pkg import submodule``: the submodule is what is used
+                owner, name = f"{owner}.{name}", ""
+            if m.is_test:
+                tested_by[owner].add(m.module)
+                continue
+            imported_by[owner].add(m.module)
+            imports[m.module].add(owner)
+            if name and is_from and not name.startswith("_"):
+                used[owner].add(name)
+
+    boundaries = {}
+    for m in facts:
+        name = m.module
+        boundaries[name] = Boundary(
+            fan_in=len(imported_by[name]),
+            fan_out=len(imports[name]),
+            imported_by=tuple(sorted(imported_by[name])),
+            imports=tuple(sorted(imports[name])),
+            used_names=tuple(sorted(used[name])),
+            tested_by=tuple(sorted(tested_by[name])),
+        )
+    return ProjectGraph(boundaries)

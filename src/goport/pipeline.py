@@ -1,0 +1,270 @@
+"""Runs the stages, and is the only place that catches per-file failures.
+
+discover -> read + hash -> cache lookup -> extract misses in parallel -> graph -> history ->
+score -> plan -> RunResult. Files are read in this process (hashing is cheap); only cache misses
+go to worker processes, so a warm run never pays for starting them or importing libcst.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from goport import SCHEMA_VERSION, __version__
+from goport.cache import Cache, default_dir
+from goport.config import Config
+from goport.discover import Discovery, discover
+from goport.model import (
+    AnalysisError,
+    Candidate,
+    Decided,
+    Finding,
+    FileHistory,
+    Hotness,
+    ModuleFacts,
+    ProfileSummary,
+    RunResult,
+    SourceFile,
+    Summary,
+)
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+Entry = ModuleFacts | AnalysisError
+
+#: below this many cache misses, starting worker processes costs more than it saves
+PARALLEL_THRESHOLD = 16
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    source: SourceFile
+    data: bytes
+    digest: str
+
+
+def _analyse(job: _Job) -> Entry:
+    from goport.extract import ExtractError, extract
+
+    try:
+        return extract(job.source, job.data, job.digest)
+    except ExtractError as exc:
+        return AnalysisError(job.source.rel_path, exc.stage, str(exc))
+    except RecursionError:
+        return AnalysisError(job.source.rel_path, "extract", "too deeply nested to analyse")
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
+        log.debug("extraction failed for %s", job.source.rel_path, exc_info=True)
+        return AnalysisError(
+            job.source.rel_path,
+            "extract",
+            f"internal error while analysing ({type(exc).__name__}: {exc}); please report it",
+        )
+
+
+def _analyse_batch(jobs: Sequence[_Job]) -> list[Entry]:
+    return [_analyse(j) for j in jobs]
+
+
+def analyse(
+    files: Sequence[SourceFile], config: Config, progress: Progress | None = None
+) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
+    """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits."""
+    from goport.extract import ExtractError, digest_bytes, read_source
+
+    cache = (
+        Cache(config.cache_dir or default_dir(), config.extraction_digest())
+        if config.use_cache
+        else None
+    )
+    results: dict[str, Entry] = {}
+    jobs: list[_Job] = []
+    done = 0
+    for source in files:
+        try:
+            data = read_source(source.abs_path, config.max_file_size)
+        except ExtractError as exc:
+            results[source.rel_path] = AnalysisError(source.rel_path, exc.stage, str(exc))
+            done += 1
+            continue
+        digest = digest_bytes(data)
+        hit = cache.get(digest, source.rel_path) if cache else None
+        if hit is not None:
+            results[source.rel_path] = hit
+            done += 1
+        else:
+            jobs.append(_Job(source, data, digest))
+    if progress:
+        progress(done, len(files))
+
+    for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, len(files))):
+        results[job.source.rel_path] = entry
+        if cache is not None:
+            cache.put(job.digest, job.source.rel_path, entry)
+
+    facts = [e for e in results.values() if isinstance(e, ModuleFacts)]
+    errors = [e for e in results.values() if isinstance(e, AnalysisError)]
+    facts.sort(key=lambda m: m.rel_path)
+    errors.sort(key=lambda e: e.rel_path)
+    return facts, errors, cache.hits if cache else 0
+
+
+def _run_jobs(
+    jobs: Sequence[_Job], config: Config, progress: Progress | None, done: int, total: int
+) -> Iterable[Entry]:
+    workers = min(config.effective_jobs, max(1, len(jobs) // 4))
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        for job in jobs:
+            yield _analyse(job)
+            done += 1
+            if progress:
+                progress(done, total)
+        return
+    # batches keep inter-process traffic low; biggest files first balance the workers
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].data))
+    batches: list[list[int]] = [[] for _ in range(max(workers * 8, 1))]
+    for n, i in enumerate(order):
+        batches[n % len(batches)].append(i)
+    batches = [b for b in batches if b]
+    out: list[Entry | None] = [None] * len(jobs)
+    method = "forkserver" if "forkserver" in _methods() else "spawn"
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+        futures = [(b, pool.submit(_analyse_batch, [jobs[i] for i in b])) for b in batches]
+        for batch, future in futures:
+            try:
+                entries = future.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker loses only its batch
+                entries = [
+                    AnalysisError(jobs[i].source.rel_path, "extract", f"worker failed: {exc}")
+                    for i in batch
+                ]
+            for i, entry in zip(batch, entries):
+                out[i] = entry
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    yield from (e for e in out if e is not None)
+
+
+def _methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+# -- whole run -----------------------------------------------------------------------------------
+
+
+def filtered_findings(facts: ModuleFacts, config: Config) -> list[Finding]:
+    return [f for f in facts.findings if config.rule_enabled(f.rule)]
+
+
+def run(
+    config: Config,
+    progress: Progress | None = None,
+    hotness: dict[str, Hotness] | None = None,
+    profile: ProfileSummary | None = None,
+    extra_errors: Sequence[AnalysisError] = (),
+) -> RunResult:
+    from goport import graph as graph_mod
+    from goport import history as history_mod
+    from goport.planning import plan
+    from goport.scoring import score_module
+
+    found: Discovery = discover(
+        config.root,
+        exclude=config.exclude,
+        respect_gitignore=config.respect_gitignore,
+        named=config.paths,
+    )
+    facts, errors, hits = analyse(found.files, config, progress)
+    errors = [*found.errors, *errors, *extra_errors]
+    graph = graph_mod.build(facts)
+    histories: dict[str, FileHistory] = {}
+    if config.history:
+        hist = history_mod.read(found.root)
+        histories = hist.files
+        if hist.note:
+            log.info("%s", hist.note)
+
+    candidates: list[Candidate] = []
+    decided: list[Decided] = []
+    total_findings = 0
+    for m in facts:
+        if found.only is not None and m.rel_path not in found.only:
+            continue
+        if m.is_test:
+            continue
+        if m.keep_python is not None:
+            decided.append(Decided(m.rel_path, m.module, m.keep_python))
+            continue
+        findings = filtered_findings(m, config)
+        total_findings += len(findings)
+        boundary = graph.boundary(m.module)
+        heat = (hotness or {}).get(m.rel_path)
+        history = histories.get(m.rel_path)
+        scored = score_module(m, findings, boundary, config, heat, history)
+        p = plan(m, findings, scored, boundary, heat)
+        candidates.append(
+            Candidate(
+                rel_path=m.rel_path,
+                module=m.module,
+                score=scored.score,
+                rank=0,
+                strategy=p.strategy,
+                strategy_reason=p.reason,
+                factors=scored.factors,
+                functions=p.functions,
+                findings=tuple(findings),
+                blockers=p.blockers,
+                boundary=boundary,
+                effort=p.effort,
+                idioms=p.idioms,
+                python_first=p.python_first,
+                metrics=m.metrics,
+                hotness=heat,
+                history=history,
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, c.rel_path))
+    ranked = tuple(_with_rank(c, i + 1) for i, c in enumerate(candidates))
+    shown = tuple(
+        c for c in ranked if c.score >= config.min_score
+    )[: config.top if config.top else None]
+    strategies = Counter(c.strategy.value for c in ranked)
+    summary = Summary(
+        files_discovered=len(found.files),
+        files_analysed=len(facts),
+        test_files=sum(1 for m in facts if m.is_test),
+        candidates=len(ranked),
+        errors=len(errors),
+        findings=total_findings,
+        by_strategy=tuple(sorted(strategies.items())),
+        cache_hits=hits,
+    )
+    return RunResult(
+        schema_version=SCHEMA_VERSION,
+        tool_version=__version__,
+        root=str(found.root),
+        candidates=shown,
+        decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
+        errors=tuple(sorted(errors, key=lambda e: (e.rel_path, e.stage))),
+        summary=summary,
+        profile=profile,
+        modules=tuple(facts),
+    )
+
+
+def _with_rank(c: Candidate, rank: int) -> Candidate:
+    from dataclasses import replace
+
+    return replace(c, rank=rank)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1

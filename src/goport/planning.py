@@ -1,0 +1,334 @@
+"""How to move a candidate: strategy, Go idioms, hot functions with Go signatures, effort.
+
+Strategies follow the migration guidance: request-serving and concurrent network code becomes a
+Go service behind HTTP/gRPC; CPU-heavy batch work a Go worker behind a queue; a self-contained
+CPU kernel a Go CLI or sidecar; code whose cost is dominated by something cheap to fix in Python
+is fixed there first; data-science, dynamic, and glue code stays in Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goport.detectors import by_id
+from goport.model import (
+    Boundary,
+    Effort,
+    Finding,
+    FunctionFacts,
+    GoIdiom,
+    HotFunction,
+    Hotness,
+    ModuleFacts,
+    Strategy,
+)
+from goport.scoring import Scored
+
+#: a cheaper Python-side fix for what a rule found, tried before any rewrite
+PYTHON_FIRST = {
+    "GP104": "build strings with a list and ''.join() (or io.StringIO) instead of += in a loop",
+    "GP107": "compile regular expressions once, outside the loop (re.compile at module level)",
+    "GP101": "check the algorithm first: a dict/set lookup often removes an inner loop",
+    "GP102": "vectorise the arithmetic with numpy, or try mypyc/Cython on this module",
+    "GP108": "processes already sidestep the GIL: measure whether pickling between them is the real cost",
+    "GP201": "for I/O-bound threads, asyncio may give the concurrency without a rewrite",
+    "GP204": "for I/O-bound pools, asyncio may give the concurrency without a rewrite",
+    "GP306": "replace sleep-polling with blocking waits or notifications before porting",
+}
+
+_CHEAP_ONLY = frozenset({"GP104", "GP107"})
+
+#: below this score a Go strategy is not recommended
+MIN_GO_SCORE = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    strategy: Strategy
+    reason: str
+    functions: tuple[HotFunction, ...]
+    idioms: tuple[GoIdiom, ...]
+    blockers: tuple[str, ...]
+    effort: Effort
+    python_first: tuple[str, ...]
+
+
+def plan(
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    scored: Scored,
+    boundary: Boundary,
+    hotness: Hotness | None = None,
+) -> Plan:
+    sig = scored.signals
+    rules = {f.rule for f in findings}
+    blockers = _blockers(findings)
+    python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
+    strategy, reason = _strategy(facts, scored, rules, boundary, python_first)
+    return Plan(
+        strategy=strategy,
+        reason=reason,
+        functions=hot_functions(facts, findings, hotness),
+        idioms=_idioms(findings),
+        blockers=blockers,
+        effort=_effort(facts, boundary, len(blockers)),
+        python_first=python_first,
+    )
+
+
+def _strategy(
+    facts: ModuleFacts,
+    scored: Scored,
+    rules: set[str],
+    boundary: Boundary,
+    python_first: tuple[str, ...],
+) -> tuple[Strategy, str]:
+    sig = scored.signals
+    benefit = sum(
+        f.contribution
+        for f in scored.factors
+        if f.contribution > 0 and f.name not in ("tests", "bounds")
+    )
+    if sig.ecosystem >= 3.0 and sig.ecosystem >= 0.5 * (sig.cpu + sig.concurrency + sig.service):
+        return Strategy.KEEP, (
+            "Built on the Python data/ML/ORM ecosystem, where the heavy work is already native or "
+            "Go has no equal; keep it in Python and put a service boundary in front if needed."
+        )
+    if sig.blocker >= 4.0 and 4.0 * sig.blocker >= benefit:
+        return Strategy.KEEP, (
+            "Dynamic Python (runtime imports, attributes, eval, pickle) outweighs any speed-up; "
+            "keep it in Python, or redesign it before a port."
+        )
+    if benefit < 8.0:
+        return Strategy.KEEP, (
+            "Glue, configuration or orchestration with little CPU or concurrency signal: Python "
+            "is the right tool here and a port would buy nothing."
+        )
+    cheap = rules & _CHEAP_ONLY
+    if cheap and scored.score < 35 and python_first:
+        return Strategy.OPTIMISE_FIRST, (
+            "Most of the cost found here has a cheap Python-side fix; apply it and measure "
+            "before paying for a rewrite."
+        )
+    if scored.score < MIN_GO_SCORE:
+        if python_first:
+            return Strategy.OPTIMISE_FIRST, (
+                "Some CPU or concurrency signal, but not enough to pay for a rewrite yet; the "
+                "Python-side fixes listed below are cheaper. Re-check with a profile."
+            )
+        return Strategy.KEEP, (
+            "What Go would gain here does not cover the cost and risk of moving it; keep it in "
+            "Python unless a profile shows it hot."
+        )
+    io = sig.concurrency + sig.service
+    if sig.service >= 2.0 or (io >= sig.cpu and io > 0):
+        return Strategy.GO_SERVICE, (
+            "Serves requests or streams concurrently: a Go service behind HTTP/gRPC takes the "
+            "load with goroutines while Python callers keep a stable contract."
+        )
+    batchy = bool(rules & {"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
+    if batchy or boundary.fan_in >= 3:
+        return Strategy.GO_WORKER, (
+            "CPU-heavy work fed in batches: a Go worker behind a queue (or a job API) runs it "
+            "in parallel on all cores, free of the GIL."
+        )
+    return Strategy.GO_CLI, (
+        "A self-contained CPU kernel with a narrow interface: a Go CLI or sidecar that Python "
+        "calls with its input (stdin/JSON or a small RPC) is the smallest first step."
+    )
+
+
+def _blockers(findings: Sequence[Finding]) -> tuple[str, ...]:
+    by_rule: dict[str, list[int]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for f in findings:
+        if f.category.value in ("blocker", "ecosystem"):
+            by_rule[f.rule].append(f.span.line)
+            names[f.rule] = f.message
+    out = []
+    for rule in sorted(by_rule):
+        lines = sorted(set(by_rule[rule]))
+        shown = ", ".join(map(str, lines[:5])) + ("..." if len(lines) > 5 else "")
+        out.append(f"{rule} {names[rule]} (line {shown})")
+    return tuple(out)
+
+
+def _idioms(findings: Sequence[Finding]) -> tuple[GoIdiom, ...]:
+    detectors = by_id()
+    lines: dict[str, list[int]] = defaultdict(list)
+    for f in findings:
+        if f.category.value in ("cpu", "concurrency", "service"):
+            lines[f.rule].append(f.span.line)
+    out = []
+    for rule in sorted(lines):
+        det = detectors.get(rule)
+        if det is None:
+            continue
+        out.append(GoIdiom(det.PYTHON, det.GO_IDIOM, rule, tuple(sorted(set(lines[rule])))))
+    return tuple(out)
+
+
+def _effort(facts: ModuleFacts, boundary: Boundary, blockers: int) -> Effort:
+    sloc = facts.metrics.sloc
+    base = sloc / 80 + facts.metrics.complexity_total / 60
+    low = max(1, round(base + 0.5 * boundary.fan_in + blockers))
+    high = max(low + 1, round(low * 1.8 + (0 if boundary.tested_by else 2)))
+    size = "S" if sloc < 200 else "M" if sloc < 600 else "L" if sloc < 1500 else "XL"
+    why = [f"{sloc} source lines", f"total complexity {facts.metrics.complexity_total}"]
+    if boundary.fan_in:
+        why.append(f"{boundary.fan_in} importing module(s) to switch over")
+    if blockers:
+        why.append(f"{blockers} blocker(s) to redesign")
+    why.append("tests exist to port against" if boundary.tested_by else "no tests: write them first")
+    return Effort(size, low, high, "; ".join(why) + ".")
+
+
+# -- hot functions ------------------------------------------------------------------------------
+
+
+def hot_functions(
+    facts: ModuleFacts, findings: Sequence[Finding], hotness: Hotness | None, limit: int = 5
+) -> tuple[HotFunction, ...]:
+    by_symbol: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_symbol[f.symbol].append(f)
+    measured = {fh.qualname: fh for fh in hotness.by_function} if hotness else {}
+    rows = []
+    for fn in facts.functions:
+        own = by_symbol.get(fn.qualname, [])
+        weight = sum(f.weight for f in own if f.category.value in ("cpu", "concurrency", "service"))
+        raw = weight + 0.6 * fn.loop_depth + 0.05 * max(0, fn.complexity - 5)
+        m = measured.get(fn.qualname)
+        if m is not None:
+            raw += 100 * m.self_share
+        if raw <= 0.5 and m is None:
+            continue
+        reasons = tuple(sorted({f.name for f in own}))
+        rows.append((raw, fn, reasons, m))
+    if not rows:
+        return ()
+    top = max(r[0] for r in rows)
+    rows.sort(key=lambda r: (-r[0], r[1].span.line))
+    return tuple(
+        HotFunction(
+            qualname=fn.qualname,
+            span=fn.span,
+            complexity=fn.complexity,
+            heat=round(raw / top, 2),
+            reasons=reasons,
+            measured=m,
+            signature=go_signature(fn),
+        )
+        for raw, fn, reasons, m in rows[:limit]
+    )
+
+
+# -- Go signature sketch ------------------------------------------------------------------------
+
+_SCALARS = {
+    "int": "int",
+    "float": "float64",
+    "str": "string",
+    "bytes": "[]byte",
+    "bytearray": "[]byte",
+    "bool": "bool",
+    "None": "",
+    "Any": "any",
+    "object": "any",
+    "complex": "complex128",
+    "Decimal": "decimal.Decimal",
+    "datetime": "time.Time",
+    "timedelta": "time.Duration",
+}
+_SEQ = {"list", "List", "Sequence", "Iterable", "MutableSequence", "set", "Set", "frozenset",
+        "FrozenSet", "Collection", "deque", "tuple", "Tuple"}
+_MAP = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
+_STREAM = {"Iterator", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable"}
+
+
+def go_type(annotation: str | None) -> str:
+    """A best-effort Go type for a Python annotation written as source text."""
+    if not annotation:
+        return "any"
+    text = annotation.strip().strip("\"'")
+    if "|" in text and "[" not in text.split("|")[0]:
+        parts = [p.strip() for p in text.split("|")]
+        rest = [p for p in parts if p != "None"]
+        if len(rest) == 1:
+            inner = go_type(rest[0])
+            return inner if inner.startswith(("[]", "map[", "*", "<-chan", "any")) else "*" + inner
+        return "any"
+    match = re.fullmatch(r"([\w.]+)\s*(?:\[(.*)\])?", text, re.DOTALL)
+    if not match:
+        return "any"
+    head = match.group(1).rsplit(".", 1)[-1]
+    args = _split_args(match.group(2) or "")
+    if head in _SCALARS:
+        return _SCALARS[head] or "struct{}"
+    if head == "Optional" and args:
+        inner = go_type(args[0])
+        return inner if inner.startswith(("[]", "map[", "*", "any")) else "*" + inner
+    if head in _SEQ:
+        if head in ("tuple", "Tuple") and len(args) > 1 and args[-1] != "...":
+            return "struct{ " + "; ".join(f"F{i} {go_type(a)}" for i, a in enumerate(args)) + " }"
+        return "[]" + go_type(args[0] if args else None)
+    if head in _MAP:
+        key = go_type(args[0]) if args else "string"
+        value = go_type(args[1]) if len(args) > 1 else ("int" if head == "Counter" else "any")
+        return f"map[{key}]{value}"
+    if head in _STREAM:
+        return "<-chan " + go_type(args[0] if args else None)
+    if head in ("Callable",):
+        return "func(...any) any"
+    if head[:1].isupper():
+        return "*" + head
+    return "any"
+
+
+def _split_args(text: str) -> list[str]:
+    out, depth, current = [], 0, []
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            out.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    if "".join(current).strip():
+        out.append("".join(current).strip())
+    return out
+
+
+def _camel(name: str, exported: bool = True) -> str:
+    parts = [p for p in name.split("_") if p]
+    if not parts:
+        return name
+    head = parts[0].capitalize() if exported else parts[0]
+    return head + "".join(p.capitalize() for p in parts[1:])
+
+
+def go_signature(fn: FunctionFacts) -> str:
+    """``func Tokenize(line string) ([]Token, error)`` for ``def tokenize(line: str) -> list[Token]``."""
+    parts = fn.qualname.split(".")
+    name = _camel(parts[-1].lstrip("_"), exported=not parts[-1].startswith("_"))
+    receiver = ""
+    params = [p for p in fn.params if p.name not in ("self", "cls")]
+    if len(parts) >= 2 and parts[-2] != "<locals>" and fn.params and fn.params[0].name in ("self", "cls"):
+        receiver = f"({parts[-2][:1].lower()} *{parts[-2]}) "
+    args = ["ctx context.Context"] if fn.is_async else []
+    for p in params:
+        t = go_type(p.annotation)
+        if p.kind == "var-positional":
+            t = "..." + t
+        elif p.kind == "var-keyword":
+            t = "map[string]any"
+        args.append(f"{_camel(p.name, exported=False)} {t}")
+    ret = go_type(fn.returns) if fn.returns else ""
+    result = f"({ret}, error)" if ret and ret != "struct{}" else "error"
+    return f"func {receiver}{name}({', '.join(args)}) {result}"

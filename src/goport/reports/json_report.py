@@ -1,0 +1,178 @@
+"""JSON: the machine format every other integration can build on. Deterministic and versioned.
+
+The shape is described by ``goport/schemas/report.schema.json``, shipped in the package.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from goport.model import (
+    AnalysisError,
+    Candidate,
+    Finding,
+    HotFunction,
+    Metrics,
+    RunResult,
+)
+from goport.reports import Options
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("goport").joinpath("schemas/report.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "category": f.category.value,
+        "line": f.span.line,
+        "end_line": f.span.end_line,
+        "symbol": f.symbol,
+        "message": f.message,
+        "weight": f.weight,
+        "go_idiom": f.go_idiom,
+    }
+
+
+def _function(fn: HotFunction, findings: list[Finding]) -> dict[str, Any]:
+    m = fn.measured
+    return {
+        "qualname": fn.qualname,
+        "line": fn.span.line,
+        "end_line": fn.span.end_line,
+        "complexity": fn.complexity,
+        "heat": fn.heat,
+        "reasons": list(fn.reasons),
+        "go_signature": fn.signature,
+        "measured": None
+        if m is None
+        else {
+            "self_share": round(m.self_share, 4),
+            "total_share": round(m.total_share, 4),
+            "library_share": round(m.library_share, 4),
+        },
+        "findings": [finding(f) for f in findings if f.symbol == fn.qualname],
+    }
+
+
+def _metrics(m: Metrics) -> dict[str, Any]:
+    return {
+        "loc": m.loc,
+        "sloc": m.sloc,
+        "lloc": m.lloc,
+        "comments": m.comments,
+        "complexity_total": m.complexity_total,
+        "complexity_max": m.complexity_max,
+        "halstead_volume": m.halstead_volume,
+        "maintainability_index": m.maintainability,
+    }
+
+
+def candidate(c: Candidate) -> dict[str, Any]:
+    findings = list(c.findings)
+    b = c.boundary
+    return {
+        "rank": c.rank,
+        "path": c.rel_path,
+        "module": c.module,
+        "score": c.score,
+        "strategy": c.strategy.value,
+        "strategy_reason": c.strategy_reason,
+        "factors": [
+            {
+                "name": f.name,
+                "value": f.value,
+                "contribution": f.contribution,
+                "explanation": f.explanation,
+            }
+            for f in c.factors
+        ],
+        "functions": [_function(fn, findings) for fn in c.functions],
+        "findings": [finding(f) for f in findings],
+        "blockers": list(c.blockers),
+        "boundary": {
+            "fan_in": b.fan_in,
+            "fan_out": b.fan_out,
+            "imported_by": list(b.imported_by),
+            "imports": list(b.imports),
+            "used_names": list(b.used_names),
+            "tested_by": list(b.tested_by),
+        },
+        "effort": {
+            "size": c.effort.size,
+            "days_low": c.effort.days_low,
+            "days_high": c.effort.days_high,
+            "explanation": c.effort.explanation,
+        },
+        "go_idioms": [
+            {"python": i.python, "go": i.go, "rule": i.rule, "lines": list(i.lines)}
+            for i in c.idioms
+        ],
+        "python_first": list(c.python_first),
+        "metrics": _metrics(c.metrics),
+        "measured": None
+        if c.hotness is None
+        else {
+            "samples": c.hotness.samples,
+            "self_share": round(c.hotness.self_share, 4),
+            "total_share": round(c.hotness.total_share, 4),
+            "library_share": round(c.hotness.library_share, 4),
+        },
+        "history": None
+        if c.history is None
+        else {
+            "commits": c.history.commits,
+            "churn": c.history.churn,
+            "authors": c.history.authors,
+            "last_change": c.history.last_change,
+            "window_days": c.history.window_days,
+        },
+    }
+
+
+def error(e: AnalysisError) -> dict[str, Any]:
+    return {"path": e.rel_path, "stage": e.stage, "message": e.message}
+
+
+def document(result: RunResult) -> dict[str, Any]:
+    s = result.summary
+    p = result.profile
+    return {
+        "schema_version": result.schema_version,
+        "tool": {"name": "goport", "version": result.tool_version},
+        "root": result.root,
+        "summary": {
+            "files_discovered": s.files_discovered,
+            "files_analysed": s.files_analysed,
+            "test_files": s.test_files,
+            "candidates": s.candidates,
+            "reported": len(result.candidates),
+            "errors": s.errors,
+            "findings": s.findings,
+            "by_strategy": dict(s.by_strategy),
+        },
+        "profile": None
+        if p is None
+        else {
+            "files": list(p.files),
+            "samples": p.samples,
+            "matched_samples": p.matched_samples,
+            "match_rate": round(p.match_rate, 4),
+            "warnings": list(p.warnings),
+        },
+        "candidates": [candidate(c) for c in result.candidates],
+        "decided": [
+            {"path": d.rel_path, "module": d.module, "reason": d.reason} for d in result.decided
+        ],
+        "errors": [error(e) for e in result.errors],
+    }
+
+
+def render(result: RunResult, options: Options) -> str:
+    return json.dumps(document(result), indent=2, sort_keys=False, ensure_ascii=False) + "\n"

@@ -1,0 +1,212 @@
+"""Facts + boundary + measured time + history -> a 0-100 score made of named contributions.
+
+The score is benefit minus cost, as the guidance goes:
+
+* benefit: how much running time lives in the module (a profile's measured share when given,
+  else a static estimate from what the detectors found, by density, so size alone is not heat)
+  times how much Go helps that kind of work (pure-Python loops and concurrent network code a lot;
+  work already inside numpy or a C extension hardly at all);
+* cost and risk: size and complexity, coupling (how many modules must switch to the new
+  boundary), blockers (dynamic Python that has no Go equivalent), the Python-owned ecosystem
+  (data science, ML, ORMs), and instability (recent churn: moving targets are poor candidates).
+
+Every contribution is rounded once and the score is their exact sum, clamped by an explicit
+"bounds" factor, so the factors shown always add up to the score shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goport.config import Config
+from goport.model import Boundary, Category, Factor, FileHistory, Finding, Hotness, ModuleFacts
+
+MAX_CPU = 50.0
+MAX_CONCURRENCY = 35.0
+MAX_PROFILE = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Per-category sums of finding weights for one module."""
+
+    cpu: float
+    concurrency: float
+    service: float
+    blocker: float
+    ecosystem: float
+    native_numeric: bool  # imports numpy/pandas-style native array libraries
+
+    @staticmethod
+    def of(findings: Sequence[Finding]) -> Signals:
+        sums = {c: 0.0 for c in Category}
+        native = False
+        for f in findings:
+            sums[f.category] += f.weight
+            if f.rule in ("GP501", "GP502", "GP503"):
+                native = True
+        return Signals(
+            cpu=sums[Category.CPU],
+            concurrency=sums[Category.CONCURRENCY],
+            service=sums[Category.SERVICE],
+            blocker=sums[Category.BLOCKER],
+            ecosystem=sums[Category.ECOSYSTEM],
+            native_numeric=native,
+        )
+
+
+def _saturate(x: float, scale: float) -> float:
+    return 1.0 - math.exp(-max(0.0, x) / scale)
+
+
+def _r(x: float) -> float:
+    return round(x, 1) + 0.0  # +0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    factors: tuple[Factor, ...]
+    signals: Signals
+
+
+def score_module(
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    boundary: Boundary,
+    config: Config,
+    hotness: Hotness | None = None,
+    history: FileHistory | None = None,
+) -> Scored:
+    sig = Signals.of(findings)
+    sloc = max(facts.metrics.sloc, 1)
+    factors: list[Factor] = []
+
+    # -- benefit ------------------------------------------------------------------------------
+    density = sig.cpu / max(sloc, 60) * 100  # finding weight per 100 lines
+    cpu_heat = _saturate(sig.cpu, 12.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
+    go_fit = 0.3 if sig.native_numeric else 1.0
+    if hotness is not None:
+        measured = hotness.self_share + 0.25 * max(0.0, hotness.total_share - hotness.self_share - hotness.library_share)
+        value = MAX_PROFILE * min(1.0, measured / 0.5) * (0.4 if sig.native_numeric else 1.0)
+        factors.append(
+            Factor(
+                "measured-time",
+                round(hotness.total_share, 4),
+                _r(value * config.weight("profile")),
+                f"{hotness.total_share:.0%} of profiled samples run here, "
+                f"{hotness.self_share:.0%} in its own Python code"
+                + (f", {hotness.library_share:.0%} in libraries it calls" if hotness.library_share else "")
+                + ".",
+            )
+        )
+        cpu_scale = 0.4  # the measurement, not the static guess, says where time goes
+    else:
+        cpu_scale = 1.0
+    if sig.cpu:
+        fit_note = (
+            " (damped: the heavy lifting is already in numpy/pandas-style native code)"
+            if sig.native_numeric
+            else ""
+        )
+        factors.append(
+            Factor(
+                "cpu-bound",
+                round(sig.cpu, 2),
+                _r(MAX_CPU * cpu_heat * go_fit * cpu_scale * config.weight("cpu")),
+                f"Pure-Python CPU work (loops, parsing, arithmetic; {density:.1f} signal per 100 "
+                f"lines) that the GIL serialises and compiled Go runs natively{fit_note}.",
+            )
+        )
+    io = sig.concurrency + sig.service
+    if io:
+        conc_heat = _saturate(io, 10.0)
+        kinds = []
+        if sig.concurrency:
+            kinds.append("threads/asyncio/sockets")
+        if sig.service:
+            kinds.append("request handling or streaming")
+        factors.append(
+            Factor(
+                "concurrency",
+                round(io, 2),
+                _r(MAX_CONCURRENCY * conc_heat * cpu_scale * config.weight("concurrency")),
+                f"Concurrent network work ({' and '.join(kinds)}): goroutines and channels serve it "
+                "with lower, steadier latency and memory than threads under the GIL.",
+            )
+        )
+    if boundary.tested_by:
+        factors.append(
+            Factor(
+                "tests",
+                len(boundary.tested_by),
+                _r(3.0 * config.weight("tests")),
+                f"Covered by {len(boundary.tested_by)} test module(s), which pin the behaviour a "
+                "Go version must reproduce.",
+            )
+        )
+
+    # -- cost and risk ------------------------------------------------------------------------
+    size_cost = 3.0 * math.log2(1 + sloc / 150) + 0.15 * max(0, facts.metrics.complexity_max - 15)
+    factors.append(
+        Factor(
+            "size",
+            sloc,
+            _r(-min(15.0, size_cost) * config.weight("size")),
+            f"{sloc} source lines, most complex function {facts.metrics.complexity_max}: "
+            "more to rewrite and to verify.",
+        )
+    )
+    coupling = 1.5 * boundary.fan_in + 0.3 * len(boundary.used_names)
+    if coupling:
+        factors.append(
+            Factor(
+                "coupling",
+                boundary.fan_in,
+                _r(-min(10.0, coupling) * config.weight("coupling")),
+                f"Imported by {boundary.fan_in} module(s) using {len(boundary.used_names)} of its "
+                "names: each call site must move to the new boundary.",
+            )
+        )
+    if sig.blocker:
+        factors.append(
+            Factor(
+                "blockers",
+                round(sig.blocker, 2),
+                _r(-min(30.0, 4.0 * sig.blocker) * config.weight("blockers")),
+                "Dynamic Python (eval/exec, runtime attributes, metaclasses, monkeypatching, "
+                "plugin imports, pickle) has no direct Go equivalent and must be redesigned.",
+            )
+        )
+    if sig.ecosystem:
+        factors.append(
+            Factor(
+                "python-ecosystem",
+                round(sig.ecosystem, 2),
+                _r(-min(40.0, 8.0 * sig.ecosystem) * config.weight("ecosystem")),
+                "Built on libraries Python owns (numeric, dataframe, ML, ORM, native bindings): "
+                "Go has no equal, so this stays Python.",
+            )
+        )
+    if history is not None and history.commits > 1:
+        churn = 2.5 * math.log2(history.commits)
+        factors.append(
+            Factor(
+                "churn",
+                history.commits,
+                _r(-min(10.0, churn) * config.weight("churn")),
+                f"Changed in {history.commits} commits over the last {history.window_days} days: "
+                "moving code is a poor port target; stable hot code is a good one.",
+            )
+        )
+
+    total = _r(sum(f.contribution for f in factors))
+    if total < 0 or total > 100:
+        bound = 0.0 if total < 0 else 100.0
+        factors.append(
+            Factor("bounds", total, _r(bound - total), f"Scores are kept between 0 and 100 (raw {total}).")
+        )
+        total = bound
+    return Scored(score=total, factors=tuple(factors), signals=sig)
