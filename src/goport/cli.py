@@ -355,25 +355,13 @@ def rules(
 
 
 def main() -> None:
-    """Console-script entry point: maps errors to exit codes, never shows a traceback for them."""
+    """Console-script entry point. typer handles usage errors itself (exit 2); goport's own
+    errors become one line on stderr and exit 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app(prog_name="goport")
     except GoportError as exc:
         typer.echo(f"goport: error: {exc}", err=True)
-        sys.exit(ExitCode.USAGE)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("goport: aborted", err=True)
         sys.exit(ExitCode.USAGE)
     except KeyboardInterrupt:
         typer.echo("goport: interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(ExitCode.USAGE)
-        raise
-    sys.exit(ExitCode.OK)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pathspec
 
@@ -86,7 +87,7 @@ class _Ignore:
     def __init__(self, root: Path, user_patterns: Iterable[str], use_gitignore: bool) -> None:
         self.root = root
         self.use_gitignore = use_gitignore
-        self.specs: dict[str, pathspec.PathSpec] = {}
+        self.specs: dict[str, pathspec.PathSpec[Any]] = {}
         patterns = list(user_patterns)
         self.user = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
         if use_gitignore:
@@ -100,7 +101,7 @@ class _Ignore:
             return
         lines = _read_lines(abs_dir / ".gitignore")
         if lines:
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec: pathspec.PathSpec[Any] = pathspec.GitIgnoreSpec.from_lines(lines)
             if rel_dir in self.specs:
                 spec = self.specs[rel_dir] + spec
             self.specs[rel_dir] = spec

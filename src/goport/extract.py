@@ -236,11 +236,11 @@ class _Walker(CodegenState):
             self.pending.append(_Pending(node, qualname))
         elif isinstance(node, _LOOPS):
             ctx.loop_depth += 1
-            frame = ctx.function
-            if frame is not None:
-                depth = ctx.loop_depth - frame.loop_depth_base
-                if depth > frame.max_loop_depth:
-                    frame.max_loop_depth = depth
+            current = ctx.function
+            if current is not None:
+                depth = ctx.loop_depth - current.loop_depth_base
+                if depth > current.max_loop_depth:
+                    current.max_loop_depth = depth
 
     def _leave_builtin(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
@@ -356,8 +356,9 @@ class _Walker(CodegenState):
 
 
 def _concrete_subclasses(kind: type) -> list[type]:
-    out = [kind]
-    for sub in kind.__subclasses__():
+    out: list[type] = [kind]
+    subclasses: list[type] = kind.__subclasses__()
+    for sub in subclasses:
         out.extend(_concrete_subclasses(sub))
     return out
 

@@ -289,7 +289,9 @@ def go_type(annotation: str | None) -> str:
 
 
 def _split_args(text: str) -> list[str]:
-    out, depth, current = [], 0, []
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in text:
         if ch == "[":
             depth += 1

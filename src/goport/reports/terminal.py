@@ -188,9 +188,12 @@ def render_explain(c: Candidate, options: Options) -> str:
     console.print(f"[bold]Effort[/bold]: {e.size}, about {e.days_low}-{e.days_high} days ({escape(e.explanation)})")
     if c.findings:
         console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
-        for f in c.findings[: 40 if not options.verbose else None]:
-            where = f" in {f.symbol}" if f.symbol else ""
-            console.print(f"  {f.span.line:>5}  {f.rule} {f.name}{escape(where)}: {escape(f.message)}")
+        for finding in c.findings[: 40 if not options.verbose else None]:
+            where = f" in {finding.symbol}" if finding.symbol else ""
+            console.print(
+                f"  {finding.span.line:>5}  {finding.rule} {finding.name}{escape(where)}: "
+                f"{escape(finding.message)}"
+            )
         if len(c.findings) > 40 and not options.verbose:
             console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
     return buffer.getvalue()
