@@ -110,13 +110,16 @@ class _Ignore:
         probe = rel + "/" if is_dir else rel
         if self.user is not None and self.user.match_file(probe):
             return True
-        for base, spec in self.specs.items():
-            if base == "":
-                if spec.match_file(probe):
-                    return True
-            elif rel.startswith(base + "/") and spec.match_file(probe[len(base) + 1 :]):
-                return True
-        return False
+        # As git does: deeper .gitignore files override shallower ones, and within one file
+        # the last matching pattern (including a negation) decides.
+        verdict = False
+        for base in sorted(self.specs, key=lambda b: (b != "", b.count("/"), b)):
+            if base and not rel.startswith(base + "/"):
+                continue
+            result = self.specs[base].check_file(probe[len(base) + 1 :] if base else probe)
+            if result.include is not None:
+                verdict = bool(result.include)
+        return verdict
 
 
 def _read_lines(path: Path) -> list[str]:

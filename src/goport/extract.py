@@ -267,6 +267,11 @@ class _Walker(CodegenState):
                 self.blank += 1
             else:
                 self.comment_lines += 1
+                at_col0 = not self.indent_tokens or not node.indent
+                if at_col0 and self.keep_python is None and not node.whitespace.value:
+                    keep = _KEEP.match(node.comment.value)
+                    if keep:
+                        self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
         elif isinstance(node, cst.If):
             if not ctx.scopes and _is_main_guard(node.test):
                 self.has_main_guard = True
@@ -284,9 +289,6 @@ class _Walker(CodegenState):
         if match:
             rules = tuple(r.strip().upper() for r in (match.group(1) or "").split(",") if r.strip())
             self.suppressions.append(Suppression(line, rules))
-        keep = _KEEP.search(text)
-        if keep and self.keep_python is None:
-            self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
 
     def _pop(self, node: cst.CSTNode) -> None:
         ctx = self.ctx
@@ -531,7 +533,7 @@ def extract(source: SourceFile, data: bytes, digest: str | None = None) -> Modul
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         raise ExtractError("parse", _syntax_message(exc, data)) from exc
-    except (UnicodeDecodeError, LookupError) as exc:
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise ExtractError(
             "read", f"cannot decode the file ({exc}); declare its encoding with a coding comment"
         ) from exc
@@ -560,7 +562,7 @@ def extract_module(
         det.finish(module)
 
     text = data.decode(module.encoding, errors="replace")
-    loc = walker.line - (1 if text.endswith(("\n", "\r")) else 0)
+    loc = len(text.splitlines())
     radon = _radon(text)
     notes: list[str] = []
     if radon is None:

@@ -102,17 +102,20 @@ def _strategy(
             "Dynamic Python (runtime imports, attributes, eval, pickle) outweighs any speed-up; "
             "keep it in Python, or redesign it before a port."
         )
-    if benefit < 8.0:
-        return Strategy.KEEP, (
-            "Glue, configuration or orchestration with little CPU or concurrency signal: Python "
-            "is the right tool here and a port would buy nothing."
-        )
+    glue = (
+        "Glue, configuration or orchestration with little CPU or concurrency signal: Python "
+        "is the right tool here and a port would buy nothing."
+    )
+    if benefit < 4.0:
+        return Strategy.KEEP, glue
     cheap = rules & _CHEAP_ONLY
     if cheap and scored.score < 35 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
             "before paying for a rewrite."
         )
+    if benefit < 8.0:
+        return Strategy.KEEP, glue
     if scored.score < MIN_GO_SCORE:
         if python_first:
             return Strategy.OPTIMISE_FIRST, (
@@ -254,8 +257,8 @@ def go_type(annotation: str | None) -> str:
     if not annotation:
         return "any"
     text = annotation.strip().strip("\"'")
-    if "|" in text and "[" not in text.split("|")[0]:
-        parts = [p.strip() for p in text.split("|")]
+    parts = _split_top(text, "|")
+    if len(parts) > 1:
         rest = [p for p in parts if p != "None"]
         if len(rest) == 1:
             inner = go_type(rest[0])
@@ -289,6 +292,10 @@ def go_type(annotation: str | None) -> str:
 
 
 def _split_args(text: str) -> list[str]:
+    return _split_top(text, ",")
+
+
+def _split_top(text: str, sep: str) -> list[str]:
     out: list[str] = []
     current: list[str] = []
     depth = 0
@@ -297,7 +304,7 @@ def _split_args(text: str) -> list[str]:
             depth += 1
         elif ch == "]":
             depth -= 1
-        if ch == "," and depth == 0:
+        if ch == sep and depth == 0:
             out.append("".join(current).strip())
             current = []
         else:

@@ -1,0 +1,313 @@
+"""discover(): which files a scan sees, their module names and test status, on real trees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from goport.discover import discover
+from goport.errors import InputError
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def _paths(root: Path, **kwargs: object) -> set[str]:
+    return {f.rel_path for f in discover(root, **kwargs).files}  # type: ignore[arg-type]
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+# -- .gitignore ----------------------------------------------------------------------------------
+
+GITIGNORE_CASES = [
+    pytest.param(
+        {".gitignore": "*_gen.py\n", "a.py": "", "b_gen.py": "", "sub/c_gen.py": ""},
+        {"a.py"},
+        id="root-pattern-applies-everywhere",
+    ),
+    pytest.param(
+        {".gitignore": "gen_*.py\n!gen_keep.py\n", "gen_a.py": "", "gen_keep.py": "", "app.py": ""},
+        {"gen_keep.py", "app.py"},
+        id="negation-in-same-file",
+    ),
+    pytest.param(
+        {"sub/.gitignore": "local.py\n", "local.py": "", "sub/local.py": "", "sub/kept.py": ""},
+        {"local.py", "sub/kept.py"},
+        id="nested-gitignore-only-below-its-folder",
+    ),
+    pytest.param(
+        {".gitignore": "/top.py\n", "top.py": "", "sub/top.py": ""},
+        {"sub/top.py"},
+        id="anchored-pattern-only-at-root",
+    ),
+    pytest.param(
+        {"sub/.gitignore": "/here.py\n", "sub/here.py": "", "sub/deeper/here.py": "", "here.py": ""},
+        {"sub/deeper/here.py", "here.py"},
+        id="anchored-pattern-in-nested-gitignore",
+    ),
+    pytest.param(
+        {".gitignore": "out/\n", "out/x.py": "", "src/out/y.py": "", "outside.py": ""},
+        {"outside.py"},
+        id="directory-pattern",
+    ),
+    pytest.param(
+        {
+            ".gitignore": "gen_*.py\n",
+            "sub/.gitignore": "!gen_nested.py\n",
+            "gen_a.py": "",
+            "sub/gen_b.py": "",
+            "sub/gen_nested.py": "",
+        },
+        {"sub/gen_nested.py"},
+        id="nested-negation-overrides-root-pattern",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), GITIGNORE_CASES)
+def test_gitignore_rules_are_honoured(tmp_path: Path, files: dict[str, str], expected: set[str]) -> None:
+    root = _write(tmp_path / "proj", files)
+    assert _paths(root) == expected
+
+
+@needs_git
+@pytest.mark.parametrize(("files", "expected"), GITIGNORE_CASES)
+def test_gitignore_expectations_are_what_git_itself_does(
+    tmp_path: Path, files: dict[str, str], expected: set[str]
+) -> None:
+    """Keeps the table above honest: each expectation is `git ls-files --others --exclude-standard`."""
+    root = _write(tmp_path / "proj", files)
+    _git(root, "init", "-q")
+    listed = {p for p in _git(root, "ls-files", "--others", "--exclude-standard").split() if p.endswith(".py")}
+    assert listed == expected
+
+
+def test_git_info_exclude_is_honoured(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"a.py": "", "private.py": ""})
+    (root / ".git" / "info").mkdir(parents=True)
+    (root / ".git" / "info" / "exclude").write_text("private.py\n")
+    assert _paths(root) == {"a.py"}
+
+
+def test_respect_gitignore_false_sees_ignored_files(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {".gitignore": "b.py\n", "a.py": "", "b.py": ""})
+    assert _paths(root) == {"a.py"}
+    assert _paths(root, respect_gitignore=False) == {"a.py", "b.py"}
+
+
+# -- user excludes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        pytest.param(["legacy/"], {"app.py", "api/messages_pb2.py", "api/server.py"}, id="folder"),
+        pytest.param(["*_pb2.py"], {"app.py", "legacy/old.py", "api/server.py"}, id="glob-anywhere"),
+        pytest.param(["/app.py"], {"legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="anchored"),
+        pytest.param(["legacy/", "api/"], {"app.py"}, id="several"),
+        pytest.param([], {"app.py", "legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="none"),
+    ],
+)
+def test_exclude_patterns(tmp_path: Path, patterns: list[str], expected: set[str]) -> None:
+    root = _write(
+        tmp_path / "proj",
+        {"app.py": "", "legacy/old.py": "", "api/messages_pb2.py": "", "api/server.py": ""},
+    )
+    assert _paths(root, exclude=patterns) == expected
+
+
+# -- default excludes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [
+        pytest.param(".venv/lib/x.py", id=".venv"),
+        pytest.param("venv/lib/x.py", id="venv"),
+        pytest.param("lib/python3.11/site-packages/dep/x.py", id="site-packages"),
+        pytest.param("build/lib/x.py", id="build"),
+        pytest.param("dist/x.py", id="dist"),
+        pytest.param("node_modules/pkg/x.py", id="node_modules"),
+        pytest.param("__pycache__/x.py", id="__pycache__"),
+        pytest.param(".git/hooks/x.py", id=".git"),
+        pytest.param("mypkg.egg-info/x.py", id="egg-info"),
+        pytest.param("sub/build/x.py", id="nested-build"),
+        pytest.param("pkg/__pycache__/x.py", id="nested-__pycache__"),
+    ],
+)
+def test_default_excludes(tmp_path: Path, skipped: str) -> None:
+    root = _write(tmp_path / "proj", {"app.py": "", skipped: "x = 1\n"})
+    assert _paths(root) == {"app.py"}
+
+
+def test_virtualenv_under_any_name_is_skipped(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "proj",
+        {
+            "app.py": "",
+            "my-env-3.11/pyvenv.cfg": "home = /usr/bin\n",
+            "my-env-3.11/lib/python3.11/x.py": "",
+            "tools/env/pyvenv.cfg": "home = /usr/bin\n",
+            "tools/env/bin/y.py": "",
+        },
+    )
+    assert _paths(root) == {"app.py"}
+
+
+def test_similar_names_are_not_default_excluded(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "proj",
+        {"build.py": "", "buildtools/x.py": "", "distribution/y.py": "", "venvs_doc/z.py": ""},
+    )
+    assert _paths(root) == {"build.py", "buildtools/x.py", "distribution/y.py", "venvs_doc/z.py"}
+
+
+# -- symlinks ------------------------------------------------------------------------------------
+
+
+def test_symlink_loop_is_reported_and_the_scan_finishes(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"pkg/__init__.py": "", "pkg/mod.py": "x = 1\n"})
+    os.symlink("..", root / "pkg" / "loop", target_is_directory=True)
+
+    found = discover(root)
+
+    assert {f.rel_path for f in found.files} == {"pkg/__init__.py", "pkg/mod.py"}
+    loops = [e for e in found.errors if e.rel_path == "pkg/loop"]
+    assert len(loops) == 1, found.errors
+    assert loops[0].stage == "discover"
+    assert "loop" in loops[0].message
+
+
+def test_symlinked_folder_outside_the_tree_is_followed(tmp_path: Path) -> None:
+    shared = _write(tmp_path / "shared", {"util.py": "x = 1\n"})
+    root = _write(tmp_path / "proj", {"app.py": ""})
+    os.symlink(shared, root / "vendor", target_is_directory=True)
+    found = discover(root)
+    assert {f.rel_path for f in found.files} == {"app.py", "vendor/util.py"}
+    assert found.errors == ()
+
+
+def test_broken_symlink_py_is_reported(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"app.py": ""})
+    os.symlink(root / "gone.py", root / "dangling.py")
+
+    found = discover(root)
+
+    assert {f.rel_path for f in found.files} == {"app.py"}
+    [err] = [e for e in found.errors if e.rel_path == "dangling.py"]
+    assert err.stage == "discover"
+    assert "broken symbolic link" in err.message
+
+
+def test_self_referencing_symlink_py_is_reported_not_raised(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"app.py": ""})
+    os.symlink("self.py", root / "self.py")
+    found = discover(root)
+    assert {f.rel_path for f in found.files} == {"app.py"}
+    assert [e.rel_path for e in found.errors] == ["self.py"]
+    assert found.errors[0].stage == "discover"
+
+
+# -- what each file is ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "is_test"),
+    [
+        pytest.param("test_parser.py", True, id="test_-prefix"),
+        pytest.param("parser_test.py", True, id="_test-suffix"),
+        pytest.param("conftest.py", True, id="conftest"),
+        pytest.param("tests/helpers.py", True, id="in-tests-folder"),
+        pytest.param("pkg/tests/data.py", True, id="in-nested-tests-folder"),
+        pytest.param("parser.py", False, id="plain-module"),
+        pytest.param("testing_utils_x.py", False, id="test-word-not-prefix"),
+        pytest.param("contest.py", False, id="contest-is-not-conftest"),
+        pytest.param("latest.py", False, id="ends-in-test-without-underscore"),
+    ],
+)
+def test_test_modules_are_flagged(tmp_path: Path, rel: str, is_test: bool) -> None:
+    root = _write(tmp_path / "proj", {rel: ""})
+    [source] = discover(root).files
+    assert source.rel_path == rel
+    assert source.is_test is is_test
+
+
+@pytest.mark.parametrize(
+    ("files", "rel", "module"),
+    [
+        pytest.param(["top.py"], "top.py", "top", id="top-level-file"),
+        pytest.param(["pkg/__init__.py", "pkg/mod.py"], "pkg/mod.py", "pkg.mod", id="package-module"),
+        pytest.param(["pkg/__init__.py"], "pkg/__init__.py", "pkg", id="package-init"),
+        pytest.param(
+            ["pkg/__init__.py", "pkg/sub/__init__.py", "pkg/sub/deep.py"],
+            "pkg/sub/deep.py",
+            "pkg.sub.deep",
+            id="nested-package",
+        ),
+        pytest.param(["src/pkg/__init__.py", "src/pkg/mod.py"], "src/pkg/mod.py", "pkg.mod", id="src-layout"),
+        pytest.param(["src/pkg/__init__.py"], "src/pkg/__init__.py", "pkg", id="src-layout-init"),
+        pytest.param(["scripts/tool.py"], "scripts/tool.py", "tool", id="plain-folder-not-a-package"),
+        pytest.param(
+            ["ns/pkg/__init__.py", "ns/pkg/m.py"], "ns/pkg/m.py", "pkg.m", id="package-below-plain-folder"
+        ),
+    ],
+)
+def test_module_names(tmp_path: Path, files: list[str], rel: str, module: str) -> None:
+    root = _write(tmp_path / "proj", {f: "" for f in files})
+    by_path = {f.rel_path: f for f in discover(root).files}
+    assert by_path[rel].module == module
+
+
+def test_source_files_are_sorted_posix_and_absolute(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"b.py": "", "a/z.py": "", "a/b.py": ""})
+    files = discover(root).files
+    assert [f.rel_path for f in files] == ["a/b.py", "a/z.py", "b.py"]
+    for f in files:
+        assert Path(f.abs_path).is_absolute()
+        assert Path(f.abs_path).read_text() == ""
+
+
+def test_non_python_files_are_ignored(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"a.py": "", "b.pyi": "", "c.txt": "", "d.pyc": "", "README": ""})
+    assert _paths(root) == {"a.py"}
+
+
+# -- bad roots -----------------------------------------------------------------------------------
+
+
+def test_nonexistent_root_is_an_input_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(InputError, match="no such file or directory") as info:
+        discover(missing)
+    assert str(missing) in str(info.value)
+
+
+def test_file_root_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text("")
+    with pytest.raises(InputError, match="not a directory"):
+        discover(path)
+
+
+def test_broken_symlink_root_is_an_input_error(tmp_path: Path) -> None:
+    link = tmp_path / "link"
+    os.symlink(tmp_path / "gone", link)
+    with pytest.raises(InputError, match="broken symbolic link"):
+        discover(link)

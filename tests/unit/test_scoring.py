@@ -1,0 +1,130 @@
+"""Scores add up, stay in 0-100, are deterministic, and move the right way."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from goport.config import Config
+from goport.extract import extract
+from goport.model import Boundary, Category, FileHistory, Finding, Hotness, ModuleFacts, SourceFile, Span
+from goport.scoring import score_module
+
+NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
+CONFIG = Config(root=Path("."))
+
+KERNEL = """
+def checksum(data):
+    h = 2166136261
+    for b in data:
+        h ^= b
+        h = (h * 16777619) & 0xFFFFFFFF
+    return h
+
+def grid(rows):
+    out = 0
+    for r in rows:
+        for c in r:
+            out += c * c
+    return out
+"""
+
+
+def facts(code: str = KERNEL) -> ModuleFacts:
+    return extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(code).encode())
+
+
+def finding(rule: str, category: Category, weight: float = 2.0, line: int = 1) -> Finding:
+    return Finding(rule, "x", category, Span(line, line), "", "m", weight, "go")
+
+
+def score(m: ModuleFacts, findings=None, boundary=NO_BOUNDARY, hotness=None, history=None, config=CONFIG):
+    return score_module(m, list(m.findings if findings is None else findings), boundary, config, hotness, history)
+
+
+def test_contributions_add_up_to_the_score() -> None:
+    m = facts()
+    s = score(m)
+    assert s.score == pytest.approx(sum(f.contribution for f in s.factors), abs=0.051)
+    assert 0 <= s.score <= 100
+    assert all(f.explanation.endswith(".") for f in s.factors)
+
+
+def test_bounds_factor_keeps_sum_exact_when_clamped() -> None:
+    m = facts("import numpy as np\nx = 1\n")
+    s = score(m, findings=[finding("GP503", Category.ECOSYSTEM, 4.0)] * 5)
+    assert s.score == 0
+    assert any(f.name == "bounds" for f in s.factors)
+    assert sum(f.contribution for f in s.factors) == pytest.approx(0, abs=0.051)
+
+
+def test_deterministic() -> None:
+    assert score(facts()) == score(facts())
+
+
+def test_more_cpu_signal_scores_higher() -> None:
+    m = facts()
+    base = list(m.findings)
+    more = [*base, finding("GP102", Category.CPU, 2.0, 12)]
+    assert score(m, more).score > score(m, base).score
+
+
+def test_more_concurrency_signal_scores_higher() -> None:
+    m = facts()
+    base = [*m.findings, finding("GP205", Category.CONCURRENCY)]
+    more = [*base, finding("GP206", Category.CONCURRENCY)]
+    assert score(m, more).score > score(m, base).score
+
+
+@pytest.mark.parametrize("category", [Category.BLOCKER, Category.ECOSYSTEM])
+def test_a_new_blocker_scores_lower(category: Category) -> None:
+    m = facts()
+    base = list(m.findings)
+    assert score(m, [*base, finding("GP401", category)]).score < score(m, base).score
+
+
+def test_more_churn_scores_lower() -> None:
+    m = facts()
+    calm = score(m, history=FileHistory(commits=2, churn=10, authors=1, last_change=None))
+    busy = score(m, history=FileHistory(commits=30, churn=900, authors=4, last_change=None))
+    assert busy.score < calm.score
+    assert score(m).score >= calm.score
+
+
+def test_more_measured_time_scores_higher() -> None:
+    m = facts()
+    cool = score(m, hotness=Hotness(100, 0.05, 0.06, 0.0))
+    hot = score(m, hotness=Hotness(100, 0.40, 0.45, 0.0))
+    assert hot.score > cool.score
+    assert any(f.name == "measured-time" for f in hot.factors)
+
+
+def test_coupling_costs() -> None:
+    m = facts()
+    coupled = Boundary(6, 0, tuple(f"m{i}" for i in range(6)), (), ("a", "b", "c"), ())
+    assert score(m, boundary=coupled).score < score(m).score
+
+
+def test_tests_help() -> None:
+    m = facts()
+    tested = replace(NO_BOUNDARY, tested_by=("test_m",))
+    assert score(m, boundary=tested).score > score(m).score
+
+
+def test_size_is_not_heat() -> None:
+    """A dense kernel beats the same findings spread through a module ten times its size."""
+    small = facts()
+    glue = "\n".join(f"def handler_{i}(args):\n    return dict(args, n={i})\n" for i in range(150))
+    big = facts(KERNEL + glue)
+    assert score(small).score > score(big).score
+
+
+def test_weights_scale_factors() -> None:
+    m = facts()
+    heavy = replace(CONFIG, weights=(("cpu", 2.0),))
+    assert score(m, config=heavy).score > score(m).score
+    off = replace(CONFIG, weights=(("cpu", 0.0),))
+    assert score(m, config=off).score < score(m).score
