@@ -88,6 +88,13 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
     return base, tuple(paths)
 
 
+def _existing(paths: list[Path]) -> list[Path]:
+    for p in paths:
+        if not p.is_file():
+            raise InputError(f"{p}: no such profile file")
+    return [p.resolve() for p in paths]
+
+
 def _is_within(path: Path, base: Path) -> bool:
     try:
         path.relative_to(base)
@@ -147,6 +154,7 @@ def _build_config(
     no_history: bool,
     no_config: bool,
     max_file_size: int | None,
+    profiles: list[Path] | None = None,
 ) -> Any:
     from goport import config as config_mod
 
@@ -161,6 +169,7 @@ def _build_config(
         "jobs": jobs,
         "cache_dir": cache_dir,
         "max_file_size": max_file_size,
+        "profiles": tuple(_existing(profiles or [])),
     }
     if no_cache:
         overrides["use_cache"] = False
@@ -193,6 +202,14 @@ RootOpt = Annotated[
 MaxSizeOpt = Annotated[
     Optional[int], typer.Option("--max-file-size", min=1, help="Skip files larger than this many bytes.")
 ]
+ProfileOpt = Annotated[
+    list[Path],
+    typer.Option(
+        "--profile",
+        "-p",
+        help="A profile (py-spy speedscope/raw, collapsed stacks, pstats, pyinstrument JSON); repeatable.",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
 
@@ -221,6 +238,7 @@ def scan(
     no_config: NoConfigOpt = False,
     root: RootOpt = None,
     max_file_size: MaxSizeOpt = None,
+    profile: ProfileOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -246,6 +264,7 @@ def scan(
         no_history=no_history,
         no_config=no_config,
         max_file_size=max_file_size,
+        profiles=profile,
     )
     update, stop = _progress(quiet)
     try:
@@ -271,6 +290,7 @@ def explain(
     no_cache: NoCacheOpt = False,
     no_history: NoHistoryOpt = False,
     no_config: NoConfigOpt = False,
+    profile: ProfileOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -304,6 +324,7 @@ def explain(
         no_history=no_history,
         no_config=no_config,
         max_file_size=None,
+        profiles=profile,
     )
     update, stop = _progress(quiet)
     try:
@@ -336,6 +357,50 @@ def _project_root(module: Path) -> Path:
     return start
 
 
+@app.command(
+    "profile",
+    context_settings={"allow_interspersed_args": False},
+)
+def profile_cmd(
+    command: Annotated[
+        Optional[list[str]], typer.Argument(help="The command to run under py-spy, after --.")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the profile.")] = Path(
+        "goport-profile.json"
+    ),
+    pid: Annotated[Optional[int], typer.Option("--pid", help="Attach to this running process.")] = None,
+    duration: Annotated[
+        Optional[float], typer.Option("--duration", "-d", min=0.1, help="Seconds to record (with --pid).")
+    ] = None,
+    rate: Annotated[Optional[int], typer.Option("--rate", "-r", min=1, help="Samples per second.")] = None,
+    subprocesses: Annotated[bool, typer.Option("--subprocesses", help="Also profile child processes.")] = False,
+    idle: Annotated[bool, typer.Option("--idle", help="Include idle (waiting) samples.")] = False,
+    native: Annotated[bool, typer.Option("--native", help="Include native (C) frames.")] = False,
+) -> None:
+    """Record a py-spy profile of a command or a running process, for scan/explain --profile.
+
+    Example: goport profile --output prof.json -- python -m myservice.bench --n 1000
+    """
+    from goport.profiles.record import record
+
+    if (command is None) == (pid is None):
+        raise UsageError("give either a command after -- or --pid PID (one of them)")
+    result = record(
+        output,
+        command=command,
+        pid=pid,
+        duration=duration,
+        rate=rate,
+        subprocesses=subprocesses,
+        idle=idle,
+        native=native,
+    )
+    typer.echo(f"goport: wrote {result.output}", err=True)
+    if result.exit_code is not None:
+        typer.echo(f"goport: the profiled command exited with code {result.exit_code}", err=True)
+    typer.echo(f"goport: next: goport scan . --profile {result.output}", err=True)
+
+
 @app.command()
 def rules(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or markdown.")] = "table",
@@ -365,3 +430,12 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("goport: interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug in goport: say so in one line, traceback on request
+        if os.environ.get("GOPORT_DEBUG"):
+            raise
+        typer.echo(
+            f"goport: internal error: {type(exc).__name__}: {exc}. Please report it; set "
+            "GOPORT_DEBUG=1 to see the traceback.",
+            err=True,
+        )
+        sys.exit(ExitCode.USAGE)

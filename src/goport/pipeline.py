@@ -8,7 +8,6 @@ go to worker processes, so a warm run never pays for starting them or importing 
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -164,13 +163,7 @@ def filtered_findings(facts: ModuleFacts, config: Config) -> list[Finding]:
     return [f for f in facts.findings if config.rule_enabled(f.rule)]
 
 
-def run(
-    config: Config,
-    progress: Progress | None = None,
-    hotness: dict[str, Hotness] | None = None,
-    profile: ProfileSummary | None = None,
-    extra_errors: Sequence[AnalysisError] = (),
-) -> RunResult:
+def run(config: Config, progress: Progress | None = None) -> RunResult:
     from goport import graph as graph_mod
     from goport import history as history_mod
     from goport.planning import plan
@@ -183,7 +176,16 @@ def run(
         named=config.paths,
     )
     facts, errors, hits = analyse(found.files, config, progress)
-    errors = [*found.errors, *errors, *extra_errors]
+    errors = [*found.errors, *errors]
+    hotness: dict[str, Hotness] = {}
+    profile: ProfileSummary | None = None
+    if config.profiles:
+        from goport.profiles.join import join
+        from goport.profiles.readers import read_profiles
+
+        # a profile the user named that cannot be read is an input error (ProfileError)
+        joined = join(read_profiles(config.profiles), facts)
+        hotness, profile = joined.hotness, joined.summary
     graph = graph_mod.build(facts)
     histories: dict[str, FileHistory] = {}
     if config.history:
@@ -206,7 +208,7 @@ def run(
         findings = filtered_findings(m, config)
         total_findings += len(findings)
         boundary = graph.boundary(m.module)
-        heat = (hotness or {}).get(m.rel_path)
+        heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
         scored = score_module(m, findings, boundary, config, heat, history)
         p = plan(m, findings, scored, boundary, heat)
@@ -265,6 +267,3 @@ def _with_rank(c: Candidate, rank: int) -> Candidate:
 
     return replace(c, rank=rank)
 
-
-def default_jobs() -> int:
-    return os.cpu_count() or 1

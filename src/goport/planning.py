@@ -42,7 +42,11 @@ PYTHON_FIRST = {
 _CHEAP_ONLY = frozenset({"GP104", "GP107"})
 
 #: below this score a Go strategy is not recommended
-MIN_GO_SCORE = 20.0
+MIN_GO_SCORE = 15.0
+#: rules that mean the module serves requests or connections
+_SERVING = frozenset({"GP208", "GP301", "GP302", "GP303", "GP308"})
+#: rules that mean work is fed to it in batches: pools, queues, consumers, task workers
+_FEEDING = frozenset({"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ def plan(
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
-    strategy, reason = _strategy(facts, scored, rules, boundary, python_first)
+    strategy, reason = _strategy(findings, scored, rules, boundary, python_first)
     return Plan(
         strategy=strategy,
         reason=reason,
@@ -80,7 +84,7 @@ def plan(
 
 
 def _strategy(
-    facts: ModuleFacts,
+    findings: Sequence[Finding],
     scored: Scored,
     rules: set[str],
     boundary: Boundary,
@@ -108,8 +112,8 @@ def _strategy(
     )
     if benefit < 4.0:
         return Strategy.KEEP, glue
-    cheap = rules & _CHEAP_ONLY
-    if cheap and scored.score < 35 and python_first:
+    cheap = sum(f.weight for f in findings if f.rule in _CHEAP_ONLY)
+    if cheap and cheap >= 0.5 * sig.cpu and scored.score < 50 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
             "before paying for a rewrite."
@@ -126,21 +130,26 @@ def _strategy(
             "What Go would gain here does not cover the cost and risk of moving it; keep it in "
             "Python unless a profile shows it hot."
         )
-    io = sig.concurrency + sig.service
-    if sig.service >= 2.0 or (io >= sig.cpu and io > 0):
+    serving = rules & _SERVING
+    feeding = rules & _FEEDING
+    if sig.cpu > 1.2 * sig.io:
+        if feeding or boundary.fan_in >= 3:
+            return Strategy.GO_WORKER, (
+                "CPU-heavy work fed in batches or from many callers: a Go worker behind a queue "
+                "(or a small job API) runs it in parallel on all cores, free of the GIL."
+            )
+        return Strategy.GO_CLI, (
+            "A self-contained CPU kernel with a narrow interface: a Go CLI or sidecar that "
+            "Python calls with its input (stdin/JSON or a small RPC) is the smallest first step."
+        )
+    if serving or not feeding:
         return Strategy.GO_SERVICE, (
             "Serves requests or streams concurrently: a Go service behind HTTP/gRPC takes the "
             "load with goroutines while Python callers keep a stable contract."
         )
-    batchy = bool(rules & {"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
-    if batchy or boundary.fan_in >= 3:
-        return Strategy.GO_WORKER, (
-            "CPU-heavy work fed in batches: a Go worker behind a queue (or a job API) runs it "
-            "in parallel on all cores, free of the GIL."
-        )
-    return Strategy.GO_CLI, (
-        "A self-contained CPU kernel with a narrow interface: a Go CLI or sidecar that Python "
-        "calls with its input (stdin/JSON or a small RPC) is the smallest first step."
+    return Strategy.GO_WORKER, (
+        "Consumes work from queues or pools: a Go worker with a goroutine pool reading a "
+        "channel (fed by the same broker) replaces the threads and their locks."
     )
 
 

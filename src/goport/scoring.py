@@ -23,24 +23,32 @@ from dataclasses import dataclass
 from goport.config import Config
 from goport.model import Boundary, Category, Factor, FileHistory, Finding, Hotness, ModuleFacts
 
-MAX_CPU = 50.0
-MAX_CONCURRENCY = 35.0
-MAX_PROFILE = 60.0
+MAX_CPU = 70.0
+#: lower than CPU: asyncio and threads already give Python I/O concurrency; Go's gain there is
+#: steadier latency and memory under load, while GIL-bound CPU work gains outright speed.
+MAX_CONCURRENCY = 45.0
+MAX_PROFILE = 70.0
+#: static CPU signal per loop level of each function (loops are where interpreted time goes)
+LOOP_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Signals:
     """Per-category sums of finding weights for one module."""
 
-    cpu: float
+    cpu: float  # CPU findings plus loop nesting of the module's functions
     concurrency: float
     service: float
     blocker: float
     ecosystem: float
     native_numeric: bool  # imports numpy/pandas-style native array libraries
 
+    @property
+    def io(self) -> float:
+        return self.concurrency + self.service
+
     @staticmethod
-    def of(findings: Sequence[Finding]) -> Signals:
+    def of(findings: Sequence[Finding], loops: float = 0.0) -> Signals:
         sums = {c: 0.0 for c in Category}
         native = False
         for f in findings:
@@ -48,7 +56,7 @@ class Signals:
             if f.rule in ("GP501", "GP502", "GP503"):
                 native = True
         return Signals(
-            cpu=sums[Category.CPU],
+            cpu=sums[Category.CPU] + loops,
             concurrency=sums[Category.CONCURRENCY],
             service=sums[Category.SERVICE],
             blocker=sums[Category.BLOCKER],
@@ -80,13 +88,15 @@ def score_module(
     hotness: Hotness | None = None,
     history: FileHistory | None = None,
 ) -> Scored:
-    sig = Signals.of(findings)
+    # loops in coroutines mostly wait on I/O; they are concurrency, not CPU, signal
+    loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
+    sig = Signals.of(findings, loops)
     sloc = max(facts.metrics.sloc, 1)
     factors: list[Factor] = []
 
     # -- benefit ------------------------------------------------------------------------------
     density = sig.cpu / max(sloc, 60) * 100  # finding weight per 100 lines
-    cpu_heat = _saturate(sig.cpu, 12.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
+    cpu_heat = _saturate(sig.cpu, 30.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
     go_fit = 0.3 if sig.native_numeric else 1.0
     if hotness is not None:
         measured = hotness.self_share + 0.25 * max(0.0, hotness.total_share - hotness.self_share - hotness.library_share)
@@ -117,12 +127,12 @@ def score_module(
                 round(sig.cpu, 2),
                 _r(MAX_CPU * cpu_heat * go_fit * cpu_scale * config.weight("cpu")),
                 f"Pure-Python CPU work (loops, parsing, arithmetic; {density:.1f} signal per 100 "
-                f"lines) that the GIL serialises and compiled Go runs natively{fit_note}.",
+                f"lines) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
             )
         )
-    io = sig.concurrency + sig.service
+    io = sig.io
     if io:
-        conc_heat = _saturate(io, 10.0)
+        conc_heat = _saturate(io, 20.0)
         kinds = []
         if sig.concurrency:
             kinds.append("threads/asyncio/sockets")
@@ -181,13 +191,16 @@ def score_module(
             )
         )
     if sig.ecosystem:
+        # how central the ecosystem is to this module: an ORM session in an API module is a
+        # dependency to replace, a module of pandas reports is the ecosystem itself
+        core = sig.ecosystem / (sig.ecosystem + sig.cpu + io)
         factors.append(
             Factor(
                 "python-ecosystem",
                 round(sig.ecosystem, 2),
-                _r(-min(40.0, 8.0 * sig.ecosystem) * config.weight("ecosystem")),
-                "Built on libraries Python owns (numeric, dataframe, ML, ORM, native bindings): "
-                "Go has no equal, so this stays Python.",
+                _r(-min(40.0, 8.0 * sig.ecosystem) * max(0.35, core) * config.weight("ecosystem")),
+                f"Built on libraries Python owns (numeric, dataframe, ML, ORM, native bindings; "
+                f"{core:.0%} of this module's signal): Go has no equal for them.",
             )
         )
     if history is not None and history.commits > 1:
