@@ -370,7 +370,7 @@ def profile_cmd(
     ),
     pid: Annotated[Optional[int], typer.Option("--pid", help="Attach to this running process.")] = None,
     duration: Annotated[
-        Optional[float], typer.Option("--duration", "-d", min=0.1, help="Seconds to record (with --pid).")
+        Optional[float], typer.Option("--duration", "-d", min=0.1, help="Stop recording after this many seconds.")
     ] = None,
     rate: Annotated[Optional[int], typer.Option("--rate", "-r", min=1, help="Samples per second.")] = None,
     subprocesses: Annotated[bool, typer.Option("--subprocesses", help="Also profile child processes.")] = False,
@@ -395,6 +395,8 @@ def profile_cmd(
         idle=idle,
         native=native,
     )
+    if result.summary:
+        typer.echo(f"goport: py-spy: {result.summary}", err=True)
     typer.echo(f"goport: wrote {result.output}", err=True)
     if result.exit_code is not None:
         typer.echo(f"goport: the profiled command exited with code {result.exit_code}", err=True)

@@ -210,7 +210,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         boundary = graph.boundary(m.module)
         heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
-        scored = score_module(m, findings, boundary, config, heat, history)
+        scored = score_module(m, findings, boundary, config, heat, history, profile is not None)
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
             Candidate(

@@ -87,7 +87,10 @@ def score_module(
     config: Config,
     hotness: Hotness | None = None,
     history: FileHistory | None = None,
+    profiled: bool = False,
 ) -> Scored:
+    """Score one module; ``profiled`` says a profile was given for the run (even if it has no
+    samples in this module)."""
     # loops in coroutines mostly wait on I/O; they are concurrency, not CPU, signal
     loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
     sig = Signals.of(findings, loops)
@@ -99,12 +102,13 @@ def score_module(
     cpu_heat = _saturate(sig.cpu, 30.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
     go_fit = 0.3 if sig.native_numeric else 1.0
     if hotness is not None:
-        measured = hotness.self_share + 0.25 * max(0.0, hotness.total_share - hotness.self_share - hotness.library_share)
-        value = MAX_PROFILE * min(1.0, measured / 0.5) * (0.4 if sig.native_numeric else 1.0)
+        # self time in the module's own Python is what Go speeds up; time in callees (other
+        # modules, libraries) belongs to them, so an entry point calling everything is not hot
+        value = MAX_PROFILE * min(1.0, hotness.self_share / 0.4) * (0.4 if sig.native_numeric else 1.0)
         factors.append(
             Factor(
                 "measured-time",
-                round(hotness.total_share, 4),
+                round(hotness.self_share, 4),
                 _r(value * config.weight("profile")),
                 f"{hotness.total_share:.0%} of profiled samples run here, "
                 f"{hotness.self_share:.0%} in its own Python code"
@@ -113,6 +117,17 @@ def score_module(
             )
         )
         cpu_scale = 0.4  # the measurement, not the static guess, says where time goes
+    elif profiled:
+        factors.append(
+            Factor(
+                "measured-time",
+                0.0,
+                0.0,
+                "No samples in the given profile(s): ranked on the static estimate, damped, as "
+                "the measured workload did not run this code.",
+            )
+        )
+        cpu_scale = 0.6
     else:
         cpu_scale = 1.0
     if sig.cpu:

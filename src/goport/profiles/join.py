@@ -126,16 +126,24 @@ class Matcher:
         if name in ("<module>", ""):
             return ""
         last = name.rsplit(".", 1)[-1]
+        # comprehensions, generator expressions and lambdas belong to the function around them
+        anonymous = last.startswith("<")
         if frame.line is not None and index.functions:
             i = bisect.bisect_right(index.starts, frame.line) - 1
             # innermost function containing the line: scan back over enclosing spans
             while i >= 0:
                 start, end, q = index.functions[i]
                 if start <= frame.line <= end:
-                    if q == name or q.rsplit(".", 1)[-1] == last:
+                    if anonymous or q == name or q.rsplit(".", 1)[-1] == last:
+                        return q
+                    if name.startswith(q + ".<locals>."):
                         return q
                     break
                 i -= 1
+        if anonymous:
+            owner = name.split(".<locals>.", 1)[0] if ".<locals>." in name else ""
+            named = index.by_name.get(owner, [])
+            return named[0] if len(set(named)) == 1 else ""
         named = index.by_name.get(name) or index.by_name.get(last) or []
         if frame.line is not None:
             self.stale_frames[rel] += 1

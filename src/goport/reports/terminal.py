@@ -51,10 +51,15 @@ def top_reasons(c: Candidate, n: int = 2) -> str:
     negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
     parts = [f"+{f.contribution:g} {f.name}" for f in positive[:n]]
     parts += [f"{f.contribution:g} {f.name}" for f in negative[:1]]
-    hottest = c.functions[0].qualname if c.functions else None
     text = ", ".join(parts)
-    if hottest:
-        text += f"; hottest: {hottest}"
+    if c.hotness is not None:
+        text = (
+            f"{c.hotness.total_share:.0%} of samples, {c.hotness.self_share:.0%} self in Python; "
+            + text
+        )
+    if c.functions:
+        hottest = c.functions[0]
+        text += f"; hottest: {hottest.qualname} at line {hottest.span.line}"
     return text
 
 

@@ -1,0 +1,153 @@
+"""Measured time drives the ranking: profiles of every format, moved roots, stale and bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from goport.config import Config
+from goport.errors import ProfileError
+from goport.pipeline import run
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "fixtures" / "profiled_app"
+PROFILES = ROOT / "fixtures" / "profiles"
+
+
+def _run(tmp_path: Path, *profiles: Path, root: Path = APP):
+    return run(Config(root=root, cache_dir=tmp_path / "cache", history=False, profiles=tuple(profiles)))
+
+
+def test_static_ranking_puts_cold_first(tmp_path: Path) -> None:
+    result = _run(tmp_path)
+    assert result.candidates[0].rel_path == "profiled_app/cold.py"
+    assert result.profile is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "profiled_app.speedscope.json",
+        "profiled_app.raw.txt",
+        "profiled_app.pstats",
+        "profiled_app.pyinstrument.json",
+        "profiled_app.pyinstrument.speedscope.json",
+        "profiled_app.austin.txt",
+        "moved_root.speedscope.json",
+    ],
+)
+def test_profile_puts_measured_module_first(tmp_path: Path, name: str) -> None:
+    result = _run(tmp_path, PROFILES / name)
+    top = result.candidates[0]
+    assert top.rel_path == "profiled_app/hot.py"
+    measured = next(f for f in top.factors if f.name == "measured-time")
+    assert measured.contribution > 0
+    assert "of profiled samples run here" in measured.explanation
+    assert top.hotness is not None and top.hotness.self_share > 0.5
+    assert top.functions[0].qualname == "Sieve.is_prime"
+    assert top.functions[0].measured is not None
+    assert result.profile is not None and result.profile.match_rate > 0.8
+    assert not any("another project" in w for w in result.profile.warnings)
+    cold = next(c for c in result.candidates if c.rel_path == "profiled_app/cold.py")
+    assert cold.score < top.score
+
+
+def test_several_profiles_merge(tmp_path: Path) -> None:
+    result = _run(tmp_path, PROFILES / "profiled_app.speedscope.json", PROFILES / "profiled_app.pstats")
+    assert result.profile is not None and len(result.profile.files) == 2
+    assert result.candidates[0].rel_path == "profiled_app/hot.py"
+
+
+def test_stale_profile_is_matched_by_name_and_warned(tmp_path: Path) -> None:
+    tree = tmp_path / "app"
+    shutil.copytree(APP, tree)
+    hot = tree / "profiled_app" / "hot.py"
+    # lines moved: a block inserted above everything
+    hot.write_text("# moved\n" * 40 + hot.read_text())
+    result = _run(tmp_path, PROFILES / "profiled_app.speedscope.json", root=tree)
+    assert result.candidates[0].rel_path == "profiled_app/hot.py"
+    assert result.candidates[0].functions[0].qualname == "Sieve.is_prime"
+    assert result.profile is not None
+    assert any("no longer line up" in w for w in result.profile.warnings)
+
+
+def test_foreign_profile_warns(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    (other / "pkg").mkdir(parents=True)
+    (other / "pkg" / "mod.py").write_text("def f():\n    return 1\n")
+    result = _run(tmp_path, PROFILES / "profiled_app.speedscope.json", root=other)
+    assert result.profile is not None
+    assert result.profile.match_rate == 0
+    assert any("may belong to another project" in w for w in result.profile.warnings)
+
+
+@pytest.mark.parametrize("name", ["empty.json", "truncated.json", "wrong_shape.json", "garbage.bin", "truncated.pstats"])
+def test_bad_profile_is_an_input_error(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ProfileError):
+        _run(tmp_path, PROFILES / name)
+    proc = subprocess.run(
+        [sys.executable, "-m", "goport", "scan", str(APP), "--profile", str(PROFILES / name),
+         "--cache-dir", str(tmp_path / "c"), "--no-history"],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 2
+    assert name in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_json_profile_section(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "goport", "scan", str(APP), "--format", "json", "--no-history",
+         "--cache-dir", str(tmp_path), "--profile", str(PROFILES / "moved_root.speedscope.json")],
+        capture_output=True, text=True, check=True,
+    )
+    doc = json.loads(proc.stdout)
+    assert doc["profile"]["samples"] > 0
+    assert doc["profile"]["match_rate"] > 0.8
+    top = doc["candidates"][0]
+    assert top["path"] == "profiled_app/hot.py"
+    assert top["measured"]["self_share"] > 0.5
+
+
+def test_explain_shows_measurement(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "goport", "explain", str(APP / "profiled_app" / "hot.py"), "--no-history",
+         "--cache-dir", str(tmp_path), "--profile", str(PROFILES / "profiled_app.speedscope.json")],
+        capture_output=True, text=True, check=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert "Measured:" in proc.stdout
+    assert "self in Python" in proc.stdout
+    assert "Sieve.is_prime" in proc.stdout
+
+
+def test_recorded_with_goport_profile_end_to_end(tmp_path: Path) -> None:
+    """A real py-spy recording through ``goport profile``, then ``scan --profile``."""
+    from goport.profiles.record import find_py_spy
+
+    try:
+        find_py_spy()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"py-spy not available: {exc}")
+    tree = tmp_path / "app"
+    shutil.copytree(APP, tree)
+    out = tmp_path / "prof.json"
+    rec = subprocess.run(
+        [sys.executable, "-m", "goport", "profile", "--output", str(out), "--rate", "100", "--",
+         sys.executable, "-m", "profiled_app.main"],
+        capture_output=True, text=True, cwd=tree, check=False,
+    )
+    assert rec.returncode == 0, rec.stderr
+    assert "exited with code 0" in rec.stderr
+    scan = subprocess.run(
+        [sys.executable, "-m", "goport", "scan", str(tree), "--format", "json", "--no-history",
+         "--cache-dir", str(tmp_path / "c"), "--profile", str(out)],
+        capture_output=True, text=True, check=True,
+    )
+    doc = json.loads(scan.stdout)
+    assert doc["candidates"][0]["path"] == "profiled_app/hot.py"
+    assert doc["profile"]["match_rate"] > 0.8
