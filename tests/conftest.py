@@ -47,7 +47,7 @@ def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def goport() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m goport ARGS`` for real; returns the completed process (text mode)."""
 
@@ -58,7 +58,11 @@ def goport() -> Callable[..., subprocess.CompletedProcess[str]]:
         console_script: bool = False,
     ) -> subprocess.CompletedProcess[str]:
         # the console script keeps the cwd off sys.path, like an installed `goport`
-        head = [str(Path(sys.executable).with_name("goport"))] if console_script else [sys.executable, "-m", "goport"]
+        head = (
+            [str(Path(sys.executable).with_name("goport"))]
+            if console_script
+            else [sys.executable, "-m", "goport"]
+        )
         return subprocess.run(
             [*head, *map(str, args)],
             cwd=cwd,

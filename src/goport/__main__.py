@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from goport.cli import main
+import os
+import sys
+
+# ``python -m goport`` puts the current folder first on sys.path; a scanned project's modules
+# (say its own ``libcst.py``) must never be importable by goport, so take it off again.
+if sys.path and sys.path[0] in ("", ".", os.getcwd()):
+    del sys.path[0]
+
+from goport.cli import main  # noqa: E402
 
 if __name__ == "__main__":
     main()

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from goport import __version__
-from goport.model import AnalysisError, ModuleFacts
+from goport.model import AnalysisError, ModuleFacts, SourceFile
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,19 @@ class Cache:
         self.hits = 0
         self.misses = 0
 
-    def _path(self, content_digest: str, rel_path: str) -> Path:
-        # the path is part of the key: module names and test status come from it
+    def _path(self, content_digest: str, source: SourceFile) -> Path:
+        # where the file sits is part of the key: its module name (which __init__.py files
+        # exist around it) resolves its relative imports, and test status changes its role
         key = hashlib.blake2b(self.salt, digest_size=20)
         key.update(content_digest.encode())
-        key.update(rel_path.encode())
+        key.update(f"\0{source.rel_path}\0{source.module}\0{source.is_test}".encode())
         hexkey = key.hexdigest()
         return self.directory / hexkey[:2] / f"{hexkey}.pickle"
 
-    def get(self, content_digest: str, rel_path: str) -> Entry | None:
+    def get(self, content_digest: str, source: SourceFile) -> Entry | None:
         if not self.enabled:
             return None
-        path = self._path(content_digest, rel_path)
+        path = self._path(content_digest, source)
         try:
             with path.open("rb") as handle:
                 value = pickle.load(handle)
@@ -78,10 +79,10 @@ class Cache:
         self.misses += 1
         return None
 
-    def put(self, content_digest: str, rel_path: str, value: Entry) -> None:
+    def put(self, content_digest: str, source: SourceFile, value: Entry) -> None:
         if not self.enabled:
             return
-        path = self._path(content_digest, rel_path)
+        path = self._path(content_digest, source)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -481,14 +481,36 @@ class _RadonResult:
     volume: float
 
 
-def _radon(text: str) -> _RadonResult | None:
-    from radon.metrics import halstead_visitor_report
-    from radon.visitors import ComplexityVisitor, HalsteadVisitor
+_TOO_DEEP = ("too many nested", "too many levels", "too many statically nested")
 
+
+def stdlib_tree(data: bytes) -> tuple[ast.Module | None, SyntaxError | None]:
+    """The stdlib ``ast`` of the file (for radon), or the SyntaxError CPython reports.
+
+    Parsed before libcst on purpose: CPython refuses pathologically nested code quickly, while
+    libcst's native parser can take minutes or crash the process on it.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            return ast.parse(data), None
+    except SyntaxError as exc:
+        if any(marker in str(exc.msg) for marker in _TOO_DEEP):
+            raise ExtractError("parse", f"too deeply nested to parse (line {exc.lineno}): {exc.msg}") from exc
+        return None, exc
+    except (RecursionError, MemoryError) as exc:
+        raise ExtractError("parse", f"too deeply nested to parse ({type(exc).__name__})") from exc
+    except ValueError:
+        return None, None
+
+
+def _radon(tree: ast.Module | None) -> _RadonResult | None:
+    from radon.metrics import halstead_visitor_report
+    from radon.visitors import ComplexityVisitor, HalsteadVisitor
+
+    if tree is None:
+        return None
+    try:
         cc = ComplexityVisitor.from_ast(tree)
         halstead = halstead_visitor_report(HalsteadVisitor.from_ast(tree))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -529,17 +551,18 @@ def detector_classes(select: Sequence[type[Detector]] | None = None) -> tuple[ty
 
 def extract(source: SourceFile, data: bytes, digest: str | None = None) -> ModuleFacts:
     """Analyse one file's bytes. Raises ExtractError for files that cannot be analysed."""
+    tree, syntax = stdlib_tree(data)
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
-        raise ExtractError("parse", _syntax_message(exc, data)) from exc
+        raise ExtractError("parse", _syntax_message(exc, data, syntax)) from exc
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise ExtractError(
             "read", f"cannot decode the file ({exc}); declare its encoding with a coding comment"
         ) from exc
     except (RecursionError, MemoryError) as exc:
         raise ExtractError("parse", f"too deeply nested to parse ({type(exc).__name__})") from exc
-    return extract_module(source, module, data, digest or digest_bytes(data))
+    return extract_module(source, module, data, digest or digest_bytes(data), tree=tree)
 
 
 def extract_module(
@@ -548,6 +571,7 @@ def extract_module(
     data: bytes,
     digest: str,
     detectors: Sequence[type[Detector]] | None = None,
+    tree: ast.Module | None = None,
 ) -> ModuleFacts:
     is_package = source.rel_path.endswith("__init__.py")
     ctx = Context(source.module, source.rel_path, is_package)
@@ -563,7 +587,7 @@ def extract_module(
 
     text = data.decode(module.encoding, errors="replace")
     loc = len(text.splitlines())
-    radon = _radon(text)
+    radon = _radon(tree if tree is not None else stdlib_tree(data)[0])
     notes: list[str] = []
     if radon is None:
         notes.append("radon could not parse this file with this Python; complexity estimated as 1")
@@ -651,7 +675,9 @@ def _attach(
     return tuple(out)
 
 
-def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
+def _syntax_message(
+    exc: cst.ParserSyntaxError, data: bytes, syntax: SyntaxError | None = None
+) -> str:
     head = data[:4096]
     hint = ""
     if re.search(rb"^\s*print\s+[\"'\w]", data, re.MULTILINE) or re.search(
@@ -660,4 +686,7 @@ def _syntax_message(exc: cst.ParserSyntaxError, data: bytes) -> str:
         hint = " (this looks like Python 2, which goport does not analyse)"
     elif b"<<<<<<<" in head:
         hint = " (unresolved merge conflict markers)"
+    if syntax is not None and syntax.lineno:
+        # CPython's position and wording are what users know from their own tracebacks
+        return f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{hint}: {syntax.msg}"
     return f"syntax error at line {exc.raw_line}, column {exc.raw_column}{hint}: {exc.message}"

@@ -11,8 +11,10 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
+from typing import Any
 
 from goport import SCHEMA_VERSION, __version__
 from goport.cache import Cache, default_dir
@@ -92,7 +94,7 @@ def analyse(
             done += 1
             continue
         digest = digest_bytes(data)
-        hit = cache.get(digest, source.rel_path) if cache else None
+        hit = cache.get(digest, source) if cache else None
         if hit is not None:
             results[source.rel_path] = hit
             done += 1
@@ -104,7 +106,7 @@ def analyse(
     for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, len(files))):
         results[job.source.rel_path] = entry
         if cache is not None:
-            cache.put(job.digest, job.source.rel_path, entry)
+            cache.put(job.digest, job.source, entry)
 
     facts = [e for e in results.values() if isinstance(e, ModuleFacts)]
     errors = [e for e in results.values() if isinstance(e, AnalysisError)]
@@ -131,13 +133,18 @@ def _run_jobs(
         batches[n % len(batches)].append(i)
     batches = [b for b in batches if b]
     out: list[Entry | None] = [None] * len(jobs)
-    method = "forkserver" if "forkserver" in _methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(method)) as pool:
+    context = get_context("forkserver" if "forkserver" in _methods() else "spawn")
+    crashed: list[int] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [(b, pool.submit(_analyse_batch, [jobs[i] for i in b])) for b in batches]
         for batch, future in futures:
             try:
                 entries = future.result()
-            except Exception as exc:  # noqa: BLE001 - a crashed worker loses only its batch
+            except BrokenProcessPool:
+                # a file crashed its worker (a native parser fault); the pool is gone
+                crashed.extend(batch)
+                continue
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                 entries = [
                     AnalysisError(jobs[i].source.rel_path, "extract", f"worker failed: {exc}")
                     for i in batch
@@ -147,7 +154,32 @@ def _run_jobs(
             done += len(batch)
             if progress:
                 progress(done, total)
+    if crashed:
+        # one file at a time in a fresh one-worker pool, so a second crash names its file
+        for i, entry in _isolate(jobs, sorted(crashed), context):
+            out[i] = entry
+            done += 1
+            if progress:
+                progress(done, total)
     yield from (e for e in out if e is not None)
+
+
+def _isolate(jobs: Sequence[_Job], indices: Sequence[int], context: Any) -> Iterable[tuple[int, Entry]]:
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    try:
+        for i in indices:
+            try:
+                yield i, pool.submit(_analyse, jobs[i]).result()
+            except BrokenProcessPool:
+                yield i, AnalysisError(
+                    jobs[i].source.rel_path,
+                    "parse",
+                    "crashed the parser (its process died); usually pathological generated code",
+                )
+                pool.shutdown(wait=True)
+                pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    finally:
+        pool.shutdown(wait=True)
 
 
 def _methods() -> list[str]:

@@ -76,11 +76,19 @@ BAD_FILES = [
         id="merge-conflict-markers",
     ),
     pytest.param(
-        "x.py", b"\x7fELF\x02\x01\x01\x00\x00\x00binary", "read", ["binary", "NUL"], id="binary-nul-bytes"
+        "x.py",
+        b"\x7fELF\x02\x01\x01\x00\x00\x00binary",
+        "read",
+        ["binary", "NUL"],
+        id="binary-nul-bytes",
     ),
     pytest.param("huge.py", FIVE_MB, "read", ["max-file-size"], id="5mb-generated-file"),
     pytest.param(
-        "mixed.py", "if True:\n\tx = 1\n        y = 2\n", "parse", ["tabs and spaces"], id="tabs-and-spaces"
+        "mixed.py",
+        "if True:\n\tx = 1\n        y = 2\n",
+        "parse",
+        ["tabs and spaces"],
+        id="tabs-and-spaces",
     ),
 ]
 
@@ -120,7 +128,11 @@ def test_syntax_error_names_the_line_python_reports(
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        pytest.param("latin.py", b"# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n", id="latin-1-with-declaration"),
+        pytest.param(
+            "latin.py",
+            b"# -*- coding: latin-1 -*-\nNAME = 'caf\xe9'\n",
+            id="latin-1-with-declaration",
+        ),
         pytest.param("empty.py", b"", id="empty-file"),
         pytest.param("bom.py", b"\xef\xbb\xbfX = 1\r\nY = 2\r\n", id="utf-8-bom-and-crlf"),
         pytest.param("comments.py", b"# only a comment\n", id="only-a-comment"),
@@ -161,21 +173,31 @@ def test_big_file_is_analysed_with_a_higher_max_file_size(
 def test_max_file_size_from_pyproject(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
     root = _project(
         tmp_path / "proj",
-        {"pyproject.toml": "[tool.goport]\nmax-file-size = 500\n", "padded.py": "x = 1\n" + "#" * 600 + "\n"},
+        {
+            "pyproject.toml": "[tool.goport]\nmax-file-size = 500\n",
+            "padded.py": "x = 1\n" + "#" * 600 + "\n",
+        },
     )
     err = _error(_scan(goport, root, cache_dir), "padded.py")
     assert "max-file-size" in err["message"] and "500 bytes" in err["message"]
 
 
+PARENS_2000 = "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n"
+
+
 @pytest.mark.parametrize(
-    "good_files",
-    [pytest.param(0, id="alone-in-process"), pytest.param(24, id="with-worker-processes")],
+    ("source", "good_files"),
+    [
+        pytest.param(PARENS_2000, 0, id="2000-nested-parens-alone-in-process"),
+        pytest.param(PARENS_2000, 24, id="2000-nested-parens-with-worker-processes"),
+    ],
 )
 def test_too_deeply_nested_file_does_not_crash_the_scan(
-    tmp_path: Path, goport: Goport, cache_dir: Path, good_files: int
+    tmp_path: Path, goport: Goport, cache_dir: Path, source: str, good_files: int
 ) -> None:
-    """2000 nested brackets: CPython refuses it (limit 200); goport must list it, not die."""
-    files: dict[str, str | bytes] = {"nested.py": "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n"}
+    """CPython itself refuses this ("too many nested parentheses"); libcst's native parser
+    segfaults on it. goport must list the file as an error, not die or lose the other files."""
+    files: dict[str, str | bytes] = {"nested.py": source}
     files.update({f"mod{i:02}.py": GOOD.replace("pairs", f"pairs{i}") for i in range(good_files)})
     root = _project(tmp_path / "proj", files)
     doc = _scan(goport, root, cache_dir, "--jobs", "2")
@@ -231,7 +253,11 @@ def test_symlink_loop_is_listed_and_the_scan_finishes(
     err = _error(doc, "pkg/loop")
     assert err["stage"] == "discover"
     assert "loop" in err["message"]
-    assert sorted(c["path"] for c in doc["candidates"]) == ["good.py", "pkg/__init__.py", "pkg/mod.py"]
+    assert sorted(c["path"] for c in doc["candidates"]) == [
+        "good.py",
+        "pkg/__init__.py",
+        "pkg/mod.py",
+    ]
 
 
 def test_broken_symlink_is_listed(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
@@ -242,7 +268,9 @@ def test_broken_symlink_is_listed(tmp_path: Path, goport: Goport, cache_dir: Pat
     assert "broken symbolic link" in err["message"]
 
 
-def test_terminal_report_lists_the_bad_file_too(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+def test_terminal_report_lists_the_bad_file_too(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
     root = _project(tmp_path / "proj", {"legacy.py": 'print "hello"\n'})
     result = goport("scan", root, "--cache-dir", cache_dir, "--no-history")
     assert result.returncode == 0, result.stderr
@@ -256,7 +284,9 @@ def test_terminal_report_lists_the_bad_file_too(tmp_path: Path, goport: Goport, 
 
 
 def _usage_error(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    assert result.returncode == 2, (
+        f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     return result.stderr
@@ -269,7 +299,9 @@ def test_nonexistent_path_is_a_usage_error(tmp_path: Path, goport: Goport, cache
     assert "no such file or directory" in stderr
 
 
-def test_a_py_file_as_path_is_analysed_and_reported(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+def test_a_py_file_as_path_is_analysed_and_reported(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
     root = _project(tmp_path / "proj", {"other.py": "x = 1\n"})
     result = goport(
         "scan", "good.py", "--format", "json", "--cache-dir", cache_dir, "--no-history", cwd=root
@@ -289,13 +321,22 @@ def test_a_py_file_outside_the_cwd_is_analysed_and_reported(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     result = goport(
-        "scan", root / "good.py", "--format", "json", "--cache-dir", cache_dir, "--no-history", cwd=elsewhere
+        "scan",
+        root / "good.py",
+        "--format",
+        "json",
+        "--cache-dir",
+        cache_dir,
+        "--no-history",
+        cwd=elsewhere,
     )
     assert result.returncode == 0, result.stderr
     assert [c["path"] for c in json.loads(result.stdout)["candidates"]] == ["good.py"]
 
 
-def test_a_non_python_file_as_path_is_a_usage_error(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+def test_a_non_python_file_as_path_is_a_usage_error(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
     root = _project(tmp_path / "proj", {"notes.txt": "hello\n"})
     stderr = _usage_error(goport("scan", root / "notes.txt", "--cache-dir", cache_dir))
     assert "notes.txt" in stderr
@@ -304,7 +345,11 @@ def test_a_non_python_file_as_path_is_a_usage_error(tmp_path: Path, goport: Gopo
 @pytest.mark.parametrize(
     ("pyproject", "words"),
     [
-        pytest.param("[tool.goport]\nexlude = ['legacy/']\n", ["exlude", "did you mean 'exclude'"], id="unknown-key"),
+        pytest.param(
+            "[tool.goport]\nexlude = ['legacy/']\n",
+            ["exlude", "did you mean 'exclude'"],
+            id="unknown-key",
+        ),
         pytest.param("[tool.goport]\ntop = 'five'\n", ["top"], id="wrong-type"),
         pytest.param("[tool.goport.weights]\nspeed = 2\n", ["speed"], id="unknown-weight"),
         pytest.param("[tool.goport\nexclude = [\n", ["pyproject.toml", "TOML"], id="invalid-toml"),
@@ -319,6 +364,21 @@ def test_broken_tool_goport_is_a_usage_error(
         assert word in stderr
 
 
-def test_no_config_skips_a_broken_pyproject(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+def test_no_config_skips_a_broken_pyproject(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
     root = _project(tmp_path / "proj", {"pyproject.toml": "[tool.goport\n"})
     _scan(goport, root, cache_dir, "--no-config")
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_file_unreadable_even_for_root_is_listed(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+    """Reading /proc/self/mem from offset 0 fails with EIO for every user, root included, so
+    this exercises the unreadable-file path where chmod 000 cannot (CI runs as root)."""
+    root = _project(tmp_path / "proj", {})
+    os.symlink("/proc/self/mem", root / "unreadable.py")
+    doc = _scan(goport, root, cache_dir)
+    err = _error(doc, "unreadable.py")
+    assert err["stage"] == "read"
+    assert "cannot read" in err["message"]
+    assert "good.py" in [c["path"] for c in doc["candidates"]]

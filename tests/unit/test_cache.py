@@ -42,6 +42,10 @@ def _facts(tmp_path: Path, text: str = HOT, rel: str = "pkg/hot.py") -> tuple[Mo
     return extract(source, data, digest), digest
 
 
+def _src(rel: str) -> SourceFile:
+    return SourceFile(rel_path=rel, abs_path=rel, module=rel[:-3].replace("/", "."))
+
+
 def _entries(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.pickle"))
 
@@ -53,9 +57,9 @@ def test_round_trip_of_real_module_facts(tmp_path: Path) -> None:
     facts, digest = _facts(tmp_path)
     assert any(f.rule == "GP101" for f in facts.findings)  # a non-trivial value
 
-    Cache(tmp_path / "cache", "cfg").put(digest, facts.rel_path, facts)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
     fresh = Cache(tmp_path / "cache", "cfg")  # a new run: nothing kept in memory
-    got = fresh.get(digest, facts.rel_path)
+    got = fresh.get(digest, _src(facts.rel_path))
 
     assert got == facts
     assert isinstance(got, ModuleFacts)
@@ -65,13 +69,13 @@ def test_round_trip_of_real_module_facts(tmp_path: Path) -> None:
 
 def test_round_trip_of_an_analysis_error(tmp_path: Path) -> None:
     error = AnalysisError("bad.py", "parse", "syntax error at line 1")
-    Cache(tmp_path / "cache", "cfg").put("d" * 32, "bad.py", error)
-    assert Cache(tmp_path / "cache", "cfg").get("d" * 32, "bad.py") == error
+    Cache(tmp_path / "cache", "cfg").put("d" * 32, _src("bad.py"), error)
+    assert Cache(tmp_path / "cache", "cfg").get("d" * 32, _src("bad.py")) == error
 
 
 def test_empty_cache_is_a_miss(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "cache", "cfg")
-    assert cache.get("0" * 32, "a.py") is None
+    assert cache.get("0" * 32, _src("a.py")) is None
     assert (cache.hits, cache.misses) == (0, 1)
 
 
@@ -87,9 +91,9 @@ def test_a_different_key_is_a_miss(
     tmp_path: Path, digest_suffix: str, rel_path: str | None, config_digest: str
 ) -> None:
     facts, digest = _facts(tmp_path)
-    Cache(tmp_path / "cache", "cfg").put(digest, facts.rel_path, facts)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
     cache = Cache(tmp_path / "cache", config_digest)
-    assert cache.get(digest + digest_suffix, rel_path or facts.rel_path) is None
+    assert cache.get(digest + digest_suffix, _src(rel_path or facts.rel_path)) is None
     assert (cache.hits, cache.misses) == (0, 1)
 
 
@@ -104,16 +108,16 @@ def test_a_different_key_is_a_miss(
 )
 def test_corrupt_entry_is_a_miss(tmp_path: Path, garbage: bytes) -> None:
     facts, digest = _facts(tmp_path)
-    Cache(tmp_path / "cache", "cfg").put(digest, facts.rel_path, facts)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
     [entry] = _entries(tmp_path / "cache")
     entry.write_bytes(garbage)
 
     cache = Cache(tmp_path / "cache", "cfg")
-    assert cache.get(digest, facts.rel_path) is None
+    assert cache.get(digest, _src(facts.rel_path)) is None
     assert (cache.hits, cache.misses) == (0, 1)
     # and a later put repairs it
-    cache.put(digest, facts.rel_path, facts)
-    assert Cache(tmp_path / "cache", "cfg").get(digest, facts.rel_path) == facts
+    cache.put(digest, _src(facts.rel_path), facts)
+    assert Cache(tmp_path / "cache", "cfg").get(digest, _src(facts.rel_path)) == facts
 
 
 def test_unwritable_cache_dir_disables_the_cache_without_raising(tmp_path: Path) -> None:
@@ -123,14 +127,16 @@ def test_unwritable_cache_dir_disables_the_cache_without_raising(tmp_path: Path)
     facts, digest = _facts(tmp_path)
 
     cache = Cache(blocker / "sub", "cfg")
-    cache.put(digest, facts.rel_path, facts)  # must not raise
+    cache.put(digest, _src(facts.rel_path), facts)  # must not raise
 
     assert cache.enabled is False
-    assert cache.get(digest, facts.rel_path) is None
+    assert cache.get(digest, _src(facts.rel_path)) is None
     assert blocker.read_text() == "I am a file\n"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root ignores folder permissions"
+)
 def test_read_only_cache_dir_disables_the_cache_without_raising(tmp_path: Path) -> None:
     directory = tmp_path / "cache"
     directory.mkdir()
@@ -138,7 +144,7 @@ def test_read_only_cache_dir_disables_the_cache_without_raising(tmp_path: Path) 
     try:
         facts, digest = _facts(tmp_path)
         cache = Cache(directory, "cfg")
-        cache.put(digest, facts.rel_path, facts)
+        cache.put(digest, _src(facts.rel_path), facts)
         assert cache.enabled is False
     finally:
         directory.chmod(0o700)
@@ -244,4 +250,7 @@ def test_cli_scan_with_an_unusable_cache_dir_still_succeeds(tmp_path: Path, gopo
     result = goport("scan", root, "--format", "json", "--cache-dir", blocker, "--no-history")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert {c["path"] for c in json.loads(result.stdout)["candidates"]} >= {"pkg/hot.py", "pkg/glue.py"}
+    assert {c["path"] for c in json.loads(result.stdout)["candidates"]} >= {
+        "pkg/hot.py",
+        "pkg/glue.py",
+    }

@@ -13,7 +13,9 @@ from goport.errors import ConfigError, InputError
 def _project(tmp_path: Path, table: str) -> Path:
     root = tmp_path / "proj"
     root.mkdir()
-    (root / "pyproject.toml").write_text(f'[project]\nname = "demo"\n\n[tool.goport]\n{table}\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "demo"\n\n[tool.goport]\n{table}\n', encoding="utf-8"
+    )
     return root
 
 

@@ -58,7 +58,12 @@ GITIGNORE_CASES = [
         id="anchored-pattern-only-at-root",
     ),
     pytest.param(
-        {"sub/.gitignore": "/here.py\n", "sub/here.py": "", "sub/deeper/here.py": "", "here.py": ""},
+        {
+            "sub/.gitignore": "/here.py\n",
+            "sub/here.py": "",
+            "sub/deeper/here.py": "",
+            "here.py": "",
+        },
         {"sub/deeper/here.py", "here.py"},
         id="anchored-pattern-in-nested-gitignore",
     ),
@@ -82,7 +87,9 @@ GITIGNORE_CASES = [
 
 
 @pytest.mark.parametrize(("files", "expected"), GITIGNORE_CASES)
-def test_gitignore_rules_are_honoured(tmp_path: Path, files: dict[str, str], expected: set[str]) -> None:
+def test_gitignore_rules_are_honoured(
+    tmp_path: Path, files: dict[str, str], expected: set[str]
+) -> None:
     root = _write(tmp_path / "proj", files)
     assert _paths(root) == expected
 
@@ -95,7 +102,11 @@ def test_gitignore_expectations_are_what_git_itself_does(
     """Keeps the table above honest: each expectation is `git ls-files --others --exclude-standard`."""
     root = _write(tmp_path / "proj", files)
     _git(root, "init", "-q")
-    listed = {p for p in _git(root, "ls-files", "--others", "--exclude-standard").split() if p.endswith(".py")}
+    listed = {
+        p
+        for p in _git(root, "ls-files", "--others", "--exclude-standard").split()
+        if p.endswith(".py")
+    }
     assert listed == expected
 
 
@@ -119,10 +130,16 @@ def test_respect_gitignore_false_sees_ignored_files(tmp_path: Path) -> None:
     ("patterns", "expected"),
     [
         pytest.param(["legacy/"], {"app.py", "api/messages_pb2.py", "api/server.py"}, id="folder"),
-        pytest.param(["*_pb2.py"], {"app.py", "legacy/old.py", "api/server.py"}, id="glob-anywhere"),
-        pytest.param(["/app.py"], {"legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="anchored"),
+        pytest.param(
+            ["*_pb2.py"], {"app.py", "legacy/old.py", "api/server.py"}, id="glob-anywhere"
+        ),
+        pytest.param(
+            ["/app.py"], {"legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="anchored"
+        ),
         pytest.param(["legacy/", "api/"], {"app.py"}, id="several"),
-        pytest.param([], {"app.py", "legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="none"),
+        pytest.param(
+            [], {"app.py", "legacy/old.py", "api/messages_pb2.py", "api/server.py"}, id="none"
+        ),
     ],
 )
 def test_exclude_patterns(tmp_path: Path, patterns: list[str], expected: set[str]) -> None:
@@ -253,7 +270,9 @@ def test_test_modules_are_flagged(tmp_path: Path, rel: str, is_test: bool) -> No
     ("files", "rel", "module"),
     [
         pytest.param(["top.py"], "top.py", "top", id="top-level-file"),
-        pytest.param(["pkg/__init__.py", "pkg/mod.py"], "pkg/mod.py", "pkg.mod", id="package-module"),
+        pytest.param(
+            ["pkg/__init__.py", "pkg/mod.py"], "pkg/mod.py", "pkg.mod", id="package-module"
+        ),
         pytest.param(["pkg/__init__.py"], "pkg/__init__.py", "pkg", id="package-init"),
         pytest.param(
             ["pkg/__init__.py", "pkg/sub/__init__.py", "pkg/sub/deep.py"],
@@ -261,11 +280,18 @@ def test_test_modules_are_flagged(tmp_path: Path, rel: str, is_test: bool) -> No
             "pkg.sub.deep",
             id="nested-package",
         ),
-        pytest.param(["src/pkg/__init__.py", "src/pkg/mod.py"], "src/pkg/mod.py", "pkg.mod", id="src-layout"),
-        pytest.param(["src/pkg/__init__.py"], "src/pkg/__init__.py", "pkg", id="src-layout-init"),
-        pytest.param(["scripts/tool.py"], "scripts/tool.py", "tool", id="plain-folder-not-a-package"),
         pytest.param(
-            ["ns/pkg/__init__.py", "ns/pkg/m.py"], "ns/pkg/m.py", "pkg.m", id="package-below-plain-folder"
+            ["src/pkg/__init__.py", "src/pkg/mod.py"], "src/pkg/mod.py", "pkg.mod", id="src-layout"
+        ),
+        pytest.param(["src/pkg/__init__.py"], "src/pkg/__init__.py", "pkg", id="src-layout-init"),
+        pytest.param(
+            ["scripts/tool.py"], "scripts/tool.py", "tool", id="plain-folder-not-a-package"
+        ),
+        pytest.param(
+            ["ns/pkg/__init__.py", "ns/pkg/m.py"],
+            "ns/pkg/m.py",
+            "pkg.m",
+            id="package-below-plain-folder",
         ),
     ],
 )
@@ -285,7 +311,9 @@ def test_source_files_are_sorted_posix_and_absolute(tmp_path: Path) -> None:
 
 
 def test_non_python_files_are_ignored(tmp_path: Path) -> None:
-    root = _write(tmp_path / "proj", {"a.py": "", "b.pyi": "", "c.txt": "", "d.pyc": "", "README": ""})
+    root = _write(
+        tmp_path / "proj", {"a.py": "", "b.pyi": "", "c.txt": "", "d.pyc": "", "README": ""}
+    )
     assert _paths(root) == {"a.py"}
 
 

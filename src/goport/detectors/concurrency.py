@@ -221,6 +221,8 @@ class LockPrimitives(Detector):
         role = _LOCK_ROLES.get(kind, "guards shared state")
         if call is not None and kind in ("Semaphore", "BoundedSemaphore"):
             value = _int_arg(call, "value", 0)
+            if value == 0:
+                return f"{label}(0) counts signals between threads"
             if value is not None:
                 return f"{label}({value}) caps concurrent access at {value}"
         if call is not None and kind == "Barrier":
@@ -428,6 +430,7 @@ class AsyncioFanOut(Detector):
     NO_MATCHES = (
         "import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    return await one()\n",
         "import asyncio\ndef main():\n    asyncio.run(serve())\n",
+        "import asyncio\nasync def f(c):\n    return await asyncio.wait_for(c, timeout=5)\n",
         "def f(pool, jobs):\n    return pool.create_task(jobs)\n",
     )
 
@@ -594,7 +597,9 @@ class AsyncioPrimitives(Detector):
             self.report(node, f"{shown} {role}")
         elif kind.endswith("Semaphore"):
             value = _int_arg(node, "value", 0)
-            if value is not None:
+            if value == 0:
+                self.report(node, f"{label}(0) counts signals between tasks")
+            elif value is not None:
                 self.report(node, f"{label}({value}) caps concurrent tasks at {value}")
             else:
                 self.report(node, f"{label} {role}")

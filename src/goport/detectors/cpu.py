@@ -28,6 +28,7 @@ else:
 # -- small node predicates -----------------------------------------------------------------------
 
 _TEXT_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+_NUMBERS = (cst.Integer, cst.Float)
 
 _BIN_KIND: dict[type[cst.CSTNode], str] = {
     cst.Add: "+",
@@ -114,13 +115,22 @@ def _is_single_char(node: cst.BaseExpression) -> bool:
 
 
 def _is_texty(node: cst.BaseExpression) -> bool:
-    """A string literal, or ``+``/``%`` over one: concatenation and formatting, not arithmetic."""
+    """Text, or an operator over text: concatenation, repetition, formatting, not arithmetic."""
     if isinstance(node, _TEXT_LITERALS):
         return True
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.Add, cst.Modulo)):
-        return _is_texty(node.left) or (
-            isinstance(node.operator, cst.Add) and _is_texty(node.right)
-        )
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Name):
+            return func.value in _TEXT_FUNCS
+        return isinstance(func, cst.Attribute) and func.attr.value in _TEXT_METHODS
+    if isinstance(node, cst.BinaryOperation):
+        op = node.operator
+        if isinstance(op, cst.Add):
+            return _is_texty(node.left) or _is_texty(node.right)
+        if isinstance(op, cst.Modulo):
+            return _is_texty(node.left)
+        if isinstance(op, cst.Multiply):
+            return isinstance(node.left, _TEXT_LITERALS) or isinstance(node.right, _TEXT_LITERALS)
     return False
 
 
@@ -386,13 +396,26 @@ class _TracksNames(_Mixin):
         if isinstance(node, cst.List):
             return "list"
         if isinstance(node, cst.Call):
-            name = self.ctx.callee(node)
-            if name == "list" and not node.args:
-                return "list"
-            if name == "bytearray":
-                return "bytearray"
-            if name in ("re.compile", "regex.compile"):
-                return "regex"
+            func = node.func
+            if isinstance(func, cst.Name):
+                name = func.value
+                if name == "list":
+                    return None if node.args else "list"
+                if name == "bytearray":
+                    return "bytearray"
+                if name in _TEXT_FUNCS or name == "bytes":
+                    return "str"
+                if name != "compile":
+                    return None
+            elif isinstance(func, cst.Attribute):
+                if func.attr.value in _TEXT_METHODS:
+                    return "str"
+                if func.attr.value != "compile":
+                    return None
+            else:
+                return None
+            compiled = self.ctx.callee(node) in ("re.compile", "regex.compile")
+            return "regex" if compiled else None
         return "str" if self.is_text(node) else self.kind_of(node)
 
     def _note(self, target: cst.BaseExpression, kind: str | None) -> None:
@@ -505,6 +528,22 @@ class _OperatorLoops(_LoopStats):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.in_index = 0
+        self.constants: dict[str, cst.Integer] = {}  # module-level NAME = <int literal>
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if (
+            self.ctx.function is None
+            and self.ctx.class_depth == 0
+            and isinstance(node.value, cst.Integer)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+        ):
+            self.constants[node.targets[0].target.value] = node.value
+
+    def _operand(self, node: cst.BaseExpression | None) -> cst.BaseExpression | None:
+        if isinstance(node, cst.Name) and self.constants:
+            return self.constants.get(node.value, node)
+        return node
 
     def enter_SubscriptElement(self, node: cst.SubscriptElement) -> None:
         self.in_index += 1
@@ -514,7 +553,7 @@ class _OperatorLoops(_LoopStats):
 
     @staticmethod
     def _count(stats: _Stats, kind: str, left: cst.BaseExpression | None,
-               right: cst.BaseExpression) -> None:  # fmt: skip
+               right: cst.BaseExpression | None) -> None:  # fmt: skip
         stats.ops += 1
         if kind in ("<<", ">>"):
             stats.shifts += 1
@@ -537,11 +576,13 @@ class _OperatorLoops(_LoopStats):
         loop = self.innermost()
         if loop is None:
             return
-        if kind in ("+", "%") and _is_texty(node):
-            return  # concatenation or %-formatting
+        if kind in ("+", "%", "*") and _is_texty(node):
+            return  # concatenation, repetition or %-formatting
+        if isinstance(node.left, _NUMBERS) and isinstance(node.right, _NUMBERS):
+            return  # a constant such as 1 << 4
         if self.in_index and kind in ("+", "-") and 0 < (_int_value(node.right) or 0) <= 4:
             return  # s[i + 1]: index arithmetic, not computation
-        self._count(loop.stats, kind, node.left, node.right)
+        self._count(loop.stats, kind, self._operand(node.left), self._operand(node.right))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if not self.loops:
@@ -549,11 +590,11 @@ class _OperatorLoops(_LoopStats):
         kind = _AUG_KIND.get(type(node.operator))
         if kind is None or (kind in ("+", "-") and _int_value(node.value) == 1):
             return  # a counter
-        if kind == "+" and isinstance(node.value, _TEXT_LITERALS):
+        if kind == "+" and _is_texty(node.value):
             return
         loop = self.innermost()
         if loop is not None:
-            self._count(loop.stats, kind, None, node.value)
+            self._count(loop.stats, kind, None, self._operand(node.value))
 
     def visit_BaseSmallStatement(self, node: cst.BaseSmallStatement) -> None:
         if not self.loops or isinstance(node, (cst.Pass, cst.Break, cst.Continue)):
@@ -612,11 +653,12 @@ class ArithmeticLoop(_OperatorLoops, Detector):
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
         stats = loop.stats
-        if stats.ops < 2 or 2 * stats.ops < 3 * stats.statements:
+        statements = stats.statements or (0 if isinstance(loop.node, cst.BaseComp) else 1)
+        if stats.ops < 2 or 2 * stats.ops < 3 * statements:
             return None
         if _checksum_verdict(stats) is not None:
             return None  # GP106 reports it
-        n = stats.statements
+        n = statements
         where = f" in {n} statement{'s' if n > 1 else ''}" if n else " per element"
         return f"loop is mostly arithmetic: {stats.ops} operators{where}", self.WEIGHT
 
@@ -834,7 +876,9 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
 # -- GP105 ---------------------------------------------------------------------------------------
 
 _CHAR_SIGNALS = ("char-iter", "str-index", "ord/chr", "char-class", "char-set", "char-compare")
-# a scanner inspects characters; iterating a string and ord() alone is a transform (or a hash)
+# A scanner walks a string and inspects characters. Iterating a string with ord() alone is a
+# transform or a hash; comparing with one-character strings alone is ordinary branching.
+_WALKS = frozenset({"while-len", "index-loop", "index-bump", "char-iter", "str-index"})
 _CHAR_TESTS = frozenset({"str-index", "char-class", "char-set", "char-compare"})
 _INDEX_SIGNALS = ("while-len", "index-loop", "index-bump")
 _SIGNAL_TEXT = {
@@ -848,6 +892,17 @@ _SIGNAL_TEXT = {
     "char-set": "`c in \"...\"` tests",
     "char-compare": "single-character comparisons",
 }
+
+
+def _holds_char(node: cst.BaseExpression) -> bool:
+    """``c``, ``s[i]``, ``peek()`` or ``self.ch``: not ``tok.kind``, which is a token's field."""
+    if isinstance(node, (cst.Name, cst.Subscript, cst.Call)):
+        return True
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+    )
 
 
 def _mentions_len(node: cst.BaseExpression) -> bool:
@@ -874,19 +929,20 @@ def _is_len_bound(test: cst.BaseExpression, depth: int = 0) -> bool:
 class HandWrittenParser(_LoopStats, _TracksNames, Detector):
     """Character-by-character scanning of str/bytes with index arithmetic.
 
-    What it detects: a loop with at least two kinds of scanner evidence, one of them a test of
-    characters (subscripts of a known string, char-class tests like ``c.isdigit()``,
-    ``c in "0123456789"``, single-character comparisons); the others are ``while i < len(s)``,
+    What it detects: a loop that both walks a string - ``while i < len(s)``,
     ``for i in range(len(s))``, a subscript index also advanced with ``i += n``, iteration over
-    a known string, ``ord()``/``chr()``. Reported once per outermost such loop.
+    or subscripts of a known str/bytes - and tests characters - char-class tests like
+    ``c.isdigit()``, ``c in "0123456789"``, single-character comparisons, subscripts of a known
+    string - with at least two kinds of evidence (``ord()``/``chr()`` adds one). Reported once
+    per outermost such loop.
     Why it matters for a Go port: hand-written tokenizers and parsers spend their time in
     interpreted per-character steps; the same scanner over a Go ``[]byte`` or ``string`` runs
     one to two orders of magnitude faster and needs no regex fallback.
     Go idiom: a scanner struct over ``[]byte`` with a ``pos int``; ``utf8.DecodeRune``,
     ``unicode.IsDigit``, ``strings.IndexByte``; ``text/scanner`` or a generated lexer.
-    Known limits: index and character evidence alone (``a[i]`` with ``i += 1`` over a list) is
-    not enough, so a scanner over an un-annotated token list of one-letter strings may be
-    missed or, rarely, a list walk comparing to one-character strings may match.
+    Known limits: str/bytes are known only from annotations and assignments, so a walk over an
+    un-annotated parameter needs an index signal; a walk over a list of one-letter strings can
+    match, and a byte parser comparing ints (``b == 0x0A``) is missed.
     """
 
     ID = "GP105"
@@ -945,7 +1001,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         if stats.indexes & stats.bumped:
             stats.signals.add("index-bump")
         signals = stats.signals
-        if len(signals) < 2 or not signals & _CHAR_TESTS:
+        if len(signals) < 2 or not signals & _WALKS or not signals & _CHAR_TESTS:
             return None
         order = [s for s in (*_INDEX_SIGNALS, *_CHAR_SIGNALS) if s in signals]
         return "hand-written scanner: " + ", ".join(_SIGNAL_TEXT[s] for s in order), self.WEIGHT
@@ -987,6 +1043,21 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             if key is not None and loop is not None and _int_value(node.value) is not None:
                 loop.stats.bumped.add(key)
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if (
+            self.loops
+            and len(node.targets) == 1
+            and isinstance(value, cst.BinaryOperation)
+            and isinstance(value.operator, cst.Add)
+            and _int_value(value.right) is not None
+        ):
+            key = _key(node.targets[0].target)
+            loop = self.innermost()
+            if key is not None and loop is not None and key == _key(value.left):
+                loop.stats.bumped.add(key)  # i = i + 1
+        super().visit_Assign(node)
+
     def visit_Call(self, node: cst.Call) -> None:
         if not self.loops:
             return
@@ -1013,12 +1084,13 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             return
         left = node.left
         for target in node.comparisons:
-            op = target.operator
+            op, right = target.operator, target.comparator
             if isinstance(op, (cst.In, cst.NotIn)):
-                if self._is_char_set(target.comparator):
+                if _holds_char(left) and self._is_char_set(right):
                     self._signal("char-set")
-            elif (_is_single_char(target.comparator) or _is_single_char(left)) and not isinstance(
-                op, (cst.Is, cst.IsNot)
+            elif not isinstance(op, (cst.Is, cst.IsNot)) and (
+                (_is_single_char(right) and _holds_char(left))
+                or (_is_single_char(left) and _holds_char(right))
             ):
                 self._signal("char-compare")
             left = target.comparator

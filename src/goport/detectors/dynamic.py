@@ -350,7 +350,8 @@ class Monkeypatching(Detector):
     build tags or wrapper packages for alternative implementations.
     Known limits: assigning a constant (``pd.options.display.max_rows = 50``,
     ``torch.backends.cudnn.benchmark = True``) and anything under ``options``/``config``/
-    ``settings`` is configuration and ignored; a local variable that reuses an imported name
+    ``settings`` is configuration and ignored, as are ``sys.stdout``/``sys.argv``/
+    ``sys.excepthook`` (settable by design; ``sys.modules[...]`` is reported); a local variable that reuses an imported name
     can be mistaken for the import; gevent/eventlet ``monkey.patch_all()`` is GP209.
     """
 
@@ -371,6 +372,7 @@ class Monkeypatching(Detector):
     NO_MATCHES = (
         "import pandas as pd\n\npd.options.display.max_rows = 50\n",
         "import os\nos.environ['TZ'] = 'UTC'\n",
+        "import io\nimport sys\n\ndef capture():\n    sys.stdout = io.StringIO()\n",
         "class Local:\n    pass\n\nLocal.helper = staticmethod(len)\n",
         "def setup(self, conn):\n    self.conn = conn\n",
         "from gevent import monkey\nmonkey.patch_all()\n",
@@ -383,8 +385,10 @@ class Monkeypatching(Detector):
             if root is None or root.value not in ctx.aliases or _is_constant(value):
                 return
             name = ctx.resolve(target)
-            if name is None or _CONFIG_PARTS.intersection(name.split(".")[:-1]):
-                return
+            if name is None or name.startswith("sys.") or _CONFIG_PARTS.intersection(
+                name.split(".")[:-1]
+            ):
+                return  # sys.stdout/argv/excepthook are settable by design; options are config
             self.report(node, f"monkeypatches {name}")
         elif isinstance(target, cst.Subscript) and ctx.resolve(target.value) == "sys.modules":
             self.report(node, "replaces a module in sys.modules")
@@ -400,7 +404,9 @@ class Monkeypatching(Detector):
         args = _positional(node)
         root = _root(args[0]) if args else None
         if root is not None and root.value in self.ctx.aliases:
-            self.report(node, f"{name}() on imported {self.ctx.resolve(args[0]) or root.value}")
+            target = self.ctx.resolve(args[0]) or root.value
+            if target != "sys":
+                self.report(node, f"{name}() on imported {target}")
 
 
 # -- GP405 ----------------------------------------------------------------------------------------

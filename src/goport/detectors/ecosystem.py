@@ -36,7 +36,9 @@ def _under(name: str, prefixes: tuple[str, ...]) -> str | None:
 
 
 def _type_checking(test: cst.BaseExpression) -> bool:
-    return _dotted(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
+    if isinstance(test, cst.Name):
+        return test.value == "TYPE_CHECKING"
+    return isinstance(test, cst.Attribute) and test.attr.value == "TYPE_CHECKING"
 
 
 class _PackageImports:

@@ -142,12 +142,16 @@ class _Bindings:
         self.names: dict[str, str] = {}
 
     def bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if not isinstance(value, cst.Call):
+            if self.names and isinstance(target, (cst.Name, cst.Attribute)):
+                self.names.pop(_dotted(target) or "", None)
+            return
         key = _dotted(target)
         if key is None:
             return
-        if isinstance(value, cst.Await):
-            value = value.expression
-        name = _call_path(self.ctx, value) if isinstance(value, cst.Call) else None
+        name = _call_path(self.ctx, value)
         if name is None:
             self.names.pop(key, None)
         else:
@@ -1072,18 +1076,57 @@ class PollLoop(Detector):
 # -- GP307 ----------------------------------------------------------------------------------------
 
 _CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture"})
-_FOR = "gp307.for"  # for-loop depth inside the current function
+_FOR = "gp307.for"  # depth of for loops over an input of the current function
 _YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
 _YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
 _AFOR = "gp307.async_for"  # an async for / async comprehension
 
 
+def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
+    params = node.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    if isinstance(params.star_arg, cst.Param):
+        names.add(params.star_arg.name.value)
+    return frozenset(names - {"self", "cls"})
+
+
+def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
+    """Whether ``expr`` reads one of ``names`` (``lines``, ``enumerate(rows)``, ``src.read()``)."""
+    stack: list[cst.BaseExpression] = [expr]
+    budget = 32  # loop headers are small; never walk a big expression
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value in names:
+                return True
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Name) and node.func.value == "range":
+                continue  # counting, not consuming an input
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(e.value for e in node.elements)
+        elif isinstance(node, (cst.GeneratorExp, cst.ListComp)):
+            stack.append(node.for_in.iter)
+        elif isinstance(node, cst.Await):
+            stack.append(node.expression)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.left, node.right))
+    return False
+
+
 class StreamingPipeline(Detector):
     """Generator pipeline stages and async stream consumers.
 
-    What it detects: a function that ``yield``s inside a ``for`` loop over another iterable (a
-    pipeline stage), an ``async def`` generator that yields inside a loop, and a function that
-    consumes an async stream with ``async for``. One finding per function, at the ``def``.
+    What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
+    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage), an
+    ``async def`` generator that yields inside a loop, and a function that consumes an async
+    stream with ``async for``. One finding per function, at the ``def``.
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -1091,9 +1134,10 @@ class StreamingPipeline(Detector):
     channels (the pipelines pattern), ``errgroup`` for cancellation, or ``iter.Seq`` for a
     purely sequential stage.
     Known limits: a plain one-off ``yield`` (context managers, fixtures, dependency providers)
-    is not a stage and is ignored, as are ``@contextmanager`` functions; a ``while`` loop that
-    yields from a sync generator (a counter, a tail -f) is not counted; lazy ``map``/``filter``
-    chains and generator expressions are not counted.
+    is not a stage and is ignored, as are ``@contextmanager`` functions; a sync generator that
+    walks its own state (``__iter__`` over ``self._items``, ``range(n)``, ``os.scandir``) is
+    iteration, not a stage, and is ignored, as is a ``while`` loop that yields (a counter, a
+    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted.
     """
 
     ID = "GP307"
@@ -1112,6 +1156,10 @@ class StreamingPipeline(Detector):
         "        await sink.write(chunk)\n"),
     )
     NO_MATCHES = (
+        # iteration over the object's own state is not a pipeline stage
+        ("class Bag:\n    def __iter__(self):\n        for item in self._items:\n"
+         "            yield item\n"),
+        "def squares(n):\n    for i in range(n):\n        yield i * i\n",
         # a context manager's single yield
         ("from contextlib import contextmanager\n\n@contextmanager\ndef opened(path):\n"
         "    f = open(path)\n    try:\n        yield f\n    finally:\n        f.close()\n"),
@@ -1125,15 +1173,30 @@ class StreamingPipeline(Detector):
         "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
     )
 
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._input_loops: list[bool] = []  # per enclosing for loop: iterates a parameter
+        self._params: dict[int, frozenset[str]] = {}
+
     def enter_For(self, node: cst.For) -> None:
         frame = self.ctx.function
+        over_input = False
         if frame is not None:
-            frame.counters[_FOR] = frame.counters.get(_FOR, 0) + 1
+            key = id(frame.node)
+            params = self._params.get(key)
+            if params is None:
+                params = self._params[key] = _parameter_names(frame.node)
+            over_input = bool(params) and _mentions(node.iter, params)
+            if over_input:
+                frame.counters[_FOR] = frame.counters.get(_FOR, 0) + 1
+        self._input_loops.append(over_input)
 
     def visit_For(self, node: cst.For) -> None:
+        over_input = self._input_loops.pop()
         frame = self.ctx.function
         if frame is not None:
-            frame.counters[_FOR] = frame.counters.get(_FOR, 1) - 1
+            if over_input:
+                frame.counters[_FOR] = frame.counters.get(_FOR, 1) - 1
             if node.asynchronous is not None:
                 frame.counters[_AFOR] = 1
 
@@ -1154,6 +1217,7 @@ class StreamingPipeline(Detector):
         frame = self.ctx.function
         if frame is None:
             return
+        self._params.pop(id(node), None)
         counters = frame.counters
         if not (counters.get(_YIELD_LOOP) or counters.get(_AFOR)):
             return
@@ -1299,10 +1363,14 @@ class ServerEntrypoint(_TracksBindings, Detector):
             if name is not None and name in _IOLOOP:
                 self._tornado = True
                 self.report(node, "server entrypoint tornado IOLoop.start()")
-        elif attr == "listen" and isinstance(func, cst.Attribute) and not self._tornado:
-            if self.bound.of(func.value) == "tornado.web.Application":
-                self._tornado = True  # listen + IOLoop.start are one server start
-                self.report(node, "server entrypoint tornado Application.listen()")
+        elif (
+            attr == "listen"
+            and isinstance(func, cst.Attribute)
+            and not self._tornado
+            and self.bound.of(func.value) == "tornado.web.Application"
+        ):
+            self._tornado = True  # listen + IOLoop.start are one server start
+            self.report(node, "server entrypoint tornado Application.listen()")
 
     def _app_run(self, node: cst.Call, func: cst.Attribute) -> None:
         owner = self.bound.of(func.value)

@@ -159,7 +159,8 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
     n = len(usable) or 1
 
     def share(get: str, key: object) -> float:
-        return sum(getattr(t, get).get(key, 0.0) / t.total for t in usable) / n
+        values: list[float] = [getattr(t, get).get(key, 0.0) / t.total for t in usable]
+        return sum(values) / n
 
     rel_paths = {k[0] for t in usable for k in (*t.self_, *t.lib, *t.fn_total)} | {
         r for t in usable for r in t.mod_total

@@ -1,0 +1,111 @@
+"""GitHub Actions: workflow-command annotations, and the full report for the step summary.
+
+``render`` is pure: it returns ``::warning``/``::notice`` lines (see ``annotations`` for what is
+annotated). GitHub shows at most ten annotations of each level per step and silently drops the
+rest, so at most ``Options.max_annotations`` per level are emitted, most important first (every
+candidate's first item before any candidate's second), and a final plain line says how many were
+left out. ``report`` is what the reporter registry calls: ``render`` plus, when
+``Options.step_summary`` is set (the CLI passes ``$GITHUB_STEP_SUMMARY``), appending
+``summary_markdown`` to that file.
+
+Escaping follows the runner's rules: in the message (data) ``%``, CR and LF become ``%25``,
+``%0D``, ``%0A``; property values (file, title) additionally get ``:`` -> ``%3A`` and
+``,`` -> ``%2C``. Plain lines never start with ``::`` and carry no line breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from goport.model import RunResult
+from goport.reports import Options, markdown
+from goport.reports.annotations import GO_STRATEGIES, Annotation, Level, by_importance, select
+
+
+def escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, properties: Sequence[tuple[str, str]] = ()) -> str:
+    """One workflow command line: ``::level k=v,k=v::message`` with both parts escaped."""
+    props = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return (
+        f"::{level} {props}::{escape_data(message)}"
+        if props
+        else f"::{level}::{escape_data(message)}"
+    )
+
+
+def annotation_command(a: Annotation) -> str:
+    props = [("file", a.path), ("line", str(a.line))]
+    if a.end_line > a.line:
+        props.append(("endLine", str(a.end_line)))
+    props.append(("title", a.title))
+    return command(a.level.value, a.message, props)
+
+
+def plain(line: str) -> str:
+    """A log line that the runner cannot read as a command."""
+    flat = markdown.one_line(line)
+    return " " + flat if flat.startswith("::") else flat
+
+
+def shown(annotations: Sequence[Annotation], cap: int) -> tuple[list[Annotation], int]:
+    """The annotations to emit (at most ``cap`` per level, most important first), and how many not."""
+    kept: list[Annotation] = []
+    count = {level: 0 for level in Level}
+    for a in by_importance(annotations):
+        if count[a.level] < cap:
+            kept.append(a)
+            count[a.level] += 1
+    return kept, len(annotations) - len(kept)
+
+
+def render(result: RunResult, options: Options) -> str:
+    every = select(result, path_prefix=options.path_prefix)
+    kept, dropped = shown(every, max(0, options.max_annotations))
+    go = sum(1 for c in result.candidates if c.strategy in GO_STRATEGIES)
+    lines = [
+        plain(
+            f"goport {result.tool_version}: {len(result.candidates)} candidate module(s), "
+            f"{go} with a Go strategy; {len(every)} annotation(s), {len(kept)} shown."
+        )
+    ]
+    lines += [annotation_command(a) for a in kept]
+    if dropped:
+        where = (
+            "the step summary has the full ranking"
+            if options.step_summary is not None
+            else "run goport scan --format sarif or --format markdown for all of them"
+        )
+        lines.append(
+            plain(
+                f"goport: {dropped} more annotation(s) left out (GitHub shows at most "
+                f"{options.max_annotations} per level and step); {where}."
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(result: RunResult) -> str:
+    """The whole ranked table and the top candidates' details, for ``$GITHUB_STEP_SUMMARY``."""
+    return markdown.join(markdown.blocks(result, Options(), rows=None))
+
+
+def write_step_summary(result: RunResult, path: Path) -> None:
+    """Append (never overwrite: earlier steps write to the same file) the summary to ``path``."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(summary_markdown(result) + "\n")
+
+
+def report(result: RunResult, options: Options) -> str:
+    """The registry's entry: the annotations, and the step summary appended when one is set."""
+    out = render(result, options)
+    if options.step_summary is not None:
+        write_step_summary(result, options.step_summary)
+    return out
