@@ -15,8 +15,7 @@ import pytest
 from goport.config import Config
 from goport.model import Category, RunResult, Strategy
 from goport.pipeline import run
-from goport.reports import Format, Options, render
-from goport.reports import gitlab
+from goport.reports import Format, Options, gitlab, render
 from goport.reports.annotations import Annotation, Kind, Level
 
 ROOT = Path(__file__).resolve().parents[2]

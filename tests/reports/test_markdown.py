@@ -319,8 +319,24 @@ def test_code_spans(raw: str, table: bool, expected: str) -> None:
         ("back\\slash", r"back\\slash"),
         ("cc @alice", "cc `@alice`"),
         ("a\r\nb\nc", "a b c"),
+        ("# not a heading", r"\# not a heading"),
+        ("- not a list", r"\- not a list"),
+        ("1. not a list", r"1\. not a list"),
+        ("a - b # c", "a - b # c"),
     ],
-    ids=["pipe", "html", "emphasis-links", "strike-math", "backslash", "mention", "newlines"],
+    ids=[
+        "pipe",
+        "html",
+        "emphasis-links",
+        "strike-math",
+        "backslash",
+        "mention",
+        "newlines",
+        "heading",
+        "bullet",
+        "ordered",
+        "mid-line",
+    ],
 )
 def test_text(raw: str, expected: str) -> None:
     assert md.text(raw) == expected

@@ -20,11 +20,17 @@ from jsonschema import Draft4Validator, validators
 
 from goport.config import Config
 from goport.detectors import REGISTRY
-from goport.model import RunResult
+from goport.model import RunResult, Strategy
 from goport.pipeline import run
-from goport.reports import Format, Options, render
-from goport.reports import sarif
-from goport.reports.annotations import GO_STRATEGIES, select
+from goport.reports import Format, Options, render, sarif
+from goport.reports.annotations import (
+    BLOCKING,
+    GO_STRATEGIES,
+    TOP_FINDINGS,
+    Kind,
+    Level,
+    select,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -232,3 +238,28 @@ def test_errors_become_tool_notifications(tmp_path: Path, validator: Draft4Valid
     assert [n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for n in notes] == [
         "broken.py"
     ]
+
+
+def test_selection_policy(fixture_runs: tuple[RunResult, RunResult, RunResult]) -> None:
+    """Go-worthy code and blockers are annotated; keep-in-python modules only for blockers."""
+    result = fixture_runs[0]
+    chosen = select(result)
+    for c in result.candidates:
+        mine = [a for a in chosen if a.path == c.rel_path]
+        kinds = {a.kind for a in mine}
+        blockers = [f for f in c.findings if f.category in BLOCKING]
+        assert sum(1 for a in mine if a.kind is Kind.BLOCKER) == len(blockers)
+        if c.strategy is Strategy.KEEP:
+            assert kinds <= {Kind.BLOCKER}
+            assert all(a.level is Level.NOTICE for a in mine)
+            continue
+        hot = [a.symbol for a in mine if a.kind is Kind.HOT_FUNCTION]
+        assert hot == [fn.qualname for fn in c.functions]
+        assert sum(1 for a in mine if a.kind is Kind.FINDING) == min(
+            TOP_FINDINGS, len(c.findings) - len(blockers)
+        )
+        expected = Level.WARNING if c.strategy in GO_STRATEGIES else Level.NOTICE
+        assert all(a.level is expected for a in mine)
+        assert [a.order for a in mine] == list(range(len(mine)))
+        if mine and c.functions:
+            assert mine[0].kind is Kind.HOT_FUNCTION  # the hottest function leads

@@ -176,6 +176,7 @@ class DynamicAttributes(Detector):
         "def define(name, value):\n    globals()[name] = value\n",
     )
     NO_MATCHES = (
+        "class Index:\n    def __setstate__(self, state):\n        self.__dict__.update(state)\n",
         "def version(mod):\n    return getattr(mod, '__version__', 'unknown')\n",
         "def has_close(f):\n    return hasattr(f, 'close')\n",
         "import json\n\ndef dump(cfg):\n    return json.dumps(vars(cfg))\n",
@@ -198,6 +199,9 @@ class DynamicAttributes(Detector):
             self.report(node, f"{name}({target}, <computed name>)")
             return
         if isinstance(func, cst.Attribute) and func.attr.value in _NAMESPACE_WRITES:
+            frame = self.ctx.function
+            if frame is not None and frame.name in _COPY_PROTOCOL:
+                return  # restoring state for pickle/copy: mechanical, not dynamic design
             space = self._namespace(func.value)
             if space is not None:
                 self.report(node, f"writes attributes through {space}.{func.attr.value}()")
@@ -232,6 +236,11 @@ class DynamicAttributes(Detector):
         name = node.name.value
         if name in _ATTR_HOOKS:
             self.report(node, f"defines {name}")
+
+
+_COPY_PROTOCOL = frozenset(
+    {"__setstate__", "__getstate__", "__reduce__", "__reduce_ex__", "__copy__", "__deepcopy__"}
+)
 
 
 # -- GP403 ----------------------------------------------------------------------------------------
@@ -335,6 +344,7 @@ class Metaclass(Detector):
 # -- GP404 ----------------------------------------------------------------------------------------
 
 _CONFIG_PARTS = frozenset({"options", "config", "conf", "settings", "defaults", "rcParams"})
+_CTYPES_PROTOTYPE = frozenset({"argtypes", "restype", "errcheck"})  # declarations, not patches
 
 
 class Monkeypatching(Detector):
@@ -351,7 +361,8 @@ class Monkeypatching(Detector):
     Known limits: assigning a constant (``pd.options.display.max_rows = 50``,
     ``torch.backends.cudnn.benchmark = True``) and anything under ``options``/``config``/
     ``settings`` is configuration and ignored, as are ``sys.stdout``/``sys.argv``/
-    ``sys.excepthook`` (settable by design; ``sys.modules[...]`` is reported); a local variable that reuses an imported name
+    ``sys.excepthook`` (settable by design; ``sys.modules[...]`` is reported) and ctypes
+    ``argtypes``/``restype`` declarations; a local variable that reuses an imported name
     can be mistaken for the import; gevent/eventlet ``monkey.patch_all()`` is GP209.
     """
 
@@ -370,6 +381,7 @@ class Monkeypatching(Detector):
         "import sys\nfrom . import fake_numpy\n\nsys.modules['numpy'] = fake_numpy\n",
     )
     NO_MATCHES = (
+        "from myapp.api import app\n\ndef wire(index):\n    app.state.index = index\n",
         "import pandas as pd\n\npd.options.display.max_rows = 50\n",
         "import os\nos.environ['TZ'] = 'UTC'\n",
         "import io\nimport sys\n\ndef capture():\n    sys.stdout = io.StringIO()\n",
@@ -383,6 +395,12 @@ class Monkeypatching(Detector):
         if isinstance(target, cst.Attribute):
             root = _root(target)
             if root is None or root.value not in ctx.aliases or _is_constant(value):
+                return
+            if target.attr.value in _CTYPES_PROTOTYPE:
+                return
+            if isinstance(target.value, cst.Attribute) and ctx.aliases.get(root.value) != root.value:
+                # ``app.state.index = ...`` on an object imported by name sets its state;
+                # deeper chains count only from a plainly imported module (``os.path.join = f``)
                 return
             name = ctx.resolve(target)
             if name is None or name.startswith("sys.") or _CONFIG_PARTS.intersection(

@@ -342,6 +342,7 @@ _DJANGO_QUERIES = frozenset(
     }
 )
 _FLASK_SQLA_QUERIES = frozenset({"filter", "filter_by", "get", "get_or_404", "first_or_404", "all"})
+_MODEL_VARS = frozenset({"self.model", "cls", "model"})
 _QUERY = "gp505.query"
 _QUERY_WEIGHT = 1.0
 
@@ -390,6 +391,8 @@ class OrmBusinessLogic(_PackageImports, Detector):
         "    name: str = Field(max_length=100)\n"),
         # an ordinary dict .get and a requests session
         "def price(items, key, session):\n    return session.get(items.get(key))\n",
+        # an `objects` registry that is not a Django manager
+        "def cube(scene):\n    return scene.objects.get('Cube')\n",
         # a local Model class outside any ORM
         "class Model:\n    pass\n\nclass Net(Model):\n    layers = 3\n",
     )
@@ -510,8 +513,14 @@ class OrmBusinessLogic(_PackageImports, Detector):
                 return f"{holder}.query()"
             return None
         if isinstance(owner, cst.Attribute):
-            model = _dotted(owner.value)
-            if owner.attr.value == "objects" and attr in _DJANGO_QUERIES and model:
+            inner = owner.value
+            if isinstance(inner, cst.Call):  # get_user_model().objects.filter(...)
+                model = f"{_dotted(inner.func)}()"
+                looks_like_model = bool(_dotted(inner.func))
+            else:
+                model = _dotted(inner)
+                looks_like_model = last_part(model)[:1].isupper() or model in _MODEL_VARS
+            if owner.attr.value == "objects" and attr in _DJANGO_QUERIES and looks_like_model:
                 return f"{model}.objects.{attr}()"
             if (
                 owner.attr.value == "query"

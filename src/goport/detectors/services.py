@@ -1080,6 +1080,7 @@ _FOR = "gp307.for"  # depth of for loops over an input of the current function
 _YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
 _YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
 _AFOR = "gp307.async_for"  # an async for / async comprehension
+_ASYNC_STREAM_WEIGHT = 2.0
 
 
 def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
@@ -1126,7 +1127,9 @@ class StreamingPipeline(Detector):
     What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
     parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage), an
     ``async def`` generator that yields inside a loop, and a function that consumes an async
-    stream with ``async for``. One finding per function, at the ``def``.
+    stream with ``async for``. One finding per function, at the ``def``; a sync stage weighs
+    ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0 (it is a stream of
+    I/O, not just a lazy transform).
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -1143,7 +1146,7 @@ class StreamingPipeline(Detector):
     ID = "GP307"
     NAME = "streaming-pipeline"
     CATEGORY = Category.SERVICE
-    WEIGHT = 2.0
+    WEIGHT = 1.0
     PYTHON = "generator stages (yield in a loop), async generators, async for"
     GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
     SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
@@ -1226,11 +1229,13 @@ class StreamingPipeline(Detector):
                 return
         name = node.name.value
         if frame.is_async and counters.get(_YIELD_LOOP):
-            self.report(node, f"async generator stage {name}")
+            self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
         elif not frame.is_async and counters.get(_YIELD_FOR):
             self.report(node, f"generator stage {name} (yields inside a loop)")
         elif counters.get(_AFOR):
-            self.report(node, f"{name} consumes an async stream with async for")
+            self.report(
+                node, f"{name} consumes an async stream with async for", weight=_ASYNC_STREAM_WEIGHT
+            )
 
 
 # -- GP308 ----------------------------------------------------------------------------------------

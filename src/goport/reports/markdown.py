@@ -44,6 +44,7 @@ _MENTION = re.compile(r"@[\w.-]+")
 _MD_SPECIAL = frozenset("\\`*_[]|~$")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BACKTICKS = re.compile(r"`+")
+_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 def one_line(s: str) -> str:
@@ -70,7 +71,14 @@ def text(s: str, *, table: bool = False) -> str:
         out.append(code(m.group(), table=table))
         pos = m.end()
     out.append(_escape_plain(s[pos:]))
-    return "".join(out)
+    return _block_safe("".join(out))
+
+
+def _block_safe(s: str) -> str:
+    """Escape what would start a heading, list or rule if ``s`` began a block."""
+    if s[:1] in ("#", "+", "-", "="):
+        return "\\" + s
+    return _ORDERED.sub(r"\1\\\2", s, count=1)
 
 
 def code(s: str, *, table: bool = False) -> str:
