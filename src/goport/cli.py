@@ -155,6 +155,7 @@ def _build_config(
     no_config: bool,
     max_file_size: int | None,
     profiles: list[Path] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Any:
     from goport import config as config_mod
 
@@ -171,6 +172,7 @@ def _build_config(
         "max_file_size": max_file_size,
         "profiles": tuple(_existing(profiles or [])),
     }
+    overrides.update(extra or {})
     if no_cache:
         overrides["use_cache"] = False
     if no_history:
@@ -239,12 +241,34 @@ def scan(
     root: RootOpt = None,
     max_file_size: MaxSizeOpt = None,
     profile: ProfileOpt = [],  # noqa: B006
+    diff_base: Annotated[
+        Optional[str],
+        typer.Option("--diff-base", help="Report only what changed since this git ref (e.g. origin/main)."),
+    ] = None,
+    fail_on: Annotated[
+        Optional[float],
+        typer.Option("--fail-on", min=0, max=100, help="Exit 1 when a reported candidate scores at least this."),
+    ] = None,
+    fail_on_new: Annotated[
+        Optional[float],
+        typer.Option(
+            "--fail-on-new",
+            min=0,
+            max=100,
+            help="Exit 1 when a module crosses this score in this change (--diff-base) or is not in the baseline.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        Optional[Path], typer.Option("--baseline", help="Report only what this baseline file does not know.")
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Rank the modules of a Python project as Go-migration candidates.
 
-    Example: goport scan . --top 15 ; goport scan src --format json --output goport.json
+    Exit codes: 0 ok, 1 a --fail-on/--fail-on-new gate tripped, 2 usage or input error.
+
+    Example: goport scan . --top 15 ; goport scan . --diff-base origin/main --format github --fail-on-new 70
     """
     from goport.pipeline import run
     from goport.reports import render
@@ -265,6 +289,12 @@ def scan(
         no_config=no_config,
         max_file_size=max_file_size,
         profiles=profile,
+        extra={
+            "diff_base": diff_base,
+            "fail_on": fail_on,
+            "fail_on_new": fail_on_new,
+            "baseline": baseline,
+        },
     )
     update, stop = _progress(quiet)
     try:
@@ -272,7 +302,17 @@ def scan(
     finally:
         stop()
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
-    _write(render(fmt, result, Options(color=color, verbose=verbose)), output)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt is Format.GITHUB else None
+    options = Options(
+        color=color,
+        verbose=verbose,
+        step_summary=Path(summary_file) if summary_file else None,
+    )
+    _write(render(fmt, result, options), output)
+    if result.gate is not None and result.gate.tripped:
+        for reason in result.gate.reasons:
+            typer.echo(f"goport: gate: {reason}", err=True)
+        raise typer.Exit(ExitCode.GATE)
 
 
 @app.command()
@@ -346,6 +386,59 @@ def explain(
         _write(json.dumps(json_report.candidate(match), indent=2, ensure_ascii=False) + "\n", None)
     else:
         _write(render_explain(match, Options(color=_use_color(sys.stdout), verbose=verbose)), None)
+
+
+baseline_app = typer.Typer(
+    help="Record today's findings so later scans (--baseline FILE) report only what is new.",
+    no_args_is_help=True,
+)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("write")
+def baseline_write(
+    file: Annotated[Path, typer.Argument(help="The baseline file to write (commit it).")],
+    paths: PathsArg = None,
+    exclude: ExcludeOpt = [],  # noqa: B006
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_history: NoHistoryOpt = False,
+    no_config: NoConfigOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a baseline of every candidate's score and findings.
+
+    Example: goport baseline write .goport-baseline.json ; goport scan . --baseline .goport-baseline.json
+    """
+    from goport.baseline import document
+    from goport.pipeline import run
+
+    _logging(quiet, False)
+    config = _build_config(
+        paths or [Path(".")],
+        None,
+        exclude=exclude,
+        select=select,
+        ignore=ignore,
+        top=None,
+        min_score=None,
+        jobs=None,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        no_history=no_history,
+        no_config=no_config,
+        max_file_size=None,
+        extra={"top": 0, "min_score": 0.0},  # every candidate, whatever the project sets
+    )
+    update, stop = _progress(quiet)
+    try:
+        result = run(config, progress=update)
+    finally:
+        stop()
+    _write(document(result, result.candidates), file)
+    typer.echo(f"goport: wrote {file} ({len(result.candidates)} modules)", err=True)
 
 
 def _project_root(module: Path) -> Path:

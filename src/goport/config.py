@@ -55,6 +55,10 @@ class Config:
     history: bool = True
     respect_gitignore: bool = True
     profiles: tuple[Path, ...] = ()
+    diff_base: str | None = None
+    baseline: Path | None = None
+    fail_on: float | None = None
+    fail_on_new: float | None = None
     sources: tuple[str, ...] = field(default=(), compare=False)  # where settings came from
 
     def weight(self, name: str) -> float:
@@ -72,6 +76,10 @@ class Config:
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
+    def thresholds(self) -> tuple[float, ...]:
+        """The gate scores a change can cross, for diff reports."""
+        return tuple(sorted({t for t in (self.fail_on, self.fail_on_new) if t is not None}))
+
     def extraction_digest(self) -> str:
         """What changes a file's cached ModuleFacts besides its content and goport's code."""
         return hashlib.blake2b(str(self.max_file_size).encode(), digest_size=8).hexdigest()
@@ -87,6 +95,8 @@ _KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
     "min-score": ("min_score", (int, float), "a number from 0 to 100"),
     "max-file-size": ("max_file_size", (int,), "a number of bytes"),
     "jobs": ("jobs", (int,), "a whole number"),
+    "fail-on": ("fail_on", (int, float), "a score from 0 to 100"),
+    "fail-on-new": ("fail_on_new", (int, float), "a score from 0 to 100"),
     "history": ("history", (bool,), "true or false"),
     "respect-gitignore": ("respect_gitignore", (bool,), "true or false"),
 }
@@ -132,8 +142,8 @@ def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config
             value = tuple(v.upper() if key in ("select", "ignore") else v for v in value)
         if key == "weights":
             value = _weights(value, origin)
-        if key == "min-score" and not 0 <= value <= 100:
-            raise ConfigError(f"{origin}: [tool.goport] min-score must be from 0 to 100, not {value}")
+        if key in ("min-score", "fail-on", "fail-on-new") and not 0 <= value <= 100:
+            raise ConfigError(f"{origin}: [tool.goport] {key} must be from 0 to 100, not {value}")
         if key in ("top", "max-file-size") and value <= 0:
             raise ConfigError(f"{origin}: [tool.goport] {key} must be positive, not {value}")
         if key == "jobs" and value < 0:

@@ -61,6 +61,13 @@ def digest_bytes(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def too_large(max_bytes: int) -> str:
+    return (
+        f"larger than max-file-size ({max_bytes:,} bytes); usually generated code, which is "
+        "not a port candidate. Raise --max-file-size to analyse it."
+    )
+
+
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """Read a file's bytes, refusing what cannot be Python source."""
     try:
@@ -69,11 +76,7 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except OSError as exc:
         raise ExtractError("read", f"cannot read the file: {exc.strerror or exc}") from exc
     if len(data) > max_bytes:
-        raise ExtractError(
-            "read",
-            f"larger than max-file-size ({max_bytes:,} bytes); usually generated code, which is "
-            "not a port candidate. Raise --max-file-size to analyse it.",
-        )
+        raise ExtractError("read", too_large(max_bytes))
     if b"\x00" in data:
         raise ExtractError("read", "binary file (contains NUL bytes), not Python source")
     return data

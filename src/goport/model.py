@@ -276,6 +276,47 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreDelta:
+    """How one module's score and rank moved between the diff base and this tree."""
+
+    rel_path: str
+    before: float | None  # None: the module is new
+    after: float | None  # None: the module was removed
+    rank_before: int | None
+    rank_after: int | None
+    notes: tuple[str, ...] = ()  # "entered the top 10", "crossed 70"
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSummary:
+    base: str  # the ref the user gave
+    base_commit: str
+    changed: tuple[str, ...]  # changed Python files, relative to the scanned root
+    changed_lines: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]  # path -> line ranges
+    deltas: tuple[ScoreDelta, ...]  # changed scores only, largest move first
+    top: int
+
+    def lines_of(self, rel_path: str) -> tuple[tuple[int, int], ...] | None:
+        for path, ranges in self.changed_lines:
+            if path == rel_path:
+                return ranges
+        return None
+
+    def touches(self, rel_path: str, line: int, end_line: int) -> bool:
+        """True when a span overlaps a changed line of the file (new files: every line)."""
+        ranges = self.lines_of(rel_path)
+        if ranges is None:
+            return False
+        return any(start <= end_line and line <= end for start, end in ranges)
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    tripped: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     schema_version: int
     tool_version: str
@@ -285,4 +326,7 @@ class RunResult:
     errors: tuple[AnalysisError, ...]
     summary: Summary
     profile: ProfileSummary | None = None
+    diff: DiffSummary | None = None
+    gate: GateOutcome | None = None
+    baseline: str | None = None  # the baseline file whose known findings were left out
     modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)

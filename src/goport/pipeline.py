@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from typing import Any
 
@@ -24,6 +24,7 @@ from goport.model import (
     AnalysisError,
     Candidate,
     Decided,
+    DiffSummary,
     Finding,
     FileHistory,
     Hotness,
@@ -76,7 +77,28 @@ def analyse(
     files: Sequence[SourceFile], config: Config, progress: Progress | None = None
 ) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
     """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits."""
-    from goport.extract import ExtractError, digest_bytes, read_source
+    from goport.extract import ExtractError, read_source
+
+    sources: list[tuple[SourceFile, bytes]] = []
+    unreadable: list[AnalysisError] = []
+    for source in files:
+        try:
+            sources.append((source, read_source(source.abs_path, config.max_file_size)))
+        except ExtractError as exc:
+            unreadable.append(AnalysisError(source.rel_path, exc.stage, str(exc)))
+    facts, errors, hits = analyse_sources(sources, config, progress, already_done=len(unreadable))
+    errors = sorted([*errors, *unreadable], key=lambda e: e.rel_path)
+    return facts, errors, hits
+
+
+def analyse_sources(
+    sources: Sequence[tuple[SourceFile, bytes]],
+    config: Config,
+    progress: Progress | None = None,
+    already_done: int = 0,
+) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
+    """Analyse file contents (from disk or from git): cache lookups, then the misses in parallel."""
+    from goport.extract import digest_bytes, too_large
 
     cache = (
         Cache(config.cache_dir or default_dir(), config.extraction_digest())
@@ -85,12 +107,13 @@ def analyse(
     )
     results: dict[str, Entry] = {}
     jobs: list[_Job] = []
-    done = 0
-    for source in files:
-        try:
-            data = read_source(source.abs_path, config.max_file_size)
-        except ExtractError as exc:
-            results[source.rel_path] = AnalysisError(source.rel_path, exc.stage, str(exc))
+    done = already_done
+    total = len(sources) + already_done
+    for source, data in sources:
+        if len(data) > config.max_file_size:
+            results[source.rel_path] = AnalysisError(
+                source.rel_path, "read", too_large(config.max_file_size)
+            )
             done += 1
             continue
         digest = digest_bytes(data)
@@ -101,9 +124,9 @@ def analyse(
         else:
             jobs.append(_Job(source, data, digest))
     if progress:
-        progress(done, len(files))
+        progress(done, total)
 
-    for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, len(files))):
+    for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, total)):
         results[job.source.rel_path] = entry
         if cache is not None:
             cache.put(job.digest, job.source, entry)
@@ -195,43 +218,33 @@ def filtered_findings(facts: ModuleFacts, config: Config) -> list[Finding]:
     return [f for f in facts.findings if config.rule_enabled(f.rule)]
 
 
-def run(config: Config, progress: Progress | None = None) -> RunResult:
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    candidates: tuple[Candidate, ...]  # every candidate, best first, ranked
+    decided: tuple[Decided, ...]
+    findings: int
+
+
+def rank(
+    facts: Sequence[ModuleFacts],
+    config: Config,
+    *,
+    hotness: dict[str, Hotness] | None = None,
+    histories: dict[str, FileHistory] | None = None,
+    profiled: bool = False,
+) -> Ranking:
+    """Score and plan every non-test module against the whole project's import graph."""
     from goport import graph as graph_mod
-    from goport import history as history_mod
     from goport.planning import plan
     from goport.scoring import score_module
 
-    found: Discovery = discover(
-        config.root,
-        exclude=config.exclude,
-        respect_gitignore=config.respect_gitignore,
-        named=config.paths,
-    )
-    facts, errors, hits = analyse(found.files, config, progress)
-    errors = [*found.errors, *errors]
-    hotness: dict[str, Hotness] = {}
-    profile: ProfileSummary | None = None
-    if config.profiles:
-        from goport.profiles.join import join
-        from goport.profiles.readers import read_profiles
-
-        # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(read_profiles(config.profiles), facts)
-        hotness, profile = joined.hotness, joined.summary
     graph = graph_mod.build(facts)
-    histories: dict[str, FileHistory] = {}
-    if config.history:
-        hist = history_mod.read(found.root)
-        histories = hist.files
-        if hist.note:
-            log.info("%s", hist.note)
-
+    hotness = hotness or {}
+    histories = histories or {}
     candidates: list[Candidate] = []
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
-        if found.only is not None and m.rel_path not in found.only:
-            continue
         if m.is_test:
             continue
         if m.keep_python is not None:
@@ -242,7 +255,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         boundary = graph.boundary(m.module)
         heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
-        scored = score_module(m, findings, boundary, config, heat, history, profile is not None)
+        scored = score_module(m, findings, boundary, config, heat, history, profiled)
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
             Candidate(
@@ -266,10 +279,77 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
             )
         )
     candidates.sort(key=lambda c: (-c.score, c.rel_path))
-    ranked = tuple(_with_rank(c, i + 1) for i, c in enumerate(candidates))
-    shown = tuple(
-        c for c in ranked if c.score >= config.min_score
-    )[: config.top if config.top else None]
+    return Ranking(
+        candidates=tuple(_with_rank(c, i + 1) for i, c in enumerate(candidates)),
+        decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
+        findings=total_findings,
+    )
+
+
+def run(config: Config, progress: Progress | None = None) -> RunResult:
+    from goport import history as history_mod
+
+    found: Discovery = discover(
+        config.root,
+        exclude=config.exclude,
+        respect_gitignore=config.respect_gitignore,
+        named=config.paths,
+    )
+    change = None
+    if config.diff_base:
+        from goport.diff import changes
+
+        change = changes(found.root, config.diff_base)  # fails early on a bad ref
+    facts, errors, hits = analyse(found.files, config, progress)
+    errors = [*found.errors, *errors]
+    hotness: dict[str, Hotness] = {}
+    profile: ProfileSummary | None = None
+    if config.profiles:
+        from goport.profiles.join import join
+        from goport.profiles.readers import read_profiles
+
+        # a profile the user named that cannot be read is an input error (ProfileError)
+        joined = join(read_profiles(config.profiles), facts)
+        hotness, profile = joined.hotness, joined.summary
+    histories: dict[str, FileHistory] = {}
+    if config.history:
+        hist = history_mod.read(found.root)
+        histories = hist.files
+        if hist.note:
+            log.info("%s", hist.note)
+
+    ranking = rank(facts, config, hotness=hotness, histories=histories, profiled=profile is not None)
+    ranked = ranking.candidates
+    shown = ranked
+    decided = ranking.decided
+    if found.only is not None:
+        shown = tuple(c for c in shown if c.rel_path in found.only)
+        decided = tuple(d for d in decided if d.rel_path in found.only)
+    diff_summary = None
+    if change is not None:
+        from goport.diff import base_sources
+        from goport.gates import deltas
+
+        base_facts, _, _ = analyse_sources(base_sources(found.root, change, config.exclude), config)
+        base = rank(base_facts, config, histories=histories)
+        discovered = {f.rel_path for f in found.files}
+        changed = {p: r for p, r in change.changed.items() if p in discovered}
+        diff_summary = DiffSummary(
+            base=change.base_ref,
+            base_commit=change.base_commit,
+            changed=tuple(sorted(changed)),
+            changed_lines=tuple(sorted(changed.items())),
+            deltas=deltas(base.candidates, ranked, top=config.top or 10, thresholds=config.thresholds()),
+            top=config.top or 10,
+        )
+        shown = tuple(c for c in shown if c.rel_path in changed)
+    baseline_name = None
+    if config.baseline is not None:
+        from goport.baseline import load, only_new
+
+        shown = only_new(shown, load(config.baseline))
+        baseline_name = str(config.baseline)
+    shown = tuple(c for c in shown if c.score >= config.min_score)[: config.top if config.top else None]
     strategies = Counter(c.strategy.value for c in ranked)
     summary = Summary(
         files_discovered=len(found.files),
@@ -277,25 +357,30 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         test_files=sum(1 for m in facts if m.is_test),
         candidates=len(ranked),
         errors=len(errors),
-        findings=total_findings,
+        findings=ranking.findings,
         by_strategy=tuple(sorted(strategies.items())),
         cache_hits=hits,
     )
-    return RunResult(
+    result = RunResult(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
         root=str(found.root),
         candidates=shown,
-        decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
+        decided=decided,
         errors=tuple(sorted(errors, key=lambda e: (e.rel_path, e.stage))),
         summary=summary,
         profile=profile,
+        diff=diff_summary,
+        baseline=baseline_name,
         modules=tuple(facts),
     )
+    if config.fail_on is not None or config.fail_on_new is not None:
+        from goport.gates import evaluate
+
+        result = replace(result, gate=evaluate(result, config))
+    return result
 
 
-def _with_rank(c: Candidate, rank: int) -> Candidate:
-    from dataclasses import replace
-
-    return replace(c, rank=rank)
+def _with_rank(c: Candidate, position: int) -> Candidate:
+    return replace(c, rank=position)
 

@@ -95,8 +95,12 @@ def select(
     """Every annotation of the run, candidates by rank, each candidate's in importance order."""
     prefix = normalise_prefix(path_prefix)
     out: list[Annotation] = []
+    diff = result.diff
     for c in sorted(result.candidates, key=lambda c: (c.rank, c.rel_path)):
-        out.extend(for_candidate(c, prefix=prefix, top_findings=top_findings))
+        for a in for_candidate(c, prefix=prefix, top_findings=top_findings):
+            # in diff mode a reviewer sees only what this change touched
+            if diff is None or diff.touches(c.rel_path, a.line, a.end_line):
+                out.append(a)
     return tuple(out)
 
 
@@ -245,3 +249,12 @@ def _finding(
         module=c.module,
         rank=c.rank,
     )
+
+
+def finding_fingerprints(c: Candidate) -> list[str]:
+    """Fingerprints of every finding of ``c``, in ``c.findings`` order (for baselines)."""
+    bases = _finding_bases(c, c.rel_path)
+    return [
+        hashlib.blake2b(bases[i].encode("utf-8"), digest_size=16).hexdigest()
+        for i in range(len(c.findings))
+    ]

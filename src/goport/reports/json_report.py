@@ -140,6 +140,28 @@ def error(e: AnalysisError) -> dict[str, Any]:
     return {"path": e.rel_path, "stage": e.stage, "message": e.message}
 
 
+def diff(result: RunResult) -> dict[str, Any]:
+    d = result.diff
+    assert d is not None
+    return {
+        "base": d.base,
+        "base_commit": d.base_commit,
+        "top": d.top,
+        "changed": list(d.changed),
+        "deltas": [
+            {
+                "path": x.rel_path,
+                "before": x.before,
+                "after": x.after,
+                "rank_before": x.rank_before,
+                "rank_after": x.rank_after,
+                "notes": list(x.notes),
+            }
+            for x in d.deltas
+        ],
+    }
+
+
 def document(result: RunResult) -> dict[str, Any]:
     s = result.summary
     p = result.profile
@@ -166,6 +188,11 @@ def document(result: RunResult) -> dict[str, Any]:
             "match_rate": round(p.match_rate, 4),
             "warnings": list(p.warnings),
         },
+        "diff": None if result.diff is None else diff(result),
+        "gate": None
+        if result.gate is None
+        else {"tripped": result.gate.tripped, "reasons": list(result.gate.reasons)},
+        "baseline": result.baseline,
         "candidates": [candidate(c) for c in result.candidates],
         "decided": [
             {"path": d.rel_path, "module": d.module, "reason": d.reason} for d in result.decided
