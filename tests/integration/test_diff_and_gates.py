@@ -169,3 +169,17 @@ def test_bad_baseline_is_an_input_error(repo: Path, tmp_path: Path) -> None:
     assert proc.returncode == 2 and "not a goport baseline" in proc.stderr
     proc = goport(repo, tmp_path / "c", "scan", ".", "--baseline", str(tmp_path / "missing.json"))
     assert proc.returncode == 2 and "goport baseline write" in proc.stderr
+
+
+def test_markdown_comment_shows_what_the_change_did(repo: Path, tmp_path: Path) -> None:
+    make_util_hot(repo)
+    git(repo, "commit", "-q", "-am", "hot")
+    out = tmp_path / "comment.md"
+    proc = goport(repo, tmp_path / "c", "scan", ".", "--diff-base", "main", "--fail-on-new", "10",
+                  "--format", "markdown", "--output", str(out))
+    assert proc.returncode == 1
+    text = out.read_text()
+    assert "What this change did to the ranking" in text
+    row = next(line for line in text.splitlines() if line.startswith("| `app/util.py` | 0 |"))
+    assert "crossed 10" in row and "4 -> " in row
+    assert "**Gate tripped:**" in text

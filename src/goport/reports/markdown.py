@@ -147,7 +147,8 @@ def blocks(
     return [
         Block("header", f"{MARKER}\n## goport: Go migration candidates"),
         Block("summary", summary_line(result)),
-        # extension point: a "diff" block (what this change did to the ranking) goes here
+        Block("gate", gate(result)),
+        Block("diff", diff_section(result)),
         Block("table", table(result.candidates, rows)),
         Block("details", details_blocks(result.candidates[: max(0, details)])),
         Block("decided", decided(result)),
@@ -186,6 +187,48 @@ def summary_line(result: RunResult) -> str:
             f" Ranked with a profile: {p.samples} samples, {p.match_rate:.0%} matched to this tree."
         )
     return line
+
+
+def gate(result: RunResult) -> str:
+    g = result.gate
+    if g is None:
+        return ""
+    if not g.tripped:
+        return "**Gate passed.**"
+    lines = ["**Gate tripped:**", ""]
+    lines += [f"- {text(reason)}" for reason in g.reasons]
+    return "\n".join(lines)
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
+
+
+def diff_section(result: RunResult) -> str:
+    """What this change did to the ranking (diff mode only)."""
+    d = result.diff
+    if d is None:
+        return ""
+    head = (
+        f"### What this change did to the ranking\n\nCompared with {code(d.base)} "
+        f"(`{d.base_commit[:12]}`): {len(d.changed)} changed Python file(s)."
+    )
+    moved = [x for x in d.deltas if x.notes or x.rel_path in d.changed]
+    if not moved:
+        return head + " No module's score moved."
+    rows = [
+        "| module | before | after | rank | notes |",
+        "|---|---:|---:|---|---|",
+    ]
+    for x in moved[:20]:
+        rank = f"{x.rank_before or '-'} -> {x.rank_after or '-'}"
+        rows.append(
+            f"| {code(x.rel_path, table=True)} | {_score(x.before)} | {_score(x.after)} | {rank} | "
+            f"{text(', '.join(x.notes), table=True)} |"
+        )
+    if len(moved) > 20:
+        rows.append(f"\n... and {len(moved) - 20} more.")
+    return head + "\n\n" + "\n".join(rows)
 
 
 def _signed(value: float) -> str:

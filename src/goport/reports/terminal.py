@@ -79,6 +79,21 @@ def render(result: RunResult, options: Options) -> str:
         )
         for w in p.warnings:
             console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+    if result.diff is not None:
+        d = result.diff
+        console.print(
+            f"diff against {escape(d.base)} ({d.base_commit[:12]}): {len(d.changed)} changed "
+            "Python file(s); reporting only those"
+        )
+        for x in d.deltas:
+            if not (x.notes or x.rel_path in d.changed):
+                continue
+            before = "-" if x.before is None else f"{x.before:g}"
+            after = "-" if x.after is None else f"{x.after:g}"
+            notes = f" ({escape(', '.join(x.notes))})" if x.notes else ""
+            console.print(f"  {escape(x.rel_path)}: {before} -> {after}{notes}")
+    if result.baseline is not None:
+        console.print(f"baseline {escape(result.baseline)}: reporting only what it does not know")
     if result.candidates:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("#", justify="right")
@@ -111,6 +126,13 @@ def render(result: RunResult, options: Options) -> str:
             console.print(f"  {escape(e.rel_path)} ({e.stage}): {escape(e.message)}")
         if len(result.errors) > 20 and not options.verbose:
             console.print(f"  ... and {len(result.errors) - 20} more (--verbose lists all)")
+    if result.gate is not None:
+        if result.gate.tripped:
+            console.print("[bold red]gate tripped[/bold red]:")
+            for reason in result.gate.reasons:
+                console.print(f"  {escape(reason)}")
+        else:
+            console.print("gate passed")
     if result.candidates:
         first = result.candidates[0].rel_path
         console.print(
