@@ -263,11 +263,12 @@ def test_render_is_deterministic_and_blocks_can_be_extended() -> None:
     result = synthetic_result()
     assert md.render(result, Options()) == md.render(result, Options())
     blocks = md.blocks(result, Options())
-    assert [b.name for b in blocks][:3] == ["header", "summary", "table"]
-    extended = md.insert_after(blocks, "summary", md.Block("diff", "### What this change did"))
-    assert [b.name for b in extended][:4] == ["header", "summary", "diff", "table"]
+    assert [b.name for b in blocks][:5] == ["header", "summary", "gate", "diff", "table"]
+    assert md.blocks(result, Options())[3].text == ""  # no diff base: the diff block is empty
+    extended = md.insert_after(blocks, "summary", md.Block("note", "### A note"))
+    assert [b.name for b in extended][:4] == ["header", "summary", "note", "gate"]
     text = md.join(extended)
-    assert text.index("What this change did") < text.index("| # | module")
+    assert text.index("A note") < text.index("| # | module")
 
 
 def test_table_rows_are_capped_and_details_limited() -> None:
