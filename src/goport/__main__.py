@@ -10,7 +10,7 @@ import sys
 if sys.path and sys.path[0] in ("", ".", os.getcwd()):
     del sys.path[0]
 
-from goport.cli import main  # noqa: E402
+from goport.cli import main
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -183,7 +183,7 @@ def _build_config(
 # -- options shared by scan and explain ----------------------------------------------------------
 
 PathsArg = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Argument(help="A project folder (default: the current one), or .py files to report on."),
 ]
 ExcludeOpt = Annotated[
@@ -193,16 +193,16 @@ SelectOpt = Annotated[
     list[str], typer.Option("--select", help="Only these rule ids or prefixes, e.g. GP1 (repeatable).")
 ]
 IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Skip these rule ids or prefixes (repeatable).")]
-JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")]
-CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Where per-file results are cached.")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")]
+CacheDirOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Where per-file results are cached.")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not read git history (churn).")]
 NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="Ignore [tool.goport] in pyproject.toml.")]
 RootOpt = Annotated[
-    Optional[Path], typer.Option("--root", help="Project root when PATHs are files (default: the current folder).")
+    Path | None, typer.Option("--root", help="Project root when PATHs are files (default: the current folder).")
 ]
 MaxSizeOpt = Annotated[
-    Optional[int], typer.Option("--max-file-size", min=1, help="Skip files larger than this many bytes.")
+    int | None, typer.Option("--max-file-size", min=1, help="Skip files larger than this many bytes.")
 ]
 ProfileOpt = Annotated[
     list[Path],
@@ -225,10 +225,10 @@ def _logging(quiet: bool, verbose: bool) -> None:
 def scan(
     paths: PathsArg = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, help="Report the N best candidates.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Report the N best candidates.")] = None,
     min_score: Annotated[
-        Optional[float], typer.Option("--min-score", min=0, max=100, help="Hide candidates scoring below this.")
+        float | None, typer.Option("--min-score", min=0, max=100, help="Hide candidates scoring below this.")
     ] = None,
     exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
     select: SelectOpt = [],  # noqa: B006
@@ -242,15 +242,15 @@ def scan(
     max_file_size: MaxSizeOpt = None,
     profile: ProfileOpt = [],  # noqa: B006
     diff_base: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--diff-base", help="Report only what changed since this git ref (e.g. origin/main)."),
     ] = None,
     fail_on: Annotated[
-        Optional[float],
+        float | None,
         typer.Option("--fail-on", min=0, max=100, help="Exit 1 when a reported candidate scores at least this."),
     ] = None,
     fail_on_new: Annotated[
-        Optional[float],
+        float | None,
         typer.Option(
             "--fail-on-new",
             min=0,
@@ -259,7 +259,7 @@ def scan(
         ),
     ] = None,
     baseline: Annotated[
-        Optional[Path], typer.Option("--baseline", help="Report only what this baseline file does not know.")
+        Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
     ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -319,7 +319,7 @@ def scan(
 def explain(
     module: Annotated[Path, typer.Argument(help="The module to explain: a path to a .py file.")],
     root: Annotated[
-        Optional[Path], typer.Option("--root", help="Project root (default: found from the module's folders).")
+        Path | None, typer.Option("--root", help="Project root (default: found from the module's folders).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
     exclude: ExcludeOpt = [],  # noqa: B006
@@ -456,16 +456,16 @@ def _project_root(module: Path) -> Path:
 )
 def profile_cmd(
     command: Annotated[
-        Optional[list[str]], typer.Argument(help="The command to run under py-spy, after --.")
+        list[str] | None, typer.Argument(help="The command to run under py-spy, after --.")
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the profile.")] = Path(
         "goport-profile.json"
     ),
-    pid: Annotated[Optional[int], typer.Option("--pid", help="Attach to this running process.")] = None,
+    pid: Annotated[int | None, typer.Option("--pid", help="Attach to this running process.")] = None,
     duration: Annotated[
-        Optional[float], typer.Option("--duration", "-d", min=0.1, help="Stop recording after this many seconds.")
+        float | None, typer.Option("--duration", "-d", min=0.1, help="Stop recording after this many seconds.")
     ] = None,
-    rate: Annotated[Optional[int], typer.Option("--rate", "-r", min=1, help="Samples per second.")] = None,
+    rate: Annotated[int | None, typer.Option("--rate", "-r", min=1, help="Samples per second.")] = None,
     subprocesses: Annotated[bool, typer.Option("--subprocesses", help="Also profile child processes.")] = False,
     idle: Annotated[bool, typer.Option("--idle", help="Include idle (waiting) samples.")] = False,
     native: Annotated[bool, typer.Option("--native", help="Include native (C) frames.")] = False,

@@ -86,7 +86,7 @@ def _parse_ranges(diff_text: str) -> dict[str, tuple[tuple[int, int], ...]]:
     for line in diff_text.splitlines():
         if line.startswith("+++ "):
             target = line[4:]
-            current = None if target == "/dev/null" else target[2:] if target.startswith("b/") else target
+            current = None if target == "/dev/null" else target.removeprefix("b/")
             if current is not None:
                 out.setdefault(current, [])
         elif line.startswith("@@") and current is not None:

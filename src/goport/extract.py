@@ -93,7 +93,7 @@ class _Pending:
 
 
 class _Positions:
-    __slots__ = ("walker", "node", "start_node", "end_node")
+    __slots__ = ("end_node", "node", "start_node", "walker")
 
     def __init__(
         self,
@@ -143,7 +143,7 @@ class _Walker(CodegenState):
         self.leave: dict[type, list[Callable[[Any], None]]] = {}
         for det in detectors:
             for attr in dir(det):
-                if attr.startswith("visit_") or attr.startswith("enter_"):
+                if attr.startswith(("visit_", "enter_")):
                     node_type = getattr(cst, attr.split("_", 1)[1], None)
                     if not isinstance(node_type, type):
                         raise TypeError(f"{type(det).__name__}.{attr}: no libcst node of that name")
@@ -242,8 +242,7 @@ class _Walker(CodegenState):
             current = ctx.function
             if current is not None:
                 depth = ctx.loop_depth - current.loop_depth_base
-                if depth > current.max_loop_depth:
-                    current.max_loop_depth = depth
+                current.max_loop_depth = max(current.max_loop_depth, depth)
 
     def _leave_builtin(self, node: cst.CSTNode) -> None:
         ctx = self.ctx

@@ -25,8 +25,8 @@ from goport.model import (
     Candidate,
     Decided,
     DiffSummary,
-    Finding,
     FileHistory,
+    Finding,
     Hotness,
     ModuleFacts,
     ProfileSummary,
@@ -60,7 +60,7 @@ def _analyse(job: _Job) -> Entry:
         return AnalysisError(job.source.rel_path, exc.stage, str(exc))
     except RecursionError:
         return AnalysisError(job.source.rel_path, "extract", "too deeply nested to analyse")
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the run
+    except Exception as exc:
         log.debug("extraction failed for %s", job.source.rel_path, exc_info=True)
         return AnalysisError(
             job.source.rel_path,

@@ -67,7 +67,6 @@ def plan(
     boundary: Boundary,
     hotness: Hotness | None = None,
 ) -> Plan:
-    sig = scored.signals
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)

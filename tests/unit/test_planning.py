@@ -121,7 +121,7 @@ def test_glue_keeps_python() -> None:
 
 
 def test_cheap_fix_first() -> None:
-    p, scored = _plan("def work(xs):\n    s = ''\n    for x in xs:\n        s += x\n", [f("GP104", Category.CPU, 2.0)])
+    p, _ = _plan("def work(xs):\n    s = ''\n    for x in xs:\n        s += x\n", [f("GP104", Category.CPU, 2.0)])
     assert p.strategy is Strategy.OPTIMISE_FIRST
     assert any("join" in tip for tip in p.python_first)
 

@@ -10,7 +10,16 @@ import pytest
 
 from goport.config import Config
 from goport.extract import extract
-from goport.model import Boundary, Category, FileHistory, Finding, Hotness, ModuleFacts, SourceFile, Span
+from goport.model import (
+    Boundary,
+    Category,
+    FileHistory,
+    Finding,
+    Hotness,
+    ModuleFacts,
+    SourceFile,
+    Span,
+)
 from goport.scoring import score_module
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())

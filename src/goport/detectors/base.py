@@ -57,7 +57,7 @@ class Context:
     def symbol(self) -> str:
         """Qualified name of the innermost enclosing function or class ("" at module level)."""
         joined = ".".join(self.scopes)
-        return joined[: -len(".<locals>")] if joined.endswith(".<locals>") else joined
+        return joined.removesuffix(".<locals>")
 
     @property
     def function(self) -> FunctionFrame | None:

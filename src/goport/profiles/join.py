@@ -184,7 +184,7 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
         by_function.sort(key=lambda f: (-f.self_share, -f.total_share, f.qualname))
         samples = sum(t.mod_total.get(rel, 0.0) for t in usable)
         hotness[rel] = Hotness(
-            samples=int(round(samples)),
+            samples=round(samples),
             self_share=round(sum(share("self_", k) for k in keys), 4),
             total_share=round(min(1.0, share("mod_total", rel)), 4),
             library_share=round(sum(share("lib", k) for k in keys), 4),
@@ -212,8 +212,8 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
         )
     summary = ProfileSummary(
         files=tuple(p.path for p in profiles),
-        samples=int(round(total)),
-        matched_samples=int(round(matched)),
+        samples=round(total),
+        matched_samples=round(matched),
         match_rate=round(rate, 4),
         warnings=tuple(warnings),
     )

@@ -41,7 +41,7 @@ def _console(options: Options) -> tuple[Console, io.StringIO]:
 
 
 def bar(score: float, width: int = 10) -> str:
-    filled = int(round(score / 100 * width))
+    filled = round(score / 100 * width)
     return "█" * filled + "░" * (width - filled)
 
 
@@ -118,8 +118,8 @@ def render(result: RunResult, options: Options) -> str:
         console.print("No candidate modules matched the filters.")
     if result.decided:
         console.print("[bold]Decided[/bold] (marked keep-python):")
-        for d in result.decided:
-            console.print(f"  {escape(d.rel_path)}: {escape(d.reason)}")
+        for decided in result.decided:
+            console.print(f"  {escape(decided.rel_path)}: {escape(decided.reason)}")
     if result.errors:
         console.print(f"[bold yellow]{len(result.errors)} file(s) not analysed[/bold yellow]:")
         for e in result.errors[: 20 if not options.verbose else None]:
