@@ -187,17 +187,22 @@ def _run_jobs(
     yield from (e for e in out if e is not None)
 
 
-def _isolate(jobs: Sequence[_Job], indices: Sequence[int], context: Any) -> Iterable[tuple[int, Entry]]:
+def _isolate(
+    jobs: Sequence[_Job], indices: Sequence[int], context: Any
+) -> Iterable[tuple[int, Entry]]:
     pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
     try:
         for i in indices:
             try:
                 yield i, pool.submit(_analyse, jobs[i]).result()
             except BrokenProcessPool:
-                yield i, AnalysisError(
-                    jobs[i].source.rel_path,
-                    "parse",
-                    "crashed the parser (its process died); usually pathological generated code",
+                yield (
+                    i,
+                    AnalysisError(
+                        jobs[i].source.rel_path,
+                        "parse",
+                        "crashed the parser (its process died); usually pathological generated code",
+                    ),
                 )
                 pool.shutdown(wait=True)
                 pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
@@ -241,7 +246,7 @@ def rank(
     graph = graph_mod.build(facts)
     hotness = hotness or {}
     histories = histories or {}
-    candidates: list[Candidate] = []
+    candidates: list[tuple[float, Candidate]] = []
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
@@ -258,29 +263,33 @@ def rank(
         scored = score_module(m, findings, boundary, config, heat, history, profiled)
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
-            Candidate(
-                rel_path=m.rel_path,
-                module=m.module,
-                score=scored.score,
-                rank=0,
-                strategy=p.strategy,
-                strategy_reason=p.reason,
-                factors=scored.factors,
-                functions=p.functions,
-                findings=tuple(findings),
-                blockers=p.blockers,
-                boundary=boundary,
-                effort=p.effort,
-                idioms=p.idioms,
-                python_first=p.python_first,
-                metrics=m.metrics,
-                hotness=heat,
-                history=history,
+            (
+                scored.raw,
+                Candidate(
+                    rel_path=m.rel_path,
+                    module=m.module,
+                    score=scored.score,
+                    rank=0,
+                    strategy=p.strategy,
+                    strategy_reason=p.reason,
+                    factors=scored.factors,
+                    functions=p.functions,
+                    findings=tuple(findings),
+                    blockers=p.blockers,
+                    boundary=boundary,
+                    effort=p.effort,
+                    idioms=p.idioms,
+                    python_first=p.python_first,
+                    metrics=m.metrics,
+                    hotness=heat,
+                    history=history,
+                ),
             )
         )
-    candidates.sort(key=lambda c: (-c.score, c.rel_path))
+    # the raw (unclamped) sum orders modules that all score 0: the least negative is closest
+    candidates.sort(key=lambda rc: (-rc[1].score, -rc[0], rc[1].rel_path))
     return Ranking(
-        candidates=tuple(_with_rank(c, i + 1) for i, c in enumerate(candidates)),
+        candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
         findings=total_findings,
     )
@@ -318,7 +327,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         if hist.note:
             log.info("%s", hist.note)
 
-    ranking = rank(facts, config, hotness=hotness, histories=histories, profiled=profile is not None)
+    ranking = rank(
+        facts, config, hotness=hotness, histories=histories, profiled=profile is not None
+    )
     ranked = ranking.candidates
     shown = ranked
     decided = ranking.decided
@@ -339,7 +350,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
             base_commit=change.base_commit,
             changed=tuple(sorted(changed)),
             changed_lines=tuple(sorted(changed.items())),
-            deltas=deltas(base.candidates, ranked, top=config.top or 10, thresholds=config.thresholds()),
+            deltas=deltas(
+                base.candidates, ranked, top=config.top or 10, thresholds=config.thresholds()
+            ),
             top=config.top or 10,
         )
         shown = tuple(c for c in shown if c.rel_path in changed)
@@ -349,7 +362,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
 
         shown = only_new(shown, load(config.baseline))
         baseline_name = str(config.baseline)
-    shown = tuple(c for c in shown if c.score >= config.min_score)[: config.top if config.top else None]
+    shown = tuple(c for c in shown if c.score >= config.min_score)[
+        : config.top if config.top else None
+    ]
     strategies = Counter(c.strategy.value for c in ranked)
     summary = Summary(
         files_discovered=len(found.files),
@@ -383,4 +398,3 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
 
 def _with_rank(c: Candidate, position: int) -> Candidate:
     return replace(c, rank=position)
-

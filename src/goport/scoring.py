@@ -30,6 +30,9 @@ MAX_CONCURRENCY = 45.0
 MAX_PROFILE = 70.0
 #: static CPU signal per loop level of each function (loops are where interpreted time goes)
 LOOP_WEIGHT = 0.5
+#: Halstead volume per source line below which code reads as glue, and the signal per point above
+HALSTEAD_BASELINE = 1.5
+HALSTEAD_WEIGHT = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,14 @@ class Signals:
         )
 
 
+def operator_signal(halstead_volume: float, sloc: int) -> float:
+    """Static CPU signal from radon's Halstead volume per line: computation-dense code (bit
+    twiddling, index arithmetic, comparisons) has several times the operator density of glue
+    that mostly calls and assigns. Only the density above a glue-like baseline counts."""
+    density = halstead_volume / max(sloc, 1)
+    return HALSTEAD_WEIGHT * max(0.0, density - HALSTEAD_BASELINE) * min(sloc, 1500) / 100
+
+
 def _saturate(x: float, scale: float) -> float:
     return 1.0 - math.exp(-max(0.0, x) / scale)
 
@@ -78,6 +89,7 @@ class Scored:
     score: float
     factors: tuple[Factor, ...]
     signals: Signals
+    raw: float = 0.0  # the sum before clamping to 0-100: orders modules that tie at a bound
 
 
 def score_module(
@@ -93,8 +105,9 @@ def score_module(
     samples in this module)."""
     # loops in coroutines mostly wait on I/O; they are concurrency, not CPU, signal
     loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
-    sig = Signals.of(findings, loops)
     sloc = max(facts.metrics.sloc, 1)
+    operators = operator_signal(facts.metrics.halstead_volume, sloc)
+    sig = Signals.of(findings, loops + operators)
     factors: list[Factor] = []
 
     # -- benefit ------------------------------------------------------------------------------
@@ -141,8 +154,9 @@ def score_module(
                 "cpu-bound",
                 round(sig.cpu, 2),
                 _r(MAX_CPU * cpu_heat * go_fit * cpu_scale * config.weight("cpu")),
-                f"Pure-Python CPU work (loops, parsing, arithmetic; {density:.1f} signal per 100 "
-                f"lines) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
+                f"Pure-Python CPU work (loops, parsing, arithmetic, {facts.metrics.halstead_volume / sloc:.1f} "
+                f"Halstead volume per line; {density:.1f} signal per 100 lines) that the GIL keeps "
+                f"on one core and compiled Go runs natively{fit_note}.",
             )
         )
     io = sig.io
@@ -162,12 +176,14 @@ def score_module(
                 "with lower, steadier latency and memory than threads under the GIL.",
             )
         )
-    if boundary.tested_by:
+    benefit = sum(f.contribution for f in factors if f.contribution > 0)
+    if boundary.tested_by and benefit > 0:
+        # tests lower the risk of a port; they make nothing worth porting by themselves
         factors.append(
             Factor(
                 "tests",
                 len(boundary.tested_by),
-                _r(3.0 * config.weight("tests")),
+                _r(min(3.0, 0.1 * benefit) * config.weight("tests")),
                 f"Covered by {len(boundary.tested_by)} test module(s), which pin the behaviour a "
                 "Go version must reproduce.",
             )
@@ -230,11 +246,11 @@ def score_module(
             )
         )
 
-    total = _r(sum(f.contribution for f in factors))
+    total = raw = _r(sum(f.contribution for f in factors))
     if total < 0 or total > 100:
         bound = 0.0 if total < 0 else 100.0
         factors.append(
             Factor("bounds", total, _r(bound - total), f"Scores are kept between 0 and 100 (raw {total}).")
         )
         total = bound
-    return Scored(score=total, factors=tuple(factors), signals=sig)
+    return Scored(score=total, factors=tuple(factors), signals=sig, raw=raw)
