@@ -30,15 +30,15 @@ def default_dir() -> Path:
 
 
 def code_fingerprint() -> str:
-    """goport's version plus the size and mtime of its own modules, so edits invalidate."""
+    """goport's version plus the content of its own modules: an edit invalidates the cache, a
+    reinstall of the same code (a fresh CI runner restoring a saved cache) does not."""
     package = Path(__file__).resolve().parent
     h = hashlib.blake2b(__version__.encode(), digest_size=8)
     for path in sorted(package.rglob("*.py")):
         try:
-            st = path.stat()
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
         except OSError:
             continue
-        h.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 

@@ -303,10 +303,16 @@ def scan(
         stop()
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt is Format.GITHUB else None
+    prefix = ""
+    if fmt in (Format.GITHUB, Format.GITLAB, Format.SARIF):
+        from goport.diff import repo_prefix
+
+        prefix = repo_prefix(Path(result.root))
     options = Options(
         color=color,
         verbose=verbose,
         step_summary=Path(summary_file) if summary_file else None,
+        path_prefix=prefix,
     )
     _write(render(fmt, result, options), output)
     if result.gate is not None and result.gate.tripped:

@@ -117,7 +117,9 @@ def base_sources(
         full = path.decode("utf-8", "replace")
         if kind != "blob" or mode == "120000" or not full.endswith(".py"):
             continue
-        rel = full[len(change.prefix) :] if change.prefix and full.startswith(change.prefix) else full
+        rel = (
+            full[len(change.prefix) :] if change.prefix and full.startswith(change.prefix) else full
+        )
         entries.append((rel, sha))
     user = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
     kept = []
@@ -128,9 +130,7 @@ def base_sources(
         if user is not None and user.match_file(rel):
             continue
         kept.append((parts, sha))
-    packages = frozenset(
-        "/".join(parts[:-1]) for parts, _ in kept if parts[-1] == "__init__.py"
-    )
+    packages = frozenset("/".join(parts[:-1]) for parts, _ in kept if parts[-1] == "__init__.py")
     blobs = _cat_blobs(root, [sha for _, sha in kept])
     return [
         (
@@ -162,3 +162,21 @@ def _cat_blobs(root: Path, shas: Sequence[str]) -> dict[str, bytes]:
         blobs[sha] = out[start : start + size]
         pos = start + size + 1
     return blobs
+
+
+def repo_prefix(root: Path) -> str:
+    """The scanned root relative to its repository's top ("" when it is the top or no repo):
+    CI annotations name files from the repository root."""
+    if shutil.which("git") is None:
+        return ""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return proc.stdout.strip() if proc.returncode == 0 else ""

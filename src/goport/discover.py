@@ -216,7 +216,12 @@ def discover(
     if only is not None:
         known = {f.rel_path for f in out}
         for rel in sorted(only - known):
-            errors.append(AnalysisError(rel, "discover", "named on the command line but not a scanned Python file (excluded, ignored or missing)"))
+            if (root / rel).is_file():
+                # excluded by config, .gitignore or the default excludes: like ruff's
+                # --force-exclude, a hook passing every staged file must not complain about it
+                log.debug("%s: named but excluded; skipped", rel)
+                continue
+            errors.append(AnalysisError(rel, "discover", "named on the command line but not found"))
     return Discovery(root=root, files=out, errors=tuple(errors), only=only)
 
 

@@ -45,6 +45,10 @@ def read(root: Path, window_days: int = WINDOW_DAYS) -> History:
         top = _git(root, "rev-parse", "--show-toplevel")
         if top.returncode != 0:
             return History({}, "not a git repository; churn is left out of the scores")
+        shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip()
+        if shallow == "true":
+            # the boundary commit of a shallow clone looks as if it wrote every line
+            return History({}, "shallow git clone; churn is left out (fetch with depth 0 to use it)")
         prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
         log_run = _git(
             root,

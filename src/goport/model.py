@@ -329,4 +329,5 @@ class RunResult:
     diff: DiffSummary | None = None
     gate: GateOutcome | None = None
     baseline: str | None = None  # the baseline file whose known findings were left out
+    ranking: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)  # all, ranked
     modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)

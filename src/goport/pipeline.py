@@ -344,7 +344,11 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         base_facts, _, _ = analyse_sources(base_sources(found.root, change, config.exclude), config)
         base = rank(base_facts, config, histories=histories)
         discovered = {f.rel_path for f in found.files}
-        changed = {p: r for p, r in change.changed.items() if p in discovered}
+        changed = {
+            p: r
+            for p, r in change.changed.items()
+            if p in discovered and (found.only is None or p in found.only)
+        }
         diff_summary = DiffSummary(
             base=change.base_ref,
             base_commit=change.base_commit,
@@ -387,6 +391,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         profile=profile,
         diff=diff_summary,
         baseline=baseline_name,
+        ranking=ranked,
         modules=tuple(facts),
     )
     if config.fail_on is not None or config.fail_on_new is not None:

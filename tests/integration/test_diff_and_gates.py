@@ -183,3 +183,25 @@ def test_markdown_comment_shows_what_the_change_did(repo: Path, tmp_path: Path) 
     row = next(line for line in text.splitlines() if line.startswith("| `app/util.py` | 0 |"))
     assert "crossed 10" in row and "4 -> " in row
     assert "**Gate tripped:**" in text
+
+
+def test_annotations_name_files_from_the_repository_root(repo: Path, tmp_path: Path) -> None:
+    proc = goport(repo / "app", tmp_path / "c", "scan", ".", "--format", "github")
+    assert proc.returncode == 0, proc.stderr
+    files = {part.split("=", 1)[1] for line in proc.stdout.splitlines() if line.startswith("::")
+             for part in line.split("::")[1].split(" ", 1)[1].split(",") if part.startswith("file=")}
+    assert files and all(f.startswith("app/") for f in files), files
+
+
+def test_shallow_clone_leaves_churn_out(repo: Path, tmp_path: Path) -> None:
+    for i in range(3):
+        (repo / "app" / "util.py").write_text(f"def add(a, b):\n    return a + b + {i}\n")
+        git(repo, "commit", "-q", "-am", f"c{i}")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    from goport.history import read
+
+    full = read(repo)
+    assert full.files["app/util.py"].commits == 4 and full.note is None
+    shallow = read(clone)
+    assert shallow.files == {} and shallow.note is not None and "shallow" in shallow.note

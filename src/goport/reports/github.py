@@ -93,8 +93,17 @@ def render(result: RunResult, options: Options) -> str:
 
 
 def summary_markdown(result: RunResult) -> str:
-    """The whole ranked table and the top candidates' details, for ``$GITHUB_STEP_SUMMARY``."""
-    return markdown.join(markdown.blocks(result, Options(), rows=None))
+    """The whole ranked table and the top candidates' details, for ``$GITHUB_STEP_SUMMARY``.
+
+    In diff mode the report covers the changed files; the summary still ranks every module, so a
+    reviewer sees where the changed ones stand."""
+    blocks = markdown.blocks(result, Options(), rows=None)
+    if result.ranking and len(result.ranking) > len(result.candidates):
+        everything = markdown.table(result.ranking, None)
+        blocks = markdown.insert_after(
+            blocks, "details", markdown.Block("ranking", "### Whole ranking\n\n" + everything)
+        )
+    return markdown.join(blocks)
 
 
 def write_step_summary(result: RunResult, path: Path) -> None:
