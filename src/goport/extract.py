@@ -13,7 +13,6 @@ the raw line counts come from the walk instead.
 from __future__ import annotations
 
 import ast
-import hashlib
 import logging
 import re
 import warnings
@@ -26,7 +25,6 @@ from libcst._nodes.internal import CodegenState
 
 from goport.detectors import REGISTRY, Detector
 from goport.detectors.base import Context, FunctionFrame
-from goport.errors import InputError
 from goport.model import (
     ClassFacts,
     Finding,
@@ -39,47 +37,25 @@ from goport.model import (
     Span,
     Suppression,
 )
+from goport.sources import DEFAULT_MAX_BYTES, ExtractError, digest_bytes, read_source, too_large
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ExtractError",
+    "digest_bytes",
+    "extract",
+    "extract_module",
+    "read_source",
+    "stdlib_tree",
+    "too_large",
+]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 1_000_000
 
 _SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _KEEP = re.compile(r"^#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
 _LOOPS = (cst.For, cst.While, cst.CompFor)
-
-
-class ExtractError(InputError):
-    """The file cannot be analysed; ``stage`` says where it failed."""
-
-    def __init__(self, stage: str, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
-
-
-def digest_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def too_large(max_bytes: int) -> str:
-    return (
-        f"larger than max-file-size ({max_bytes:,} bytes); usually generated code, which is "
-        "not a port candidate. Raise --max-file-size to analyse it."
-    )
-
-
-def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing what cannot be Python source."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ExtractError("read", f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > max_bytes:
-        raise ExtractError("read", too_large(max_bytes))
-    if b"\x00" in data:
-        raise ExtractError("read", "binary file (contains NUL bytes), not Python source")
-    return data
 
 
 @dataclass(slots=True)
@@ -131,7 +107,9 @@ class _Walker(CodegenState):
     """A code generator that writes nothing: it counts lines and dispatches to detectors."""
 
     def __init__(self, module: cst.Module, ctx: Context, detectors: Sequence[Detector]) -> None:
-        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
         self.module = module
         self.ctx = ctx
         self.line = 1
@@ -331,7 +309,9 @@ class _Walker(CodegenState):
             calls=tuple(sorted(frame.calls)),
             findings=(),
             decorators=tuple(
-                self.ctx.resolve(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+                self.ctx.resolve(
+                    d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator
+                )
                 or self._text(d.decorator)
                 for d in node.decorators
             ),
@@ -498,7 +478,9 @@ def stdlib_tree(data: bytes) -> tuple[ast.Module | None, SyntaxError | None]:
             return ast.parse(data), None
     except SyntaxError as exc:
         if any(marker in str(exc.msg) for marker in _TOO_DEEP):
-            raise ExtractError("parse", f"too deeply nested to parse (line {exc.lineno}): {exc.msg}") from exc
+            raise ExtractError(
+                "parse", f"too deeply nested to parse (line {exc.lineno}): {exc.msg}"
+            ) from exc
         return None, exc
     except (RecursionError, MemoryError) as exc:
         raise ExtractError("parse", f"too deeply nested to parse ({type(exc).__name__})") from exc
@@ -690,5 +672,7 @@ def _syntax_message(
         hint = " (unresolved merge conflict markers)"
     if syntax is not None and syntax.lineno:
         # CPython's position and wording are what users know from their own tracebacks
-        return f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{hint}: {syntax.msg}"
+        return (
+            f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{hint}: {syntax.msg}"
+        )
     return f"syntax error at line {exc.raw_line}, column {exc.raw_column}{hint}: {exc.message}"

@@ -59,6 +59,7 @@ class Finding:
     message: str
     weight: float
     go_idiom: str
+    construct: str = ""  # the Python construct as users name it (the detector's PYTHON)
 
 
 @dataclass(frozen=True, slots=True)

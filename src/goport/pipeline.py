@@ -77,7 +77,7 @@ def analyse(
     files: Sequence[SourceFile], config: Config, progress: Progress | None = None
 ) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
     """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits."""
-    from goport.extract import ExtractError, read_source
+    from goport.sources import ExtractError, read_source
 
     sources: list[tuple[SourceFile, bytes]] = []
     unreadable: list[AnalysisError] = []
@@ -98,7 +98,7 @@ def analyse_sources(
     already_done: int = 0,
 ) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
     """Analyse file contents (from disk or from git): cache lookups, then the misses in parallel."""
-    from goport.extract import digest_bytes, too_large
+    from goport.sources import digest_bytes, too_large
 
     cache = (
         Cache(config.cache_dir or default_dir(), config.extraction_digest())

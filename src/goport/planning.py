@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goport.detectors import by_id
 from goport.model import (
     Boundary,
     Effort,
@@ -168,18 +167,21 @@ def _blockers(findings: Sequence[Finding]) -> tuple[str, ...]:
 
 
 def _idioms(findings: Sequence[Finding]) -> tuple[GoIdiom, ...]:
-    detectors = by_id()
     lines: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, Finding] = {}
     for f in findings:
         if f.category.value in ("cpu", "concurrency", "service"):
             lines[f.rule].append(f.span.line)
-    out = []
-    for rule in sorted(lines):
-        det = detectors.get(rule)
-        if det is None:
-            continue
-        out.append(GoIdiom(det.PYTHON, det.GO_IDIOM, rule, tuple(sorted(set(lines[rule])))))
-    return tuple(out)
+            first.setdefault(f.rule, f)
+    return tuple(
+        GoIdiom(
+            first[rule].construct or first[rule].name,
+            first[rule].go_idiom,
+            rule,
+            tuple(sorted(set(lines[rule]))),
+        )
+        for rule in sorted(lines)
+    )
 
 
 def _effort(facts: ModuleFacts, boundary: Boundary, blockers: int) -> Effort:
@@ -193,7 +195,9 @@ def _effort(facts: ModuleFacts, boundary: Boundary, blockers: int) -> Effort:
         why.append(f"{boundary.fan_in} importing module(s) to switch over")
     if blockers:
         why.append(f"{blockers} blocker(s) to redesign")
-    why.append("tests exist to port against" if boundary.tested_by else "no tests: write them first")
+    why.append(
+        "tests exist to port against" if boundary.tested_by else "no tests: write them first"
+    )
     return Effort(size, low, high, "; ".join(why) + ".")
 
 
@@ -254,8 +258,21 @@ _SCALARS = {
     "datetime": "time.Time",
     "timedelta": "time.Duration",
 }
-_SEQ = {"list", "List", "Sequence", "Iterable", "MutableSequence", "set", "Set", "frozenset",
-        "FrozenSet", "Collection", "deque", "tuple", "Tuple"}
+_SEQ = {
+    "list",
+    "List",
+    "Sequence",
+    "Iterable",
+    "MutableSequence",
+    "set",
+    "Set",
+    "frozenset",
+    "FrozenSet",
+    "Collection",
+    "deque",
+    "tuple",
+    "Tuple",
+}
 _MAP = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
 _STREAM = {"Iterator", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable"}
 
@@ -336,7 +353,12 @@ def go_signature(fn: FunctionFacts) -> str:
     name = _camel(parts[-1].lstrip("_"), exported=not parts[-1].startswith("_"))
     receiver = ""
     params = [p for p in fn.params if p.name not in ("self", "cls")]
-    if len(parts) >= 2 and parts[-2] != "<locals>" and fn.params and fn.params[0].name in ("self", "cls"):
+    if (
+        len(parts) >= 2
+        and parts[-2] != "<locals>"
+        and fn.params
+        and fn.params[0].name in ("self", "cls")
+    ):
         receiver = f"({parts[-2][:1].lower()} *{parts[-2]}) "
     args = ["ctx context.Context"] if fn.is_async else []
     for p in params:

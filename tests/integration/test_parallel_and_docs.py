@@ -40,3 +40,27 @@ def test_every_rule_documents_its_sections() -> None:
     for det in REGISTRY:
         s = sections(det)
         assert all(s.get(k) for k in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits")), det.ID
+
+
+def test_warm_run_never_imports_the_parser(tmp_path: Path) -> None:
+    """A cached (pre-commit) run reads and hashes files but never loads libcst or the detectors."""
+    import subprocess
+    import sys
+
+    demo = ROOT / "fixtures" / "demo_service"
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from goport.config import Config\n"
+        "from goport.pipeline import run\n"
+        "from goport.reports import Format, Options, render\n"
+        f"result = run(Config(root=Path({str(demo)!r}), cache_dir=Path({str(tmp_path)!r}), history=False))\n"
+        "render(Format.TERMINAL, result, Options())\n"
+        "print(json.dumps([result.summary.cache_hits, 'libcst' in sys.modules]))\n"
+    )
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(cold.stdout) == [0, True]
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    hits, imported = json.loads(warm.stdout)
+    assert hits > 10
+    assert imported is False

@@ -124,6 +124,7 @@ class Context:
                 message=message,
                 weight=detector.WEIGHT if weight is None else weight,
                 go_idiom=detector.GO_IDIOM,
+                construct=detector.PYTHON,
             )
         )
 
