@@ -23,14 +23,14 @@ from goport.model import AnalysisError, SourceFile
 
 log = logging.getLogger(__name__)
 
-#: directory names never worth scanning
+#: directory names never worth scanning (a virtualenv under any other name, such as ``venv``,
+#: is recognised by its pyvenv.cfg: the stdlib has a ``venv`` package worth scanning)
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
         ".git",
         ".hg",
         ".svn",
         ".venv",
-        "venv",
         ".tox",
         ".nox",
         "__pycache__",

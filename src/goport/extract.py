@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import logging
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 _SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _KEEP = re.compile(r"^#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
 _LOOPS = (cst.For, cst.While, cst.CompFor)
+WALK_RECURSION_LIMIT = 20_000
 
 
 @dataclass(slots=True)
@@ -131,6 +133,16 @@ class _Walker(CodegenState):
         self.track = frozenset(
             {*self.leave, *self.enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
         )
+        # built-in facts first, then the detectors, then leaving the scope the node opened
+        self.on_leave: dict[type, tuple[Callable[[Any], None], ...]] = {}
+        for kind in {*_LEAVE_KINDS, *self.leave, *_POP_KINDS}:
+            actions: list[Callable[[Any], None]] = []
+            if kind in _LEAVE_KINDS:
+                actions.append(self._leave_builtin)
+            actions.extend(self.leave.get(kind, ()))
+            if kind in _POP_KINDS:
+                actions.append(self._pop)
+            self.on_leave[kind] = tuple(actions)
         self.pending: list[_Pending] = []
         self.functions: list[FunctionFacts] = []
         self.classes: list[ClassFacts] = []
@@ -178,15 +190,11 @@ class _Walker(CodegenState):
                     handler(node)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        kind = type(node)
-        if kind in _LEAVE_KINDS:
-            self._leave_builtin(node)
-        handlers = self.leave.get(kind)
-        if handlers is not None:
-            for handler in handlers:
-                handler(node)
-        if kind in _POP_KINDS:
-            self._pop(node)
+        # one lookup per node: this runs for every node of every file
+        actions = self.on_leave.get(type(node))
+        if actions is not None:
+            for action in actions:
+                action(node)
 
     # -- positions ------------------------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
@@ -562,10 +570,16 @@ def extract_module(
     _top_level_imports(module, ctx)
     instances = [cls(ctx) for cls in detector_classes(detectors)]
     walker = _Walker(module, ctx, instances)
+    # long chains (thousands of concatenated string literals in generated tables) nest deeply in
+    # the tree; CPython parsed the file, so walking it with more headroom is safe
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, WALK_RECURSION_LIMIT))
     try:
         module._codegen(walker)
     except RecursionError as exc:
         raise ExtractError("extract", "too deeply nested to analyse") from exc
+    finally:
+        sys.setrecursionlimit(limit)
     for det in instances:
         det.finish(module)
 

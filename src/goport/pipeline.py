@@ -286,8 +286,9 @@ def rank(
                 ),
             )
         )
-    # the raw (unclamped) sum orders modules that all score 0: the least negative is closest
-    candidates.sort(key=lambda rc: (-rc[1].score, -rc[0], rc[1].rel_path))
+    # modules that tie (all at 0) are ordered by what Go would gain there, then by raw sum:
+    # a module with some benefit and heavy costs is closer to worth porting than empty glue
+    candidates.sort(key=lambda rc: (-rc[1].score, -_benefit(rc[1]), -rc[0], rc[1].rel_path))
     return Ranking(
         candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
@@ -399,6 +400,10 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
 
         result = replace(result, gate=evaluate(result, config))
     return result
+
+
+def _benefit(c: Candidate) -> float:
+    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "bounds")
 
 
 def _with_rank(c: Candidate, position: int) -> Candidate:

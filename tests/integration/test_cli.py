@@ -226,7 +226,7 @@ def test_json_is_deterministic_and_the_same_without_cache(goport: Goport, shared
     root, _, doc = shared
     result = _ok(goport("scan", root, "--format", "json", "--no-cache", "--no-history"))
     assert json.loads(result.stdout) == doc
-    assert result.stdout == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    assert result.stdout == json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def test_top_limits_the_candidates(goport: Goport, shared: Shared) -> None:

@@ -157,7 +157,6 @@ def test_exclude_patterns(tmp_path: Path, patterns: list[str], expected: set[str
     "skipped",
     [
         pytest.param(".venv/lib/x.py", id=".venv"),
-        pytest.param("venv/lib/x.py", id="venv"),
         pytest.param("lib/python3.11/site-packages/dep/x.py", id="site-packages"),
         pytest.param("build/lib/x.py", id="build"),
         pytest.param("dist/x.py", id="dist"),
@@ -339,3 +338,16 @@ def test_broken_symlink_root_is_an_input_error(tmp_path: Path) -> None:
     os.symlink(tmp_path / "gone", link)
     with pytest.raises(InputError, match="broken symbolic link"):
         discover(link)
+
+
+def test_a_folder_named_venv_without_pyvenv_cfg_is_scanned(tmp_path: Path) -> None:
+    """The stdlib has a ``venv`` package; only a real virtualenv (pyvenv.cfg) is skipped."""
+    from goport.discover import discover
+
+    root = tmp_path / "proj"
+    (root / "venv").mkdir(parents=True)
+    (root / "venv" / "__init__.py").write_text("x = 1\n")
+    (root / "env").mkdir()
+    (root / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "env" / "mod.py").write_text("x = 1\n")
+    assert [f.rel_path for f in discover(root).files] == ["venv/__init__.py"]
