@@ -25,7 +25,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from goport.detectors import REGISTRY, Detector
-from goport.detectors.base import Context, FunctionFrame
+from goport.detectors.base import Context, FunctionFrame, dotted
 from goport.model import (
     ClassFacts,
     Finding,
@@ -390,13 +390,7 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
 
 
 def _dotted(node: cst.BaseExpression | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return _dotted(node.value) + "." + node.attr.value
-    return ""
+    return dotted(node) or ""
 
 
 def _absolute(module: str, is_package: bool, level: int, name: str) -> str:

@@ -156,6 +156,23 @@ class Detector:
         """Called once after the whole module was walked."""
 
 
+def dotted(expr: cst.BaseExpression | None) -> str | None:
+    """``a.b.c`` as written (no alias resolution), or None for anything but a name chain."""
+    parts: list[str] = []
+    while isinstance(expr, cst.Attribute):
+        parts.append(expr.attr.value)
+        expr = expr.value
+    if not isinstance(expr, cst.Name):
+        return None
+    parts.append(expr.value)
+    return ".".join(reversed(parts))
+
+
+def positional(call: cst.Call) -> list[cst.BaseExpression]:
+    """The plain positional arguments of a call (no keywords, no ``*args``)."""
+    return [a.value for a in call.args if a.keyword is None and not a.star]
+
+
 def call_name_in(ctx: Context, call: cst.Call, names: frozenset[str]) -> str | None:
     """The resolved callee if it is one of ``names`` (exact dotted names), else None."""
     name = ctx.callee(call)

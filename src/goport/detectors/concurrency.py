@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from goport.detectors.base import Context, Detector
+from goport.detectors.base import dotted as _dotted
 from goport.model import Category
 
 
@@ -44,15 +45,6 @@ def _lookup(
     return table.get(name) if name is not None else None
 
 
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else head + "." + node.attr.value
-    return None
-
-
 def _arg(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
     """The value of a call argument given by keyword or position."""
     for arg in call.args:
@@ -81,7 +73,9 @@ def _base_match(ctx: Context, node: cst.ClassDef, table: dict[str, str]) -> str 
 
 
 _LOOP_NAMES = frozenset({"loop", "_loop", "event_loop", "_event_loop", "ioloop"})
-_LOOP_GETTERS = frozenset({"asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop"})
+_LOOP_GETTERS = frozenset(
+    {"asyncio.get_event_loop", "asyncio.get_running_loop", "asyncio.new_event_loop"}
+)
 
 
 def _is_event_loop(ctx: Context, node: cst.BaseExpression) -> bool:
@@ -125,8 +119,10 @@ class Threads(Detector):
     GO_IDIOM = "go statements joined by sync.WaitGroup or errgroup.Group"
     SUMMARY = "hand-started threads: goroutines in Go"
     MATCHES = (
-        ("import threading\ndef start(jobs):\n"
-         "    t = threading.Thread(target=worker, args=(jobs,), daemon=True)\n    t.start()\n"),
+        (
+            "import threading\ndef start(jobs):\n"
+            "    t = threading.Thread(target=worker, args=(jobs,), daemon=True)\n    t.start()\n"
+        ),
         "import threading as th\nclass Poller(th.Thread):\n    def run(self):\n        pass\n",
         "from threading import Timer as T\ndef later(fn):\n    T(5.0, fn).start()\n",
         "import _thread\n_thread.start_new_thread(loop, ())\n",
@@ -203,12 +199,16 @@ class LockPrimitives(Detector):
     GO_IDIOM = "sync.Mutex/RWMutex, sync.Cond, close(chan), buffered-channel semaphore, WaitGroup"
     SUMMARY = "thread locks and signals: shared state to redesign around sync or channels"
     MATCHES = (
-        ("import threading\nclass Cache:\n    def __init__(self):\n"
-         "        self._lock = threading.Lock()\n"),
+        (
+            "import threading\nclass Cache:\n    def __init__(self):\n"
+            "        self._lock = threading.Lock()\n"
+        ),
         "import threading as th\nstop = th.Event()\n",
         "from threading import BoundedSemaphore as BS\nslots = BS(4)\n",
-        ("import threading\nfrom dataclasses import dataclass, field\n@dataclass\nclass S:\n"
-         "    lock: threading.RLock = field(default_factory=threading.RLock)\n"),
+        (
+            "import threading\nfrom dataclasses import dataclass, field\n@dataclass\nclass S:\n"
+            "    lock: threading.RLock = field(default_factory=threading.RLock)\n"
+        ),
     )
     NO_MATCHES = (
         "import asyncio\nlock = asyncio.Lock()\n",
@@ -341,11 +341,15 @@ class ThreadPool(Detector):
     GO_IDIOM = "N goroutines reading a jobs channel, or errgroup.SetLimit(n)"
     SUMMARY = "thread pools: a bounded set of goroutines in Go"
     MATCHES = (
-        ("from concurrent.futures import ThreadPoolExecutor\ndef f(urls):\n"
-         "    with ThreadPoolExecutor(max_workers=8) as ex:\n        return list(ex.map(get, urls))\n"),
+        (
+            "from concurrent.futures import ThreadPoolExecutor\ndef f(urls):\n"
+            "    with ThreadPoolExecutor(max_workers=8) as ex:\n        return list(ex.map(get, urls))\n"
+        ),
         "import concurrent.futures as cf\npool = cf.ThreadPoolExecutor()\n",
-        ("from multiprocessing.pool import ThreadPool\nwith ThreadPool(4) as p:\n"
-         "    p.map(print, range(3))\n"),
+        (
+            "from multiprocessing.pool import ThreadPool\nwith ThreadPool(4) as p:\n"
+            "    p.map(print, range(3))\n"
+        ),
     )
     NO_MATCHES = (
         "from concurrent.futures import ProcessPoolExecutor\nex = ProcessPoolExecutor()\n",
@@ -419,13 +423,19 @@ class AsyncioFanOut(Detector):
     SUMMARY = "asyncio fan-out: goroutines and errgroup in Go"
     MATCHES = (
         "import asyncio\nasync def main():\n    await asyncio.gather(a(), b(), c())\n",
-        ("import asyncio as aio\nasync def main(urls):\n"
-         "    tasks = [aio.create_task(fetch(u)) for u in urls]\n"
-         "    done, _ = await aio.wait(tasks)\n"),
-        ("import asyncio\nasync def main(urls):\n    async with asyncio.TaskGroup() as tg:\n"
-         "        for u in urls:\n            tg.create_task(fetch(u))\n"),
-        ("from asyncio import as_completed\nasync def f(cs):\n    for c in as_completed(cs):\n"
-         "        print(await c)\n"),
+        (
+            "import asyncio as aio\nasync def main(urls):\n"
+            "    tasks = [aio.create_task(fetch(u)) for u in urls]\n"
+            "    done, _ = await aio.wait(tasks)\n"
+        ),
+        (
+            "import asyncio\nasync def main(urls):\n    async with asyncio.TaskGroup() as tg:\n"
+            "        for u in urls:\n            tg.create_task(fetch(u))\n"
+        ),
+        (
+            "from asyncio import as_completed\nasync def f(cs):\n    for c in as_completed(cs):\n"
+            "        print(await c)\n"
+        ),
     )
     NO_MATCHES = (
         "import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    return await one()\n",
@@ -547,8 +557,15 @@ _ASYNC_ROLES = {
     "Barrier": "makes a group of tasks meet",
 }
 _ASYNC_PRIMITIVES = {f"asyncio.{kind}": f"asyncio.{kind}" for kind in _ASYNC_ROLES}
-_ASYNC_PRIMITIVES.update({f"asyncio.queues.{k}": f"asyncio.{k}" for k in ("Queue", "PriorityQueue", "LifoQueue")})
-_ASYNC_PRIMITIVES.update({f"asyncio.locks.{k}": f"asyncio.{k}" for k in ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore")})
+_ASYNC_PRIMITIVES.update(
+    {f"asyncio.queues.{k}": f"asyncio.{k}" for k in ("Queue", "PriorityQueue", "LifoQueue")}
+)
+_ASYNC_PRIMITIVES.update(
+    {
+        f"asyncio.locks.{k}": f"asyncio.{k}"
+        for k in ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore")
+    }
+)
 _ASYNC_TAILS = _tails(_ASYNC_PRIMITIVES)
 
 
@@ -712,7 +729,9 @@ _PROTOCOLS = {
     f"asyncio.{kind}": f"asyncio.{kind}"
     for kind in ("Protocol", "BaseProtocol", "DatagramProtocol", "BufferedProtocol")
 }
-_PROTOCOLS.update({f"asyncio.protocols.{k}": f"asyncio.{k}" for k in ("Protocol", "DatagramProtocol")})
+_PROTOCOLS.update(
+    {f"asyncio.protocols.{k}": f"asyncio.{k}" for k in ("Protocol", "DatagramProtocol")}
+)
 
 
 class SocketsAndSelectors(Detector):
@@ -741,15 +760,23 @@ class SocketsAndSelectors(Detector):
     GO_IDIOM = "net.Listen/net.Dial with one goroutine per connection (netpoller)"
     SUMMARY = "raw sockets and hand-written multiplexing: net + goroutines in Go"
     MATCHES = (
-        ("import socket\ndef serve(port):\n"
-         "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    s.bind(('', port))\n"),
+        (
+            "import socket\ndef serve(port):\n"
+            "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    s.bind(('', port))\n"
+        ),
         "import selectors as sel\nSEL = sel.DefaultSelector()\n",
-        ("import asyncio\nclass Echo(asyncio.Protocol):\n    def data_received(self, data):\n"
-         "        self.transport.write(data)\n"),
-        ("import asyncio\nasync def main():\n    loop = asyncio.get_running_loop()\n"
-         "    await loop.create_datagram_endpoint(Echo, local_addr=('0.0.0.0', 9999))\n"),
-        ("from asyncio import open_connection as dial\nasync def f(h):\n"
-         "    r, w = await dial(h, 80)\n"),
+        (
+            "import asyncio\nclass Echo(asyncio.Protocol):\n    def data_received(self, data):\n"
+            "        self.transport.write(data)\n"
+        ),
+        (
+            "import asyncio\nasync def main():\n    loop = asyncio.get_running_loop()\n"
+            "    await loop.create_datagram_endpoint(Echo, local_addr=('0.0.0.0', 9999))\n"
+        ),
+        (
+            "from asyncio import open_connection as dial\nasync def f(h):\n"
+            "    r, w = await dial(h, 80)\n"
+        ),
     )
     NO_MATCHES = (
         "import socket\nname = socket.gethostname()\n",
@@ -818,8 +845,10 @@ class GreenThreads(Detector):
     SUMMARY = "green threads or an alternative event loop: goroutines in Go"
     MATCHES = (
         "from gevent import monkey\nmonkey.patch_all()\n",
-        ("import trio as t\nasync def main():\n    async with t.open_nursery() as n:\n"
-         "        n.start_soon(work)\n"),
+        (
+            "import trio as t\nasync def main():\n    async with t.open_nursery() as n:\n"
+            "        n.start_soon(work)\n"
+        ),
         "from twisted.internet import reactor\nreactor.run()\n",
     )
     NO_MATCHES = (

@@ -478,15 +478,19 @@ class NestedLoops(_LoopWalker, Detector):
         "def f(rows):\n    for r in rows:\n        for c in r:\n            print(c)\n",
         "def f(m):\n    return [x for row in m for x in row]\n",
         "def f(grid):\n    return [[c * 2 for c in row] for row in grid]\n",
-        ("def f(n):\n    i = 0\n    while i < n:\n        j = 0\n        while j < i:\n"
-         "            j += 1\n        i += 1\n"),
+        (
+            "def f(n):\n    i = 0\n    while i < n:\n        j = 0\n        while j < i:\n"
+            "            j += 1\n        i += 1\n"
+        ),
     )
     NO_MATCHES = (
         "def f(rows):\n    for r in rows:\n        print(r)\n",
         "for a in b:\n    def g():\n        for c in d:\n            pass\n",
         "def f(names):\n    for n in [x.strip() for x in names]:\n        print(n)\n",
-        ("def f(rows):\n    for r in rows:\n        pass\n    else:\n        for c in rows:\n"
-         "            pass\n"),
+        (
+            "def f(rows):\n    for r in rows:\n        pass\n    else:\n        for c in rows:\n"
+            "            pass\n"
+        ),
     )
 
     def loop_finished(self, loop: _Loop) -> None:
@@ -632,23 +636,35 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     GO_IDIOM = "typed []int64/[]float64 slices in plain for loops"
     SUMMARY = "loop body dominated by arithmetic on boxed Python numbers"
     MATCHES = (
-        ("def dot(a, b):\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i] * b[i]\n"
-         "    return s\n"),
-        ("def collatz(n):\n    steps = 0\n    while n != 1:\n        if n % 2 == 0:\n"
-         "            n //= 2\n        else:\n            n = 3 * n + 1\n        steps += 1\n"
-         "    return steps\n"),
+        (
+            "def dot(a, b):\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i] * b[i]\n"
+            "    return s\n"
+        ),
+        (
+            "def collatz(n):\n    steps = 0\n    while n != 1:\n        if n % 2 == 0:\n"
+            "            n //= 2\n        else:\n            n = 3 * n + 1\n        steps += 1\n"
+            "    return steps\n"
+        ),
         "def norm(xs, lo, hi):\n    return [(x - lo) / (hi - lo) for x in xs]\n",
     )
     NO_MATCHES = (
-        ("def f(items):\n    n = 0\n    for it in items:\n        n += 1\n        print(it)\n"
-         "    return n\n"),
-        ("def f(rows):\n    out = []\n    for r in rows:\n        name = r.first + ' ' + r.last\n"
-         "        out.append(name)\n        log(r)\n        total = r.price * r.qty\n"
-         "        save(total)\n    return out\n"),
-        ("def f(s):\n    i = 0\n    while i < len(s) - 1:\n        print(s[i + 1])\n"
-         "        i += 1\n"),
-        ("def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
-         "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"),
+        (
+            "def f(items):\n    n = 0\n    for it in items:\n        n += 1\n        print(it)\n"
+            "    return n\n"
+        ),
+        (
+            "def f(rows):\n    out = []\n    for r in rows:\n        name = r.first + ' ' + r.last\n"
+            "        out.append(name)\n        log(r)\n        total = r.price * r.qty\n"
+            "        save(total)\n    return out\n"
+        ),
+        (
+            "def f(s):\n    i = 0\n    while i < len(s) - 1:\n        print(s[i + 1])\n"
+            "        i += 1\n"
+        ),
+        (
+            "def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
+            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"
+        ),
     )
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
@@ -690,8 +706,10 @@ class Recursion(Detector):
     SUMMARY = "recursion: slow interpreted calls capped by the recursion limit"
     MATCHES = (
         "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
-        ("class Tree:\n    def depth(self, node):\n        if not node.children:\n            return 1\n"
-         "        return 1 + max(self.depth(c) for c in node.children)\n"),
+        (
+            "class Tree:\n    def depth(self, node):\n        if not node.children:\n            return 1\n"
+            "        return 1 + max(self.depth(c) for c in node.children)\n"
+        ),
         "class P:\n    @classmethod\n    def parse(cls, s):\n        return cls.parse(s[1:]) if s else 0\n",
     )
     NO_MATCHES = (
@@ -725,8 +743,10 @@ class Recursion(Detector):
         if frame is None:
             return
         func = node.func
-        name = func.value if isinstance(func, cst.Name) else (
-            func.attr.value if isinstance(func, cst.Attribute) else None
+        name = (
+            func.value
+            if isinstance(func, cst.Name)
+            else (func.attr.value if isinstance(func, cst.Attribute) else None)
         )
         if name != frame.name or not self._is_self_call(node, frame):
             return
@@ -780,21 +800,33 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
     GO_IDIOM = "strings.Builder / bytes.Buffer, append to []byte"
     SUMMARY = "strings or byte buffers grown piece by piece in a loop"
     MATCHES = (
-        ("def render(rows):\n    out = ''\n    for r in rows:\n        out += r.name\n"
-         "    return out\n"),
-        ("def hexdump(data):\n    s = ''\n    for b in data:\n        s = s + f'{b:02x} '\n"
-         "    return s\n"),
-        ("def unescape(src: bytes) -> bytes:\n    buf = bytearray()\n    i = 0\n"
-         "    while i < len(src):\n        buf.append(src[i])\n        i += 1\n    return bytes(buf)\n"),
-        ("def caesar(text: str, k: int) -> str:\n    chars = []\n    for c in text:\n"
-         "        chars.append(chr((ord(c) + k) % 256))\n    return ''.join(chars)\n"),
-        ("def describe(errors):\n    text = 'Errors:'\n    for e in errors:\n"
-         "        text += '\\n - ' + str(e)\n    return text\n"),
+        (
+            "def render(rows):\n    out = ''\n    for r in rows:\n        out += r.name\n"
+            "    return out\n"
+        ),
+        (
+            "def hexdump(data):\n    s = ''\n    for b in data:\n        s = s + f'{b:02x} '\n"
+            "    return s\n"
+        ),
+        (
+            "def unescape(src: bytes) -> bytes:\n    buf = bytearray()\n    i = 0\n"
+            "    while i < len(src):\n        buf.append(src[i])\n        i += 1\n    return bytes(buf)\n"
+        ),
+        (
+            "def caesar(text: str, k: int) -> str:\n    chars = []\n    for c in text:\n"
+            "        chars.append(chr((ord(c) + k) % 256))\n    return ''.join(chars)\n"
+        ),
+        (
+            "def describe(errors):\n    text = 'Errors:'\n    for e in errors:\n"
+            "        text += '\\n - ' + str(e)\n    return text\n"
+        ),
     )
     NO_MATCHES = (
         "def total(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total\n",
-        ("def render(rows):\n    parts = []\n    for r in rows:\n        parts.append(r.name)\n"
-         "    return ''.join(parts)\n"),
+        (
+            "def render(rows):\n    parts = []\n    for r in rows:\n        parts.append(r.name)\n"
+            "    return ''.join(parts)\n"
+        ),
         "def f(items):\n    acc = []\n    for it in items:\n        acc += [it]\n    return acc\n",
         "def f(name):\n    s = 'x'\n    s += name\n    return s\n",
         "def f(xs):\n    n = 0.0\n    for x in xs:\n        n += x.weight * 2\n    return n\n",
@@ -889,7 +921,7 @@ _SIGNAL_TEXT = {
     "str-index": "string subscripts",
     "ord/chr": "ord()/chr()",
     "char-class": "char-class tests",
-    "char-set": "`c in \"...\"` tests",
+    "char-set": '`c in "..."` tests',
     "char-compare": "single-character comparisons",
 }
 
@@ -953,27 +985,39 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
     GO_IDIOM = "a scanner over []byte with a pos index, unicode/utf8 helpers"
     SUMMARY = "hand-written character scanner with index arithmetic"
     MATCHES = (
-        ("def numbers(src):\n    i, out = 0, []\n    while i < len(src):\n"
-         "        if src[i].isdigit():\n            j = i\n"
-         "            while j < len(src) and src[j].isdigit():\n                j += 1\n"
-         "            out.append(int(src[i:j]))\n            i = j\n        else:\n            i += 1\n"
-         "    return out\n"),
-        ("def count_words(text: str) -> int:\n    n, inside = 0, False\n    for ch in text:\n"
-         "        if ch in ' \\t\\n':\n            inside = False\n        elif not inside:\n"
-         "            inside, n = True, n + 1\n    return n\n"),
-        ("class Lexer:\n    def __init__(self, text: str):\n        self.text = text\n"
-         "        self.pos = 0\n    def skip(self):\n"
-         "        while self.pos < len(self.text) and self.text[self.pos] == ' ':\n"
-         "            self.pos += 1\n"),
+        (
+            "def numbers(src):\n    i, out = 0, []\n    while i < len(src):\n"
+            "        if src[i].isdigit():\n            j = i\n"
+            "            while j < len(src) and src[j].isdigit():\n                j += 1\n"
+            "            out.append(int(src[i:j]))\n            i = j\n        else:\n            i += 1\n"
+            "    return out\n"
+        ),
+        (
+            "def count_words(text: str) -> int:\n    n, inside = 0, False\n    for ch in text:\n"
+            "        if ch in ' \\t\\n':\n            inside = False\n        elif not inside:\n"
+            "            inside, n = True, n + 1\n    return n\n"
+        ),
+        (
+            "class Lexer:\n    def __init__(self, text: str):\n        self.text = text\n"
+            "        self.pos = 0\n    def skip(self):\n"
+            "        while self.pos < len(self.text) and self.text[self.pos] == ' ':\n"
+            "            self.pos += 1\n"
+        ),
     )
     NO_MATCHES = (
-        ("def djb2(s: str) -> int:\n    h = 5381\n    for c in s:\n"
-         "        h = (h * 33 + ord(c)) & 0xFFFFFFFF\n    return h\n"),
-        ("def total(arr):\n    i, t = 0, 0\n    while i < len(arr):\n        t += arr[i]\n"
-         "        i += 1\n    return t\n"),
+        (
+            "def djb2(s: str) -> int:\n    h = 5381\n    for c in s:\n"
+            "        h = (h * 33 + ord(c)) & 0xFFFFFFFF\n    return h\n"
+        ),
+        (
+            "def total(arr):\n    i, t = 0, 0\n    while i < len(arr):\n        t += arr[i]\n"
+            "        i += 1\n    return t\n"
+        ),
         "def digits(words):\n    return [w for w in words if w.isdigit()]\n",
-        ("def f(lines):\n    for line in lines:\n        if line.startswith('#'):\n            continue\n"
-         "        print(line.split(','))\n"),
+        (
+            "def f(lines):\n    for line in lines:\n        if line.startswith('#'):\n            continue\n"
+            "        print(line.split(','))\n"
+        ),
         "def f(opts):\n    for key in opts:\n        if key == 'v':\n            print(key)\n",
     )
 
@@ -1072,9 +1116,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             return True
         if isinstance(node, (cst.Tuple, cst.Set, cst.List)):
-            return bool(node.elements) and all(
-                _is_single_char(e.value) for e in node.elements
-            )
+            return bool(node.elements) and all(_is_single_char(e.value) for e in node.elements)
         if isinstance(node, (cst.Name, cst.Attribute)):
             return self.ctx.resolve(node) in _CHAR_SETS or self.kind_of(node) == "str"
         return False
@@ -1124,16 +1166,24 @@ class PurePythonChecksum(_OperatorLoops, Detector):
     GO_IDIOM = "hash/crc32, hash/adler32, hash/fnv, or the loop on uint32"
     SUMMARY = "checksum or hash computed bit by bit in pure Python"
     MATCHES = (
-        ("def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
-         "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"),
-        ("def fnv1a(data: bytes) -> int:\n    h = 2166136261\n    for b in data:\n        h ^= b\n"
-         "        h = (h * 16777619) & 0xFFFFFFFF\n    return h\n"),
-        ("def adler(data):\n    a, b = 1, 0\n    for x in data:\n        a = (a + x) % 65521\n"
-         "        b = (b + a) % 65521\n    return (b << 16) | a\n"),
+        (
+            "def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
+            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"
+        ),
+        (
+            "def fnv1a(data: bytes) -> int:\n    h = 2166136261\n    for b in data:\n        h ^= b\n"
+            "        h = (h * 16777619) & 0xFFFFFFFF\n    return h\n"
+        ),
+        (
+            "def adler(data):\n    a, b = 1, 0\n    for x in data:\n        a = (a + x) % 65521\n"
+            "        b = (b + a) % 65521\n    return (b << 16) | a\n"
+        ),
     )
     NO_MATCHES = (
-        ("import hashlib\ndef digest(chunks):\n    h = hashlib.sha256()\n    for c in chunks:\n"
-         "        h.update(c)\n    return h.hexdigest()\n"),
+        (
+            "import hashlib\ndef digest(chunks):\n    h = hashlib.sha256()\n    for c in chunks:\n"
+            "        h.update(c)\n    return h.hexdigest()\n"
+        ),
         "def flags(items):\n    for it in items:\n        if it.mode & 0x4:\n            print(it)\n",
         "def unpack(data):\n    v = 0\n    for b in data:\n        v = (v << 8) | b\n    return v\n",
         "def f(ts):\n    for t in ts:\n        print(t % 1000, (t // 1000) % 86400)\n",
@@ -1181,21 +1231,33 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     GO_IDIOM = "package-level regexp.MustCompile, or a byte scanner"
     SUMMARY = "regular expressions run once per loop iteration"
     MATCHES = (
-        ("import re\ndef f(lines):\n    for line in lines:\n"
-         "        if re.match(r'\\d+:', line):\n            print(line)\n"),
-        ("import re\nWORD = re.compile(r'\\w+')\ndef f(lines):\n"
-         "    return [WORD.findall(l) for l in lines]\n"),
-        ("import re as regex_mod\ndef f(rows, key):\n    for r in rows:\n"
-         "        r.text = regex_mod.sub(f'{key}=\\\\S+', '', r.text)\n"),
-        ("from re import search\ndef f(lines):\n    i = 0\n    while i < len(lines):\n"
-         "        if search('ERROR', lines[i]):\n            break\n        i += 1\n"),
+        (
+            "import re\ndef f(lines):\n    for line in lines:\n"
+            "        if re.match(r'\\d+:', line):\n            print(line)\n"
+        ),
+        (
+            "import re\nWORD = re.compile(r'\\w+')\ndef f(lines):\n"
+            "    return [WORD.findall(l) for l in lines]\n"
+        ),
+        (
+            "import re as regex_mod\ndef f(rows, key):\n    for r in rows:\n"
+            "        r.text = regex_mod.sub(f'{key}=\\\\S+', '', r.text)\n"
+        ),
+        (
+            "from re import search\ndef f(lines):\n    i = 0\n    while i < len(lines):\n"
+            "        if search('ERROR', lines[i]):\n            break\n        i += 1\n"
+        ),
     )
     NO_MATCHES = (
-        ("import re\ndef f(text):\n    for m in re.finditer(r'\\w+', text):\n"
-         "        print(m.group())\n"),
+        (
+            "import re\ndef f(text):\n    for m in re.finditer(r'\\w+', text):\n"
+            "        print(m.group())\n"
+        ),
         "def f(lines):\n    for line in lines:\n        print(line.split(','))\n",
-        ("import re\nNUM = re.compile(r'\\d+')\ndef f(text):\n    found = NUM.findall(text)\n"
-         "    for n in found:\n        print(n)\n"),
+        (
+            "import re\nNUM = re.compile(r'\\d+')\ndef f(text):\n    found = NUM.findall(text)\n"
+            "    for n in found:\n        print(n)\n"
+        ),
         "import re\ndef f(text):\n    return [m.group(0) for m in re.finditer('a', text)]\n",
     )
 
@@ -1224,9 +1286,7 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
             if isinstance(pattern, cst.FormattedString):
                 self.report(node, f"{name} builds its pattern every iteration", weight=2.0)
             elif isinstance(pattern, (cst.SimpleString, cst.ConcatenatedString)):
-                self.report(
-                    node, f"{name} with a literal pattern runs every iteration", weight=2.0
-                )
+                self.report(node, f"{name} with a literal pattern runs every iteration", weight=2.0)
             else:
                 self.report(node, f"{name} runs every iteration", weight=1.5)
         elif (
@@ -1278,17 +1338,25 @@ class ProcessesForTheGil(Detector):
     GO_IDIOM = "goroutine worker pool over a channel, errgroup.SetLimit(runtime.NumCPU())"
     SUMMARY = "process pools used to escape the GIL"
     MATCHES = (
-        ("from multiprocessing import Pool\ndef f(xs):\n    with Pool(8) as p:\n"
-         "        return p.map(work, xs)\n"),
-        ("import concurrent.futures as cf\ndef f(xs):\n"
-         "    with cf.ProcessPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"),
+        (
+            "from multiprocessing import Pool\ndef f(xs):\n    with Pool(8) as p:\n"
+            "        return p.map(work, xs)\n"
+        ),
+        (
+            "import concurrent.futures as cf\ndef f(xs):\n"
+            "    with cf.ProcessPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"
+        ),
         "import multiprocessing as mp\nclass Worker(mp.Process):\n    def run(self):\n        pass\n",
-        ("from joblib import Parallel, delayed\ndef f(xs):\n"
-         "    return Parallel(n_jobs=4)(delayed(work)(x) for x in xs)\n"),
+        (
+            "from joblib import Parallel, delayed\ndef f(xs):\n"
+            "    return Parallel(n_jobs=4)(delayed(work)(x) for x in xs)\n"
+        ),
     )
     NO_MATCHES = (
-        ("from concurrent.futures import ThreadPoolExecutor\ndef f(xs):\n"
-         "    with ThreadPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"),
+        (
+            "from concurrent.futures import ThreadPoolExecutor\ndef f(xs):\n"
+            "    with ThreadPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"
+        ),
         "import multiprocessing\ndef f():\n    return multiprocessing.cpu_count()\n",
         "class Pool:\n    pass\ndef f():\n    return Pool()\n",
     )

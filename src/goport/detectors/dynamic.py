@@ -10,28 +10,15 @@ from __future__ import annotations
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, last_part
+from goport.detectors.base import dotted as _dotted
+from goport.detectors.base import positional as _positional
 from goport.model import Category
-
-
-def _dotted(expr: cst.BaseExpression) -> str | None:
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
 
 
 def _root(expr: cst.BaseExpression) -> cst.Name | None:
     while isinstance(expr, (cst.Attribute, cst.Subscript)):
         expr = expr.value
     return expr if isinstance(expr, cst.Name) else None
-
-
-def _positional(call: cst.Call) -> list[cst.BaseExpression]:
-    return [a.value for a in call.args if a.keyword is None and not a.star]
 
 
 def _is_string(expr: cst.BaseExpression) -> bool:
@@ -97,8 +84,10 @@ class EvalExec(Detector):
     SUMMARY = "eval/exec/compile: code built at run time, impossible in a compiled binary"
     MATCHES = (
         "def apply(rule, row):\n    return eval(rule, {}, {'row': row})\n",
-        ("def load(src):\n    ns = {}\n    exec(compile(src, '<plugin>', 'exec'), ns)\n"
-        "    return ns\n"),
+        (
+            "def load(src):\n    ns = {}\n    exec(compile(src, '<plugin>', 'exec'), ns)\n"
+            "    return ns\n"
+        ),
         "import builtins\n\ndef run(code):\n    builtins.exec(code)\n",
     )
     NO_MATCHES = (
@@ -169,8 +158,10 @@ class DynamicAttributes(Detector):
     SUMMARY = "attributes named by data at run time: no fixed Go struct shape"
     MATCHES = (
         "def dispatch(handler, event):\n    return getattr(handler, 'on_' + event.kind)(event)\n",
-        ("class Config:\n    def __init__(self, **kw):\n        for k, v in kw.items():\n"
-        "            setattr(self, k, v)\n"),
+        (
+            "class Config:\n    def __init__(self, **kw):\n        for k, v in kw.items():\n"
+            "            setattr(self, k, v)\n"
+        ),
         "class Proxy:\n    def __getattr__(self, name):\n        return getattr(self._target, name)\n",
         "class Record:\n    def __init__(self, data):\n        self.__dict__.update(data)\n",
         "def define(name, value):\n    globals()[name] = value\n",
@@ -277,17 +268,23 @@ class Metaclass(Detector):
     GO_IDIOM = "no Go equivalent: an explicit registry in init(), go generate, or generics"
     SUMMARY = "classes created or altered at run time: Go types are fixed at compile time"
     MATCHES = (
-        ("class Registry(type):\n    plugins = {}\n\n    def __new__(mcs, name, bases, ns):\n"
-        "        cls = super().__new__(mcs, name, bases, ns)\n        mcs.plugins[name] = cls\n"
-        "        return cls\n"),
+        (
+            "class Registry(type):\n    plugins = {}\n\n    def __new__(mcs, name, bases, ns):\n"
+            "        cls = super().__new__(mcs, name, bases, ns)\n        mcs.plugins[name] = cls\n"
+            "        return cls\n"
+        ),
         "from .meta import ModelMeta\n\nclass Model(metaclass=ModelMeta):\n    pass\n",
         "def make(name, fields):\n    return type(name, (object,), dict(fields))\n",
-        ("class Plugin:\n    registry = []\n\n    def __init_subclass__(cls, **kw):\n"
-        "        super().__init_subclass__(**kw)\n        Plugin.registry.append(cls)\n"),
+        (
+            "class Plugin:\n    registry = []\n\n    def __init_subclass__(cls, **kw):\n"
+            "        super().__init_subclass__(**kw)\n        Plugin.registry.append(cls)\n"
+        ),
     )
     NO_MATCHES = (
-        ("from abc import ABCMeta, abstractmethod\n\nclass Store(metaclass=ABCMeta):\n"
-        "    @abstractmethod\n    def get(self, key): ...\n"),
+        (
+            "from abc import ABCMeta, abstractmethod\n\nclass Store(metaclass=ABCMeta):\n"
+            "    @abstractmethod\n    def get(self, key): ...\n"
+        ),
         "def kind(x):\n    return type(x).__name__\n",
         "class Point:\n    def __new__(cls, x, y):\n        return super().__new__(cls)\n",
     )
@@ -376,8 +373,10 @@ class Monkeypatching(Detector):
     MATCHES = (
         "import json\nimport orjson\n\njson.dumps = orjson.dumps\n",
         "import socket\nimport socks\n\ndef use_proxy():\n    socket.socket = socks.socksocket\n",
-        ("from requests import Session as S\n\ndef traced(fn):\n    return fn\n\n"
-        "S.request = traced(S.request)\n"),
+        (
+            "from requests import Session as S\n\ndef traced(fn):\n    return fn\n\n"
+            "S.request = traced(S.request)\n"
+        ),
         "import sys\nfrom . import fake_numpy\n\nsys.modules['numpy'] = fake_numpy\n",
     )
     NO_MATCHES = (
@@ -390,7 +389,9 @@ class Monkeypatching(Detector):
         "from gevent import monkey\nmonkey.patch_all()\n",
     )
 
-    def _check(self, node: cst.CSTNode, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+    def _check(
+        self, node: cst.CSTNode, target: cst.BaseExpression, value: cst.BaseExpression
+    ) -> None:
         ctx = self.ctx
         if isinstance(target, cst.Attribute):
             root = _root(target)
@@ -398,13 +399,18 @@ class Monkeypatching(Detector):
                 return
             if target.attr.value in _CTYPES_PROTOTYPE:
                 return
-            if isinstance(target.value, cst.Attribute) and ctx.aliases.get(root.value) != root.value:
+            if (
+                isinstance(target.value, cst.Attribute)
+                and ctx.aliases.get(root.value) != root.value
+            ):
                 # ``app.state.index = ...`` on an object imported by name sets its state;
                 # deeper chains count only from a plainly imported module (``os.path.join = f``)
                 return
             name = ctx.resolve(target)
-            if name is None or name.startswith("sys.") or _CONFIG_PARTS.intersection(
-                name.split(".")[:-1]
+            if (
+                name is None
+                or name.startswith("sys.")
+                or _CONFIG_PARTS.intersection(name.split(".")[:-1])
             ):
                 return  # sys.stdout/argv/excepthook are settable by design; options are config
             self.report(node, f"monkeypatches {name}")
@@ -481,17 +487,23 @@ class DynamicImport(Detector):
     SUMMARY = "code chosen by a module name at run time: Go links everything at build time"
     MATCHES = (
         "import importlib\n\ndef load(name):\n    return importlib.import_module(f'plugins.{name}')\n",
-        ("from importlib.metadata import entry_points as eps\n\n"
-        "def discover():\n    return [ep.load() for ep in eps(group='app.plugins')]\n"),
-        ("import importlib.util\n\ndef from_path(path):\n"
-        "    spec = importlib.util.spec_from_file_location('m', path)\n"
-        "    mod = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(mod)\n"
-        "    return mod\n"),
+        (
+            "from importlib.metadata import entry_points as eps\n\n"
+            "def discover():\n    return [ep.load() for ep in eps(group='app.plugins')]\n"
+        ),
+        (
+            "import importlib.util\n\ndef from_path(path):\n"
+            "    spec = importlib.util.spec_from_file_location('m', path)\n"
+            "    mod = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(mod)\n"
+            "    return mod\n"
+        ),
         "import pkgutil\nimport plugins\n\nNAMES = [m.name for m in pkgutil.iter_modules(plugins.__path__)]\n",
     )
     NO_MATCHES = (
-        ("import importlib\n\ntry:\n    ujson = importlib.import_module('ujson')\n"
-        "except ImportError:\n    ujson = None\n"),
+        (
+            "import importlib\n\ntry:\n    ujson = importlib.import_module('ujson')\n"
+            "except ImportError:\n    ujson = None\n"
+        ),
         "import importlib.util\n\nHAS_NUMPY = importlib.util.find_spec('numpy') is not None\n",
         "from . import plugins\n\ndef names():\n    return list(plugins.REGISTRY)\n",
     )
@@ -562,8 +574,10 @@ class PickleSerialisation(Detector):
     GO_IDIOM = "encoding/json, protobuf or msgpack; migrate stored pickles once"
     SUMMARY = "Python-only serialisation format: a Go side cannot read or write it"
     MATCHES = (
-        ("import pickle\n\ndef save(obj, path):\n    with open(path, 'wb') as f:\n"
-        "        pickle.dump(obj, f)\n"),
+        (
+            "import pickle\n\ndef save(obj, path):\n    with open(path, 'wb') as f:\n"
+            "        pickle.dump(obj, f)\n"
+        ),
         "from pickle import loads as l\n\ndef decode(blob):\n    return l(blob)\n",
         "import joblib\nmodel = joblib.load('model.joblib')\n",
         "import shelve\n\nwith shelve.open('cache.db') as db:\n    db['k'] = 1\n",

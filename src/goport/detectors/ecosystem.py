@@ -12,19 +12,12 @@ from typing import ClassVar
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, last_part
+from goport.detectors.base import Context, Detector, dotted, last_part
 from goport.model import Category
 
 
 def _dotted(expr: cst.BaseExpression | None) -> str:
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return ""
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
+    return dotted(expr) or ""
 
 
 def _under(name: str, prefixes: tuple[str, ...]) -> str | None:
@@ -376,19 +369,29 @@ class OrmBusinessLogic(_PackageImports, Detector):
     PACKAGES = _ORM
     LABEL = "ORM"
     MATCHES = (
-        ("from django.db import models\n\nclass Item(models.Model):\n"
-        "    name = models.CharField(max_length=100)\n"),
-        ("import sqlalchemy as sa\nfrom .db import Base\n\nclass User(Base):\n"
-        "    __tablename__ = 'users'\n    id = sa.Column(sa.Integer, primary_key=True)\n"),
-        ("from .models import Item\n\ndef cheap_items():\n"
-        "    return list(Item.objects.filter(price__lt=10))\n"),
-        ("from sqlmodel import SQLModel as SM, Field\n\nclass Hero(SM, table=True):\n"
-        "    id: int = Field(primary_key=True)\n"),
+        (
+            "from django.db import models\n\nclass Item(models.Model):\n"
+            "    name = models.CharField(max_length=100)\n"
+        ),
+        (
+            "import sqlalchemy as sa\nfrom .db import Base\n\nclass User(Base):\n"
+            "    __tablename__ = 'users'\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+        ),
+        (
+            "from .models import Item\n\ndef cheap_items():\n"
+            "    return list(Item.objects.filter(price__lt=10))\n"
+        ),
+        (
+            "from sqlmodel import SQLModel as SM, Field\n\nclass Hero(SM, table=True):\n"
+            "    id: int = Field(primary_key=True)\n"
+        ),
     )
     NO_MATCHES = (
         # a pydantic schema with Field(...) is not an ORM model
-        ("from pydantic import BaseModel, Field\n\nclass ItemIn(BaseModel):\n"
-        "    name: str = Field(max_length=100)\n"),
+        (
+            "from pydantic import BaseModel, Field\n\nclass ItemIn(BaseModel):\n"
+            "    name: str = Field(max_length=100)\n"
+        ),
         # an ordinary dict .get and a requests session
         "def price(items, key, session):\n    return session.get(items.get(key))\n",
         # an `objects` registry that is not a Django manager

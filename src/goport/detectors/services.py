@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, last_part
+from goport.detectors.base import dotted as _dotted
+from goport.detectors.base import positional as _positional
 from goport.model import Category
 
 WEB_FRAMEWORKS = (
@@ -37,18 +39,6 @@ HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "option
 # -- small syntax helpers -----------------------------------------------------------------------
 
 
-def _dotted(expr: cst.BaseExpression) -> str | None:
-    """``a.b.c`` as written (no alias resolution), or None for anything but a name chain."""
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
-
-
 def _string(expr: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal (not an f-string), else None."""
     if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
@@ -70,10 +60,6 @@ def _strings(expr: cst.BaseExpression | None) -> list[str]:
                 out.append(value)
         return out
     return []
-
-
-def _positional(call: cst.Call) -> list[cst.BaseExpression]:
-    return [a.value for a in call.args if a.keyword is None and not a.star]
 
 
 def _keyword(call: cst.Call, *names: str) -> cst.BaseExpression | None:
@@ -272,33 +258,53 @@ class HttpHandler(_TracksBindings, Detector):
     GO_IDIOM = "net/http handler funcs on http.ServeMux (or chi/echo); one goroutine per request"
     SUMMARY = "HTTP request handler: concurrent I/O-bound work that Go serves natively"
     MATCHES = (
-        ("from flask import Flask\napp = Flask(__name__)\n\n"
-        "@app.route('/items', methods=['GET', 'POST'])\ndef items():\n    return []\n"),
-        ("from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-        "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n"
-        "    return {'id': item_id}\n"),
-        ("from aiohttp import web\n\nasync def index(request):\n    return web.Response()\n\n"
-        "app = web.Application()\napp.router.add_get('/', index)\n"),
-        ("import tornado.web as tw\n\nclass MainHandler(tw.RequestHandler):\n"
-        "    def get(self):\n        self.write('ok')\n"),
-        ("from django.http import JsonResponse\n\ndef item_detail(request, pk):\n"
-        "    return JsonResponse({'pk': pk})\n"),
-        ("from rest_framework.views import APIView\n\nclass ItemList(APIView):\n"
-        "    def get(self, request):\n        return None\n"),
+        (
+            "from flask import Flask\napp = Flask(__name__)\n\n"
+            "@app.route('/items', methods=['GET', 'POST'])\ndef items():\n    return []\n"
+        ),
+        (
+            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
+            "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n"
+            "    return {'id': item_id}\n"
+        ),
+        (
+            "from aiohttp import web\n\nasync def index(request):\n    return web.Response()\n\n"
+            "app = web.Application()\napp.router.add_get('/', index)\n"
+        ),
+        (
+            "import tornado.web as tw\n\nclass MainHandler(tw.RequestHandler):\n"
+            "    def get(self):\n        self.write('ok')\n"
+        ),
+        (
+            "from django.http import JsonResponse\n\ndef item_detail(request, pk):\n"
+            "    return JsonResponse({'pk': pk})\n"
+        ),
+        (
+            "from rest_framework.views import APIView\n\nclass ItemList(APIView):\n"
+            "    def get(self, request):\n        return None\n"
+        ),
     )
     NO_MATCHES = (
         # a route-looking decorator without any web framework import
-        ("import cachetools\ncache = cachetools.TTLCache(10, 60)\n\n"
-        "@cache.get('/items')\ndef items():\n    return []\n"),
+        (
+            "import cachetools\ncache = cachetools.TTLCache(10, 60)\n\n"
+            "@cache.get('/items')\ndef items():\n    return []\n"
+        ),
         # startup hooks and plain helpers of a web app are not handlers
-        ("from fastapi import FastAPI\napp = FastAPI()\n\n@app.on_event('startup')\n"
-        "async def start():\n    pass\n\ndef helper(request):\n    return request.url\n"),
+        (
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.on_event('startup')\n"
+            "async def start():\n    pass\n\ndef helper(request):\n    return request.url\n"
+        ),
         # a method taking request in a Django module is not a function view
-        ("from django.http import HttpResponse\n\nclass Helper:\n"
-        "    def render(self, request):\n        return HttpResponse()\n"),
+        (
+            "from django.http import HttpResponse\n\nclass Helper:\n"
+            "    def render(self, request):\n        return HttpResponse()\n"
+        ),
         # flask-sock websocket routes belong to GP302
-        ("from flask import Flask\nfrom flask_sock import Sock\napp = Flask(__name__)\n"
-        "sock = Sock(app)\n\n@sock.route('/echo')\ndef echo(ws):\n    ws.send(ws.receive())\n"),
+        (
+            "from flask import Flask\nfrom flask_sock import Sock\napp = Flask(__name__)\n"
+            "sock = Sock(app)\n\n@sock.route('/echo')\ndef echo(ws):\n    ws.send(ws.receive())\n"
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -380,8 +386,10 @@ class HttpHandler(_TracksBindings, Detector):
             if name is not None and (name in _HANDLER_BASES or _framework_view(name)):
                 kind = "handler class"
                 break
-        if kind is None and ctx.imports_any("falcon") and _verbs(
-            [m for m in methods if m.startswith("on_")]
+        if (
+            kind is None
+            and ctx.imports_any("falcon")
+            and _verbs([m for m in methods if m.startswith("on_")])
         ):
             kind = "falcon resource"
         if kind is None:
@@ -480,28 +488,42 @@ class WebsocketHandler(_TracksBindings, Detector):
     GO_IDIOM = "coder/websocket or gorilla/websocket: a read goroutine and a write goroutine"
     SUMMARY = "WebSocket endpoint: long-lived connections that goroutines hold cheaply"
     MATCHES = (
-        ("import asyncio\nimport websockets\n\nasync def echo(ws):\n"
-        "    async for msg in ws:\n        await ws.send(msg)\n\n"
-        "async def main():\n    async with websockets.serve(echo, 'localhost', 8765):\n"
-        "        await asyncio.Future()\n"),
-        ("from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket('/ws')\n"
-        "async def ws_endpoint(websocket: WebSocket):\n    await websocket.accept()\n"),
-        ("from aiohttp import web\n\nasync def handler(request):\n"
-        "    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n    return ws\n"),
-        ("from channels.generic.websocket import AsyncWebsocketConsumer as AWC\n\n"
-        "class ChatConsumer(AWC):\n    async def receive(self, text_data=None):\n"
-        "        await self.send(text_data=text_data)\n"),
+        (
+            "import asyncio\nimport websockets\n\nasync def echo(ws):\n"
+            "    async for msg in ws:\n        await ws.send(msg)\n\n"
+            "async def main():\n    async with websockets.serve(echo, 'localhost', 8765):\n"
+            "        await asyncio.Future()\n"
+        ),
+        (
+            "from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket('/ws')\n"
+            "async def ws_endpoint(websocket: WebSocket):\n    await websocket.accept()\n"
+        ),
+        (
+            "from aiohttp import web\n\nasync def handler(request):\n"
+            "    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n    return ws\n"
+        ),
+        (
+            "from channels.generic.websocket import AsyncWebsocketConsumer as AWC\n\n"
+            "class ChatConsumer(AWC):\n    async def receive(self, text_data=None):\n"
+            "        await self.send(text_data=text_data)\n"
+        ),
     )
     NO_MATCHES = (
         # an HTTP route is GP301
-        ("from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/ws-info')\n"
-        "def info():\n    return {}\n"),
+        (
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/ws-info')\n"
+            "def info():\n    return {}\n"
+        ),
         # a websocket *client* is not a server endpoint
-        ("import websockets\n\nasync def listen(url):\n"
-        "    async with websockets.connect(url) as ws:\n        return await ws.recv()\n"),
+        (
+            "import websockets\n\nasync def listen(url):\n"
+            "    async with websockets.connect(url) as ws:\n        return await ws.recv()\n"
+        ),
         # a `.websocket` attribute call without a web framework
-        ("class Client:\n    def websocket(self, path):\n        return path\n\n"
-        "c = Client()\nc.websocket('/x')\n"),
+        (
+            "class Client:\n    def websocket(self, path):\n        return path\n\n"
+            "c = Client()\nc.websocket('/x')\n"
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -596,17 +618,25 @@ class GrpcServicer(Detector):
     GO_IDIOM = "grpc-go server generated from the same .proto (Register<Name>Server)"
     SUMMARY = "gRPC service: the .proto contract makes a Go server a drop-in replacement"
     MATCHES = (
-        ("import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
-        "    def SayHello(self, request, context):\n        return None\n"),
-        ("import grpc\nfrom concurrent import futures\n\n"
-        "server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))\n"),
-        ("from protos import orders_pb2_grpc as pbg\n\n"
-        "def register(server, svc):\n    pbg.add_OrdersServicer_to_server(svc, server)\n"),
+        (
+            "import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
+            "    def SayHello(self, request, context):\n        return None\n"
+        ),
+        (
+            "import grpc\nfrom concurrent import futures\n\n"
+            "server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))\n"
+        ),
+        (
+            "from protos import orders_pb2_grpc as pbg\n\n"
+            "def register(server, svc):\n    pbg.add_OrdersServicer_to_server(svc, server)\n"
+        ),
     )
     NO_MATCHES = (
         # a client stub, not a service
-        ("import grpc\nimport greeter_pb2_grpc\n\nchannel = grpc.insecure_channel('localhost:50051')\n"
-        "stub = greeter_pb2_grpc.GreeterStub(channel)\n"),
+        (
+            "import grpc\nimport greeter_pb2_grpc\n\nchannel = grpc.insecure_channel('localhost:50051')\n"
+            "stub = greeter_pb2_grpc.GreeterStub(channel)\n"
+        ),
         # a class named Servicer unrelated to generated gRPC code
         "from .base import Servicer\n\nclass CarServicer(Servicer):\n    pass\n",
     )
@@ -642,7 +672,14 @@ _CONSUMER_CTORS = {
     "aiokafka.AIOKafkaConsumer": "Kafka",
     "kombu.Consumer": "AMQP",
 }
-_SUBSCRIBERS = ("redis", "aioredis", "nats", "paho", "google.cloud.pubsub", "google.cloud.pubsub_v1")
+_SUBSCRIBERS = (
+    "redis",
+    "aioredis",
+    "nats",
+    "paho",
+    "google.cloud.pubsub",
+    "google.cloud.pubsub_v1",
+)
 _SQS = ("boto3", "botocore", "aiobotocore", "aioboto3")
 
 
@@ -674,18 +711,28 @@ class MessageConsumer(_TracksBindings, Detector):
     GO_IDIOM = "kafka-go / amqp091-go / go-redis PubSub / nats.go reader feeding a worker pool"
     SUMMARY = "message-broker consumer: a long-running network loop Go runs in goroutines"
     MATCHES = (
-        ("from confluent_kafka import Consumer\n\n"
-        "consumer = Consumer({'group.id': 'orders'})\nconsumer.subscribe(['orders'])\n"),
-        ("import pika\n\ndef run(channel, on_message):\n"
-        "    channel.basic_consume(queue='jobs', on_message_callback=on_message)\n"
-        "    channel.start_consuming()\n"),
-        ("import redis\n\nr = redis.Redis()\np = r.pubsub()\np.subscribe('events')\n"
-        "for message in p.listen():\n    print(message)\n"),
-        ("import boto3\nsqs = boto3.client('sqs')\n\ndef drain(url):\n"
-        "    resp = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)\n"
-        "    return resp.get('Messages', [])\n"),
-        ("from aiokafka import AIOKafkaConsumer as KC\n\nasync def main():\n"
-        "    c = KC('topic', bootstrap_servers='k:9092')\n    await c.start()\n"),
+        (
+            "from confluent_kafka import Consumer\n\n"
+            "consumer = Consumer({'group.id': 'orders'})\nconsumer.subscribe(['orders'])\n"
+        ),
+        (
+            "import pika\n\ndef run(channel, on_message):\n"
+            "    channel.basic_consume(queue='jobs', on_message_callback=on_message)\n"
+            "    channel.start_consuming()\n"
+        ),
+        (
+            "import redis\n\nr = redis.Redis()\np = r.pubsub()\np.subscribe('events')\n"
+            "for message in p.listen():\n    print(message)\n"
+        ),
+        (
+            "import boto3\nsqs = boto3.client('sqs')\n\ndef drain(url):\n"
+            "    resp = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)\n"
+            "    return resp.get('Messages', [])\n"
+        ),
+        (
+            "from aiokafka import AIOKafkaConsumer as KC\n\nasync def main():\n"
+            "    c = KC('topic', bootstrap_servers='k:9092')\n    await c.start()\n"
+        ),
     )
     NO_MATCHES = (
         # producers are not consumers
@@ -796,11 +843,15 @@ class TaskQueueWorker(Detector):
     GO_IDIOM = "asynq or machinery task handlers; or a broker consumer feeding a worker pool"
     SUMMARY = "task-queue worker function: background jobs that Go workers can run"
     MATCHES = (
-        ("from celery import Celery\napp = Celery('proj')\n\n@app.task(bind=True, max_retries=3)\n"
-        "def send_email(self, to):\n    return to\n"),
+        (
+            "from celery import Celery\napp = Celery('proj')\n\n@app.task(bind=True, max_retries=3)\n"
+            "def send_email(self, to):\n    return to\n"
+        ),
         "from celery import shared_task as st\n\n@st\ndef resize(image_id):\n    return image_id\n",
-        ("import dramatiq\n\n@dramatiq.actor(max_retries=3)\ndef count_words(url):\n"
-        "    return len(url)\n"),
+        (
+            "import dramatiq\n\n@dramatiq.actor(max_retries=3)\ndef count_words(url):\n"
+            "    return len(url)\n"
+        ),
         "from .celery_app import app\n\n@app.task\ndef cleanup():\n    pass\n",
     )
     NO_MATCHES = (
@@ -954,32 +1005,50 @@ class PollLoop(Detector):
     GO_IDIOM = "a goroutine running for { select { case <-ctx.Done(): case <-ticker.C: } }"
     SUMMARY = "long-running poll loop: a goroutine with a ticker/channel select in Go"
     MATCHES = (
-        ("import time\n\ndef run(check):\n    while True:\n        check()\n"
-        "        time.sleep(5)\n"),
-        ("def consume(consumer, handle):\n    while True:\n        msg = consumer.poll(1.0)\n"
-        "        if msg is None:\n            continue\n        handle(msg)\n"),
-        ("import asyncio as aio\n\nclass Ticker:\n    async def loop(self):\n"
-        "        while self.running:\n            await self.tick()\n"
-        "            await aio.sleep(1)\n"),
-        ("def worker(stop_event, work):\n    while not stop_event.is_set():\n        work()\n"
-        "        stop_event.wait(10)\n"),
+        (
+            "import time\n\ndef run(check):\n    while True:\n        check()\n"
+            "        time.sleep(5)\n"
+        ),
+        (
+            "def consume(consumer, handle):\n    while True:\n        msg = consumer.poll(1.0)\n"
+            "        if msg is None:\n            continue\n        handle(msg)\n"
+        ),
+        (
+            "import asyncio as aio\n\nclass Ticker:\n    async def loop(self):\n"
+            "        while self.running:\n            await self.tick()\n"
+            "            await aio.sleep(1)\n"
+        ),
+        (
+            "def worker(stop_event, work):\n    while not stop_event.is_set():\n        work()\n"
+            "        stop_event.wait(10)\n"
+        ),
     )
     NO_MATCHES = (
         # a bounded retry loop with backoff
-        ("import time\n\ndef fetch(get):\n    for attempt in range(5):\n        try:\n"
-        "            return get()\n        except OSError:\n            time.sleep(2 ** attempt)\n"),
+        (
+            "import time\n\ndef fetch(get):\n    for attempt in range(5):\n        try:\n"
+            "            return get()\n        except OSError:\n            time.sleep(2 ** attempt)\n"
+        ),
         # a retry-until-success while True that sleeps only on failure
-        ("import time\n\ndef connect(open_conn):\n    while True:\n        try:\n"
-        "            return open_conn()\n        except ConnectionError:\n            time.sleep(1)\n"),
+        (
+            "import time\n\ndef connect(open_conn):\n    while True:\n        try:\n"
+            "            return open_conn()\n        except ConnectionError:\n            time.sleep(1)\n"
+        ),
         # chunked file read until EOF
-        ("def copy(src, dst):\n    while True:\n        chunk = src.read(65536)\n"
-        "        if not chunk:\n            break\n        dst.write(chunk)\n"),
+        (
+            "def copy(src, dst):\n    while True:\n        chunk = src.read(65536)\n"
+            "        if not chunk:\n            break\n        dst.write(chunk)\n"
+        ),
         # a work-list loop, and a dict lookup
-        ("def drain(items, cache):\n    while items:\n        key = items.pop()\n"
-        "        cache.get(key)\n"),
+        (
+            "def drain(items, cache):\n    while items:\n        key = items.pop()\n"
+            "        cache.get(key)\n"
+        ),
         # the sleep is in a nested function, not in the loop itself
-        ("import time\n\ndef f(register):\n    while True:\n        def cb():\n"
-        "            time.sleep(1)\n        if register(cb):\n            break\n"),
+        (
+            "import time\n\ndef f(register):\n    while True:\n        def cb():\n"
+            "            time.sleep(1)\n        if register(cb):\n            break\n"
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -1062,8 +1131,9 @@ class PollLoop(Detector):
         if attr in _RECEIVES:
             return f".{attr}()", True
         if attr == "get":
-            if all(a.keyword is not None and a.keyword.value in ("timeout", "block")
-                   for a in node.args):
+            if all(
+                a.keyword is not None and a.keyword.value in ("timeout", "block") for a in node.args
+            ):
                 return ".get()", True
             return None
         if attr in _READS:
@@ -1151,27 +1221,41 @@ class StreamingPipeline(Detector):
     GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
     SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
     MATCHES = (
-        ("def parse(lines):\n    for line in lines:\n        if line:\n"
-        "            yield line.split(',')\n"),
-        ("async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
-        "        yield item\n"),
-        ("async def drain(stream, sink):\n    async for chunk in stream:\n"
-        "        await sink.write(chunk)\n"),
+        (
+            "def parse(lines):\n    for line in lines:\n        if line:\n"
+            "            yield line.split(',')\n"
+        ),
+        (
+            "async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
+            "        yield item\n"
+        ),
+        (
+            "async def drain(stream, sink):\n    async for chunk in stream:\n"
+            "        await sink.write(chunk)\n"
+        ),
     )
     NO_MATCHES = (
         # iteration over the object's own state is not a pipeline stage
-        ("class Bag:\n    def __iter__(self):\n        for item in self._items:\n"
-         "            yield item\n"),
+        (
+            "class Bag:\n    def __iter__(self):\n        for item in self._items:\n"
+            "            yield item\n"
+        ),
         "def squares(n):\n    for i in range(n):\n        yield i * i\n",
         # a context manager's single yield
-        ("from contextlib import contextmanager\n\n@contextmanager\ndef opened(path):\n"
-        "    f = open(path)\n    try:\n        yield f\n    finally:\n        f.close()\n"),
+        (
+            "from contextlib import contextmanager\n\n@contextmanager\ndef opened(path):\n"
+            "    f = open(path)\n    try:\n        yield f\n    finally:\n        f.close()\n"
+        ),
         # a dependency provider with one yield
-        ("async def get_db(make):\n    db = make()\n    try:\n        yield db\n"
-        "    finally:\n        await db.close()\n"),
+        (
+            "async def get_db(make):\n    db = make()\n    try:\n        yield db\n"
+            "    finally:\n        await db.close()\n"
+        ),
         # a plain for loop that returns a list
-        ("def parse(lines):\n    out = []\n    for line in lines:\n        out.append(line)\n"
-        "    return out\n"),
+        (
+            "def parse(lines):\n    out = []\n    for line in lines:\n        out.append(line)\n"
+            "    return out\n"
+        ),
         # a sync while-loop counter generator
         "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
     )
@@ -1319,15 +1403,23 @@ class ServerEntrypoint(_TracksBindings, Detector):
     GO_IDIOM = "http.Server{...}.ListenAndServe() with graceful Shutdown(ctx)"
     SUMMARY = "server entry point: the process boundary a Go binary can take over"
     MATCHES = (
-        ("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-        "if __name__ == '__main__':\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n"),
-        ("from flask import Flask\napp = Flask(__name__)\n\nif __name__ == '__main__':\n"
-        "    app.run(debug=True)\n"),
-        ("from http.server import HTTPServer as HS, BaseHTTPRequestHandler\n\n"
-        "class H(BaseHTTPRequestHandler):\n    pass\n\nHS(('', 8000), H).serve_forever()\n"),
+        (
+            "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
+            "if __name__ == '__main__':\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n"
+        ),
+        (
+            "from flask import Flask\napp = Flask(__name__)\n\nif __name__ == '__main__':\n"
+            "    app.run(debug=True)\n"
+        ),
+        (
+            "from http.server import HTTPServer as HS, BaseHTTPRequestHandler\n\n"
+            "class H(BaseHTTPRequestHandler):\n    pass\n\nHS(('', 8000), H).serve_forever()\n"
+        ),
         "from aiohttp import web\napp = web.Application()\nweb.run_app(app, port=8080)\n",
-        ("import tornado.ioloop\n\ndef main(app):\n    app.listen(8888)\n"
-        "    tornado.ioloop.IOLoop.current().start()\n"),
+        (
+            "import tornado.ioloop\n\ndef main(app):\n    app.listen(8888)\n"
+            "    tornado.ioloop.IOLoop.current().start()\n"
+        ),
     )
     NO_MATCHES = (
         # asyncio.run and a CLI app's run are not servers
@@ -1355,11 +1447,14 @@ class ServerEntrypoint(_TracksBindings, Detector):
         elif attr == "serve_forever" and isinstance(func, cst.Attribute):
             receiver = func.value
             source = (
-                _call_path(ctx, receiver) if isinstance(receiver, cst.Call)
+                _call_path(ctx, receiver)
+                if isinstance(receiver, cst.Call)
                 else self.bound.of(receiver)
             )
             if source is None or source not in _SERVER_CALLS:
-                self.report(node, f"server entrypoint {_dotted(receiver) or 'server'}.serve_forever()")
+                self.report(
+                    node, f"server entrypoint {_dotted(receiver) or 'server'}.serve_forever()"
+                )
         elif attr == "start" and isinstance(func, cst.Attribute) and not self._tornado:
             name = _call_path(ctx, node)
             if name is None or name not in _IOLOOP:
