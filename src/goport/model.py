@@ -7,8 +7,34 @@ must round-trip through ``to_dict``/``from_dict`` (see ``serial.py``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from enum import Enum
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+
+def fast_pickle(cls: type[_T]) -> type[_T]:
+    """Give a frozen, slotted dataclass a pickle state of plain tuples.
+
+    The dataclass default restores every object through ``dataclasses.fields()``, which dominated
+    warm (all cached) runs: 84,000 objects for the standard library. The field names are taken
+    once here instead.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    setter: Callable[[object, str, Any], None] = object.__setattr__
+
+    def getstate(self: object) -> tuple[Any, ...]:
+        return tuple([getattr(self, name) for name in names])
+
+    def setstate(self: object, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state):
+            setter(self, name, value)
+
+    cls.__getstate__ = getstate  # type: ignore[attr-defined]
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+    return cls
 
 
 class Category(str, Enum):
@@ -31,6 +57,7 @@ class Strategy(str, Enum):
     KEEP = "keep-in-python"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """A Python file found under the scanned root."""
@@ -41,6 +68,7 @@ class SourceFile:
     is_test: bool = False
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     line: int
@@ -49,6 +77,7 @@ class Span:
     end_col: int = 0
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     rule: str  # "GP101"
@@ -62,6 +91,7 @@ class Finding:
     construct: str = ""  # the Python construct as users name it (the detector's PYTHON)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
@@ -70,6 +100,7 @@ class Param:
     kind: str = "positional"  # positional | keyword-only | var-positional | var-keyword
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FunctionFacts:
     qualname: str
@@ -85,6 +116,7 @@ class FunctionFacts:
     decorators: tuple[str, ...] = ()
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ClassFacts:
     qualname: str
@@ -93,6 +125,7 @@ class ClassFacts:
     methods: tuple[str, ...]
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Import:
     """One imported binding. ``target`` is the absolute dotted name it refers to."""
@@ -103,6 +136,7 @@ class Import:
     is_from: bool = False
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Metrics:
     loc: int
@@ -116,12 +150,14 @@ class Metrics:
     maintainability: float | None  # radon's MI, 0-100; None when radon could not read the file
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Suppression:
     line: int
     rules: tuple[str, ...]  # ids or prefixes; empty means every rule
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class ModuleFacts:
     rel_path: str
@@ -140,6 +176,7 @@ class ModuleFacts:
     notes: tuple[str, ...] = ()  # non-fatal remarks, e.g. "radon could not parse this file"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class AnalysisError:
     rel_path: str
