@@ -57,6 +57,15 @@ def _root(
 # -- shared helpers ------------------------------------------------------------------------------
 
 
+def _width() -> int | None:
+    """The terminal's width when stdout is one (rich cannot see it through a buffer)."""
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
+
+
 def _use_color(stream: Any) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -310,6 +319,7 @@ def scan(
         prefix = repo_prefix(Path(result.root))
     options = Options(
         color=color,
+        width=_width() if output is None else None,
         verbose=verbose,
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
@@ -391,7 +401,8 @@ def explain(
     if fmt is Format.JSON:
         _write(json.dumps(json_report.candidate(match), indent=2, ensure_ascii=False) + "\n", None)
     else:
-        _write(render_explain(match, Options(color=_use_color(sys.stdout), verbose=verbose)), None)
+        options = Options(color=_use_color(sys.stdout), width=_width(), verbose=verbose)
+        _write(render_explain(match, options), None)
 
 
 baseline_app = typer.Typer(
