@@ -13,6 +13,7 @@ the raw line counts come from the walk instead.
 from __future__ import annotations
 
 import ast
+import functools
 import logging
 import re
 import sys
@@ -122,14 +123,10 @@ class _Walker(CodegenState):
         self.enter: dict[type, list[Callable[[Any], None]]] = {}
         self.leave: dict[type, list[Callable[[Any], None]]] = {}
         for det in detectors:
-            for attr in dir(det):
-                if attr.startswith(("visit_", "enter_")):
-                    node_type = getattr(cst, attr.split("_", 1)[1], None)
-                    if not isinstance(node_type, type):
-                        raise TypeError(f"{type(det).__name__}.{attr}: no libcst node of that name")
-                    table = self.leave if attr.startswith("visit_") else self.enter
-                    for sub in _concrete_subclasses(node_type):
-                        table.setdefault(sub, []).append(getattr(det, attr))
+            for attr, is_leave, kinds in _hooks(type(det)):  # type: ignore[arg-type]
+                table = self.leave if is_leave else self.enter
+                for sub in kinds:
+                    table.setdefault(sub, []).append(getattr(det, attr))
         self.track = frozenset(
             {*self.leave, *self.enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
         )
@@ -138,7 +135,7 @@ class _Walker(CodegenState):
         for kind in {*_LEAVE_KINDS, *self.leave, *_POP_KINDS}:
             actions: list[Callable[[Any], None]] = []
             if kind in _LEAVE_KINDS:
-                actions.append(self._leave_builtin)
+                actions.append(self._builtin_leave(kind))
             actions.extend(self.leave.get(kind, ()))
             if kind in _POP_KINDS:
                 actions.append(self._pop)
@@ -230,42 +227,57 @@ class _Walker(CodegenState):
                 depth = ctx.loop_depth - current.loop_depth_base
                 current.max_loop_depth = max(current.max_loop_depth, depth)
 
-    def _leave_builtin(self, node: cst.CSTNode) -> None:
-        ctx = self.ctx
-        if isinstance(node, cst.Call):
-            frame = ctx.function
-            if frame is not None:
-                name = ctx.resolve(node.func)
-                if name is not None:
-                    frame.calls.add(name)
-        elif isinstance(node, cst.Attribute):
-            value = node.value
-            if isinstance(value, cst.Name):
-                target = ctx.aliases.get(value.value)
-                if target is not None:
-                    self.names_used.add((target, node.attr.value))
-        elif isinstance(node, (cst.Import, cst.ImportFrom)):
-            for imp in _imports_of(node, ctx, self.span(node).line):
-                ctx.aliases[imp.alias] = imp.target
-                self.imports.append(imp)
-        elif isinstance(node, cst.Comment):
-            self._comment(node)
-        elif isinstance(node, cst.EmptyLine):
-            if node.comment is None:
-                self.blank += 1
-            else:
-                self.comment_lines += 1
-                at_col0 = not self.indent_tokens or not node.indent
-                if at_col0 and self.keep_python is None and not node.whitespace.value:
-                    keep = _KEEP.match(node.comment.value)
-                    if keep:
-                        self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
-        elif isinstance(node, cst.If):
-            if not ctx.scopes and _is_main_guard(node.test):
-                self.has_main_guard = True
-            self.lloc += 1
-        else:  # small statements and other compound statements
-            self.lloc += 1
+    # -- built-in facts on leaving a node, one method per node type (no isinstance chains) -----
+    def _on_call(self, node: cst.Call) -> None:
+        frame = self.ctx.function
+        if frame is not None:
+            name = self.ctx.resolve(node.func)
+            if name is not None:
+                frame.calls.add(name)
+
+    def _on_attribute(self, node: cst.Attribute) -> None:
+        value = node.value
+        if isinstance(value, cst.Name):
+            target = self.ctx.aliases.get(value.value)
+            if target is not None:
+                self.names_used.add((target, node.attr.value))
+
+    def _on_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        self.lloc += 1
+        for imp in _imports_of(node, self.ctx, self.span(node).line):
+            self.ctx.aliases[imp.alias] = imp.target
+            self.imports.append(imp)
+
+    def _on_empty_line(self, node: cst.EmptyLine) -> None:
+        if node.comment is None:
+            self.blank += 1
+            return
+        self.comment_lines += 1
+        at_col0 = not self.indent_tokens or not node.indent
+        if at_col0 and self.keep_python is None and not node.whitespace.value:
+            keep = _KEEP.match(node.comment.value)
+            if keep:
+                self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
+
+    def _on_if(self, node: cst.If) -> None:
+        if not self.ctx.scopes and _is_main_guard(node.test):
+            self.has_main_guard = True
+        self.lloc += 1
+
+    def _on_statement(self, node: cst.CSTNode) -> None:
+        self.lloc += 1  # logical lines, for radon's maintainability index
+
+    def _builtin_leave(self, kind: type) -> Callable[[Any], None]:
+        special: dict[type, Callable[[Any], None]] = {
+            cst.Call: self._on_call,
+            cst.Attribute: self._on_attribute,
+            cst.Import: self._on_import,
+            cst.ImportFrom: self._on_import,
+            cst.Comment: self._comment,
+            cst.EmptyLine: self._on_empty_line,
+            cst.If: self._on_if,
+        }
+        return special.get(kind, self._on_statement)
 
     def _comment(self, node: cst.Comment) -> None:
         self.comments += 1
@@ -345,6 +357,19 @@ class _Walker(CodegenState):
 
     def _text(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node).strip()
+
+
+@functools.cache
+def _hooks(detector: type) -> tuple[tuple[str, bool, tuple[type, ...]], ...]:
+    """(method name, on leave?, node types it handles) of a detector class, found once."""
+    out = []
+    for attr in sorted(dir(detector)):
+        if attr.startswith(("visit_", "enter_")):
+            node_type = getattr(cst, attr.split("_", 1)[1], None)
+            if not isinstance(node_type, type):
+                raise TypeError(f"{detector.__name__}.{attr}: no libcst node of that name")
+            out.append((attr, attr.startswith("visit_"), tuple(_concrete_subclasses(node_type))))
+    return tuple(out)
 
 
 def _concrete_subclasses(kind: type) -> list[type]:
