@@ -321,7 +321,9 @@ class _LoopStats(_LoopWalker):
     """Reports once per outermost loop that ``judge`` accepts, on the loop's aggregated stats."""
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
-        raise NotImplementedError
+        """(message, weight) when the finished loop is a finding; each detector decides, the
+        base accepts none."""
+        return None
 
     def loop_finished(self, loop: _Loop) -> None:
         verdict = self.judge(loop)
