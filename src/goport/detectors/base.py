@@ -64,11 +64,6 @@ class Context:
         return self.functions[-1] if self.functions else None
 
     @property
-    def in_async_function(self) -> bool:
-        frame = self.function
-        return frame is not None and frame.is_async
-
-    @property
     def loop_depth_in_function(self) -> int:
         frame = self.function
         return self.loop_depth - (frame.loop_depth_base if frame else 0)
@@ -171,14 +166,6 @@ def dotted(expr: cst.BaseExpression | None) -> str | None:
 def positional(call: cst.Call) -> list[cst.BaseExpression]:
     """The plain positional arguments of a call (no keywords, no ``*args``)."""
     return [a.value for a in call.args if a.keyword is None and not a.star]
-
-
-def call_name_in(ctx: Context, call: cst.Call, names: frozenset[str]) -> str | None:
-    """The resolved callee if it is one of ``names`` (exact dotted names), else None."""
-    name = ctx.callee(call)
-    if name is not None and name in names:
-        return name
-    return None
 
 
 def last_part(name: str | None) -> str:
