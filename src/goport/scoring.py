@@ -30,6 +30,12 @@ MAX_CONCURRENCY = 45.0
 MAX_PROFILE = 70.0
 #: static CPU signal per loop level of each function (loops are where interpreted time goes)
 LOOP_WEIGHT = 0.5
+#: rules that show network or streaming work (servers, sockets, consumers, task workers)
+NETWORK_RULES = frozenset(
+    {"GP208", "GP209", "GP301", "GP302", "GP303", "GP304", "GP305", "GP306", "GP307", "GP308"}
+)
+#: how much of the concurrency benefit is left to a module that only orchestrates processes
+ORCHESTRATION_DAMPING = 0.4
 #: Halstead volume per source line below which code reads as glue, and the signal per point above
 HALSTEAD_BASELINE = 1.5
 HALSTEAD_WEIGHT = 0.3
@@ -107,7 +113,12 @@ def score_module(
     loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
     sloc = max(facts.metrics.sloc, 1)
     operators = operator_signal(facts.metrics.halstead_volume, sloc)
-    sig = Signals.of(findings, loops + operators)
+    rules = {f.rule for f in findings}
+    # process pools with no network work of their own: the module orchestrates, the functions
+    # the processes run are the CPU (and Go) targets; the guidance keeps orchestration in Python
+    orchestrating = "GP108" in rules and not rules & NETWORK_RULES
+    counted = [f for f in findings if f.rule != "GP108"] if orchestrating else findings
+    sig = Signals.of(counted, loops + operators)
     factors: list[Factor] = []
 
     # -- benefit ------------------------------------------------------------------------------
@@ -167,13 +178,23 @@ def score_module(
             kinds.append("threads/asyncio/sockets")
         if sig.service:
             kinds.append("request handling or streaming")
+        explanation = (
+            f"Concurrent network work ({' and '.join(kinds)}): goroutines and channels serve it "
+            "with lower, steadier latency and memory than threads under the GIL."
+        )
+        if orchestrating:
+            conc_heat *= ORCHESTRATION_DAMPING
+            explanation = (
+                "Orchestrates process pools and executors with no network work of its own: the "
+                "processes already run in parallel, so the functions they run, not this "
+                "module, are the Go targets."
+            )
         factors.append(
             Factor(
                 "concurrency",
                 round(io, 2),
                 _r(MAX_CONCURRENCY * conc_heat * cpu_scale * config.weight("concurrency")),
-                f"Concurrent network work ({' and '.join(kinds)}): goroutines and channels serve it "
-                "with lower, steadier latency and memory than threads under the GIL.",
+                explanation,
             )
         )
     benefit = sum(f.contribution for f in factors if f.contribution > 0)

@@ -137,3 +137,20 @@ def test_weights_scale_factors() -> None:
     assert score(m, config=heavy).score > score(m).score
     off = replace(CONFIG, weights=(("cpu", 0.0),))
     assert score(m, config=off).score < score(m).score
+
+
+def test_orchestrating_process_pools_is_not_go_work() -> None:
+    """Process pools with no network work: the workers' functions are the targets, not this."""
+    m = facts("def run(jobs):\n    return jobs\n")
+    pool = [
+        finding("GP108", Category.CPU, 2.5),
+        finding("GP205", Category.CONCURRENCY, 2.0),
+        finding("GP204", Category.CONCURRENCY, 2.0),
+    ]
+    served = [*pool, finding("GP208", Category.CONCURRENCY, 2.0)]
+    orchestrating = score(m, pool)
+    serving = score(m, served)
+    assert orchestrating.score < serving.score
+    conc = next(f for f in orchestrating.factors if f.name == "concurrency")
+    assert "Orchestrates process pools" in conc.explanation
+    assert not any(f.name == "cpu-bound" and f.value >= 2.5 for f in orchestrating.factors)
