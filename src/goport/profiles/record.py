@@ -244,7 +244,11 @@ def _result(
         raise ProfileError(
             f"{output}: py-spy wrote no profile{status}. py-spy said: {summary or 'nothing'}"
         )
-    read_profile(output)  # an empty or unreadable recording fails here, naming the file
+    try:
+        read_profile(output)  # an empty or unreadable recording fails here, naming the file
+    except ProfileError as exc:
+        # py-spy may not print its sample count; say what happened to the command all the same
+        raise ProfileError(f"{exc}{status}") from exc
     return RecordResult(output, exit_code, samples, errors, summary, reason)
 
 
