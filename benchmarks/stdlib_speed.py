@@ -47,6 +47,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _common import goport_source
+
 #: directory names whose contents are test suites or third-party code, never scanned
 EXCLUDED_DIRS = frozenset({"test", "tests", "idle_test", "site-packages", "__pycache__"})
 
@@ -90,36 +92,6 @@ _PARSE_ONLY = textwrap.dedent(
         print(failed)
     """
 )
-
-
-def goport_source() -> str:
-    """Which goport is measured: its version, and the git commit of its checkout (+ local edits)."""
-    try:
-        import goport
-    except ImportError:
-        return "goport (not importable from this interpreter)"
-    pkg = Path(goport.__file__).resolve().parent
-    text = f"goport {getattr(goport, '__version__', '?')} from {pkg}"
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(pkg), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(pkg), "status", "--porcelain", "--", "."],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return text
-    return (
-        text
-        + f" (commit {head}"
-        + (f", {len(dirty)} uncommitted file(s) in the package)" if dirty else ")")
-    )
 
 
 #: environment of every measured command (PYTHONPATH points at the goport snapshot)

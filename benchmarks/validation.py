@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from _common import goport_source
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - goport depends on tomli there
@@ -41,36 +43,6 @@ else:  # pragma: no cover - goport depends on tomli there
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
-
-
-def goport_source() -> str:
-    """Which goport is measured: its version, and the git commit of its checkout (+ local edits)."""
-    try:
-        import goport
-    except ImportError:
-        return "goport (not importable from this interpreter)"
-    pkg = Path(goport.__file__).resolve().parent
-    text = f"goport {getattr(goport, '__version__', '?')} from {pkg}"
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(pkg), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(pkg), "status", "--porcelain", "--", "."],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.splitlines()
-    except (OSError, subprocess.CalledProcessError):
-        return text
-    return (
-        text
-        + f" (commit {head}"
-        + (f", {len(dirty)} uncommitted file(s) in the package)" if dirty else ")")
-    )
 
 
 # -- getting the code ------------------------------------------------------------------------------
