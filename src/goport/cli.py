@@ -15,7 +15,9 @@ from typing import Annotated, Any
 import typer
 
 from goport import __version__
+from goport.config import Config
 from goport.errors import GoportError, InputError, UsageError
+from goport.model import RunResult
 from goport.reports import Format, Options
 
 
@@ -136,6 +138,17 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     return update, progress.stop
 
 
+def _run(config: Config, quiet: bool) -> RunResult:
+    """The pipeline, with a progress bar on a terminal's stderr."""
+    from goport.pipeline import run
+
+    update, stop = _progress(quiet)
+    try:
+        return run(config, progress=update)
+    finally:
+        stop()
+
+
 def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -165,7 +178,7 @@ def _build_config(
     max_file_size: int | None,
     profiles: list[Path] | None = None,
     extra: dict[str, Any] | None = None,
-) -> Any:
+) -> Config:
     from goport import config as config_mod
 
     scan_root, named = _resolve_target(paths, root)
@@ -279,7 +292,6 @@ def scan(
 
     Example: goport scan . --top 15 ; goport scan . --diff-base origin/main --format github --fail-on-new 70
     """
-    from goport.pipeline import run
     from goport.reports import render
 
     _logging(quiet, verbose)
@@ -305,11 +317,7 @@ def scan(
             "baseline": baseline,
         },
     )
-    update, stop = _progress(quiet)
-    try:
-        result = run(config, progress=update)
-    finally:
-        stop()
+    result = _run(config, quiet)
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt is Format.GITHUB else None
     prefix = ""
@@ -358,7 +366,6 @@ def explain(
     """
     import json
 
-    from goport.pipeline import run
     from goport.reports import json_report
     from goport.reports.terminal import render_explain
 
@@ -382,11 +389,7 @@ def explain(
         max_file_size=None,
         profiles=profile,
     )
-    update, stop = _progress(quiet)
-    try:
-        result = run(config, progress=update)
-    finally:
-        stop()
+    result = _run(config, quiet)
     rel = module.resolve().relative_to(Path(result.root)).as_posix()
     match = next((c for c in result.candidates if c.rel_path == rel), None)
     if match is None:
@@ -430,7 +433,6 @@ def baseline_write(
     Example: goport baseline write .goport-baseline.json ; goport scan . --baseline .goport-baseline.json
     """
     from goport.baseline import document
-    from goport.pipeline import run
 
     _logging(quiet, False)
     config = _build_config(
@@ -449,11 +451,7 @@ def baseline_write(
         max_file_size=None,
         extra={"top": 0, "min_score": 0.0},  # every candidate, whatever the project sets
     )
-    update, stop = _progress(quiet)
-    try:
-        result = run(config, progress=update)
-    finally:
-        stop()
+    result = _run(config, quiet)
     _write(document(result, result.candidates), file)
     typer.echo(f"goport: wrote {file} ({len(result.candidates)} modules)", err=True)
 
