@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from goport.baseline import Baseline
 from goport.config import Config
 from goport.model import Candidate, GateOutcome, RunResult, ScoreDelta
 
@@ -50,7 +51,7 @@ def deltas(
     return tuple(out)
 
 
-def evaluate(result: RunResult, config: Config) -> GateOutcome:
+def evaluate(result: RunResult, config: Config, baseline: Baseline | None = None) -> GateOutcome:
     reasons: list[str] = []
     if config.fail_on is not None:
         for c in result.candidates:
@@ -66,24 +67,14 @@ def evaluate(result: RunResult, config: Config) -> GateOutcome:
                 if d.before is None or d.before < t:
                     was = "new" if d.before is None else f"was {d.before:g}"
                     reasons.append(f"{d.rel_path} now scores {d.after:g} ({was}; --fail-on-new {t:g})")
-        elif result.baseline is not None:
+        elif baseline is not None:
             # candidates were already reduced to what the baseline does not know
+            known = {p for p, entry in baseline.modules.items() if entry.score >= t}
             for c in result.candidates:
-                if c.score >= t and c.rel_path not in _known_at(result, t):
+                if c.score >= t and c.rel_path not in known:
                     reasons.append(f"{c.rel_path} scores {c.score:g}, not in the baseline at that score")
         else:
             for c in result.candidates:
                 if c.score >= t:
                     reasons.append(f"{c.rel_path} scores {c.score:g} (--fail-on-new {t:g}, no baseline or diff base)")
     return GateOutcome(tripped=bool(reasons), reasons=tuple(reasons))
-
-
-def _known_at(result: RunResult, threshold: float) -> frozenset[str]:
-    from goport.baseline import load
-
-    if result.baseline is None:
-        return frozenset()
-    from pathlib import Path
-
-    base = load(Path(result.baseline))
-    return frozenset(p for p, entry in base.modules.items() if entry.score >= threshold)

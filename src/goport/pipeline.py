@@ -362,10 +362,12 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         )
         shown = tuple(c for c in shown if c.rel_path in changed)
     baseline_name = None
+    baseline = None
     if config.baseline is not None:
         from goport.baseline import load, only_new
 
-        shown = only_new(shown, load(config.baseline))
+        baseline = load(config.baseline)
+        shown = only_new(shown, baseline)
         baseline_name = str(config.baseline)
     shown = tuple(c for c in shown if c.score >= config.min_score)[
         : config.top if config.top else None
@@ -398,7 +400,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
     if config.fail_on is not None or config.fail_on_new is not None:
         from goport.gates import evaluate
 
-        result = replace(result, gate=evaluate(result, config))
+        result = replace(result, gate=evaluate(result, config, baseline))
     return result
 
 
