@@ -1,16 +1,17 @@
-"""``python -m goport``."""
+"""``python -m goport``.
+
+Python has already imported ``runpy`` from the working folder by now; see ``goport.isolation``
+for why the ``goport`` command or ``python -P -m goport`` is the safe way to start goport inside
+a repository you do not trust. What goport imports from here on never comes from that folder.
+"""
 
 from __future__ import annotations
 
-import os
-import sys
+from goport.isolation import clean_sys_path
 
-# ``python -m goport`` puts the current folder first on sys.path; a scanned project's modules
-# (say its own ``libcst.py``) must never be importable by goport, so take it off again.
-if sys.path and sys.path[0] in ("", ".", os.getcwd()):
-    del sys.path[0]
+clean_sys_path()
 
-from goport.cli import main
+from goport.cli import main  # noqa: E402 - after the import path is cleaned
 
 if __name__ == "__main__":
     main()

@@ -532,6 +532,9 @@ def rules(
 def main() -> None:
     """Console-script entry point. typer handles usage errors itself (exit 2); goport's own
     errors become one line on stderr and exit 2, never a traceback."""
+    from goport.isolation import clean_sys_path
+
+    clean_sys_path()  # before anything imports lazily: never from the working folder
     try:
         app(prog_name="goport")
     except GoportError as exc:

@@ -74,7 +74,9 @@ class Config:
 
     @property
     def effective_jobs(self) -> int:
-        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+        """Worker processes: what was asked, never more than the cores this process may use."""
+        cores = available_cores()
+        return min(self.jobs, cores) if self.jobs > 0 else cores
 
     def thresholds(self) -> tuple[float, ...]:
         """The gate scores a change can cross, for diff reports."""
@@ -83,6 +85,12 @@ class Config:
     def extraction_digest(self) -> str:
         """What changes a file's cached ModuleFacts besides its content and goport's code."""
         return hashlib.blake2b(str(self.max_file_size).encode(), digest_size=8).hexdigest()
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 # key in [tool.goport] -> (Config field, expected python type(s), description)

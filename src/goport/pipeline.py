@@ -20,6 +20,7 @@ from goport import SCHEMA_VERSION, __version__
 from goport.cache import Cache, default_dir
 from goport.config import Config
 from goport.discover import Discovery, discover
+from goport.isolation import clean_sys_path, worker_start
 from goport.model import (
     AnalysisError,
     Candidate,
@@ -158,7 +159,7 @@ def _run_jobs(
     out: list[Entry | None] = [None] * len(jobs)
     context = get_context("forkserver" if "forkserver" in _methods() else "spawn")
     crashed: list[int] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with worker_start(), _pool(workers, context) as pool:
         futures = [(b, pool.submit(_analyse_batch, [jobs[i] for i in b])) for b in batches]
         for batch, future in futures:
             try:
@@ -179,18 +180,19 @@ def _run_jobs(
                 progress(done, total)
     if crashed:
         # one file at a time in a fresh one-worker pool, so a second crash names its file
-        for i, entry in _isolate(jobs, sorted(crashed), context):
-            out[i] = entry
-            done += 1
-            if progress:
-                progress(done, total)
+        with worker_start():
+            for i, entry in _isolate(jobs, sorted(crashed), context):
+                out[i] = entry
+                done += 1
+                if progress:
+                    progress(done, total)
     yield from (e for e in out if e is not None)
 
 
 def _isolate(
     jobs: Sequence[_Job], indices: Sequence[int], context: Any
 ) -> Iterable[tuple[int, Entry]]:
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool = _pool(1, context)
     try:
         for i in indices:
             try:
@@ -205,9 +207,15 @@ def _isolate(
                     ),
                 )
                 pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+                pool = _pool(1, context)
     finally:
         pool.shutdown(wait=True)
+
+
+def _pool(workers: int, context: Any) -> ProcessPoolExecutor:
+    """Worker processes that never import from the working folder or the scanned tree: start
+    them inside ``isolation.worker_start()``."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=clean_sys_path)
 
 
 def _methods() -> list[str]:

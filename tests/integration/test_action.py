@@ -196,7 +196,13 @@ def test_action_passes_only_flags_goport_scan_knows() -> None:
         "--output",
     } <= used
     version_step = next(s for s in load_action()["runs"]["steps"] if s.get("id") == "install")
-    assert "-m goport --version" in version_step["run"]
+    assert '"$goport" --version' in version_step["run"]
+    # inside the checkout goport runs as its console script: `python -m goport` would import
+    # what the pull request planted in the workspace
+    for step in load_action()["runs"]["steps"]:
+        assert "-m goport" not in step.get("run", ""), step["name"]
+    install = version_step["run"]
+    assert install.index('cd "$temp"') < install.index(" -m venv ") < install.index(" -m pip ")
     assert "--version" in help_flags()
 
 
