@@ -11,7 +11,7 @@ from goport.isolation import clean_sys_path
 
 clean_sys_path()
 
-from goport.cli import main  # noqa: E402 - after the import path is cleaned
+from goport.cli import main  # after the import path is cleaned
 
 if __name__ == "__main__":
     main()
