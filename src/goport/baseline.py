@@ -11,15 +11,20 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from goport import __version__
 from goport.errors import InputError
 from goport.model import Candidate, RunResult
+from goport.safeio import read_text
+from goport.text import printable
 
 FORMAT = "goport-baseline"
 VERSION = 1
 #: a known module is reported again when its score rose by at least this much
 SCORE_RISE = 5.0
+#: a baseline of every module of a very large project stays far below this
+LIMIT = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +54,43 @@ def document(result: RunResult, all_candidates: Sequence[Candidate]) -> str:
 
 
 def load(path: Path) -> Baseline:
+    """A baseline file, validated field by field: anything else is an InputError naming it."""
+    write_hint = f"write it again with: goport baseline write {path}"
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{path}: no such baseline file (create it with: goport baseline write {path})")
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such baseline file (create it with: goport baseline write {path})") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = json.loads(read_text(path, limit=LIMIT), parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise InputError(f"{path}: nested too deeply to be a goport baseline") from exc
+    except (json.JSONDecodeError, ValueError) as exc:
         raise InputError(f"{path}: not a readable goport baseline ({exc})") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("modules"), dict):
-        raise InputError(f"{path}: not a goport baseline (write one with: goport baseline write {path})")
+        raise InputError(f"{path}: not a goport baseline ({write_hint})")
     if doc.get("version") != VERSION:
-        raise InputError(f"{path}: baseline version {doc.get('version')!r} is not supported; write it again")
+        raise InputError(f"{path}: baseline version {doc.get('version')!r} is not supported; {write_hint}")
     modules: dict[str, Entry] = {}
-    try:
-        for rel, entry in doc["modules"].items():
-            modules[str(rel)] = Entry(float(entry["score"]), frozenset(map(str, entry["fingerprints"])))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"{path}: malformed baseline entry ({exc}); write it again") from exc
+    for rel, entry in doc["modules"].items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise InputError(f"{path}: module {printable(rel)!r}: {problem}; {write_hint}")
+        modules[rel] = Entry(float(entry["score"]), frozenset(entry["fingerprints"]))
     return Baseline(modules)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number a baseline can hold")
+
+
+def _entry_problem(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "an entry must be an object"
+    score = entry.get("score")
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100:
+        return f"score must be a number from 0 to 100, not {score!r}"
+    prints = entry.get("fingerprints")
+    if not isinstance(prints, list) or not all(isinstance(p, str) for p in prints):
+        return "fingerprints must be a list of strings"
+    return None
 
 
 def only_new(candidates: Sequence[Candidate], base: Baseline) -> tuple[Candidate, ...]:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from goport import __version__
-from goport.config import Config
+from goport.config import MAX_FILE_SIZE_LIMIT, Config
 from goport.errors import GoportError, InputError, UsageError
 from goport.model import RunResult
 from goport.reports import Format, Options
@@ -224,7 +224,13 @@ RootOpt = Annotated[
     Path | None, typer.Option("--root", help="Project root when PATHs are files (default: the current folder).")
 ]
 MaxSizeOpt = Annotated[
-    int | None, typer.Option("--max-file-size", min=1, help="Skip files larger than this many bytes.")
+    int | None,
+    typer.Option(
+        "--max-file-size",
+        min=1,
+        max=MAX_FILE_SIZE_LIMIT,
+        help="Skip files larger than this many bytes.",
+    ),
 ]
 ProfileOpt = Annotated[
     list[Path],
@@ -373,6 +379,10 @@ def explain(
     if not module.is_file():
         raise InputError(f"{module}: no such Python file")
     project = root or _project_root(module)
+    if not _is_within(module.resolve(), project.resolve()):
+        raise InputError(
+            f"{module}: outside the project root {project}; give --root a folder that holds it"
+        )
     config = _build_config(
         [project],
         None,

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from goport.errors import ConfigError
+from goport.detectors import RULE_IDS
+from goport.errors import ConfigError, InputError
+from goport.safeio import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +25,12 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
+#: no Python module worth analysing is larger; libcst needs many times a file's size in memory
+MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024
+#: a factor weight multiplies that factor's contribution; past this a weight is a typo
+MAX_WEIGHT = 100.0
+#: pyproject.toml larger than this is not a real project file
+PYPROJECT_LIMIT = 4 * 1024 * 1024
 
 #: factor weights a project may tune; each multiplies that factor's contribution
 WEIGHT_NAMES = (
@@ -112,17 +120,22 @@ _KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
 
 def find_pyproject(root: Path) -> Path | None:
     candidate = root / "pyproject.toml"
-    return candidate if candidate.is_file() else None
+    # lexists: a FIFO or a dangling link is reported by load_table, not silently skipped
+    return candidate if os.path.lexists(candidate) else None
 
 
-def load_table(pyproject: Path) -> dict[str, Any]:
+def load_table(pyproject: Path, root: Path | None = None) -> dict[str, Any]:
+    """The ``[tool.goport]`` table of ``pyproject`` (read only from inside ``root`` when given)."""
+    hint = "fix the file or pass --no-config"
     try:
-        with pyproject.open("rb") as handle:
-            data = tomllib.load(handle)
+        text = read_text(pyproject, limit=PYPROJECT_LIMIT, within=root)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{pyproject}: not valid TOML ({exc}); fix the file or pass --no-config") from exc
-    except OSError as exc:
-        raise ConfigError(f"{pyproject}: cannot read it ({exc.strerror})") from exc
+        raise ConfigError(f"{pyproject}: not valid TOML ({exc}); {hint}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{pyproject}: nested too deeply to read; {hint}") from exc
+    except InputError as exc:
+        raise ConfigError(f"{exc}; {hint}") from exc
     tool = data.get("tool", {})
     table = tool.get("goport", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
@@ -150,10 +163,17 @@ def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config
             value = tuple(v.upper() if key in ("select", "ignore") else v for v in value)
         if key == "weights":
             value = _weights(value, origin)
+        if key in ("select", "ignore"):
+            check_rules(value, f"{origin}: [tool.goport] {key}")
         if key in ("min-score", "fail-on", "fail-on-new") and not 0 <= value <= 100:
             raise ConfigError(f"{origin}: [tool.goport] {key} must be from 0 to 100, not {value}")
         if key in ("top", "max-file-size") and value <= 0:
             raise ConfigError(f"{origin}: [tool.goport] {key} must be positive, not {value}")
+        if key == "max-file-size" and value > MAX_FILE_SIZE_LIMIT:
+            raise ConfigError(
+                f"{origin}: [tool.goport] max-file-size must be at most {MAX_FILE_SIZE_LIMIT:,}"
+                f" bytes, not {value:,}"
+            )
         if key == "jobs" and value < 0:
             raise ConfigError(f"{origin}: [tool.goport] jobs must be 0 (all cores) or more")
         changes[name] = value
@@ -170,10 +190,29 @@ def _weights(table: Mapping[str, Any], origin: str) -> tuple[tuple[str, float], 
                 f"{origin}: unknown weight '{name}' in [tool.goport.weights]{hint}. "
                 f"Known weights: {', '.join(WEIGHT_NAMES)}"
             )
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{origin}: weight '{name}' must be a number >= 0, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= MAX_WEIGHT  # also refuses nan; inf is above the maximum
+        ):
+            raise ConfigError(
+                f"{origin}: weight '{name}' must be a number from 0 to {MAX_WEIGHT:g}, "
+                f"not {value!r}"
+            )
         out.append((name, float(value)))
     return tuple(sorted(out))
+
+
+def check_rules(selectors: tuple[str, ...], where: str) -> None:
+    """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``)."""
+    for selector in selectors:
+        if not any(rule.startswith(selector) for rule in RULE_IDS) or not selector:
+            close = difflib.get_close_matches(selector, RULE_IDS, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ConfigError(
+                f"{where}: unknown rule id or prefix {selector!r}{hint}; "
+                "`goport rules` lists them"
+            )
 
 
 def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = True) -> Config:
@@ -186,7 +225,7 @@ def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = Tru
     if read_pyproject:
         pyproject = find_pyproject(root)
         if pyproject is not None:
-            config = apply_table(config, load_table(pyproject), str(pyproject))
+            config = apply_table(config, load_table(pyproject, root.resolve()), str(pyproject))
     valid = {f.name for f in fields(Config)}
     changes: dict[str, Any] = {}
     for name, value in overrides.items():
@@ -194,6 +233,8 @@ def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = Tru
             raise ConfigError(f"internal: unknown setting {name}")
         if value is None:
             continue
+        if name in ("select", "ignore"):
+            check_rules(value, f"--{name}")
         if name in ("exclude", "select", "ignore"):
             value = (*getattr(config, name), *value)
         changes[name] = value

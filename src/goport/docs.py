@@ -6,8 +6,8 @@ import inspect
 import io
 import re
 
-from goport.detectors import REGISTRY
 from goport.detectors.base import Detector
+from goport.detectors.registry import REGISTRY
 
 SECTIONS = ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits")
 

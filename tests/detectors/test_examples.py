@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from goport.detectors import REGISTRY
 from goport.detectors.base import Detector
+from goport.detectors.registry import REGISTRY
 from goport.detectors.testing import run
 from goport.model import Category
 

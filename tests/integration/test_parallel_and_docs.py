@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from goport.config import Config
-from goport.detectors import REGISTRY
+from goport.detectors.registry import REGISTRY
 from goport.docs import rules_markdown, sections
 from goport.pipeline import PARALLEL_THRESHOLD, run
 from goport.reports import Format, Options, render

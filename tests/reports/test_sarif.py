@@ -19,7 +19,7 @@ import pytest
 from jsonschema import Draft4Validator, validators
 
 from goport.config import Config
-from goport.detectors import REGISTRY
+from goport.detectors.registry import REGISTRY
 from goport.model import RunResult, Strategy
 from goport.pipeline import run
 from goport.reports import Format, Options, render, sarif

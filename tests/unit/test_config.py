@@ -169,9 +169,9 @@ def test_read_pyproject_false_skips_even_a_broken_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("key", ["exclude", "select", "ignore"])
 def test_cli_list_values_extend_the_projects(tmp_path: Path, key: str) -> None:
-    root = _project(tmp_path, f'{key} = ["A1"]')
-    config = load(root, {key: ("B2",)})
-    assert getattr(config, key) == ("A1", "B2")
+    root = _project(tmp_path, f'{key} = ["GP1"]')
+    config = load(root, {key: ("GP2",)})
+    assert getattr(config, key) == ("GP1", "GP2")
 
 
 def test_cli_scalars_override_the_project_and_none_keeps_it(tmp_path: Path) -> None:

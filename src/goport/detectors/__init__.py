@@ -1,20 +1,16 @@
-"""The detector registry: an explicit tuple, in id order. A contract test keeps it complete."""
+"""Detectors: one family per module (cpu, concurrency, services, dynamic, ecosystem).
+
+Importing this package is free: the rule classes, and libcst with them, load from
+``goport.detectors.registry``. ``RULE_IDS`` lets a run validate ``--select``/``--ignore`` without
+loading them; a contract test keeps it equal to the registry.
+"""
 
 from __future__ import annotations
 
-from goport.detectors import concurrency, cpu, dynamic, ecosystem, services
-from goport.detectors.base import Context, Detector
-
-REGISTRY: tuple[type[Detector], ...] = (
-    *cpu.DETECTORS,
-    *concurrency.DETECTORS,
-    *services.DETECTORS,
-    *dynamic.DETECTORS,
-    *ecosystem.DETECTORS,
+RULE_IDS: tuple[str, ...] = (
+    "GP101", "GP102", "GP103", "GP104", "GP105", "GP106", "GP107", "GP108",
+    "GP201", "GP202", "GP203", "GP204", "GP205", "GP206", "GP207", "GP208", "GP209",
+    "GP301", "GP302", "GP303", "GP304", "GP305", "GP306", "GP307", "GP308",
+    "GP401", "GP402", "GP403", "GP404", "GP405", "GP406",
+    "GP501", "GP502", "GP503", "GP504", "GP505",
 )
-
-__all__ = ["REGISTRY", "Context", "Detector", "by_id"]
-
-
-def by_id() -> dict[str, type[Detector]]:
-    return {d.ID: d for d in REGISTRY}

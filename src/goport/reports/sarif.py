@@ -18,8 +18,8 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from goport.detectors import REGISTRY
 from goport.detectors.base import Detector
+from goport.detectors.registry import REGISTRY
 from goport.docs import sections
 from goport.model import RunResult
 from goport.reports import Options
