@@ -136,6 +136,19 @@ def test_record_reports_the_commands_exit_code(py_spy: str, tmp_path: Path) -> N
     assert read_profile(output).total_weight > 0
 
 
+def test_record_replaces_a_link_at_the_output_instead_of_writing_through_it(
+    py_spy: str, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    output = tmp_path / "prof.json"
+    output.symlink_to(victim)
+    result = _record(output, command=_busy_command(0.8), py_spy=py_spy)
+    assert result.output == output
+    assert victim.read_text() == "keep"
+    assert not output.is_symlink() and read_profile(output).total_weight > 0
+
+
 def test_record_pid_for_a_duration(
     py_spy: str, tmp_path: Path, busy_process: subprocess.Popen[bytes]
 ) -> None:

@@ -23,13 +23,15 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
 from goport.errors import InputError, ProfileError, ToolMissingError, UsageError
 from goport.profiles.readers import read_profile
+from goport.safeio import write_atomic
 
 __all__ = ["RecordResult", "StopReason", "find_py_spy", "py_spy_arguments", "record"]
 
@@ -138,24 +140,34 @@ def record(
     """
     _check_arguments(output, command, pid, duration, rate)
     executable = find_py_spy(py_spy)
+    # py-spy writes into a private folder; the checked recording then replaces ``output`` (a
+    # link planted at ``output`` is replaced, never written through)
+    with tempfile.TemporaryDirectory(prefix="goport-profile-") as scratch:
+        recording = Path(scratch) / "profile.json"
 
-    def arguments(target: int) -> list[str]:
-        return py_spy_arguments(
-            executable,
-            output,
-            pid=target,
-            duration=duration,
-            rate=rate,
-            subprocesses=subprocesses,
-            idle=idle,
-            native=native,
-        )
+        def arguments(target: int) -> list[str]:
+            return py_spy_arguments(
+                executable,
+                recording,
+                pid=target,
+                duration=duration,
+                rate=rate,
+                subprocesses=subprocesses,
+                idle=idle,
+                native=native,
+            )
 
-    if command is not None:
-        return _record_command(output, list(command), arguments)
-    if pid is None:  # _check_arguments lets exactly one of command and pid through
-        raise UsageError("nothing to profile: give a command or --pid")
-    return _record_pid(output, pid, arguments, stops_early=duration is not None)
+        try:
+            if command is not None:
+                result = _record_command(recording, list(command), arguments)
+            elif pid is not None:  # _check_arguments lets exactly one of command and pid through
+                result = _record_pid(recording, pid, arguments, stops_early=duration is not None)
+            else:
+                raise UsageError("nothing to profile: give a command or --pid")
+        except ProfileError as exc:  # name the file the user asked for, not the scratch copy
+            raise ProfileError(str(exc).replace(str(recording), str(output))) from exc
+        write_atomic(output, recording.read_bytes())
+    return replace(result, output=output)
 
 
 # ---- steps ------------------------------------------------------------------------------------
