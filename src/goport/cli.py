@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ from goport.config import MAX_FILE_SIZE_LIMIT, Config
 from goport.errors import GoportError, InputError, UsageError
 from goport.model import RunResult
 from goport.reports import Format, Options
+from goport.text import printable
 
 
 class ExitCode(IntEnum):
@@ -149,16 +151,73 @@ def _run(config: Config, quiet: bool) -> RunResult:
         stop()
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, *, root: Path | None = None) -> None:
+    """The report to stdout, or to ``output`` through ``safeio.write_atomic``: a link at
+    ``output`` is replaced, never written through; with ``root`` (the scanned root) a path inside
+    it whose folder is a link out of it is refused; a failed write (a full disk) leaves neither an
+    empty report nor a temporary file. A stream the user names under /dev or /proc
+    (``/dev/stdout``, ``/dev/null``, ``/dev/fd/N``) is written in place, since replacing it would
+    be wrong and the scanned tree cannot plant one there."""
+    text = _encodable(text)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    data = text.encode("utf-8")
+    if _is_stream(output, root):
+        _write_stream(data, output)
+        return
+    _check_folders(output)
+    from goport.safeio import write_atomic
+
+    write_atomic(output, data, root=root)
+
+
+def _encodable(text: str) -> str:
+    """``text``, with any lone surrogate (an undecodable file-name byte a reporter let through)
+    written as a backslash escape: valid UTF-8 rather than a lost report."""
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _is_stream(output: Path, root: Path | None) -> bool:
+    absolute = os.path.abspath(output)
+    if not absolute.startswith(("/dev/", "/proc/")):
+        return False
+    if root is not None and _is_within(Path(absolute), root):
+        return False
+    try:
+        mode = os.lstat(absolute).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_stream(data: bytes, output: Path) -> None:
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(output, flags)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
     except OSError as exc:
-        raise InputError(f"{output}: cannot write the report ({exc.strerror})") from exc
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _check_folders(output: Path) -> None:
+    """Name the culprit when a folder on the way to ``output`` is a file (mkdir would only say
+    "File exists")."""
+    for folder in Path(os.path.abspath(output)).parents:
+        if os.path.lexists(folder):
+            if not folder.is_dir():
+                raise InputError(f"{output}: cannot write: {folder} is not a folder")
+            return
 
 
 def _build_config(
@@ -244,9 +303,29 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar a
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines quote names from the scanned tree: show their control characters escaped. The
+    message is one line; a traceback keeps its own line breaks, each line escaped."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return _printable_lines(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return _printable_lines(super().formatStack(stack_info))
+
+
+def _printable_lines(text: str) -> str:
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
 def _logging(quiet: bool, verbose: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    logging.basicConfig(level=level, format="goport: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("goport: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @app.command()
@@ -338,10 +417,10 @@ def scan(
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
     )
-    _write(render(fmt, result, options), output)
+    _write(render(fmt, result, options), output, root=Path(result.root))
     if result.gate is not None and result.gate.tripped:
         for reason in result.gate.reasons:
-            typer.echo(f"goport: gate: {reason}", err=True)
+            typer.echo(f"goport: gate: {printable(reason)}", err=True)
         raise typer.Exit(ExitCode.GATE)
 
 
@@ -370,9 +449,7 @@ def explain(
 
     Example: goport explain src/app/tokenizer.py
     """
-    import json
-
-    from goport.reports import json_report
+    from goport.reports import dumps, json_report
     from goport.reports.terminal import render_explain
 
     _logging(quiet, verbose)
@@ -406,13 +483,13 @@ def explain(
         decided = next((d for d in result.decided if d.rel_path == rel), None)
         err = next((e for e in result.errors if e.rel_path == rel), None)
         if decided is not None:
-            typer.echo(f"{rel}: decided, kept in Python ({decided.reason}).")
+            typer.echo(printable(f"{rel}: decided, kept in Python ({decided.reason})."))
             return
         if err is not None:
             raise InputError(f"{rel}: could not be analysed ({err.stage}): {err.message}")
         raise InputError(f"{rel}: not a candidate (a test module, excluded, or ignored)")
     if fmt is Format.JSON:
-        _write(json.dumps(json_report.candidate(match), indent=2, ensure_ascii=False) + "\n", None)
+        _write(dumps(json_report.candidate(match), indent=2) + "\n", None)
     else:
         options = Options(color=_use_color(sys.stdout), width=_width(), verbose=verbose)
         _write(render_explain(match, options), None)
@@ -462,8 +539,8 @@ def baseline_write(
         extra={"top": 0, "min_score": 0.0},  # every candidate, whatever the project sets
     )
     result = _run(config, quiet)
-    _write(document(result, result.candidates), file)
-    typer.echo(f"goport: wrote {file} ({len(result.candidates)} modules)", err=True)
+    _write(document(result, result.candidates), file, root=Path(result.root))
+    typer.echo(f"goport: wrote {printable(str(file))} ({len(result.candidates)} modules)", err=True)
 
 
 def _project_root(module: Path) -> Path:
@@ -548,7 +625,7 @@ def main() -> None:
     try:
         app(prog_name="goport")
     except GoportError as exc:
-        typer.echo(f"goport: error: {exc}", err=True)
+        typer.echo(f"goport: error: {printable(str(exc))}", err=True)
         sys.exit(ExitCode.USAGE)
     except KeyboardInterrupt:
         typer.echo("goport: interrupted", err=True)
@@ -557,8 +634,8 @@ def main() -> None:
         if os.environ.get("GOPORT_DEBUG"):
             raise
         typer.echo(
-            f"goport: internal error: {type(exc).__name__}: {exc}. Please report it; set "
-            "GOPORT_DEBUG=1 to see the traceback.",
+            f"goport: internal error: {type(exc).__name__}: {printable(str(exc))}. Please report "
+            "it; set GOPORT_DEBUG=1 to see the traceback.",
             err=True,
         )
         sys.exit(ExitCode.USAGE)

@@ -1,13 +1,27 @@
-"""Reporters: one module per format, registered in an explicit mapping keyed by Format."""
+"""Reporters: one module per format, registered in an explicit mapping keyed by Format.
+
+Strings from the scanned tree are hostile. Each reporter escapes them for its format, and the
+formats a person reads in a terminal or a CI log (terminal, markdown, github) also pass them
+through ``goport.text.printable`` so control sequences are shown, not obeyed. The JSON formats
+(json, sarif, gitlab) keep strings exact (JSON escapes every control character) and go through
+``dumps``, which keeps the output valid UTF-8.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from goport.model import RunResult
+from goport.text import printable
+
+#: UTF-8 cannot encode a lone surrogate; Python keeps undecodable file-name bytes as U+DC80-DCFF
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Format(str, Enum):
@@ -31,6 +45,19 @@ class Options:
     #: github/gitlab/sarif: posix path from the repository root to the scanned root ("svc/api"),
     #: so annotation paths are repo-relative when goport scans a subdirectory
     path_prefix: str = ""
+
+
+def dumps(doc: Any, *, indent: int | None = None) -> str:
+    """JSON text of ``doc``, always valid UTF-8: strings are written as they are, except a lone
+    surrogate, written as the ``\\xNN`` text ``printable`` shows for it (the original byte). A
+    JSON ``\\udcff`` escape would be valid JSON but many readers reject or replace it. Compact
+    without ``indent`` (json's fast C encoder only runs then)."""
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
+    if _SURROGATE.search(text) is None:
+        return text
+    # surrogates only occur inside JSON strings: replace each by its escaped text, JSON-quoted
+    return _SURROGATE.sub(lambda m: json.dumps(printable(m.group()))[1:-1], text)
 
 
 Renderer = Callable[[RunResult, Options], str]

@@ -77,7 +77,7 @@ class Annotation:
     @property
     def fingerprint(self) -> str:
         """A stable id: 32 hex digits of a hash of ``fingerprint_basis`` (no line numbers)."""
-        return hashlib.blake2b(self.fingerprint_basis.encode("utf-8"), digest_size=16).hexdigest()
+        return _digest(self.fingerprint_basis)
 
 
 def normalise_prefix(prefix: str) -> str:
@@ -254,7 +254,10 @@ def _finding(
 def finding_fingerprints(c: Candidate) -> list[str]:
     """Fingerprints of every finding of ``c``, in ``c.findings`` order (for baselines)."""
     bases = _finding_bases(c, c.rel_path)
-    return [
-        hashlib.blake2b(bases[i].encode("utf-8"), digest_size=16).hexdigest()
-        for i in range(len(c.findings))
-    ]
+    return [_digest(bases[i]) for i in range(len(c.findings))]
+
+
+def _digest(basis: str) -> str:
+    # surrogatepass: a path with an undecodable byte (a lone surrogate) still hashes, and every
+    # other string hashes exactly as plain UTF-8 did, so existing baselines keep matching
+    return hashlib.blake2b(basis.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -10,20 +10,39 @@ left out. ``report`` is what the reporter registry calls: ``render`` plus, when
 
 Escaping follows the runner's rules: in the message (data) ``%``, CR and LF become ``%25``,
 ``%0D``, ``%0A``; property values (file, title) additionally get ``:`` -> ``%3A`` and
-``,`` -> ``%2C``. Plain lines never start with ``::`` and carry no line breaks.
+``,`` -> ``%2C``. Plain lines never start with ``::`` and carry no line breaks. The Actions log
+renders ANSI sequences, so every other control, bidi or invisible character (from file names,
+messages, reasons) is shown escaped by ``printable`` first.
+
+A step summary that cannot be appended to (a folder, a FIFO, a full disk) is one warning on
+stderr; the annotations are printed all the same. The summary file is opened without blocking
+and must be a regular file.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
 from goport.model import RunResult
 from goport.reports import Options, markdown
 from goport.reports.annotations import GO_STRATEGIES, Annotation, Level, by_importance, select
+from goport.safeio import UnsafeFileError, kind
+from goport.text import printable
+
+logger = logging.getLogger(__name__)
+
+_BREAK = re.compile(r"(\r|\n)")
 
 
 def escape_data(value: str) -> str:
+    # CR and LF have the runner's own escapes (a message may span lines); the rest is printable
+    parts = _BREAK.split(value)  # the breaks themselves at the odd indexes
+    value = "".join(part if i % 2 else printable(part) for i, part in enumerate(parts))
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -51,7 +70,7 @@ def annotation_command(a: Annotation) -> str:
 
 def plain(line: str) -> str:
     """A log line that the runner cannot read as a command."""
-    flat = markdown.one_line(line)
+    flat = printable(markdown.one_line(line))
     return " " + flat if flat.startswith("::") else flat
 
 
@@ -107,14 +126,47 @@ def summary_markdown(result: RunResult) -> str:
 
 
 def write_step_summary(result: RunResult, path: Path) -> None:
-    """Append (never overwrite: earlier steps write to the same file) the summary to ``path``."""
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(summary_markdown(result) + "\n")
+    """Append (never overwrite: earlier steps write to the same file) the summary to ``path``.
+
+    Only a regular file is written (created if missing); ``O_NONBLOCK`` so that a FIFO cannot
+    hang the step. Raises ``UnsafeFileError`` or ``OSError``."""
+    data = (summary_markdown(result) + "\n").encode("utf-8")
+    _check_regular(path, os.stat(path) if os.path.exists(path) else None)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o666)
+    try:
+        _check_regular(path, os.fstat(fd))  # swapped between the check and the open
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _check_regular(path: Path, st: os.stat_result | None) -> None:
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise UnsafeFileError(path, f"{kind(st.st_mode)}, not a regular file")
 
 
 def report(result: RunResult, options: Options) -> str:
-    """The registry's entry: the annotations, and the step summary appended when one is set."""
+    """The registry's entry: the annotations, and the step summary appended when one is set.
+
+    A failed append must not cost the annotations (the part reviewers see on the diff)."""
     out = render(result, options)
     if options.step_summary is not None:
-        write_step_summary(result, options.step_summary)
+        try:
+            write_step_summary(result, options.step_summary)
+        except UnsafeFileError as exc:
+            _summary_not_written(options.step_summary, exc.reason)
+        except OSError as exc:
+            _summary_not_written(options.step_summary, exc.strerror or str(exc))
     return out
+
+
+def _summary_not_written(path: Path, reason: str) -> None:
+    logger.warning(
+        "warning: the step summary ($GITHUB_STEP_SUMMARY=%s) was not written: %s; "
+        "the annotations are printed all the same",
+        path,
+        reason,
+    )

@@ -12,11 +12,10 @@ keep-in-python module explains why the module stays, so it keeps the (low) score
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from goport.model import Category, RunResult
-from goport.reports import Options
+from goport.reports import Options, dumps
 from goport.reports.annotations import GO_STRATEGIES, Annotation, Kind, select
 
 SEVERITIES = ("info", "minor", "major", "critical", "blocker")
@@ -70,4 +69,4 @@ def document(result: RunResult, options: Options) -> list[dict[str, Any]]:
 
 
 def render(result: RunResult, options: Options) -> str:
-    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result, options), indent=2) + "\n"

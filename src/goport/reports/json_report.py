@@ -17,7 +17,7 @@ from goport.model import (
     Metrics,
     RunResult,
 )
-from goport.reports import Options
+from goport.reports import Options, dumps
 
 
 def schema() -> dict[str, Any]:
@@ -203,4 +203,4 @@ def document(result: RunResult) -> dict[str, Any]:
 
 def render(result: RunResult, options: Options) -> str:
     # compact: json's C encoder only runs without indent, and warm runs are dominated by it
-    return json.dumps(document(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return dumps(document(result)) + "\n"

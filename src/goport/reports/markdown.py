@@ -1,6 +1,8 @@
 """Markdown: a pull-request comment (and the GitHub step summary) with the ranked candidates.
 
-Everything taken from scanned source goes through one of three escapers, chosen by where it lands:
+Everything taken from scanned source goes through one of three escapers, chosen by where it lands
+(each first folds line breaks and shows the other control characters escaped with ``printable``,
+since the same text lands in CI logs that obey ESC sequences):
 
 * ``text`` - markdown prose: backslash-escapes the inline markup characters, turns ``& < >`` into
   entities (raw HTML is live in GitHub markdown), keeps ``@name`` out of plain text (it would ping
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 from goport.model import Candidate, Category, Factor, Finding, RunResult, Strategy
 from goport.reports import Options
+from goport.text import printable
 
 #: a bot can find (and update) its previous comment by this marker
 MARKER = "<!-- goport-report -->"
@@ -51,6 +54,11 @@ def one_line(s: str) -> str:
     return _LINE_BREAKS.sub(" ", s)
 
 
+def _visible(s: str) -> str:
+    """One line with every remaining control, bidi or invisible character shown escaped."""
+    return printable(one_line(s))
+
+
 def _escape_plain(s: str) -> str:
     out = []
     for ch in s:
@@ -63,7 +71,7 @@ def _escape_plain(s: str) -> str:
 
 def text(s: str, *, table: bool = False) -> str:
     """Markdown prose that shows ``s`` as written (one line); ``table`` for a table cell."""
-    s = one_line(s)
+    s = _visible(s)
     out: list[str] = []
     pos = 0
     for m in _MENTION.finditer(s):
@@ -83,7 +91,7 @@ def _block_safe(s: str) -> str:
 
 def code(s: str, *, table: bool = False) -> str:
     """A code span showing ``s`` (one line); ``table`` for a table cell."""
-    s = one_line(s)
+    s = _visible(s)
     if not s.strip():
         return text(s, table=table)
     if table:
@@ -99,7 +107,7 @@ def code(s: str, *, table: bool = False) -> str:
 
 def html(s: str) -> str:
     """Text inside raw HTML (``<summary>``); ``@name`` goes into ``<code>`` so it pings nobody."""
-    s = one_line(s)
+    s = _visible(s)
     out: list[str] = []
     pos = 0
     for m in _MENTION.finditer(s):

@@ -13,7 +13,6 @@ The output is deterministic: no timestamps, no absolute paths unless the root it
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +21,7 @@ from goport.detectors.base import Detector
 from goport.detectors.registry import REGISTRY
 from goport.docs import sections
 from goport.model import RunResult
-from goport.reports import Options
+from goport.reports import Options, dumps
 from goport.reports.annotations import (
     HOT_FUNCTION_NAME,
     HOT_FUNCTION_RULE,
@@ -41,8 +40,15 @@ LEVELS = {Level.WARNING: "warning", Level.NOTICE: "note"}
 
 
 def uri(path: str) -> str:
-    """A relative URI reference for a posix path (``weird|name.py`` -> ``weird%7Cname.py``)."""
-    return quote(path, safe="/")
+    """A relative URI reference for a posix path (``weird|name.py`` -> ``weird%7Cname.py``).
+
+    A byte of the file name that was not UTF-8 (kept by Python as a lone surrogate) is
+    percent-encoded as that byte, so the URI still names the file on disk."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        raw = path.encode("utf-8", "surrogatepass")
+    return quote(raw, safe="/")
 
 
 def _text(value: str, fallback: str) -> str:
@@ -236,4 +242,4 @@ def document(result: RunResult, options: Options) -> dict[str, Any]:
 
 
 def render(result: RunResult, options: Options) -> str:
-    return json.dumps(document(result, options), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result, options), indent=2) + "\n"

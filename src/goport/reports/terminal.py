@@ -1,7 +1,10 @@
 """Terminal output with rich: the ranked table, and ``goport explain`` for one module.
 
-Everything taken from scanned source goes through ``escape`` so that square brackets in a
-name or message are shown, not read as rich markup.
+Every string taken from the scanned tree (paths, module and function names, messages, reasons) is
+hostile: it goes through ``printable`` so that an ESC, OSC or bidi sequence in it is shown
+escaped instead of driving the terminal, and it reaches rich as a ``Text`` (``_t``), never as
+markup, so square brackets in it are shown rather than read as styles. Markup strings are used
+only for goport's own words.
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ import io
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from goport.model import Candidate, RunResult, Strategy
 from goport.reports import Options
+from goport.text import printable
 
 STYLE = {
     Strategy.GO_SERVICE: "bold green",
@@ -24,6 +27,18 @@ STYLE = {
     Strategy.OPTIMISE_FIRST: "yellow",
     Strategy.KEEP: "dim",
 }
+
+
+def _t(*parts: str | tuple[str, str]) -> Text:
+    """A rich ``Text`` of ``parts`` (plain strings or ``(string, style)``), each made printable
+    and never read as markup."""
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(printable(part[0]), style=part[1])
+        else:
+            out.append(printable(part))
+    return out
 
 
 def _console(options: Options) -> tuple[Console, io.StringIO]:
@@ -67,9 +82,12 @@ def render(result: RunResult, options: Options) -> str:
     console, buffer = _console(options)
     s = result.summary
     console.print(
-        f"[bold]goport[/bold] {escape(result.tool_version)} - {s.files_analysed} of "
-        f"{s.files_discovered} Python files analysed ({s.test_files} tests), "
-        f"{s.candidates} candidate modules, {s.findings} findings"
+        _t(
+            ("goport", "bold"),
+            f" {result.tool_version} - {s.files_analysed} of {s.files_discovered} Python files "
+            f"analysed ({s.test_files} tests), {s.candidates} candidate modules, "
+            f"{s.findings} findings",
+        )
     )
     if result.profile is not None:
         p = result.profile
@@ -78,22 +96,24 @@ def render(result: RunResult, options: Options) -> str:
             f"{p.match_rate:.0%} matched to this tree"
         )
         for w in p.warnings:
-            console.print(f"[yellow]warning:[/yellow] {escape(w)}")
+            console.print(_t(("warning:", "yellow"), f" {w}"))
     if result.diff is not None:
         d = result.diff
         console.print(
-            f"diff against {escape(d.base)} ({d.base_commit[:12]}): {len(d.changed)} changed "
-            "Python file(s); reporting only those"
+            _t(
+                f"diff against {d.base} ({d.base_commit[:12]}): {len(d.changed)} changed "
+                "Python file(s); reporting only those"
+            )
         )
         for x in d.deltas:
             if not (x.notes or x.rel_path in d.changed):
                 continue
             before = "-" if x.before is None else f"{x.before:g}"
             after = "-" if x.after is None else f"{x.after:g}"
-            notes = f" ({escape(', '.join(x.notes))})" if x.notes else ""
-            console.print(f"  {escape(x.rel_path)}: {before} -> {after}{notes}")
+            notes = f" ({', '.join(x.notes)})" if x.notes else ""
+            console.print(_t(f"  {x.rel_path}: {before} -> {after}{notes}"))
     if result.baseline is not None:
-        console.print(f"baseline {escape(result.baseline)}: reporting only what it does not know")
+        console.print(_t(f"baseline {result.baseline}: reporting only what it does not know"))
     if result.candidates:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("#", justify="right")
@@ -108,10 +128,10 @@ def render(result: RunResult, options: Options) -> str:
                 str(c.rank),
                 f"{c.score:.0f}",
                 bar(c.score),
-                escape(c.rel_path),
-                Text(c.strategy.value, style=STYLE[c.strategy]),
-                f"{c.effort.size} {c.effort.days_low}-{c.effort.days_high}d",
-                escape(top_reasons(c)),
+                _t(c.rel_path),
+                _t((c.strategy.value, STYLE[c.strategy])),
+                _t(f"{c.effort.size} {c.effort.days_low}-{c.effort.days_high}d"),
+                _t(top_reasons(c)),
             )
         console.print(table)
     else:
@@ -119,26 +139,31 @@ def render(result: RunResult, options: Options) -> str:
     if result.decided:
         console.print("[bold]Decided[/bold] (marked keep-python):")
         for decided in result.decided:
-            console.print(f"  {escape(decided.rel_path)}: {escape(decided.reason)}")
+            console.print(_t(f"  {decided.rel_path}: {decided.reason}"))
     if result.errors:
         console.print(f"[bold yellow]{len(result.errors)} file(s) not analysed[/bold yellow]:")
         for e in result.errors[: 20 if not options.verbose else None]:
-            console.print(f"  {escape(e.rel_path)} ({e.stage}): {escape(e.message)}")
+            console.print(_t(f"  {e.rel_path} ({e.stage}): {e.message}"))
         if len(result.errors) > 20 and not options.verbose:
             console.print(f"  ... and {len(result.errors) - 20} more (--verbose lists all)")
     if result.gate is not None:
         if result.gate.tripped:
             console.print("[bold red]gate tripped[/bold red]:")
             for reason in result.gate.reasons:
-                console.print(f"  {escape(reason)}")
+                console.print(_t(f"  {reason}"))
         else:
             console.print("gate passed")
     if result.candidates:
         first = result.candidates[0].rel_path
+        console.print()
         console.print(
-            f"\nNext: [bold]goport explain {escape(first)}[/bold] for every factor, hot function "
-            "and Go idiom; add [bold]--profile prof.json[/bold] (see goport profile) to rank by "
-            "measured time."
+            _t(
+                "Next: ",
+                (f"goport explain {first}", "bold"),
+                " for every factor, hot function and Go idiom; add ",
+                ("--profile prof.json", "bold"),
+                " (see goport profile) to rank by measured time.",
+            )
         )
     return buffer.getvalue()
 
@@ -146,11 +171,15 @@ def render(result: RunResult, options: Options) -> str:
 def render_explain(c: Candidate, options: Options) -> str:
     console, buffer = _console(options)
     console.print(
-        f"[bold]{escape(c.rel_path)}[/bold] ({escape(c.module)}) - rank {c.rank}, "
-        f"score [bold]{c.score:g}[/bold] {bar(c.score)}"
+        _t(
+            (c.rel_path, "bold"),
+            f" ({c.module}) - rank {c.rank}, score ",
+            (f"{c.score:g}", "bold"),
+            f" {bar(c.score)}",
+        )
     )
     console.print(
-        Text.assemble("strategy: ", (c.strategy.value, STYLE[c.strategy]), f" - {c.strategy_reason}")
+        _t("strategy: ", (c.strategy.value, STYLE[c.strategy]), f" - {c.strategy_reason}")
     )
     table = Table(title="Why this score (the contributions add up to it)", box=box.SIMPLE_HEAD)
     table.add_column("factor")
@@ -158,7 +187,7 @@ def render_explain(c: Candidate, options: Options) -> str:
     table.add_column("points", justify="right")
     table.add_column("explanation", overflow="fold")
     for f in c.factors:
-        table.add_row(f.name, f"{f.value:g}", f"{f.contribution:+g}", escape(f.explanation))
+        table.add_row(_t(f.name), f"{f.value:g}", f"{f.contribution:+g}", _t(f.explanation))
     table.add_row("[bold]score[/bold]", "", f"[bold]{c.score:g}[/bold]", "")
     console.print(table)
     if c.hotness is not None:
@@ -177,13 +206,16 @@ def render_explain(c: Candidate, options: Options) -> str:
         for fn in c.functions:
             why = ", ".join(fn.reasons) or "complexity and loops"
             if fn.measured is not None:
-                why = f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; " + why
+                why = (
+                    f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; "
+                    + why
+                )
             ft.add_row(
-                escape(fn.qualname),
+                _t(fn.qualname),
                 f"{fn.span.line}-{fn.span.end_line}",
                 str(fn.complexity),
                 f"{fn.heat:.2f}",
-                escape(why) + "\n" + escape(fn.signature),
+                _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
             )
         console.print(ft)
     if c.idioms:
@@ -193,34 +225,38 @@ def render_explain(c: Candidate, options: Options) -> str:
         it.add_column("go", overflow="fold")
         it.add_column("lines", overflow="fold")
         for i in c.idioms:
-            it.add_row(i.rule, escape(i.python), escape(i.go), ", ".join(map(str, i.lines[:8])))
+            it.add_row(_t(i.rule), _t(i.python), _t(i.go), ", ".join(map(str, i.lines[:8])))
         console.print(it)
     b = c.boundary
     console.print("[bold]Boundary[/bold]")
-    console.print(
-        f"  imported by {b.fan_in} module(s): {escape(', '.join(b.imported_by)) or '-'}\n"
-        f"  names used from outside: {escape(', '.join(b.used_names)) or '-'}\n"
-        f"  imports {b.fan_out} project module(s): {escape(', '.join(b.imports)) or '-'}\n"
-        f"  tested by: {escape(', '.join(b.tested_by)) or 'no test module found'}"
-    )
+    for line in (
+        f"  imported by {b.fan_in} module(s): {', '.join(b.imported_by) or '-'}",
+        f"  names used from outside: {', '.join(b.used_names) or '-'}",
+        f"  imports {b.fan_out} project module(s): {', '.join(b.imports) or '-'}",
+        f"  tested by: {', '.join(b.tested_by) or 'no test module found'}",
+    ):
+        console.print(_t(line))
     if c.blockers:
         console.print("[bold]Blockers[/bold]")
         for blocker in c.blockers:
-            console.print(f"  - {escape(blocker)}")
+            console.print(_t(f"  - {blocker}"))
     if c.python_first:
         console.print("[bold]Try in Python first[/bold]")
         for tip in c.python_first:
-            console.print(f"  - {escape(tip)}")
+            console.print(_t(f"  - {tip}"))
     e = c.effort
-    console.print(f"[bold]Effort[/bold]: {e.size}, about {e.days_low}-{e.days_high} days ({escape(e.explanation)})")
+    console.print(
+        _t(
+            ("Effort", "bold"),
+            f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
+        )
+    )
     if c.findings:
         console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
         for finding in c.findings[: 40 if not options.verbose else None]:
             where = f" in {finding.symbol}" if finding.symbol else ""
-            console.print(
-                f"  {finding.span.line:>5}  {finding.rule} {finding.name}{escape(where)}: "
-                f"{escape(finding.message)}"
-            )
+            head = f"  {finding.span.line:>5}  {finding.rule} {finding.name}"
+            console.print(_t(f"{head}{where}: {finding.message}"))
         if len(c.findings) > 40 and not options.verbose:
             console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
     return buffer.getvalue()
