@@ -119,16 +119,19 @@ def read_text(
 
 
 def check_inside(path: Path, root: Path) -> None:
-    """Refuse ``path`` when it is lexically inside ``root`` (a resolved folder) but a link among
-    its folders leads out of it: writing there would write through a link the tree planted."""
-    absolute = Path(os.path.abspath(path))
-    if not is_within(absolute, root):
+    """Refuse ``path`` when a link inside ``root`` (a resolved folder) leads its folder out of
+    it: some folder above ``path`` resolves into the root, yet ``path``'s own folder does not.
+    Writing there would write through a link the tree planted. Judged on resolved paths, so it
+    holds however the path is spelled (relative, through a linked working folder)."""
+    parent = Path(os.path.abspath(path)).parent
+    if is_within(os.path.realpath(parent), root):
         return
-    parent = os.path.realpath(absolute.parent)
-    if not is_within(parent, root):
-        raise UnsafeFileError(
-            path, "a folder on this path is a symbolic link out of the scanned folder; not written"
-        )
+    for folder in parent.parents:
+        if is_within(os.path.realpath(folder), root):
+            raise UnsafeFileError(
+                path,
+                "a folder on this path is a symbolic link out of the scanned folder; not written",
+            )
 
 
 def write_atomic(path: Path, data: bytes, *, root: Path | None = None) -> None:
