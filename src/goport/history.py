@@ -1,23 +1,27 @@
-"""Git churn and stability per file, from one ``git log --numstat`` over the scanned root.
+"""Git churn and stability per file, from one ``git log --numstat -z`` over the scanned root.
 
 Missing git, a tree that is not a repository, or a shallow clone with no history are not
-errors: the run goes on without the churn factor and says why.
+errors: the run goes on without the churn factor and says why. git runs through
+``goport.git.run`` (no textconv, diff driver, signature program or pager from the repository's
+config); paths are NUL-separated, so names git would quote are counted under their real name.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from goport import git
+from goport.errors import InputError, ToolMissingError
 from goport.model import FileHistory
 
 log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 365
+_LEFT_OUT = "churn is left out of the scores"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,69 +30,88 @@ class History:
     note: str | None = None  # why there is no history, when there is none
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=120,
-        check=False,
-    )
+@dataclass(frozen=True, slots=True)
+class _Change:
+    path: str  # relative to the scanned root
+    lines: int
+    author: str
+    date: str
 
 
 def read(root: Path, window_days: int = WINDOW_DAYS) -> History:
-    if shutil.which("git") is None:
-        return History({}, "git is not installed; churn is left out of the scores")
     try:
-        top = _git(root, "rev-parse", "--show-toplevel")
-        if top.returncode != 0:
-            return History({}, "not a git repository; churn is left out of the scores")
-        shallow = _git(root, "rev-parse", "--is-shallow-repository").stdout.strip()
-        if shallow == "true":
+        git.run(root, "rev-parse", "--show-toplevel", timeout=30)
+    except ToolMissingError:
+        return History({}, f"git is not installed; {_LEFT_OUT}")
+    except InputError:
+        return History({}, f"not a git repository; {_LEFT_OUT}")
+    try:
+        shallow = git.run(root, "rev-parse", "--is-shallow-repository", timeout=30)
+        if shallow.strip() == b"true":
             # the boundary commit of a shallow clone looks as if it wrote every line
-            return History({}, "shallow git clone; churn is left out (fetch with depth 0 to use it)")
-        prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
-        log_run = _git(
+            return History(
+                {}, "shallow git clone; churn is left out (fetch with depth 0 to use it)"
+            )
+        prefix = git.run(root, "rev-parse", "--show-prefix", timeout=30).rstrip(b"\n")
+        out = git.run(
             root,
             "log",
+            "-z",
             f"--since={window_days} days ago",
             "--no-merges",
             "--no-renames",
-            "--format=@%H\t%an\t%as",
+            "--no-relative",  # diff.relative in the repo's config would change the paths
+            "--format=@%H%x09%an%x09%as",
             "--numstat",
             "--",
             ".",
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return History({}, f"git failed ({exc}); churn is left out of the scores")
-    if log_run.returncode != 0:
-        message = log_run.stderr.strip().splitlines()[-1:] or ["no commits"]
-        return History({}, f"git log failed ({message[0]}); churn is left out of the scores")
+    except (InputError, ToolMissingError) as exc:
+        return History({}, f"{exc}; {_LEFT_OUT}")
+    return History(_summarise(_parse(out, prefix), window_days))
 
+
+def _parse(out: bytes, prefix: bytes) -> list[_Change]:
+    """``git log -z --numstat`` output: a header record ``@<id>\\t<author>\\t<date>`` per commit,
+    then one ``<added>\\t<deleted>\\t<path>`` record per file (each NUL-terminated)."""
+    changes: list[_Change] = []
+    author, date = "", ""
+    for record in out.split(b"\0"):
+        record = record.lstrip(b"\n")
+        if record.startswith(b"@"):
+            _, _, rest = record.partition(b"\t")
+            name, _, when = rest.rpartition(b"\t")
+            author, date = name.decode("utf-8", "replace"), when.decode("ascii", "replace")
+            continue
+        fields = record.split(b"\t", 2)  # the path itself may hold tabs
+        if len(fields) != 3 or not all(_count(f) is not None for f in fields[:2]):
+            continue
+        added, deleted, path = fields
+        if not path.endswith(b".py") or not path.startswith(prefix):
+            continue
+        lines = (_count(added) or 0) + (_count(deleted) or 0)
+        changes.append(_Change(os.fsdecode(path[len(prefix) :]), lines, author, date))
+    return changes
+
+
+def _count(field: bytes) -> int | None:
+    """A numstat count; ``-`` for a binary file counts as 0 lines."""
+    if field == b"-":
+        return 0
+    return int(field) if field.isdigit() else None
+
+
+def _summarise(changes: list[_Change], window_days: int) -> dict[str, FileHistory]:
     commits: dict[str, int] = defaultdict(int)
     churn: dict[str, int] = defaultdict(int)
     authors: dict[str, set[str]] = defaultdict(set)
     last: dict[str, str] = {}
-    author, date = "", ""
-    for line in log_run.stdout.splitlines():
-        if line.startswith("@"):
-            _, author, date = (line[1:].split("\t") + ["", ""])[:3]
-            continue
-        fields = line.split("\t")
-        if len(fields) != 3 or not fields[2].endswith(".py"):
-            continue
-        added, deleted, path = fields
-        if prefix:
-            if not path.startswith(prefix):
-                continue
-            path = path[len(prefix) :]
-        commits[path] += 1
-        churn[path] += (int(added) if added.isdigit() else 0) + (int(deleted) if deleted.isdigit() else 0)
-        authors[path].add(author)
-        last.setdefault(path, date)  # log is newest first
-    files = {
+    for change in changes:
+        commits[change.path] += 1
+        churn[change.path] += change.lines
+        authors[change.path].add(change.author)
+        last.setdefault(change.path, change.date)  # log is newest first
+    return {
         path: FileHistory(
             commits=commits[path],
             churn=churn[path],
@@ -98,4 +121,3 @@ def read(root: Path, window_days: int = WINDOW_DAYS) -> History:
         )
         for path in commits
     }
-    return History(files)

@@ -317,7 +317,8 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
     if config.diff_base:
         from goport.diff import changes
 
-        change = changes(found.root, config.diff_base)  # fails early on a bad ref
+        # fails early on a bad ref; compares the discovered files with the base tree
+        change = changes(found.root, config.diff_base, found.files, limit=config.max_file_size)
     facts, errors, hits = analyse(found.files, config, progress)
     errors = [*found.errors, *errors]
     hotness: dict[str, Hotness] = {}
