@@ -80,9 +80,13 @@ def _use_color(stream: Any) -> bool:
 
 def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[Path, ...]]:
     """(root to scan, files to report on) from the PATH arguments."""
+    from goport.discover import lexical_path, outside_root
+    from goport.text import printable
+
     for p in paths:
         if not p.exists():
-            raise InputError(f"{p}: no such file or directory")
+            what = "a broken symbolic link" if p.is_symlink() else "no such file or directory"
+            raise InputError(f"{printable(str(p))}: {what}")
     if len(paths) == 1 and paths[0].is_dir():
         if root is not None and root.resolve() != paths[0].resolve():
             raise UsageError("--root is for file arguments; give either a folder or files")
@@ -92,12 +96,17 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
         raise UsageError("give one folder, or any number of .py files (not both)")
     for p in paths:
         if p.suffix != ".py":
-            raise InputError(f"{p}: not a Python file or a directory; give a .py file or a folder")
-    base = root or Path.cwd()
-    if root is None:
-        inside = all(_is_within(p.resolve(), base.resolve()) for p in paths)
-        if not inside:
-            base = paths[0].resolve().parent
+            raise InputError(
+                f"{printable(str(p))}: not a Python file or a directory; give a .py file or a folder"
+            )
+    # a named link is judged where it is, not where it leads (discovery reports a link out)
+    named = [lexical_path(p) for p in paths]
+    base = (root or Path.cwd()).resolve()
+    if root is None and not all(_is_within(p, base) for p in named):
+        base = named[0].parent
+    for p, absolute in zip(paths, named):
+        if not _is_within(absolute, base):
+            raise UsageError(outside_root(p, base))
     return base, tuple(paths)
 
 
@@ -477,7 +486,9 @@ def explain(
         profiles=profile,
     )
     result = _run(config, quiet)
-    rel = module.resolve().relative_to(Path(result.root)).as_posix()
+    from goport.discover import rel_path_of
+
+    rel = rel_path_of(module.resolve().relative_to(Path(result.root)).parts)
     match = next((c for c in result.candidates if c.rel_path == rel), None)
     if match is None:
         decided = next((d for d in result.decided if d.rel_path == rel), None)

@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goport import git
-from goport.discover import DEFAULT_EXCLUDED_DIRS, is_test_path, module_name
+from goport.discover import (
+    DEFAULT_EXCLUDED_DIRS,
+    is_test_path,
+    module_name,
+    rel_path_of,
+    user_spec,
+)
 from goport.errors import GoportError, InputError, ToolMissingError, UsageError
 from goport.model import SourceFile
 from goport.safeio import UnsafeFileError, is_within, read_bytes
@@ -63,6 +69,7 @@ class Change:
 class _Entry:
     mode: str
     sha: str
+    path: str  # as the file system names it, relative to the root (the key is the shown name)
 
 
 def check_ref(ref: str) -> None:
@@ -155,7 +162,9 @@ def _tree(root: Path, commit: str) -> dict[str, _Entry]:
             continue
         mode, kind, sha = (f.decode("ascii", "replace") for f in fields)
         if kind == "blob":  # not a submodule ("commit") entry
-            entries[os.fsdecode(path)] = _Entry(mode, sha)
+            # keyed as discovery names files: controls and undecodable bytes shown escaped
+            raw = os.fsdecode(path)
+            entries[rel_path_of(raw.split("/"))] = _Entry(mode, sha, raw)
     return entries
 
 
@@ -172,7 +181,7 @@ def _repository_path(
         real = os.path.realpath(source.abs_path)
         if not is_within(real, root):
             return None
-        rel = Path(real).relative_to(root).as_posix()
+        rel = rel_path_of(Path(real).relative_to(root).parts)
     if any(nested for _, nested in _folders(root, rel, folders)):
         return None
     return rel
@@ -196,8 +205,9 @@ def _current(root: Path, source: SourceFile, entry: _Entry | None, limit: int) -
     if entry is None:
         return None
     try:
-        if entry.mode == _SYMLINK and os.path.islink(source.abs_path):
-            return os.fsencode(os.readlink(source.abs_path))
+        link = root / entry.path  # discovery resolved links in abs_path: look at the link
+        if entry.mode == _SYMLINK and os.path.islink(link):
+            return os.fsencode(os.readlink(link))
         return read_bytes(source.abs_path, limit=limit, within=root)
     except (OSError, UnsafeFileError):
         return None
@@ -248,9 +258,7 @@ def base_sources(
     root: Path, change: Change, exclude: Iterable[str] = ()
 ) -> list[tuple[SourceFile, bytes]]:
     """The Python files of the base revision under the scanned root, with their contents."""
-    import pathspec
-
-    user = pathspec.GitIgnoreSpec.from_lines(list(exclude)) if exclude else None
+    user = user_spec(exclude)
     kept: list[tuple[tuple[str, ...], str]] = []
     for rel, entry in sorted(_tree(root, change.base_commit).items()):
         if entry.mode == _SYMLINK or not rel.endswith(".py"):

@@ -2,24 +2,40 @@
 
 Honours .gitignore files (root and nested, plus .git/info/exclude) through pathspec, the user's
 exclude patterns, and sensible default excludes (virtualenvs, site-packages, build output,
-caches). Symlinked directories are followed once: a directory already seen (by device and
-inode) is reported as a loop and skipped, never walked again.
+caches).
+
+The scanned tree is hostile input, so the walk never leaves it: a symbolic link (to a file or a
+folder) whose real location is outside the resolved root is reported and not followed; links
+inside it are followed once (a folder already seen, by device and inode, is reported as a loop).
+Only regular files are taken: a FIFO or device named ``x.py`` is reported, never opened. Ignore
+files are read through ``safeio`` (capped, regular files only), matched with re2 so that no
+pattern can backtrack, and a line git would skip is skipped rather than aborting the scan. The
+walk keeps an explicit stack, so folder depth is bounded by the file system, not by Python's
+recursion limit. A file's identity in every report (``rel_path``, module name) shows its name
+with control characters and undecodable bytes escaped; ``abs_path`` keeps the real path.
 """
 
 from __future__ import annotations
 
+import errno
+import importlib
 import logging
 import os
 import re
-from collections.abc import Iterable
+import stat
+import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
-from goport.errors import InputError
+from goport.errors import InputError, UsageError
 from goport.model import AnalysisError, SourceFile
+from goport.safeio import UnsafeFileError, is_within, kind, read_bytes
+from goport.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +66,15 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )
 
+#: git has no cap, but an ignore file this large is not a real one (and re2 could not compile it)
+IGNORE_FILE_LIMIT = 1 << 20
+
+LINK_OUT = "symbolic link out of the scanned folder; not followed"
+
 _TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|tests?)\.py$")
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+Spec = pathspec.PathSpec[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,30 +104,146 @@ def module_name(rel_parts: tuple[str, ...], package_dirs: frozenset[str]) -> str
     return ".".join(names) or stem
 
 
+def rel_path_of(parts: Iterable[str]) -> str:
+    """The identity of a file in reports: each name with controls and bad bytes escaped."""
+    return "/".join(printable(p) for p in parts)
+
+
+def _match_key(name: str) -> str:
+    """A name as the matcher sees it: re2 takes UTF-8 only, so undecodable bytes (lone
+    surrogates) become U+FFFD, as they do in an ignore file decoded with errors="replace"."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
+# -- patterns ------------------------------------------------------------------------------------
+
+
+@cache
+def _backend() -> tuple[str | None, tuple[type[Exception], ...]]:
+    """(pathspec backend, what compiling a pattern may raise). re2 matches in linear time; the
+    default backend is Python's ``re``, which a pattern such as ``*a*a*a*a*b`` makes backtrack."""
+    errors: tuple[type[Exception], ...] = (ValueError, re.error)
+    try:
+        re2 = importlib.import_module("re2")
+    except ImportError:
+        log.debug("google-re2 is not importable; matching ignore patterns with Python's re")
+        return None, errors
+    return "re2", (*errors, re2.error)
+
+
+def _compile(lines: list[str]) -> Spec:
+    backend, _ = _backend()
+    with warnings.catch_warnings():
+        # re warns about sets such as "[[" in a pattern: noise on stderr, not the user's concern
+        warnings.simplefilter("ignore")
+        return pathspec.GitIgnoreSpec.from_lines(lines, backend=backend)
+
+
+def _compile_lenient(lines: list[str]) -> tuple[Spec, list[str]]:
+    """A spec of the lines that compile and the lines skipped. Git skips a pattern it cannot
+    use (a lone ``!`` or ``\\``); pathspec raises, so each line is compiled on its own, but only
+    when the whole file fails."""
+    _, errors = _backend()
+    try:
+        return _compile(lines), []
+    except errors:
+        pass
+    patterns: list[Any] = []
+    skipped: list[str] = []
+    for line in lines:
+        try:
+            patterns.extend(_compile([line]).patterns)
+        except errors:
+            skipped.append(line)
+    backend, _ = _backend()
+    # re2 refuses a set too large to compile (tens of thousands of patterns): the caller says so
+    return pathspec.GitIgnoreSpec(patterns, backend=backend), skipped
+
+
+def user_spec(patterns: Iterable[str]) -> Spec | None:
+    """The user's exclude patterns; a pattern that cannot be compiled is a usage error."""
+    lines = [_match_key(p) for p in patterns]
+    if not lines:
+        return None
+    _, errors = _backend()
+    try:
+        return _compile(lines)
+    except errors as whole:
+        for line in lines:
+            try:
+                _compile([line])
+            except errors as exc:
+                raise UsageError(
+                    f"exclude pattern {printable(line)!r} is not a valid gitignore pattern ({exc})"
+                ) from exc
+        raise UsageError(f"the exclude patterns cannot be compiled together ({whole})") from whole
+
+
 class _Ignore:
     """Gitignore rules collected while walking: each spec applies below its directory."""
 
     def __init__(self, root: Path, user_patterns: Iterable[str], use_gitignore: bool) -> None:
         self.root = root
         self.use_gitignore = use_gitignore
-        self.specs: dict[str, pathspec.PathSpec[Any]] = {}
-        patterns = list(user_patterns)
-        self.user = pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+        self.specs: dict[str, Spec] = {}
+        self.errors: list[AnalysisError] = []
+        self.user = user_spec(user_patterns)
         if use_gitignore:
             info = root / ".git" / "info" / "exclude"
-            lines = _read_lines(info)
-            if lines:
-                self.specs[""] = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec = self._read(info, ".git/info/exclude", follow=True)
+            if spec is not None:
+                self.specs[""] = spec
 
-    def load_dir(self, rel_dir: str, abs_dir: Path) -> None:
+    def load_dir(self, rel_dir: str, shown_dir: str, abs_dir: str) -> None:
         if not self.use_gitignore:
             return
-        lines = _read_lines(abs_dir / ".gitignore")
-        if lines:
-            spec: pathspec.PathSpec[Any] = pathspec.GitIgnoreSpec.from_lines(lines)
+        shown = f"{shown_dir}/.gitignore" if shown_dir else ".gitignore"
+        spec = self._read(Path(abs_dir, ".gitignore"), shown, follow=False)
+        if spec is not None:
             if rel_dir in self.specs:
                 spec = self.specs[rel_dir] + spec
             self.specs[rel_dir] = spec
+
+    def _read(self, path: Path, shown: str, *, follow: bool) -> Spec | None:
+        """The patterns of one ignore file; a file that cannot be read safely is reported and
+        left out, as git would leave out one it cannot read. Like git (2.32+), a .gitignore
+        that is a symbolic link is not followed (``follow=False``)."""
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if exc.errno == errno.ENOTDIR:
+                return None
+            self._error(shown, f"cannot read: {exc.strerror}")
+            return None
+        if stat.S_ISLNK(st.st_mode) and not follow:
+            self._error(shown, "a symbolic link, which git does not follow either")
+            return None
+        try:
+            data = read_bytes(path, limit=IGNORE_FILE_LIMIT, within=self.root)
+        except UnsafeFileError as exc:
+            self._error(shown, exc.reason)
+            return None
+        lines = data.decode("utf-8-sig", errors="replace").splitlines()
+        if not lines:
+            return None
+        _, errors = _backend()
+        try:
+            spec, skipped = _compile_lenient(lines)
+        except errors as exc:
+            self._error(shown, f"too many or too complex patterns to match ({exc})")
+            return None
+        if skipped:
+            log.debug("%s: skipped patterns git would not use: %r", shown, skipped)
+        return spec
+
+    def _error(self, shown: str, reason: str) -> None:
+        self.errors.append(AnalysisError(shown, "discover", f"{reason}; its patterns are not used"))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         probe = rel + "/" if is_dir else rel
@@ -122,11 +261,143 @@ class _Ignore:
         return verdict
 
 
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+# -- the walk ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Dir:
+    """A folder being listed: its real path, its names as shown and as matched."""
+
+    abs_path: str
+    shown: tuple[str, ...]
+    match: tuple[str, ...]
+    entries: Iterator[os.DirEntry[str]]
+
+
+class _Walker:
+    """Depth-first over the tree with an explicit stack, in name order (the order of ``files``
+    is the order a recursive walk would give)."""
+
+    def __init__(self, root: Path, ignore: _Ignore) -> None:
+        self.root = str(root)
+        self.ignore = ignore
+        self.files: list[tuple[tuple[str, ...], str]] = []
+        self.shown_files: set[str] = set()
+        self.errors: list[AnalysisError] = []
+        self.package_dirs: set[str] = set()
+        self.seen_dirs: set[tuple[int, int]] = set()
+
+    def walk(self) -> None:
+        stack: list[_Dir] = []
+        first = self._enter(self.root, (), ())
+        if first is not None:
+            stack.append(first)
+        while stack:
+            entry = next(stack[-1].entries, None)
+            if entry is None:
+                stack.pop()
+                continue
+            child = self._visit(stack[-1], entry)
+            if child is not None:
+                stack.append(child)
+
+    def _report(self, shown: tuple[str, ...], message: str) -> None:
+        self.errors.append(AnalysisError("/".join(shown) or ".", "discover", message))
+
+    def _enter(self, abs_dir: str, shown: tuple[str, ...], match: tuple[str, ...]) -> _Dir | None:
+        try:
+            st = os.stat(abs_dir)
+        except OSError as exc:
+            self._report(shown, f"cannot read the folder: {exc.strerror}")
+            return None
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen_dirs:
+            self._report(shown, "symbolic link loop (folder already scanned); skipped")
+            return None
+        self.seen_dirs.add(key)
+        try:
+            with os.scandir(abs_dir) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            self._report(shown, f"cannot list the folder: {exc.strerror}")
+            return None
+        names = {e.name for e in entries}
+        if shown and "pyvenv.cfg" in names:
+            log.debug("skipping virtualenv %s", "/".join(shown))
+            return None
+        if "__init__.py" in names:
+            self.package_dirs.add("/".join(shown))
+        self.ignore.load_dir("/".join(match), "/".join(shown), abs_dir)
+        return _Dir(abs_dir, shown, match, iter(entries))
+
+    def _visit(self, parent: _Dir, entry: os.DirEntry[str]) -> _Dir | None:
+        name = entry.name
+        shown = (*parent.shown, printable(name))
+        match = (*parent.match, _match_key(name))
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir()  # follows links; False for a broken one or a loop
+        except OSError as exc:
+            self._report(shown, f"cannot stat: {exc.strerror}")
+            return None
+        if is_dir:
+            if name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info"):
+                return None
+            if self.ignore.ignored("/".join(match), True):
+                return None
+            real = self._inside(entry, parent, shown) if is_link else _join(parent, name)
+            return None if real is None else self._enter(real, shown, match)
+        if name.endswith(".py") and not self.ignore.ignored("/".join(match), False):
+            self._file(parent, entry, shown, is_link)
+        return None
+
+    def _file(
+        self, parent: _Dir, entry: os.DirEntry[str], shown: tuple[str, ...], is_link: bool
+    ) -> None:
+        try:
+            mode = os.stat(entry.path).st_mode  # follows links: stat never opens a FIFO
+        except OSError as exc:
+            self._report(shown, _stat_failure(exc, is_link=is_link))
+            return
+        if not stat.S_ISREG(mode):
+            what = f"a symbolic link to {kind(mode)}" if is_link else kind(mode)
+            self._report(shown, f"{what}, not a regular file; skipped")
+            return
+        real = self._inside(entry, parent, shown) if is_link else _join(parent, entry.name)
+        if real is None:
+            return
+        rel = "/".join(shown)
+        if rel in self.shown_files:
+            # two names that differ only in bytes shown escaped (``\xff`` and the four
+            # characters ``\xff``): one identity cannot stand for two files
+            self._report(shown, "its escaped name is the same as another file's; skipped")
+            return
+        self.shown_files.add(rel)
+        self.files.append((shown, real))
+
+    def _inside(self, entry: os.DirEntry[str], parent: _Dir, shown: tuple[str, ...]) -> str | None:
+        """The real path of a link, or None (reported) when it leads out of the root."""
+        real = os.path.realpath(entry.path)
+        if not is_within(real, self.root):
+            self._report(shown, LINK_OUT)
+            return None
+        return real
+
+
+def _join(parent: _Dir, name: str) -> str:
+    # the parent is a real path and the entry is not a link: the join is a real path too
+    return os.path.join(parent.abs_path, name)
+
+
+def _stat_failure(exc: OSError, *, is_link: bool) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop; skipped"
+    if is_link and exc.errno == errno.ENOENT:
+        return "broken symbolic link; skipped"
+    return f"cannot stat: {exc.strerror}"
+
+
+# -- entry point ---------------------------------------------------------------------------------
 
 
 def discover(
@@ -137,86 +408,35 @@ def discover(
     named: Iterable[Path] = (),
 ) -> Discovery:
     """Find the Python files under the directory ``target``; ``named`` limits what is reported."""
+    shown_target = printable(str(target))
     if not target.exists():
         if target.is_symlink():
-            raise InputError(f"{target}: is a broken symbolic link")
-        raise InputError(f"{target}: no such file or directory")
+            raise InputError(f"{shown_target}: is a broken symbolic link")
+        raise InputError(f"{shown_target}: no such file or directory")
     if not target.is_dir():
-        raise InputError(f"{target}: not a directory")
+        raise InputError(f"{shown_target}: not a directory")
     root = target.resolve()
 
     ignore = _Ignore(root, exclude, respect_gitignore)
-    files: list[tuple[tuple[str, ...], str]] = []
-    errors: list[AnalysisError] = []
-    package_dirs: set[str] = set()
-    seen_dirs: set[tuple[int, int]] = set()
-
-    def walk(abs_dir: Path, rel_parts: tuple[str, ...]) -> None:
-        rel_dir = "/".join(rel_parts)
-        try:
-            st = abs_dir.stat()
-        except OSError as exc:
-            errors.append(AnalysisError(rel_dir or ".", "discover", f"cannot read the folder: {exc.strerror}"))
-            return
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            errors.append(
-                AnalysisError(rel_dir, "discover", "symbolic link loop (folder already scanned); skipped")
-            )
-            return
-        seen_dirs.add(key)
-        try:
-            entries = sorted(os.scandir(abs_dir), key=lambda e: e.name)
-        except OSError as exc:
-            errors.append(AnalysisError(rel_dir or ".", "discover", f"cannot list the folder: {exc.strerror}"))
-            return
-        if rel_parts and "pyvenv.cfg" in {e.name for e in entries}:
-            log.debug("skipping virtualenv %s", rel_dir)
-            return
-        names = {e.name for e in entries}
-        if "__init__.py" in names:
-            package_dirs.add(rel_dir)
-        ignore.load_dir(rel_dir, abs_dir)
-        for entry in entries:
-            parts = (*rel_parts, entry.name)
-            rel = "/".join(parts)
-            try:
-                is_dir = entry.is_dir()  # follows symlinks
-                is_file = entry.is_file()
-            except OSError as exc:
-                errors.append(AnalysisError(rel, "discover", f"cannot stat: {exc.strerror}"))
-                continue
-            if is_dir:
-                if entry.name in DEFAULT_EXCLUDED_DIRS or entry.name.endswith(".egg-info"):
-                    continue
-                if ignore.ignored(rel, True):
-                    continue
-                walk(Path(entry.path), parts)
-            elif entry.name.endswith(".py"):
-                if entry.is_symlink() and not is_file:
-                    errors.append(AnalysisError(rel, "discover", "broken symbolic link; skipped"))
-                    continue
-                if not is_file:
-                    continue
-                if ignore.ignored(rel, False):
-                    continue
-                files.append((parts, entry.path))
-
-    walk(root, ())
+    walker = _Walker(root, ignore)
+    walker.walk()
+    package_dirs = frozenset(walker.package_dirs)
     out = tuple(
         SourceFile(
             rel_path="/".join(parts),
             abs_path=abs_path,
-            module=module_name(parts, frozenset(package_dirs)),
+            module=module_name(parts, package_dirs),
             is_test=is_test_path(parts),
         )
-        for parts, abs_path in files
+        for parts, abs_path in walker.files
     )
-    only = _named(root, named) if named else None
-    if only is not None:
-        known = {f.rel_path for f in out}
-        for rel in sorted(only - known):
-            if (root / rel).is_file():
+    errors = [*ignore.errors, *walker.errors]
+    named_paths = _named(root, named) if named else None
+    only = frozenset(named_paths) if named_paths is not None else None
+    if named_paths is not None:
+        known = {f.rel_path for f in out} | {e.rel_path for e in errors}
+        for rel in sorted(set(named_paths) - known):
+            if os.path.lexists(named_paths[rel]):
                 # excluded by config, .gitignore or the default excludes: like ruff's
                 # --force-exclude, a hook passing every staged file must not complain about it
                 log.debug("%s: named but excluded; skipped", rel)
@@ -225,12 +445,27 @@ def discover(
     return Discovery(root=root, files=out, errors=tuple(errors), only=only)
 
 
-def _named(root: Path, paths: Iterable[Path]) -> frozenset[str]:
-    out = set()
+def lexical_path(path: Path) -> Path:
+    """``path`` made absolute with its folders resolved but not its last name: a named link
+    stays the link (so it is judged where it is, like every other link in the tree)."""
+    absolute = Path(os.path.abspath(path))
+    return absolute.parent.resolve() / absolute.name
+
+
+def outside_root(path: Path, root: Path) -> str:
+    return (
+        f"{printable(str(path))}: outside the project root {printable(str(root))}; "
+        "give --root or scan its folder"
+    )
+
+
+def _named(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """Shown rel path -> path on disk, of each file the user named."""
+    out: dict[str, str] = {}
     for p in paths:
-        absolute = p.resolve() if p.is_absolute() or p.exists() else (root / p).resolve()
-        try:
-            out.add(absolute.relative_to(root).as_posix())
-        except ValueError:
-            out.add(p.as_posix())
-    return frozenset(out)
+        candidate = p if p.is_absolute() or os.path.lexists(p) else root / p
+        absolute = lexical_path(candidate)
+        if not is_within(absolute, root):
+            raise InputError(outside_root(p, root))
+        out[rel_path_of(absolute.relative_to(root).parts)] = str(absolute)
+    return out

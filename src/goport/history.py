@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goport import git
+from goport.discover import rel_path_of
 from goport.errors import InputError, ToolMissingError
 from goport.model import FileHistory
 
@@ -90,7 +91,9 @@ def _parse(out: bytes, prefix: bytes) -> list[_Change]:
         if not path.endswith(b".py") or not path.startswith(prefix):
             continue
         lines = (_count(added) or 0) + (_count(deleted) or 0)
-        changes.append(_Change(os.fsdecode(path[len(prefix) :]), lines, author, date))
+        # keyed as discovery names files: controls and undecodable bytes shown escaped
+        shown = rel_path_of(os.fsdecode(path[len(prefix) :]).split("/"))
+        changes.append(_Change(shown, lines, author, date))
     return changes
 
 

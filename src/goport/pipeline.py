@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 from goport import SCHEMA_VERSION, __version__
@@ -75,16 +76,20 @@ def _analyse_batch(jobs: Sequence[_Job]) -> list[Entry]:
 
 
 def analyse(
-    files: Sequence[SourceFile], config: Config, progress: Progress | None = None
+    files: Sequence[SourceFile],
+    config: Config,
+    progress: Progress | None = None,
+    root: Path | None = None,
 ) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
-    """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits."""
+    """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits.
+    With ``root`` (the resolved scanned folder), a file whose real location left it is not read."""
     from goport.sources import ExtractError, read_source
 
     sources: list[tuple[SourceFile, bytes]] = []
     unreadable: list[AnalysisError] = []
     for source in files:
         try:
-            sources.append((source, read_source(source.abs_path, config.max_file_size)))
+            sources.append((source, read_source(source.abs_path, config.max_file_size, root)))
         except ExtractError as exc:
             unreadable.append(AnalysisError(source.rel_path, exc.stage, str(exc)))
     facts, errors, hits = analyse_sources(sources, config, progress, already_done=len(unreadable))
@@ -319,7 +324,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
 
         # fails early on a bad ref; compares the discovered files with the base tree
         change = changes(found.root, config.diff_base, found.files, limit=config.max_file_size)
-    facts, errors, hits = analyse(found.files, config, progress)
+    facts, errors, hits = analyse(found.files, config, progress, root=found.root)
     errors = [*found.errors, *errors]
     hotness: dict[str, Hotness] = {}
     profile: ProfileSummary | None = None

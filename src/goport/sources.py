@@ -4,8 +4,10 @@ run needs, kept free of libcst so that such a run never imports the parser."""
 from __future__ import annotations
 
 import hashlib
+import os
 
 from goport.errors import InputError
+from goport.safeio import UnsafeFileError, read_bytes
 
 DEFAULT_MAX_BYTES = 1_000_000
 
@@ -29,15 +31,21 @@ def too_large(max_bytes: int) -> str:
     )
 
 
-def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file's bytes, refusing what cannot be Python source."""
+def read_source(
+    path: str, max_bytes: int = DEFAULT_MAX_BYTES, root: str | os.PathLike[str] | None = None
+) -> bytes:
+    """Read a file's bytes, refusing what cannot be Python source.
+
+    Through ``safeio``: a FIFO or device (say, a file swapped for one since discovery) is an
+    error, never opened or waited on; with ``root`` (the resolved scanned folder), so is a path
+    whose real location has left it.
+    """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ExtractError("read", f"cannot read the file: {exc.strerror or exc}") from exc
-    if len(data) > max_bytes:
-        raise ExtractError("read", too_large(max_bytes))
+        data = read_bytes(path, limit=max_bytes, within=root)
+    except UnsafeFileError as exc:
+        # safeio words the size cap in general terms; here the user's flag is what to change
+        reason = too_large(max_bytes) if exc.reason.startswith("larger than") else exc.reason
+        raise ExtractError("read", reason) from exc
     if b"\x00" in data:
         raise ExtractError("read", "binary file (contains NUL bytes), not Python source")
     return data

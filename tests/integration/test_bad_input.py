@@ -372,13 +372,14 @@ def test_no_config_skips_a_broken_pyproject(
 
 
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
-def test_file_unreadable_even_for_root_is_listed(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
-    """Reading /proc/self/mem from offset 0 fails with EIO for every user, root included, so
-    this exercises the unreadable-file path where chmod 000 cannot (CI runs as root)."""
+def test_link_to_proc_self_mem_is_listed_not_read(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+    """A link out of the scanned tree is never followed (issue 7, item 7), so this is now a
+    discovery error; reading a file that vanished after discovery ("cannot read", even as
+    root) is covered in test_hardening_discover.py."""
     root = _project(tmp_path / "proj", {})
     os.symlink("/proc/self/mem", root / "unreadable.py")
     doc = _scan(goport, root, cache_dir)
     err = _error(doc, "unreadable.py")
-    assert err["stage"] == "read"
-    assert "cannot read" in err["message"]
+    assert err["stage"] == "discover"
+    assert "out of the scanned folder" in err["message"]
     assert "good.py" in [c["path"] for c in doc["candidates"]]

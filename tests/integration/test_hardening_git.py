@@ -23,6 +23,7 @@ import pytest
 
 from goport import diff, history
 from goport.discover import discover
+from goport.text import printable
 
 Goport = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -334,16 +335,16 @@ def test_quoted_names_trip_the_new_module_gate(
         "--format", "json", "--output", str(out),
     )
     assert proc.returncode == 1, proc.stderr
-    stem = name.split("\t")[-1].split("\n")[-1]
-    assert stem in proc.stderr and "gate" in proc.stderr
+    shown = printable(name)  # the name every report uses: controls shown escaped
+    assert shown in proc.stderr and "gate" in proc.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert name in doc["diff"]["changed"]
-    delta = next(d for d in doc["diff"]["deltas"] if d["path"] == name)
+    assert shown in doc["diff"]["changed"]
+    delta = next(d for d in doc["diff"]["deltas"] if d["path"] == shown)
     assert delta["before"] is None and delta["after"] >= 50
 
     proc = scan(goport, repo, cache_dir, "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    hot = next(c for c in json.loads(proc.stdout)["candidates"] if c["path"] == name)
+    hot = next(c for c in json.loads(proc.stdout)["candidates"] if c["path"] == shown)
     assert hot["history"]["commits"] == 1
 
 
@@ -358,15 +359,17 @@ def test_non_utf8_names_are_read_from_git_as_the_file_system_names_them(
         _source(repo, rel) for rel in ("app/__init__.py", "app/util.py", "app/old.py", raw)
     ]
     change = diff.changes(repo.resolve(), "main", files, limit=1 << 20)
-    assert set(change.changed) == {raw, "app/util.py"}
-    assert change.changed[raw] == diff.WHOLE_FILE
-    assert history.read(repo).files[raw].commits == 1
+    shown = printable(raw)
+    assert set(change.changed) == {shown, "app/util.py"}
+    assert change.changed[shown] == diff.WHOLE_FILE
+    assert history.read(repo).files[shown].commits == 1
 
 
 def _source(root: Path, rel: str) -> Any:
     from goport.model import SourceFile
 
-    return SourceFile(rel_path=rel, abs_path=str(root / rel), module=rel[:-3], is_test=False)
+    shown = printable(rel)  # as discovery names it
+    return SourceFile(rel_path=shown, abs_path=str(root / rel), module=shown[:-3], is_test=False)
 
 
 # -- what counts as changed ----------------------------------------------------------------------

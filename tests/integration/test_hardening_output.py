@@ -161,7 +161,11 @@ def test_markdown_and_github_logs_show_control_sequences_escaped(hostile: Path, 
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
-def test_json_formats_keep_the_exact_names(hostile: Path, fmt: str) -> None:
+def test_json_formats_name_files_as_shown_and_keep_other_text_exact(
+    hostile: Path, fmt: str
+) -> None:
+    """A file's identity (its path in every report) is the name discovery shows, controls
+    escaped; other text from the tree (a keep-python reason) is kept exact and JSON-escaped."""
     result = _goport("scan", ".", "-f", fmt, "--no-cache", "--no-history", cwd=hostile)
     assert result.returncode == 0, _text(result.stderr)
     # json.dumps escapes every C0 control: no raw ESC or BEL in the bytes
@@ -169,15 +173,15 @@ def test_json_formats_keep_the_exact_names(hostile: Path, fmt: str) -> None:
     doc = json.loads(_text(result.stdout))
     if fmt == "json":
         paths = {c["path"] for c in doc["candidates"]}
-        assert {TITLE, LINK, BIDI} <= paths
+        assert {TITLE_SHOWN, LINK_SHOWN, BIDI_SHOWN} <= paths
         assert doc["decided"][0]["reason"] == REASON
     elif fmt == "gitlab":
-        assert {TITLE, LINK, BIDI} <= {i["location"]["path"] for i in doc}
+        assert {TITLE_SHOWN, LINK_SHOWN, BIDI_SHOWN} <= {i["location"]["path"] for i in doc}
     else:
         results = doc["runs"][0]["results"]
-        assert TITLE[:-3] in {r["properties"]["module"] for r in results}
+        assert TITLE_SHOWN[:-3] in {r["properties"]["module"] for r in results}
         uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-        assert "a%1B%5D0%3BT%07.py" in uris  # percent-encoded, as a URI must be
+        assert "a%5Cx1b%5D0%3BT%5Cx07.py" in uris  # percent-encoded, as a URI must be
 
 
 def test_explain_escapes_names_and_reasons(hostile: Path) -> None:
@@ -190,7 +194,7 @@ def test_explain_escapes_names_and_reasons(hostile: Path) -> None:
     _assert_no_raw_controls(decided.stdout)
     assert f"({REASON_SHOWN})" in _text(decided.stdout)
     as_json = _goport("explain", TITLE, "-f", "json", "--no-cache", "--no-history", cwd=hostile)
-    assert json.loads(_text(as_json.stdout))["path"] == TITLE
+    assert json.loads(_text(as_json.stdout))["path"] == TITLE_SHOWN
 
 
 def test_error_lines_escape_names_from_the_tree(hostile: Path) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from goport.discover import discover
-from goport.errors import InputError
+from goport.errors import InputError, UsageError
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:
@@ -83,6 +85,21 @@ GITIGNORE_CASES = [
         {"sub/gen_nested.py"},
         id="nested-negation-overrides-root-pattern",
     ),
+    pytest.param(
+        {
+            ".gitignore": "!\n\\\nfoo\\\n*_gen.py\n",
+            "a.py": "",
+            "z.py": "",
+            "b_gen.py": "",
+        },
+        {"a.py", "z.py"},
+        id="lines-git-cannot-use-are-skipped",
+    ),
+    pytest.param(
+        {"sub/.gitignore": "!\n*_gen.py\n\\\n", "sub/x_gen.py": "", "sub/a.py": "", "x_gen.py": ""},
+        {"sub/a.py", "x_gen.py"},
+        id="bad-lines-in-nested-gitignore",
+    ),
 ]
 
 
@@ -108,6 +125,61 @@ def test_gitignore_expectations_are_what_git_itself_does(
         if p.endswith(".py")
     }
     assert listed == expected
+
+
+def test_a_backtracking_pattern_matches_in_linear_time(tmp_path: Path) -> None:
+    """Not in the git-compared table: git's own wildmatch takes minutes on this pattern."""
+    name = "a" * 40
+    root = _write(
+        tmp_path / "proj",
+        {
+            ".gitignore": "*a*a*a*a*a*a*a*a*a*a*a*a*b\n",
+            f"{name}.py": "",
+            f"{name}/{name}.py": "",
+            "aaaaaaaaaaaab/inner.py": "",
+        },
+    )
+    started = time.monotonic()
+    assert _paths(root, exclude=["*a*a*a*a*a*a*a*a*a*a*a*a*c"]) == {f"{name}.py", f"{name}/{name}.py"}
+    assert time.monotonic() - started < 5
+
+
+def test_without_re2_matching_falls_back_to_python_re(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import importlib
+
+    from goport import discover as discover_mod
+
+    real_import = importlib.import_module
+
+    def no_re2(name: str, package: str | None = None) -> object:
+        if name == "re2":
+            raise ImportError("no re2 here")
+        return real_import(name, package)
+
+    discover_mod._backend.cache_clear()
+    monkeypatch.setattr(importlib, "import_module", no_re2)
+    try:
+        root = _write(tmp_path / "proj", {".gitignore": "!\n*_gen.py\n", "a.py": "", "b_gen.py": ""})
+        with caplog.at_level("DEBUG", logger="goport.discover"):
+            assert _paths(root) == {"a.py"}
+        assert discover_mod._backend()[0] is None
+        assert "google-re2 is not importable" in caplog.text
+    finally:
+        discover_mod._backend.cache_clear()
+
+
+@needs_git
+def test_a_symlinked_gitignore_is_not_used_as_git_does_not_use_it(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"patterns.txt": "x.py\n", "x.py": "", "y.py": ""})
+    os.symlink("patterns.txt", root / ".gitignore")
+    _git(root, "init", "-q")
+    listed = {p for p in _git(root, "ls-files", "--others", "--exclude-standard").split()}
+    assert {p for p in listed if p.endswith(".py")} == {"x.py", "y.py"}
+    found = discover(root)
+    assert {f.rel_path for f in found.files} == {"x.py", "y.py"}
+    assert [e.rel_path for e in found.errors] == [".gitignore"]
 
 
 def test_git_info_exclude_is_honoured(tmp_path: Path) -> None:
@@ -211,13 +283,31 @@ def test_symlink_loop_is_reported_and_the_scan_finishes(tmp_path: Path) -> None:
     assert "loop" in loops[0].message
 
 
-def test_symlinked_folder_outside_the_tree_is_followed(tmp_path: Path) -> None:
+def test_symlinked_folder_outside_the_tree_is_reported_not_followed(tmp_path: Path) -> None:
+    """The scanned tree may come from anyone: a link must not make goport read outside it."""
     shared = _write(tmp_path / "shared", {"util.py": "x = 1\n"})
     root = _write(tmp_path / "proj", {"app.py": ""})
     os.symlink(shared, root / "vendor", target_is_directory=True)
+    os.symlink(shared / "util.py", root / "linked.py")
     found = discover(root)
-    assert {f.rel_path for f in found.files} == {"app.py", "vendor/util.py"}
-    assert found.errors == ()
+    assert {f.rel_path for f in found.files} == {"app.py"}
+    assert [(e.rel_path, e.stage) for e in found.errors] == [
+        ("linked.py", "discover"),
+        ("vendor", "discover"),
+    ]
+    assert all("out of the scanned folder" in e.message for e in found.errors)
+
+
+def test_symlinks_inside_the_tree_are_followed_to_their_real_path(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"lib/util.py": "x = 1\n"})
+    os.symlink("lib", root / "vendor", target_is_directory=True)
+    os.symlink("lib/util.py", root / "alias.py")
+    found = discover(root)
+    by_path = {f.rel_path: f.abs_path for f in found.files}
+    real = str((root / "lib" / "util.py").resolve())
+    assert by_path == {"alias.py": real, "lib/util.py": real}
+    # the folder link leads to a folder already scanned: reported once, not scanned twice
+    assert [e.rel_path for e in found.errors] == ["vendor"]
 
 
 def test_broken_symlink_py_is_reported(tmp_path: Path) -> None:
@@ -307,6 +397,53 @@ def test_source_files_are_sorted_posix_and_absolute(tmp_path: Path) -> None:
     for f in files:
         assert Path(f.abs_path).is_absolute()
         assert Path(f.abs_path).read_text() == ""
+
+
+def test_files_come_in_depth_first_name_order(tmp_path: Path) -> None:
+    """The walk keeps its own stack (no recursion limit) but the order a recursive walk gives."""
+    root = _write(
+        tmp_path / "proj",
+        {"c.py": "", "b/f.py": "", "b/d/e.py": "", "a.py": "", "b/c.py": "", "b/d/a/z.py": ""},
+    )
+    assert [f.rel_path for f in discover(root).files] == [
+        "a.py",
+        "b/c.py",
+        "b/d/a/z.py",
+        "b/d/e.py",
+        "b/f.py",
+        "c.py",
+    ]
+
+
+def test_names_are_shown_escaped_and_read_from_their_real_path(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    pkg = os.path.join(os.fsencode(root), b"p\xff")
+    os.makedirs(pkg)
+    for name in (b"__init__.py", b"m\x1b[31m.py"):
+        with open(os.path.join(pkg, name), "wb") as handle:
+            handle.write(b"x = 1\n")
+    by_path = {f.rel_path: f for f in discover(root).files}
+    assert sorted(by_path) == ["p\\xff/__init__.py", "p\\xff/m\\x1b[31m.py"]
+    source = by_path["p\\xff/m\\x1b[31m.py"]
+    assert source.module == "p\\xff.m\\x1b[31m"
+    assert os.fsencode(source.abs_path) == os.path.join(pkg, b"m\x1b[31m.py")
+
+
+def test_a_fifo_named_py_is_reported_not_taken(tmp_path: Path) -> None:
+    root = _write(tmp_path / "proj", {"a.py": ""})
+    os.mkfifo(root / "pipe.py")
+    found = discover(root)
+    assert [f.rel_path for f in found.files] == ["a.py"]
+    assert [(e.rel_path, e.message) for e in found.errors] == [
+        ("pipe.py", "a FIFO (named pipe), not a regular file; skipped")
+    ]
+
+
+@pytest.mark.parametrize("pattern", ["!", "\\", "a\\"])
+def test_an_exclude_pattern_git_cannot_use_is_a_usage_error(tmp_path: Path, pattern: str) -> None:
+    root = _write(tmp_path / "proj", {"a.py": ""})
+    with pytest.raises(UsageError, match=re.escape(repr(pattern))):
+        discover(root, exclude=["*_gen.py", pattern])
 
 
 def test_non_python_files_are_ignored(tmp_path: Path) -> None:
