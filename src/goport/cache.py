@@ -1,9 +1,17 @@
 """Per-file analysis results keyed by content hash + goport's own code + extraction config.
 
 Entries live in the user cache directory (never in the scanned tree unless the user points
-``--cache-dir`` there), one pickle per file, sharded by the first two hex digits of the key, and
-written atomically. A corrupt, unreadable or foreign entry is a miss; a cache that cannot be
-written is switched off for the run with one log line, never an error.
+``--cache-dir`` there), one file per analysed file, sharded by the first two hex digits of the
+key. The folder may be shared or inside the scanned tree, so an entry is untrusted input:
+
+- an entry is data only (``serial``: JSON decoded into the model's classes, never a pickle), behind
+  a header line with the format version and a checksum keyed by the entry's own key, so a
+  truncated, edited, moved or foreign entry is a miss, and so is anything that is not a regular
+  file inside the cache folder (a FIFO, a device, a link out) or is larger than ``MAX_ENTRY``;
+- writes go through a temporary file renamed over the entry (``safeio.write_atomic``: a link at
+  the entry is replaced, a full disk leaves no temporary file), and never into a shard folder
+  that resolves outside the cache folder (a link planted there); a cache that cannot be written
+  is switched off for the run with one log line, never an error.
 """
 
 from __future__ import annotations
@@ -11,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
-import tempfile
 from pathlib import Path
 
 import platformdirs
 
-from goport import __version__
+from goport import __version__, serial
 from goport.model import AnalysisError, ModuleFacts, SourceFile
+from goport.safeio import UnsafeFileError, is_within, read_bytes, write_atomic
+from goport.text import printable
 
 log = logging.getLogger(__name__)
 
@@ -42,53 +50,115 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
+#: the entry format; a new one gets a new folder, so entries of an older format (pickles before
+#: format 1) are never read
+FORMAT = 1
+#: no real entry comes near this (the standard library's largest is 0.1 MB)
+MAX_ENTRY = 64 * 2**20
+_MAGIC = b"goport-cache %d " % FORMAT
+_SUM_LEN = 32  # hex digits of the checksum
+
+
 class Cache:
-    def __init__(self, directory: Path, config_digest: str) -> None:
-        self.directory = directory / f"v{__version__}"
+    """Entries under ``directory``; with ``scanned_root``, a ``directory`` inside the scanned
+    tree that is (or is under) a link out of it is not used at all: the tree planted it."""
+
+    def __init__(
+        self, directory: Path, config_digest: str, *, scanned_root: Path | None = None
+    ) -> None:
+        self.directory = directory / f"v{__version__}-json{FORMAT}"
+        # where the user's folder really is: no entry is read from, or written into, elsewhere
+        self.real_root = os.path.realpath(directory)
         self.salt = f"{code_fingerprint()}:{config_digest}".encode()
         self.enabled = True
         self.hits = 0
         self.misses = 0
+        if scanned_root is not None and _links_out(directory, scanned_root):
+            log.warning(
+                "cache disabled for this run: the cache folder %s is inside the scanned folder "
+                "but a symbolic link leads out of it; not used",
+                printable(str(directory)),
+            )
+            self.enabled = False
 
-    def _path(self, content_digest: str, source: SourceFile) -> Path:
+    def _key(self, content_digest: str, source: SourceFile) -> str:
         # where the file sits is part of the key: its module name (which __init__.py files
         # exist around it) resolves its relative imports, and test status changes its role
         key = hashlib.blake2b(self.salt, digest_size=20)
         key.update(content_digest.encode())
         key.update(f"\0{source.rel_path}\0{source.module}\0{source.is_test}".encode())
-        hexkey = key.hexdigest()
-        return self.directory / hexkey[:2] / f"{hexkey}.pickle"
+        return key.hexdigest()
+
+    def _path(self, hexkey: str) -> Path:
+        return self.directory / hexkey[:2] / f"{hexkey}.entry"
 
     def get(self, content_digest: str, source: SourceFile) -> Entry | None:
         if not self.enabled:
             return None
-        path = self._path(content_digest, source)
+        hexkey = self._key(content_digest, source)
+        path = self._path(hexkey)
+        value: Entry | None = None
         try:
-            with path.open("rb") as handle:
-                value = pickle.load(handle)
-        except FileNotFoundError:
+            value = _decode(hexkey, read_bytes(path, limit=MAX_ENTRY, within=self.real_root))
+        except UnsafeFileError as exc:
+            if not isinstance(exc.__cause__, FileNotFoundError):
+                log.debug("cache entry %s not used: %s", printable(str(path)), exc.reason)
+        except serial.DecodeError:
+            log.debug("cache entry %s not used: corrupt or of another format", printable(str(path)))
+        if value is not None and value.rel_path != source.rel_path:
+            value = None  # well formed, but for another file: planted or copied
+        if value is None:
             self.misses += 1
-            return None
-        except Exception:  # noqa: BLE001 - any corrupt entry is just a miss
-            log.debug("ignoring unreadable cache entry %s", path)
-            self.misses += 1
-            return None
-        if isinstance(value, (ModuleFacts, AnalysisError)):
+        else:
             self.hits += 1
-            return value
-        self.misses += 1
-        return None
+        return value
 
     def put(self, content_digest: str, source: SourceFile, value: Entry) -> None:
         if not self.enabled:
             return
-        path = self._path(content_digest, source)
+        hexkey = self._key(content_digest, source)
+        path = self._path(hexkey)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError as exc:
-            log.warning("cache disabled for this run: cannot write %s (%s)", self.directory, exc.strerror)
+            payload = serial.dumps(value)
+        except serial.EncodeError as exc:  # e.g. a NaN metric: analysed again next time
+            log.debug("%s not cached: %s", printable(source.rel_path), exc)
+            return
+        # a shard (or version) folder planted as a link out of the cache folder would have the
+        # entries, and the folders made for them, written wherever it points
+        shard = os.path.realpath(path.parent)
+        if not is_within(shard, self.real_root):
+            log.warning(
+                "cache disabled for this run: %s leads out of the cache folder %s (a symbolic "
+                "link); nothing is written through it",
+                printable(str(path.parent)),
+                printable(self.real_root),
+            )
             self.enabled = False
+            return
+        try:
+            write_atomic(path, _MAGIC + _checksum(hexkey, payload) + b"\n" + payload)
+        except UnsafeFileError as exc:
+            log.warning("cache disabled for this run: %s: %s", printable(exc.path), exc.reason)
+            self.enabled = False
+
+
+def _links_out(directory: Path, scanned_root: Path) -> bool:
+    inside = is_within(os.path.abspath(directory), os.path.abspath(scanned_root))
+    return inside and not is_within(os.path.realpath(directory), os.path.realpath(scanned_root))
+
+
+def _checksum(hexkey: str, payload: bytes) -> bytes:
+    """Keyed by the entry's key, so an intact entry copied to another entry's name is a miss."""
+    digest = hashlib.blake2b(payload, digest_size=_SUM_LEN // 2, key=hexkey.encode())
+    return digest.hexdigest().encode()
+
+
+def _decode(hexkey: str, data: bytes) -> Entry:
+    """The value of an entry file; ``serial.DecodeError`` if it is not an intact entry."""
+    start = len(_MAGIC) + _SUM_LEN + 1
+    if not data.startswith(_MAGIC) or data[start - 1 : start] != b"\n":
+        raise serial.DecodeError("no goport cache header of this format")
+    payload = data[start:]
+    if data[len(_MAGIC) : start - 1] != _checksum(hexkey, payload):
+        raise serial.DecodeError("checksum mismatch")
+    return serial.loads(payload)

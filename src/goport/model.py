@@ -1,8 +1,9 @@
 """Every value that crosses a stage boundary: frozen, slotted dataclasses and enums.
 
 Nothing here knows about libcst, radon, git or py-spy; adapters convert their objects into these
-types at the edge. ModuleFacts is what the per-file cache stores, so everything reachable from it
-must round-trip through ``to_dict``/``from_dict`` (see ``serial.py``).
+types at the edge. ModuleFacts and AnalysisError are what the per-file cache stores, as JSON
+(``serial.py``): everything reachable from them must be a frozen, slotted dataclass, an enum, a
+tuple, ``str``, ``int``, ``float``, ``bool`` or ``X | None`` of these, so that it round-trips.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ _T = TypeVar("_T")
 def fast_pickle(cls: type[_T]) -> type[_T]:
     """Give a frozen, slotted dataclass a pickle state of plain tuples.
 
-    The dataclass default restores every object through ``dataclasses.fields()``, which dominated
-    warm (all cached) runs: 84,000 objects for the standard library. The field names are taken
-    once here instead.
+    Pickle carries results from the worker processes back to goport (never to or from the
+    cache, whose entries are data only: ``serial.py``). The dataclass default restores every
+    object through ``dataclasses.fields()``, which is slow for the ~84,000 objects of the
+    standard library; the field names are taken once here instead.
     """
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     setter: Callable[[object, str, Any], None] = object.__setattr__

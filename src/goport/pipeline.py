@@ -107,7 +107,11 @@ def analyse_sources(
     from goport.sources import digest_bytes, too_large
 
     cache = (
-        Cache(config.cache_dir or default_dir(), config.extraction_digest())
+        Cache(
+            config.cache_dir or default_dir(),
+            config.extraction_digest(),
+            scanned_root=config.root,
+        )
         if config.use_cache
         else None
     )

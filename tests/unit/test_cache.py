@@ -1,18 +1,27 @@
-"""The per-file cache: real ModuleFacts in a real folder, and warm runs through the real CLI."""
+"""The per-file cache: real ModuleFacts in a real folder, and warm runs through the real CLI.
+
+The cache folder is untrusted: entries are data only, a bad entry of any kind is a miss, and
+nothing is written through a link planted in it.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import pickle
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from goport.cache import Cache
+import goport.cache
+from goport import __version__, serial
+from goport.cache import MAX_ENTRY, Cache
 from goport.config import load
 from goport.extract import digest_bytes, extract
 from goport.model import AnalysisError, ModuleFacts, SourceFile
@@ -47,7 +56,7 @@ def _src(rel: str) -> SourceFile:
 
 
 def _entries(directory: Path) -> list[Path]:
-    return sorted(directory.rglob("*.pickle"))
+    return sorted(directory.rglob("*.entry"))
 
 
 # -- Cache itself --------------------------------------------------------------------------------
@@ -101,9 +110,9 @@ def test_a_different_key_is_a_miss(
     "garbage",
     [
         pytest.param(b"", id="empty-file"),
-        pytest.param(b"not a pickle at all\n", id="text"),
+        pytest.param(b"not an entry at all\n", id="text"),
         pytest.param(b"\x80\x05\x95", id="truncated-pickle"),
-        pytest.param(pickle.dumps({"rel_path": "pkg/hot.py"}), id="foreign-object"),
+        pytest.param(pickle.dumps({"rel_path": "pkg/hot.py"}), id="harmless-pickle"),
     ],
 )
 def test_corrupt_entry_is_a_miss(tmp_path: Path, garbage: bytes) -> None:
@@ -148,6 +157,249 @@ def test_read_only_cache_dir_disables_the_cache_without_raising(tmp_path: Path) 
         assert cache.enabled is False
     finally:
         directory.chmod(0o700)
+
+
+# -- hostile cache folders -------------------------------------------------------------------------
+
+
+class _Plant:
+    """Unpickling this creates ``marker``: what a planted entry would do to a pickle cache."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (self.marker, "w"))
+
+
+def _planted_pickle(marker: Path) -> bytes:
+    return pickle.dumps(_Plant(marker))
+
+
+def test_the_planted_pickle_is_live(tmp_path: Path) -> None:
+    """The payload the next tests plant does run when unpickled: their checks can fail."""
+    pickle.loads(_planted_pickle(tmp_path / "ran"))
+    assert (tmp_path / "ran").exists()
+
+
+def _entry_of(cache: Cache, digest: str, rel: str) -> Path:
+    return cache._path(cache._key(digest, _src(rel)))
+
+
+def test_a_planted_pickle_at_an_entry_path_is_a_miss_and_never_runs(tmp_path: Path) -> None:
+    facts, digest = _facts(tmp_path)
+    cache = Cache(tmp_path / "cache", "cfg")
+    entry = _entry_of(cache, digest, facts.rel_path)
+    # the exact path of the entry, and where the pickle format kept the same key
+    old = tmp_path / "cache" / f"v{__version__}" / entry.parent.name / f"{entry.stem}.pickle"
+    for path in (entry, old):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_planted_pickle(tmp_path / "PWNED"))
+
+    assert cache.get(digest, _src(facts.rel_path)) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert not (tmp_path / "PWNED").exists()
+    cache.put(digest, _src(facts.rel_path), facts)  # the miss is repaired with data
+    assert entry.read_bytes().startswith(b"goport-cache 1 ")
+    assert Cache(tmp_path / "cache", "cfg").get(digest, _src(facts.rel_path)) == facts
+    assert not (tmp_path / "PWNED").exists()
+
+
+def _checksummed(cache: Cache, digest: str, rel: str, payload: bytes) -> bytes:
+    """An entry with a valid header and checksum around ``payload``: what anyone who can read
+    goport's code can write, so the payload itself must be checked."""
+    from goport.cache import _MAGIC, _checksum
+
+    return _MAGIC + _checksum(cache._key(digest, _src(rel)), payload) + b"\n" + payload
+
+
+def _flip(data: bytes, index: int) -> bytes:
+    return data[:index] + bytes([data[index] ^ 0x01]) + data[index + 1 :]
+
+
+BAD_ENTRIES: dict[str, Callable[[bytes, Cache, str, str], bytes]] = {
+    "empty": lambda good, cache, digest, rel: b"",
+    "truncated-payload": lambda good, cache, digest, rel: good[:-10],
+    "truncated-header": lambda good, cache, digest, rel: good[:20],
+    "header-only": lambda good, cache, digest, rel: good[: good.index(b"\n") + 1],
+    "bit-flipped-payload": lambda good, cache, digest, rel: _flip(good, len(good) * 2 // 3),
+    "bit-flipped-checksum": lambda good, cache, digest, rel: _flip(good, 20),
+    "older-format": lambda good, cache, digest, rel: good.replace(b"cache 1 ", b"cache 0 ", 1),
+    "newer-format": lambda good, cache, digest, rel: good.replace(b"cache 1 ", b"cache 2 ", 1),
+    "no-newline-after-header": lambda good, cache, digest, rel: good.replace(b"\n", b" ", 1),
+    "not-json-checksummed": lambda good, cache, digest, rel: _checksummed(
+        cache, digest, rel, b"\x80\x04not json"
+    ),
+    "wrong-structure-checksummed": lambda good, cache, digest, rel: _checksummed(
+        cache, digest, rel, b'["facts",[1,2,3]]'
+    ),
+    "another-files-facts-checksummed": lambda good, cache, digest, rel: _checksummed(
+        cache, digest, rel, serial.dumps(AnalysisError("other.py", "parse", "planted"))
+    ),
+    "another-keys-entry": lambda good, cache, digest, rel: _checksummed(
+        cache, "f" * 32, rel, good[good.index(b"\n") + 1 :]
+    ),
+}
+
+
+@pytest.mark.parametrize("make_bad", BAD_ENTRIES.values(), ids=BAD_ENTRIES.keys())
+def test_a_damaged_or_forged_entry_is_a_quiet_miss(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    make_bad: Callable[[bytes, Cache, str, str], bytes],
+) -> None:
+    facts, digest = _facts(tmp_path)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
+    [entry] = _entries(tmp_path / "cache")
+    good = entry.read_bytes()
+    cache = Cache(tmp_path / "cache", "cfg")
+    bad = make_bad(good, cache, digest, facts.rel_path)
+    assert bad != good
+    entry.write_bytes(bad)
+
+    with caplog.at_level(logging.DEBUG, logger="goport"):
+        assert cache.get(digest, _src(facts.rel_path)) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert cache.enabled
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    cache.put(digest, _src(facts.rel_path), facts)
+    assert entry.read_bytes() == good
+
+
+def test_a_huge_entry_is_a_miss_without_being_read(tmp_path: Path) -> None:
+    facts, digest = _facts(tmp_path)
+    cache = Cache(tmp_path / "cache", "cfg")
+    entry = _entry_of(cache, digest, facts.rel_path)
+    entry.parent.mkdir(parents=True)
+    with entry.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(MAX_ENTRY + 1)
+    assert cache.get(digest, _src(facts.rel_path)) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+
+
+def test_an_entry_over_the_cap_is_a_miss_even_when_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    facts, digest = _facts(tmp_path)
+    cache = Cache(tmp_path / "cache", "cfg")
+    entry = _entry_of(cache, digest, facts.rel_path)
+    entry.parent.mkdir(parents=True)
+    padded = serial.dumps(facts) + b" " * 5000  # JSON allows trailing white space
+    entry.write_bytes(_checksummed(cache, digest, facts.rel_path, padded))
+    assert cache.get(digest, _src(facts.rel_path)) == facts  # valid, under the real cap
+
+    monkeypatch.setattr(goport.cache, "MAX_ENTRY", 5000)
+    assert Cache(tmp_path / "cache", "cfg").get(digest, _src(facts.rel_path)) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+    facts, digest = _facts(tmp_path)
+    entry = _entry_of(Cache(tmp_path / "cache", "cfg"), digest, facts.rel_path)
+    entry.parent.mkdir(parents=True)
+    os.mkfifo(entry)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from goport.cache import Cache\n"
+        "from goport.model import SourceFile\n"
+        f"source = SourceFile({facts.rel_path!r}, {facts.rel_path!r}, 'pkg.hot')\n"
+        f"print(Cache(Path({str(tmp_path / 'cache')!r}), 'cfg').get({digest!r}, source))\n"
+    )
+    # a reader that opened the FIFO would block until the timeout
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "None\n", "")
+
+
+def test_an_entry_linking_out_of_the_cache_is_not_read(tmp_path: Path) -> None:
+    facts, digest = _facts(tmp_path)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
+    [entry] = _entries(tmp_path / "cache")
+    outside = tmp_path / "outside.entry"
+    outside.write_bytes(entry.read_bytes())  # a valid entry, but not in the cache folder
+    entry.unlink()
+    entry.symlink_to(outside)
+
+    cache = Cache(tmp_path / "cache", "cfg")
+    assert cache.get(digest, _src(facts.rel_path)) is None
+    cache.put(digest, _src(facts.rel_path), facts)
+    assert not entry.is_symlink()  # the link was replaced, not written through
+    assert outside.read_bytes() == entry.read_bytes()
+
+
+def test_a_full_disk_leaves_no_temporary_file_and_the_old_entry_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    facts, digest = _facts(tmp_path)
+    Cache(tmp_path / "cache", "cfg").put(digest, _src(facts.rel_path), facts)
+    [entry] = _entries(tmp_path / "cache")
+    before = entry.read_bytes()
+    other, other_digest = _facts(tmp_path, "x = 1\n", rel="pkg/other.py")
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        real_write(fd, bytes(data)[:100])  # some bytes land, then the disk is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    cache = Cache(tmp_path / "cache", "cfg")
+    with caplog.at_level(logging.DEBUG, logger="goport"), monkeypatch.context() as patch:
+        patch.setattr(os, "write", full)
+        cache.put(digest, _src(facts.rel_path), replace(facts, notes=("rewritten",)))
+        cache.put(other_digest, _src(other.rel_path), other)
+
+    assert cache.enabled is False
+    # no temporary file, no second entry
+    assert [p for p in (tmp_path / "cache").rglob("*") if not p.is_dir()] == [entry]
+    assert entry.read_bytes() == before
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "cache disabled for this run" in warnings[0]
+    assert "No space left on device" in warnings[0]
+
+
+def _link_out(cache_root: Path, level: str, shard: str, outside: Path) -> None:
+    version = Cache(cache_root, "cfg").directory
+    if level == "shard":
+        (version).mkdir(parents=True)
+        (version / shard).symlink_to(outside, target_is_directory=True)
+    else:
+        cache_root.mkdir(parents=True)
+        version.symlink_to(outside if level == "version" else outside / "new")
+
+
+@pytest.mark.parametrize("level", ["shard", "version", "version-to-missing-folder"])
+def test_a_folder_linking_out_of_the_cache_is_not_written_through(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, level: str
+) -> None:
+    facts, digest = _facts(tmp_path)
+    other, other_digest = _facts(tmp_path, "x = 1\n", rel="pkg/other.py")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = Cache(tmp_path / "cache", "cfg")
+    _link_out(tmp_path / "cache", level, cache._key(digest, _src(facts.rel_path))[:2], outside)
+
+    with caplog.at_level(logging.DEBUG, logger="goport"):
+        cache.put(digest, _src(facts.rel_path), facts)
+        cache.put(other_digest, _src(other.rel_path), other)
+
+    assert list(outside.rglob("*")) == []
+    assert cache.enabled is False
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1, warnings
+    assert "leads out of the cache folder" in warnings[0]
+    assert Cache(tmp_path / "cache", "cfg").get(digest, _src(facts.rel_path)) is None
+
+
+def test_a_cache_dir_that_is_itself_a_link_is_used(tmp_path: Path) -> None:
+    """The user may keep the cache elsewhere (``~/.cache`` a link to another disk)."""
+    facts, digest = _facts(tmp_path)
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    Cache(tmp_path / "link", "cfg").put(digest, _src(facts.rel_path), facts)
+    assert len(_entries(tmp_path / "real")) == 1
+    assert Cache(tmp_path / "link", "cfg").get(digest, _src(facts.rel_path)) == facts
 
 
 # -- through the pipeline and the CLI ------------------------------------------------------------
@@ -254,3 +506,116 @@ def test_cli_scan_with_an_unusable_cache_dir_still_succeeds(tmp_path: Path, gopo
         "pkg/hot.py",
         "pkg/glue.py",
     }
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+@pytest.mark.parametrize(
+    "fixture", sorted(p.name for p in FIXTURES.iterdir() if next(p.rglob("*.py"), None))
+)
+def test_every_fixture_project_decodes_from_the_cache_as_extracted(
+    tmp_path: Path, fixture: str
+) -> None:
+    config = load(FIXTURES / fixture, {"cache_dir": tmp_path / "cache", "history": False})
+    cold = run(config)
+    warm = run(config)
+
+    assert cold.summary.cache_hits == 0
+    assert warm.summary.cache_hits == cold.summary.files_discovered > 0
+    assert warm.modules == cold.modules  # dataclass equality of every decoded ModuleFacts
+    assert [type(m) for m in warm.modules] == [ModuleFacts] * len(cold.modules)
+    assert warm.errors == cold.errors
+
+
+def test_cli_planted_pickles_never_run_and_the_scan_is_unchanged(
+    tmp_path: Path, goport: Goport
+) -> None:
+    root = _project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    args = ("scan", root, "--format", "json", "--cache-dir", cache, "--no-history")
+    cold = goport(*args)
+    assert cold.returncode == 0, cold.stderr
+    entries = _entries(cache)
+    assert len(entries) == 5
+    marker = tmp_path / "PWNED"
+    for entry in entries:  # the exact paths of real entries, and the pickle format's paths
+        entry.write_bytes(_planted_pickle(marker))
+        old = cache / f"v{__version__}" / entry.parent.name / f"{entry.stem}.pickle"
+        old.parent.mkdir(parents=True, exist_ok=True)
+        old.write_bytes(_planted_pickle(marker))
+
+    warm = goport(*args)
+
+    assert warm.returncode == 0, warm.stderr
+    assert not marker.exists()
+    assert warm.stdout == cold.stdout
+    assert warm.stderr == ""  # a bad entry is a quiet miss
+    assert all(e.read_bytes().startswith(b"goport-cache 1 ") for e in entries)  # repaired
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_cli_fifo_entries_do_not_hang(tmp_path: Path, goport: Goport) -> None:
+    root = _project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    args = ("scan", root, "--format", "json", "--cache-dir", cache, "--no-history")
+    cold = goport(*args)
+    for entry in _entries(cache):
+        entry.unlink()
+        os.mkfifo(entry)
+
+    warm = goport(*args)  # the fixture's timeout fails the test on a hang
+
+    assert warm.returncode == 0, warm.stderr
+    assert warm.stdout == cold.stdout
+
+
+def test_cli_in_tree_cache_dir_with_a_planted_link_writes_nothing_outside(
+    tmp_path: Path, goport: Goport
+) -> None:
+    root = _project(tmp_path / "proj")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = root / ".goport-cache"
+    cache.mkdir()
+    version = Cache(cache, "cfg").directory
+    version.symlink_to(Path("..", "..", "outside"), target_is_directory=True)  # as a repo ships it
+
+    result = goport("scan", root, "--format", "json", "--cache-dir", cache, "--no-history")
+
+    assert result.returncode == 0, result.stderr
+    assert list(outside.iterdir()) == []
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "cache disabled for this run" in lines[0], result.stderr
+    assert "leads out of the cache folder" in lines[0]
+    assert "pkg/hot.py" in [c["path"] for c in json.loads(result.stdout)["candidates"]]
+
+
+def test_cli_in_tree_cache_dir_that_is_a_planted_link_is_not_used(
+    tmp_path: Path, goport: Goport
+) -> None:
+    root = _project(tmp_path / "proj")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / ".goport-cache").symlink_to(Path("..", "outside"), target_is_directory=True)
+
+    result = goport(
+        "scan", root, "--format", "json", "--cache-dir", root / ".goport-cache", "--no-history"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert list(outside.iterdir()) == []
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "cache disabled for this run" in lines[0], result.stderr
+    assert "inside the scanned folder but a symbolic link leads out of it" in lines[0]
+    assert "pkg/hot.py" in [c["path"] for c in json.loads(result.stdout)["candidates"]]
+
+
+def test_a_cache_dir_outside_the_scanned_tree_may_be_a_link(tmp_path: Path) -> None:
+    root = _project(tmp_path / "proj")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    config = load(root, {"cache_dir": tmp_path / "link", "history": False})
+    run(config)
+    assert run(config).summary.cache_hits == 5
+    assert len(_entries(tmp_path / "real")) == 5
