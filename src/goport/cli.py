@@ -111,9 +111,10 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
 
 
 def _existing(paths: list[Path]) -> list[Path]:
+    from goport.profiles.readers import check_profile_path
+
     for p in paths:
-        if not p.is_file():
-            raise InputError(f"{p}: no such profile file")
+        check_profile_path(p)  # missing, a folder, a FIFO or a device: say which, before the scan
     return [p.resolve() for p in paths]
 
 

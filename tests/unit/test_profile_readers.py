@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
+import pickle
 import random
+import re
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from goport.errors import ProfileError
-from goport.profiles.model import Frame, Profile, Stack
-from goport.profiles.readers import read_profile, read_profiles
+from goport.profiles import readers
+from goport.profiles.model import CallPath, Frame, Profile, Stack
+from goport.profiles.readers import check_profile_path, read_profile, read_profiles
 
 PROFILES = Path(__file__).resolve().parents[2] / "fixtures" / "profiles"
 SPEEDSCOPE_SCHEMA = "https://www.speedscope.app/file-format-schema.json"
@@ -544,3 +551,296 @@ def test_random_and_damaged_bytes_never_escape_as_other_errors(tmp_path: Path, s
             assert path.name in str(exc)
         else:  # a damaged file may still be a readable profile; it must be a whole one
             assert profile.total_weight > 0
+
+
+# ---- hostile profiles: special files, caps, weights, depth ------------------------------------
+
+
+def _read_elsewhere(path: Path, timeout: float = 60) -> str:
+    """read_profile(path) in a subprocess, so a reader that blocks or spins fails by timeout
+    instead of hanging the test run: "error: <message>" or "ok <stacks> <max depth> <total>"."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from goport.errors import ProfileError\n"
+        "from goport.profiles.readers import read_profile\n"
+        "try:\n"
+        "    p = read_profile(Path(sys.argv[1]))\n"
+        "except ProfileError as exc:\n"
+        "    print('error:', exc)\n"
+        "else:\n"
+        "    depth = max((len(s.frames) for s in p.stacks), default=0)\n"
+        "    print('ok', len(p.stacks), depth, p.total_weight)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: os.mkfifo(p), "FIFO"),
+        (lambda p: p.symlink_to("/dev/zero"), "character device"),
+        (lambda p: p.mkdir(), "folder"),
+    ],
+    ids=["fifo", "link-to-dev-zero", "folder"],
+)
+def test_special_files_are_refused_without_reading(
+    tmp_path: Path, make: Callable[[Path], object], words: str
+) -> None:
+    path = tmp_path / "profile.json"
+    make(path)
+    out = _read_elsewhere(path, timeout=30)
+    assert out.startswith("error:"), out
+    assert str(path) in out and words in out
+
+
+def test_a_profile_over_the_size_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = shutil.copyfile(PROFILES / "profiled_app.raw.txt", tmp_path / "big.txt")
+    monkeypatch.setattr(readers, "MAX_PROFILE_BYTES", 100)
+    with pytest.raises(ProfileError, match="larger than") as caught:
+        read_profile(path)
+    assert "big.txt" in str(caught.value)
+    assert check_profile_path.__module__ == readers.__name__
+
+
+_TWO_FRAMES: list[dict[str, object]] = [
+    {"name": "f", "file": "/a.py"},
+    {"name": "g", "file": "/a.py"},
+]
+
+
+def _sampled(weights: str) -> str:
+    """A speedscope profile with two samples (two stacks) whose weights are written as is."""
+    profile: dict[str, object] = {"type": "sampled", "unit": "seconds", "weights": "W"}
+    profile["samples"] = [[0], [0, 1]]
+    return json.dumps(_speedscope([profile], _TWO_FRAMES)).replace('"W"', f"[{weights}]")
+
+
+def _evented_at(first: str, second: str) -> str:
+    """An evented profile that opens a frame at ``first`` and closes it at ``second``."""
+    events = [{"type": "O", "at": "A", "frame": 0}, {"type": "C", "at": "B", "frame": 0}]
+    profile: dict[str, object] = {"type": "evented", "unit": "seconds", "events": events}
+    profile["endValue"] = 0
+    text = json.dumps(_speedscope([profile], _TWO_FRAMES))
+    return text.replace('"A"', first).replace('"B"', second)
+
+
+HUGE_INT = "1" + "0" * 5000  # int() takes at most 4,300 digits from text
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (_sampled("NaN, 1"), "invalid weight"),
+        (_sampled("Infinity, 1"), "invalid weight"),
+        (_sampled("1e400, 1"), "invalid weight"),
+        (_sampled("-1, 1"), "invalid weight"),
+        (_sampled("1e308, 1.5e308"), "weight of 1e+308, more than any real recording"),
+        (_sampled("9e14, 8e14"), "add up to 1.7e+15, more than any real recording"),
+        (_sampled(f"{HUGE_INT}, 1"), "4300 digits"),
+        (_evented_at("-1e308", "1e308"), "weight of inf"),
+        (_evented_at("NaN", "1"), "malformed event"),
+        ("a;b 1e400\n", "weight of inf"),
+        ("a;b 1e308\na;c 1.7e308\n", "weight of 1e+308"),
+        ("a;b 9e14\na;c 9e14\n", "add up to 1.8e+15"),
+        (f"a;b {HUGE_INT}\n", "weight of inf"),
+        (f"P1;T0:1;/a.py:f:1 {HUGE_INT}\n", "weight of inf"),
+        (
+            marshal.dumps(
+                {("/a.py", 1, "f"): (1, 1, 9e14, 9e14, {})}
+                | {("/b.py", 1, "g"): (1, 1, 9e14, 9e14, {})}
+            ),
+            "add up to",
+        ),
+        (marshal.dumps({("/a.py", 1, "f"): (1, 1, 1.0, 1e300, {})}), "weight of 1e+300"),
+        ('{"duration": 1, "root_frame": {"function": "f", "time": NaN}}', "pyinstrument"),
+    ],
+    ids=[
+        "nan",
+        "infinity",
+        "1e400",
+        "negative",
+        "weight-beyond-any-recording",
+        "sum-beyond-any-recording",
+        "5000-digit-int",
+        "event-span-overflows",
+        "event-at-nan",
+        "collapsed-1e400",
+        "collapsed-weight-beyond-any-recording",
+        "collapsed-sum-beyond-any-recording",
+        "collapsed-5000-digits",
+        "austin-5000-digits",
+        "pstats-sum-beyond-any-recording",
+        "pstats-cumulative-beyond-any-recording",
+        "pyinstrument-nan",
+    ],
+)
+def test_weights_that_are_not_finite_are_a_profile_error(
+    tmp_path: Path, content: str | bytes, words: str
+) -> None:
+    """NaN or infinite weights, or a total a float cannot hold, would make every share NaN
+    downstream: no ranking and no gate. They are a clear error naming the file instead."""
+    with pytest.raises(ProfileError, match=re.escape(words)) as caught:
+        read_profile(_write(tmp_path, "weights.prof", content))
+    assert "weights.prof" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"a": ' * 100_000,
+        "[" * 100_000 + "]" * 100_000,
+        '{"shared": {"frames": [' + HUGE_INT + ']}, "profiles": []}',
+    ],
+    ids=["deep-object", "deep-list-closed", "5000-digit-int"],
+)
+def test_json_too_deep_or_too_big_for_python_is_a_profile_error(
+    tmp_path: Path, content: str
+) -> None:
+    with pytest.raises(ProfileError, match="deep.json"):
+        read_profile(_write(tmp_path, "deep.json", content))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({f"key\n{i}\x1b[2J": i for i in range(3)}),
+        _sampled('"\\n\\u001b]0;title\\u0007", 1'),
+        json.dumps(
+            {
+                "$schema": SPEEDSCOPE_SCHEMA,
+                "shared": {"frames": []},
+                "profiles": [{"type": "x\ny" * 1000}],
+            }
+        ),
+        json.dumps(
+            {
+                "$schema": SPEEDSCOPE_SCHEMA,
+                "shared": {"frames": [{"name": "f"}]},
+                "profiles": [{"type": "sampled", "samples": [[[0] * 10_000]]}],
+            }
+        ),
+        "a;b 1\n\x1b]0;T\x07 \u202e\n",
+    ],
+    ids=["keys", "weight-string", "type", "frame-index-list", "collapsed-line"],
+)
+def test_messages_are_one_short_line_without_controls(tmp_path: Path, content: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        read_profile(_write(tmp_path, "ctl.json", content))
+    message = str(caught.value)
+    assert "ctl.json" in message
+    assert not any(c in message for c in "\n\r\x1b\x07\u202e"), message
+    assert len(message) < 600
+
+
+def test_call_path_reads_as_the_tuple_of_its_frames() -> None:
+    a, b, c = Frame("a", "/a.py", 1), Frame("b", "/b.py", 2), Frame("c", "/c.py", 3)
+    path = CallPath(c, CallPath(b, CallPath(a)))
+    assert len(path) == 3 and path[-1] == c and path[0] == a and path[1] == b
+    assert list(path) == [a, b, c] and list(reversed(path)) == [c, b, a]
+    assert path == (a, b, c) and (a, b, c) == path and path != (a, b)
+    assert hash(path) == hash((a, b, c)) and path[1:] == (b, c)
+    assert Stack(path, 1.0) == Stack((a, b, c), 1.0)
+    with pytest.raises(IndexError):
+        path[3]
+    deep = None
+    for _ in range(100_000):  # no recursion anywhere: any depth works
+        deep = CallPath(a, deep)
+    assert deep is not None and len(deep) == 100_000 and repr(deep)
+    assert deep == CallPath(a, deep.caller) and deep != CallPath(b, deep.caller)
+    assert pickle.loads(pickle.dumps(deep)) == deep
+
+
+def _deep_evented(depth: int) -> dict[str, object]:
+    """``depth`` nested opens of two alternating functions, one unit apart, then the closes."""
+    events = [{"type": "O", "at": i, "frame": i % 2} for i in range(depth)]
+    events += [{"type": "C", "at": depth + i, "frame": (depth - 1 - i) % 2} for i in range(depth)]
+    return _speedscope(
+        [
+            {
+                "type": "evented",
+                "name": "t",
+                "unit": "seconds",
+                "endValue": 2 * depth,
+                "events": events,
+            }
+        ],
+        [{"name": "even", "file": "/app/deep.py"}, {"name": "odd", "file": "/app/deep.py"}],
+    )
+
+
+def test_20000_nested_evented_opens_read_in_linear_time(tmp_path: Path) -> None:
+    """Each stack of an evented profile shares its callers (one path per depth): 20,000 nested
+    opens used to build 200 million frames (over 3 minutes, 1.6 GB) and now take well under a
+    second. A quadratic reader fails this by the subprocess timeout."""
+    path = _write(tmp_path, "deep.json", _deep_evented(20_000))
+    assert _read_elsewhere(path, timeout=60) == "ok 20000 20000 39999.0"
+
+
+def test_20000_nested_evented_opens_rank_through_the_cli(tmp_path: Path) -> None:
+    """The same profile end to end: reading and joining it to a tree stay linear too."""
+    tree = tmp_path / "proj"
+    tree.mkdir()
+    (tree / "deep.py").write_text("def even():\n    odd()\n\n\ndef odd():\n    even()\n")
+    profile = _write(tmp_path, "deep.json", _deep_evented(20_000))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "scan",
+            str(tree),
+            "--format",
+            "json",
+            "--no-cache",
+            "--no-history",
+            "--profile",
+            str(profile),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["profile"]["match_rate"] == 1.0
+    measured = doc["candidates"][0]["measured"]
+    assert measured["total_share"] == 1.0 and measured["self_share"] == 1.0
+    functions = {f["qualname"]: f for f in doc["candidates"][0]["functions"]}
+    assert functions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'process 1:"python\n' + "main;f 1\n" * 50_000,  # a label never closed
+        "main;" + "a (" * 100_000 + "b 1\n",  # backtracking bait for `name (file:line)`
+        "main;" + ";".join(["f (/a.py:3)"] * 100_000) + " 1\n",  # one enormous stack
+        "P1;T0:1;" + ";".join(["/a.py:f:3"] * 100_000) + " 100\n",
+    ],
+    ids=["unclosed-process-label", "paren-bomb", "deep-stack", "deep-austin-stack"],
+)
+def test_collapsed_stacks_read_in_linear_time(tmp_path: Path, text: str) -> None:
+    out = _read_elsewhere(_write(tmp_path, "stacks.txt", text), timeout=60)
+    assert out.startswith(("ok 1 ", "error:")), out
+
+
+@pytest.mark.parametrize(
+    ("frame", "line"),
+    [(f"f (/a.py:{HUGE_INT})", None), ("f (/a.py:\u00b2)", None), ("/a.py:f:0", None)],
+    ids=["5000-digit-line", "superscript-digit", "line-zero"],
+)
+def test_odd_line_numbers_are_dropped_not_fatal(tmp_path: Path, frame: str, line: None) -> None:
+    profile = read_profile(_write(tmp_path, "stacks.txt", f"main;{frame} 1\n"))
+    assert profile.stacks[0].frames[-1].line is line

@@ -9,6 +9,10 @@ in pure Python is what Go speeds up; time inside numpy or a database driver is n
 
 Several profiles merge by share: each is normalised to its own total first, so a profile in
 seconds and one in samples count equally.
+
+Stacks are walked as a call tree (``_CallTree``), each distinct path once: a stack's function
+totals come from its callers' without copying them, so a recursion N frames deep costs O(N), not
+O(N*N), and a frame is matched to the tree once however many stacks hold it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from goport.model import FunctionHotness, Hotness, ModuleFacts, ProfileSummary
-from goport.profiles.model import Frame, Profile
+from goport.profiles.model import CallPath, Frame, Profile
 
 #: below this share of matched samples the profile probably belongs to another tree
 MIN_MATCH_RATE = 0.5
@@ -55,7 +59,32 @@ class _FileIndex:
     rel_path: str
     starts: list[int]
     functions: list[tuple[int, int, str]]  # (line, end_line, qualname), by start line
+    enclosing: list[int]  # index in ``functions`` of the function around each one, or -1
     by_name: dict[str, list[str]]
+    unique: dict[str, str]  # name -> its qualname, for names of a single function
+    first_line: dict[str, int]  # qualname -> the start line of its first definition
+
+
+def _file_index(module: ModuleFacts) -> _FileIndex:
+    fns = sorted((f.span.line, f.span.end_line, f.qualname) for f in module.functions)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    first_line: dict[str, int] = {}
+    enclosing: list[int] = []
+    open_spans: list[int] = []  # indexes of the functions around the current one
+    for i, (start, end, q) in enumerate(fns):
+        by_name[q].append(q)
+        last = q.rsplit(".", 1)[-1]
+        if last != q:
+            by_name[last].append(q)
+        first_line.setdefault(q, start)
+        while open_spans and fns[open_spans[-1]][1] < end:  # it does not hold this one
+            open_spans.pop()
+        enclosing.append(open_spans[-1] if open_spans else -1)
+        open_spans.append(i)
+    unique = {name: qs[0] for name, qs in by_name.items() if len(set(qs)) == 1}
+    return _FileIndex(
+        module.rel_path, [f[0] for f in fns], fns, enclosing, dict(by_name), unique, first_line
+    )
 
 
 @dataclass(slots=True)
@@ -85,14 +114,9 @@ class Matcher:
             parts = m.rel_path.split("/")
             for i in range(len(parts)):
                 self.suffixes["/".join(parts[i:])].append(m.rel_path)
-            fns = sorted((f.span.line, f.span.end_line, f.qualname) for f in m.functions)
-            by_name: dict[str, list[str]] = defaultdict(list)
-            for _, _, q in fns:
-                by_name[q].append(q)
-                last = q.rsplit(".", 1)[-1]
-                if last != q:
-                    by_name[last].append(q)
-            self.files[m.rel_path] = _FileIndex(m.rel_path, [f[0] for f in fns], fns, dict(by_name))
+            self.files[m.rel_path] = _file_index(m)
+        # no frame path can match a suffix longer than the deepest file of the tree
+        self._max_parts = max((len(m.rel_path.split("/")) for m in modules), default=0)
         self._file_memo: dict[str, str | None] = {}
         self.stale_frames: dict[str, int] = defaultdict(int)
 
@@ -109,7 +133,7 @@ class Matcher:
         if not norm.endswith(".py") or _LIBRARY.search(norm):
             return None
         parts = [p for p in norm.split("/") if p not in ("", ".")]
-        for i in range(len(parts)):
+        for i in range(max(0, len(parts) - self._max_parts), len(parts)):
             cands = self.suffixes.get("/".join(parts[i:]))
             if not cands:
                 continue
@@ -121,35 +145,39 @@ class Matcher:
         return None
 
     def function_of(self, rel: str, frame: Frame) -> str:
+        qualname, stale = self.locate(rel, frame)
+        if stale:
+            self.stale_frames[rel] += 1
+        return qualname
+
+    def locate(self, rel: str, frame: Frame) -> tuple[str, bool]:
+        """(qualname, stale): the function of ``rel`` that ``frame`` ran in ("" for module
+        level or unknown), and whether its line no longer lies in a function of that name."""
         index = self.files[rel]
         name = frame.name
         if name in ("<module>", ""):
-            return ""
+            return "", False
         last = name.rsplit(".", 1)[-1]
         # comprehensions, generator expressions and lambdas belong to the function around them
         anonymous = last.startswith("<")
         if frame.line is not None and index.functions:
             i = bisect.bisect_right(index.starts, frame.line) - 1
-            # innermost function containing the line: scan back over enclosing spans
+            # innermost function containing the line: the last one starting before it, or one
+            # around that one (functions nest, so no other can hold the line)
             while i >= 0:
                 start, end, q = index.functions[i]
                 if start <= frame.line <= end:
                     if anonymous or q == name or q.rsplit(".", 1)[-1] == last:
-                        return q
+                        return q, False
                     if name.startswith(q + ".<locals>."):
-                        return q
+                        return q, False
                     break
-                i -= 1
+                i = index.enclosing[i]
         if anonymous:
             owner = name.split(".<locals>.", 1)[0] if ".<locals>." in name else ""
-            named = index.by_name.get(owner, [])
-            return named[0] if len(set(named)) == 1 else ""
-        named = index.by_name.get(name) or index.by_name.get(last) or []
-        if frame.line is not None:
-            self.stale_frames[rel] += 1
-        if len(set(named)) == 1:
-            return named[0]
-        return ""
+            return index.unique.get(owner, ""), False
+        by_name = name if name in index.by_name else last
+        return index.unique.get(by_name, ""), frame.line is not None
 
 
 def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
@@ -162,12 +190,14 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
         values: list[float] = [getattr(t, get).get(key, 0.0) / t.total for t in usable]
         return sum(values) / n
 
-    rel_paths = {k[0] for t in usable for k in (*t.self_, *t.lib, *t.fn_total)} | {
-        r for t in usable for r in t.mod_total
-    }
+    keys_of: dict[str, set[Key]] = defaultdict(set)  # rel_path -> its functions with time
+    for t in usable:
+        for k in (*t.self_, *t.lib, *t.fn_total):
+            keys_of[k[0]].add(k)
+    rel_paths = set(keys_of) | {r for t in usable for r in t.mod_total}
     hotness: dict[str, Hotness] = {}
     for rel in sorted(rel_paths):
-        keys = {k for t in usable for k in (*t.self_, *t.lib, *t.fn_total) if k[0] == rel}
+        keys = keys_of.get(rel, set())
         by_function = []
         for key in keys:
             if not key[1]:
@@ -221,39 +251,128 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
 
 
 def _line_of(matcher: Matcher, key: Key) -> int | None:
-    for start, _, q in matcher.files[key[0]].functions:
-        if q == key[1]:
-            return start
-    return None
+    return matcher.files[key[0]].first_line.get(key[1])
+
+
+class _Node:
+    """One distinct call path of a profile, its frame matched to the tree once."""
+
+    __slots__ = ("children", "frame", "key", "last", "parent", "stacks", "stale", "weight")
+
+    def __init__(self, parent: _Node | None, frame: Frame, key: Key | None, stale: bool) -> None:
+        self.parent = parent
+        self.frame = frame
+        self.key = key  # None: a frame outside the tree
+        self.last: Key | None = key if key is not None else parent.last if parent else None
+        self.stale = stale
+        self.children: dict[Frame, _Node] = {}
+        self.weight = 0.0  # busy time of the tree's code in stacks ending here (then: below)
+        self.stacks = 0  # stacks ending here, idle ones too (then: through here)
+
+
+class _CallTree:
+    """The distinct call paths of one profile's stacks, each stored and matched once."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self._matcher = matcher
+        self.roots: dict[Frame, _Node] = {}
+        self._of_path: dict[int, _Node] = {}  # id(CallPath): the profile keeps them alive
+        self._located: dict[Frame, tuple[Key | None, bool]] = {}
+
+    def node(self, frames: Sequence[Frame]) -> _Node:
+        """The node of a stack's leaf: O(1) for a path whose caller was seen before."""
+        node: _Node | None = None
+        if isinstance(frames, CallPath):
+            new: list[CallPath] = []
+            path: CallPath | None = frames
+            while path is not None and (node := self._of_path.get(id(path))) is None:
+                new.append(path)
+                path = path.caller
+            for path in reversed(new):
+                node = self._of_path[id(path)] = self._child(node, path.frame)
+        else:
+            for frame in frames:
+                node = self._child(node, frame)
+        assert node is not None  # callers skip empty stacks
+        return node
+
+    def _child(self, parent: _Node | None, frame: Frame) -> _Node:
+        siblings = self.roots if parent is None else parent.children
+        node = siblings.get(frame)
+        if node is None:
+            key, stale = self._locate(frame)
+            node = siblings[frame] = _Node(parent, frame, key, stale)
+        return node
+
+    def _locate(self, frame: Frame) -> tuple[Key | None, bool]:
+        found = self._located.get(frame)
+        if found is None:
+            rel = self._matcher.file_of(frame.file, frame.name)
+            if rel is None:
+                found = (None, False)
+            else:
+                qualname, stale = self._matcher.locate(rel, frame)
+                found = ((rel, qualname), stale)
+            self._located[frame] = found
+        return found
+
+    def charge(self, t: _Tally) -> None:
+        """Add each node's time below it to its function and module, once per stack: only where
+        the function (module) is not already on the path above (recursion counts once)."""
+        keys_above: dict[Key, int] = defaultdict(int)
+        rels_above: dict[str, int] = defaultdict(int)
+        # (node, first time its function is on the path, first time its module is, leaving)
+        todo: list[tuple[_Node, bool, bool, bool]] = [
+            (n, False, False, False) for n in reversed(self.roots.values())
+        ]
+        while todo:
+            node, first_key, first_rel, leaving = todo.pop()
+            key = node.key
+            if not leaving:
+                if key is not None:
+                    first_key = keys_above[key] == 0
+                    first_rel = rels_above[key[0]] == 0
+                    keys_above[key] += 1
+                    rels_above[key[0]] += 1
+                todo.append((node, first_key, first_rel, True))
+                todo.extend((c, False, False, False) for c in reversed(node.children.values()))
+                continue
+            if key is not None:
+                keys_above[key] -= 1
+                rels_above[key[0]] -= 1
+                if first_key and node.weight > 0:
+                    t.fn_total[key] += node.weight
+                if first_rel and node.weight > 0:
+                    t.mod_total[key[0]] += node.weight
+                if node.stale:
+                    self._matcher.stale_frames[key[0]] += node.stacks
+            if node.parent is not None:
+                node.parent.weight += node.weight
+                node.parent.stacks += node.stacks
 
 
 def _tally(profile: Profile, matcher: Matcher) -> _Tally:
     t = _Tally()
+    tree = _CallTree(matcher)
     for stack in profile.stacks:
         w = stack.weight
         if w <= 0 or not stack.frames:
             continue
-        leaf = stack.frames[-1]
-        keys: list[Key | None] = []
-        for frame in stack.frames:
-            rel = matcher.file_of(frame.file, frame.name)
-            keys.append(None if rel is None else (rel, matcher.function_of(rel, frame)))
-        if stack.idle or (keys[-1] is None and leaf.name.rsplit(".", 1)[-1] in _WAITING):
+        node = tree.node(stack.frames)
+        node.stacks += 1
+        if stack.idle or (node.key is None and node.frame.name.rsplit(".", 1)[-1] in _WAITING):
             t.idle += w
             continue
         t.total += w
-        mapped = [k for k in keys if k is not None]
-        if not mapped:
+        if node.last is None:
             continue
         t.matched += w
-        if keys[-1] is not None:
-            t.self_[keys[-1]] += w
+        if node.key is not None:
+            t.self_[node.key] += w
         else:
-            t.lib[mapped[-1]] += w
-        for key in set(mapped):
-            t.fn_total[key] += w
-        for rel in {k[0] for k in mapped}:
-            t.mod_total[rel] += w
+            t.lib[node.last] += w
+        node.weight += w
+    tree.charge(t)
     for entry in profile.flat:
         t.total += entry.self_weight
         rel = matcher.file_of(entry.frame.file, entry.frame.name)

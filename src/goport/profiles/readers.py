@@ -12,8 +12,14 @@ never from the file name:
 * cProfile / ``pstats`` dumps (``python -m cProfile -o out.prof``): flat per-function totals;
 * pyinstrument JSON (``pyinstrument -r json``): a call tree with times in seconds.
 
-Every way a file can be unusable (missing, empty, truncated, corrupt, of another format, without a
-single sample) becomes a ``ProfileError`` whose message names the file, the reason and what to do.
+Every way a file can be unusable (missing, not a regular file, over ``MAX_PROFILE_BYTES``, empty,
+truncated, corrupt, of another format, without a single sample, with weights that are not finite
+or add up to infinity) becomes a ``ProfileError``: one line that names the file, the reason and
+what to do.
+
+Profiles can be hostile too (a CI job may pass one committed to the scanned tree), so every
+reader is linear in its input: no step costs more than O(depth) per sample, and call-tree
+formats share the frames of common callers (``CallPath``) instead of copying them per stack.
 """
 
 from __future__ import annotations
@@ -23,18 +29,35 @@ import logging
 import marshal
 import math
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from goport.errors import ProfileError
-from goport.profiles.model import FlatEntry, Frame, Profile, Stack
+from goport.profiles.model import CallPath, FlatEntry, Frame, Profile, Stack
+from goport.safeio import UnsafeFileError, kind, read_bytes
+from goport.text import printable
 
-__all__ = ["SUPPORTED_FORMATS", "read_profile", "read_profiles"]
+__all__ = [
+    "MAX_PROFILE_BYTES",
+    "SUPPORTED_FORMATS",
+    "check_profile_path",
+    "read_profile",
+    "read_profiles",
+]
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_FORMATS = "speedscope JSON, collapsed stacks, pstats, pyinstrument JSON"
+
+#: a profile larger than this is refused rather than read: long recordings of busy services
+#: reach hundreds of MB, and past this the reader would need several GB of memory
+MAX_PROFILE_BYTES = 1 << 30
+
+#: weights are samples or seconds; no real recording comes near this (30,000 years of samples at
+#: 1 kHz), and with it the sums over any number of profiles stay finite, so no share is NaN
+MAX_TOTAL_WEIGHT = 1e15
 
 _HINT = (
     "Record it again, e.g. `goport profile -o profile.json -- python your_app.py`, "
@@ -48,16 +71,16 @@ _TIME_UNITS = {"nanoseconds": 1e-9, "microseconds": 1e-6, "milliseconds": 1e-3, 
 _PROCESS_LABEL = re.compile(r'process \d+:".*"\Z', re.DOTALL)
 _THREAD_LABEL = re.compile(r"thread \((?:0x)?[0-9A-Fa-f]+\)(?:: .*)?\Z")
 # a py-spy raw line can be split by a newline inside a `process N:"..."` command line
-_OPEN_PROCESS_LABEL = re.compile(r'(?:^|;)process \d+:"(?:(?!";).)*\Z', re.DOTALL)
+_PROCESS_LABEL_START = re.compile(r'(?:^|;)process \d+:"')
 _LEADING_PROCESS_LABEL = re.compile(r'process \d+:".*?";', re.DOTALL)
 
 _METRIC = re.compile(r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?\Z")
 _AUSTIN_FULL_METRIC = re.compile(r"([0-9]+),([01]),(-?[0-9]+)\Z")
 _AUSTIN_PID = re.compile(r"P\d+\Z")
 _AUSTIN_TID = re.compile(r"T(?:0x)?[0-9A-Fa-f]+(?::(?:0x)?[0-9A-Fa-f]+)?\Z")
-_AUSTIN_ALT_LINE = re.compile(r"L(\d+)\Z")
-_PYSPY_FRAME = re.compile(r"(?P<name>.+?) \((?P<where>.*)\)\Z")
-_FILE_FUNC_LINE = re.compile(r"(?P<file>.+):(?P<name>[^:]+):(?P<line>\d+)\Z")
+_AUSTIN_ALT_LINE = re.compile(r"L([0-9]+)\Z")
+_DIGITS = re.compile(r"[0-9]+\Z")
+_FILE_FUNC_LINE = re.compile(r"(?P<file>.+):(?P<name>[^:]+):(?P<line>[0-9]+)\Z")
 _FILE_FUNC = re.compile(r"(?P<file>.+):(?P<name>[^:/\\]+)\Z")
 
 # pyinstrument's synthetic nodes ("[self]", "[await]", ...): their time belongs to the parent
@@ -99,24 +122,67 @@ def read_profile(path: Path) -> Profile:
 
 
 def _error(path: Path, reason: str, hint: str = _HINT) -> ProfileError:
-    return ProfileError(f"{path}: {reason}. {hint}.")
+    return ProfileError(f"{printable(str(path))}: {reason}. {hint}.")
+
+
+def _show(value: object, limit: int = 40) -> str:
+    """A value from the file for an error message: one line, never long."""
+    text = printable(repr(value)) if isinstance(value, str) else _short_repr(value, limit)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _short_repr(value: object, limit: int) -> str:
+    # a nested list from the file may be huge or deep: name its type instead of printing it
+    if isinstance(value, list | dict):
+        return f"a JSON {'list' if isinstance(value, list) else 'object'}"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return "a huge integer"  # repr() of a 5,000-digit int raises ValueError
+    return printable(repr(value))
 
 
 def _unsupported(path: Path, what: str) -> ProfileError:
     return _error(path, f"{what}; not a supported profile format ({SUPPORTED_FORMATS})")
 
 
-def _read_bytes(path: Path) -> bytes:
+def check_profile_path(path: Path) -> None:
+    """Refuse a path that cannot hold a profile (missing, a folder, a FIFO, a device, over
+    ``MAX_PROFILE_BYTES``) without opening it: the CLI asks before a long scan, and reading
+    asks again."""
     try:
-        return path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         raise _error(path, "no such file", "Check the path given to --profile") from None
-    except IsADirectoryError:
-        raise _error(path, "is a folder, not a profile file", "Name the profile file") from None
     except OSError as exc:
-        raise _error(
-            path, f"cannot be read ({exc.strerror or exc})", "Check its permissions"
-        ) from None
+        raise _cannot_read(path, exc) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _error(path, "is a folder, not a profile file", "Name the profile file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _error(path, f"is {kind(info.st_mode)}, not a profile file", "Name a regular file")
+    if info.st_size > MAX_PROFILE_BYTES:
+        raise _too_big(path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a FIFO, a device or a file over the cap is refused, never waited on."""
+    check_profile_path(path)
+    try:
+        return read_bytes(path, limit=MAX_PROFILE_BYTES)
+    except UnsafeFileError as exc:  # it changed since the check
+        if isinstance(exc.__cause__, OSError):
+            raise _cannot_read(path, exc.__cause__) from None
+        raise _error(path, exc.reason, "Name a regular file") from None
+
+
+def _cannot_read(path: Path, exc: OSError) -> ProfileError:
+    return _error(path, f"cannot be read ({exc.strerror or exc})", "Check its permissions")
+
+
+def _too_big(path: Path) -> ProfileError:
+    return _error(
+        path,
+        f"larger than {MAX_PROFILE_BYTES >> 30} GiB, the most goport reads",
+        "Profile a shorter run, or fewer threads",
+    )
 
 
 def _decode_text(path: Path, data: bytes) -> str:
@@ -143,24 +209,43 @@ def _line(value: object) -> int | None:
     return value
 
 
-class _StackTotals:
-    """Sums the weight of identical stacks, keeping the order in which they were first seen."""
+class _Paths:
+    """Interns call paths: one ``CallPath`` per distinct path, so identical stacks are one object
+    and adding a frame to a path costs O(1) whatever its depth."""
 
     def __init__(self) -> None:
-        self._weights: dict[tuple[tuple[Frame, ...], str, bool], float] = {}
+        self._children: dict[tuple[int, Frame], CallPath] = {}  # (id of the caller, frame)
+
+    def child(self, caller: CallPath | None, frame: Frame) -> CallPath:
+        key = (0 if caller is None else id(caller), frame)  # callers live on as values here
+        path = self._children.get(key)
+        if path is None:
+            path = self._children[key] = CallPath(frame, caller)
+        return path
+
+
+class _StackTotals:
+    """Sums the weight of identical stacks, keeping the order in which they were first seen.
+
+    Tuples are told apart by content; interned ``CallPath``s by identity, which is the same thing
+    for them and costs O(1) instead of O(depth)."""
+
+    def __init__(self) -> None:
+        self._weights: dict[tuple[object, str, bool], tuple[Sequence[Frame], float]] = {}
 
     def add(
-        self, frames: tuple[Frame, ...], weight: float, thread: str = "", idle: bool = False
+        self, frames: Sequence[Frame] | None, weight: float, thread: str = "", idle: bool = False
     ) -> None:
         if not frames or weight <= 0:
             return
-        key = (frames, thread, idle)
-        self._weights[key] = self._weights.get(key, 0.0) + weight
+        key = (id(frames) if isinstance(frames, CallPath) else frames, thread, idle)
+        _, total = self._weights.get(key, (frames, 0.0))
+        self._weights[key] = (frames, total + weight)
 
     def stacks(self) -> tuple[Stack, ...]:
         return tuple(
             Stack(frames=frames, weight=weight, idle=idle, thread=thread)
-            for (frames, thread, idle), weight in self._weights.items()
+            for (_, thread, idle), (frames, weight) in self._weights.items()
         )
 
 
@@ -172,7 +257,28 @@ def _profile(path: Path, fmt: str, stacks: tuple[Stack, ...], unit: str) -> Prof
             "The program may have ended before it was sampled, or was idle the whole time: "
             "profile a longer run, or record with --idle",
         )
-    return Profile(path=str(path), format=fmt, stacks=stacks, unit=unit)
+    return _checked(Profile(path=str(path), format=fmt, stacks=stacks, unit=unit))
+
+
+def _checked(profile: Profile) -> Profile:
+    """The profile, if its weights are finite and so is their sum (``MAX_TOTAL_WEIGHT`` at
+    most): shares of an infinite total would be NaN, which ranks nothing and trips no gate."""
+    path = Path(profile.path)
+    weights = [s.weight for s in profile.stacks] + [
+        w for e in profile.flat for w in (e.self_weight, e.total_weight)
+    ]
+    beyond = f"more than any real recording (at most {MAX_TOTAL_WEIGHT:.0e} samples or seconds)"
+    bad = next((w for w in weights if not 0 <= w <= MAX_TOTAL_WEIGHT), None)  # False for NaN
+    if bad is not None and math.isfinite(bad) and bad > 0:
+        raise _error(path, f"the profile has a weight of {bad:.3g}, {beyond}; it looks corrupt")
+    if bad is not None:
+        raise _error(path, f"the profile has a weight of {bad!r}; it looks corrupt")
+    total = profile.total_weight
+    if not total <= MAX_TOTAL_WEIGHT:
+        raise _error(
+            path, f"the profile's weights add up to {total:.3g}, {beyond}; it looks corrupt"
+        )
+    return profile
 
 
 # ---- JSON: speedscope and pyinstrument --------------------------------------------------------
@@ -187,6 +293,9 @@ def _read_json_or_pstats(path: Path, data: bytes) -> Profile:
     except json.JSONDecodeError as exc:
         document = None
         reason = f"is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        document = None
+        reason = f"is not usable JSON ({exc})"
     except RecursionError:
         document = None
         reason = "is JSON nested too deeply to read"
@@ -215,7 +324,7 @@ def _read_json(path: Path, document: object) -> Profile:
             return _read_pyinstrument(path, document)
         if "traceEvents" in document:
             raise _unsupported(path, "a Chrome trace (record with `--format speedscope`)")
-        keys = ", ".join(sorted(str(k) for k in document)[:6]) or "none"
+        keys = ", ".join(sorted(printable(str(k))[:40] for k in document)[:6]) or "none"
         raise _unsupported(path, f"JSON that is neither speedscope nor pyinstrument (keys: {keys})")
     if isinstance(document, list):
         raise _unsupported(path, "a JSON list (a Chrome trace? record with `--format speedscope`)")
@@ -233,6 +342,7 @@ def _read_speedscope(path: Path, document: dict[str, object]) -> Profile:
         raise _error(path, "speedscope profiles mix sample counts and times; they cannot be added")
     uniform = _uniform_weight(entries)
     totals = _StackTotals()
+    paths = _Paths()  # one for the file: equal stacks of two profiles of a thread add up
     for index, (unit_name, entry) in enumerate(entries):
         factor = _TIME_UNITS.get(unit_name, 1.0)
         thread = entry.get("name")
@@ -241,11 +351,13 @@ def _read_speedscope(path: Path, document: dict[str, object]) -> Profile:
         if kind == "sampled":
             # equal weights (py-spy: 1/rate seconds each) are counted as samples
             scale = None if uniform else factor
-            _speedscope_sampled(path, index, entry, frames, scale, thread_name, totals)
+            _speedscope_sampled(path, index, entry, frames, scale, thread_name, paths, totals)
         elif kind == "evented":
-            _speedscope_evented(path, index, entry, frames, factor, thread_name, totals)
+            _speedscope_evented(path, index, entry, frames, factor, thread_name, paths, totals)
         else:
-            raise _error(path, f"unsupported speedscope profile type {kind!r} in profile {index}")
+            raise _error(
+                path, f"unsupported speedscope profile type {_show(kind)} in profile {index}"
+            )
     unit = "samples" if uniform or units <= {"none"} else "seconds"
     return _profile(path, "speedscope", totals.stacks(), unit)
 
@@ -294,11 +406,11 @@ def _speedscope_entry(path: Path, index: int, entry: object) -> tuple[str, dict[
     if not isinstance(entry, dict):
         raise _error(path, f"speedscope profile {index} is not an object; the file looks corrupt")
     unit = entry.get("unit", "none")
-    if unit == "none" or unit in _TIME_UNITS:
-        return str(unit), entry
+    if isinstance(unit, str) and (unit == "none" or unit in _TIME_UNITS):
+        return unit, entry
     raise _error(
         path,
-        f"speedscope profile {index} is measured in {unit!r}, not time or samples",
+        f"speedscope profile {index} is measured in {_show(unit)}, not time or samples",
         "Give a CPU or wall-time profile",
     )
 
@@ -310,6 +422,7 @@ def _speedscope_sampled(
     frames: Sequence[Frame | None],
     factor: float | None,
     thread: str,
+    paths: _Paths,
     totals: _StackTotals,
 ) -> None:
     """Add one sampled profile; ``factor`` converts weights to seconds, None counts samples."""
@@ -321,24 +434,25 @@ def _speedscope_sampled(
         weights = [1] * len(samples)
     if not isinstance(weights, list) or len(weights) != len(samples):
         raise _error(path, f"speedscope profile {index}: 'samples' and 'weights' differ in length")
-    cache: dict[tuple[int, ...], tuple[Frame, ...]] = {}
     for sample, raw_weight in zip(samples, weights):
         weight = _finite(raw_weight)
         if weight is None or weight < 0:
-            raise _error(path, f"speedscope profile {index} has an invalid weight {raw_weight!r}")
+            raise _error(
+                path, f"speedscope profile {index} has an invalid weight {_show(raw_weight)}"
+            )
         if not isinstance(sample, list):
             raise _error(path, f"speedscope profile {index} has a sample that is not a list")
-        key = tuple(_frame_index(path, index, i, len(frames)) for i in sample)
-        stack = cache.get(key)
-        if stack is None:
-            stack = tuple(f for f in (frames[i] for i in key) if f is not None)
-            cache[key] = stack
+        stack: CallPath | None = None
+        for raw_index in sample:
+            frame = frames[_frame_index(path, index, raw_index, len(frames))]
+            if frame is not None:
+                stack = paths.child(stack, frame)
         totals.add(stack, 1.0 if factor is None else weight * factor, thread)
 
 
 def _frame_index(path: Path, index: int, value: object, count: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < count:
-        raise _error(path, f"speedscope profile {index} refers to a missing frame {value!r}")
+        raise _error(path, f"speedscope profile {index} refers to a missing frame {_show(value)}")
     return value
 
 
@@ -356,25 +470,35 @@ def _speedscope_evented(
     frames: Sequence[Frame | None],
     factor: float,
     thread: str,
+    paths: _Paths,
     totals: _StackTotals,
 ) -> None:
-    events = list(_events(path, index, entry.get("events"), len(frames)))
+    """Add one evented profile: the time between two events goes to the frames open then.
+
+    The open stack is kept as one interned path per depth, so each event costs O(1) however
+    deep the stack is: 20,000 nested opens are 20,000 steps, not 200 million."""
     end = _finite(entry.get("endValue"))
     open_frames: list[int] = []
-    last = events[0].at if events else 0.0
-    for event in events:
-        _charge(open_frames, frames, (event.at - last) * factor, thread, totals)
+    open_paths: list[CallPath | None] = []  # the stack (label frames left out) at each depth
+    last: float | None = None
+    for event in _events(path, index, entry.get("events"), len(frames)):
+        if open_paths and last is not None:
+            totals.add(open_paths[-1], (event.at - last) * factor, thread)
         last = event.at
         if event.opens:
+            caller = open_paths[-1] if open_paths else None
+            frame = frames[event.frame]
+            open_paths.append(caller if frame is None else paths.child(caller, frame))
             open_frames.append(event.frame)
         elif open_frames and open_frames[-1] == event.frame:
             open_frames.pop()
+            open_paths.pop()
         else:
             raise _error(
                 path, f"speedscope profile {index} closes frame {event.frame} it never opened"
             )
-    if end is not None and end > last:
-        _charge(open_frames, frames, (end - last) * factor, thread, totals)
+    if open_paths and last is not None and end is not None and end > last:
+        totals.add(open_paths[-1], (end - last) * factor, thread)
 
 
 def _events(path: Path, index: int, raw: object, count: int) -> Iterator[_Event]:
@@ -394,28 +518,17 @@ def _events(path: Path, index: int, raw: object, count: int) -> Iterator[_Event]
         )
 
 
-def _charge(
-    open_frames: list[int],
-    frames: Sequence[Frame | None],
-    weight: float,
-    thread: str,
-    totals: _StackTotals,
-) -> None:
-    if open_frames and weight > 0:
-        stack = tuple(f for f in (frames[i] for i in open_frames) if f is not None)
-        totals.add(stack, weight, thread)
-
-
 def _read_pyinstrument(path: Path, document: dict[str, object]) -> Profile:
     root = document.get("root_frame")
     if root is None:
         raise _error(path, "the pyinstrument profile contains no samples", "Profile a longer run")
     totals = _StackTotals()
-    pending: list[tuple[object, tuple[Frame, ...]]] = [(root, ())]
+    paths = _Paths()
+    pending: list[tuple[object, CallPath | None]] = [(root, None)]
     while pending:
         node, parents = pending.pop()
         time, children, frame, synthetic = _pyinstrument_node(path, node)
-        stack = parents if frame is None else (*parents, frame)
+        stack = parents if frame is None else paths.child(parents, frame)
         if synthetic is not None:
             totals.add(stack, time, idle=synthetic in _PYINSTRUMENT_IDLE)
             continue
@@ -478,7 +591,7 @@ def _try_pstats(path: Path, data: bytes) -> Profile | None:
     profile = Profile(path=str(path), format="pstats", flat=tuple(entries), unit="seconds")
     if profile.total_weight <= 0:
         raise _error(path, "the pstats dump contains no measured time", "Profile a longer run")
-    return profile
+    return _checked(profile)
 
 
 def _pstats_entry(key: object, value: object) -> FlatEntry | None:
@@ -536,26 +649,45 @@ def _read_collapsed(path: Path, text: str) -> Profile:
         excerpt = line if len(line) <= 60 else line[:57] + "..."
         raise _error(
             path,
-            f"line {number} is not 'frame;frame;leaf COUNT' ({excerpt!r}); "
+            f"line {number} is not 'frame;frame;leaf COUNT' ({_show(excerpt, 64)}); "
             f"{len(bad)} bad line(s), the file looks truncated or corrupt",
         )
     return _profile(path, "collapsed", totals.stacks(), "seconds" if austin else "samples")
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Numbered lines, with py-spy's newline-split `process N:"cmd"` labels joined back."""
-    pending = ""
+    """Numbered lines, with py-spy's newline-split `process N:"cmd"` labels joined back.
+
+    Each physical line is looked at once: a label left open by a hostile file must not make
+    every later line rescan all the ones before it."""
+    pending: list[str] = []
     start = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if pending:
-            pending = f"{pending}\n{line}"
+            pending.append(line)
         else:
-            pending, start = line, number
-        if not _OPEN_PROCESS_LABEL.search(pending):
-            yield start, pending
-            pending = ""
+            pending, start = [line], number
+        if not _left_open(line, first=len(pending) == 1):
+            yield start, "\n".join(pending)
+            pending = []
     if pending:
-        yield start, pending
+        yield start, "\n".join(pending)
+
+
+def _left_open(line: str, *, first: bool) -> bool:
+    """Whether a logical line is still inside a `process N:"` label after ``line``, its first
+    physical line or (``first`` False) a continuation of one left open.
+
+    A label is open until a `";` follows it; if any label is open, the last one is (whatever
+    follows an earlier one follows it too), so only the last label start needs a look. Only the
+    logical line's very start or a ';' may start a label."""
+    last = None
+    for match in _PROCESS_LABEL_START.finditer(line):
+        if first or line[match.start()] == ";":
+            last = match
+    if last is not None:
+        return '";' not in line[last.end() :]
+    return not first and '";' not in line
 
 
 def _austin_metadata(lines: Sequence[tuple[int, str]]) -> dict[str, str]:
@@ -599,7 +731,7 @@ def _austin_sample(line: str) -> _Sample | None:
     for part in parts[2:]:
         alt = _AUSTIN_ALT_LINE.match(part)
         if alt and frames and frames[-1].line is None:  # austin -a: `file:function;L<line>`
-            frames[-1] = Frame(frames[-1].name, frames[-1].file, int(alt.group(1)))
+            frames[-1] = Frame(frames[-1].name, frames[-1].file, _number(alt.group(1)))
         elif part.startswith(":") and part.endswith(":"):  # :GC:, :INVALID: markers
             continue
         else:
@@ -613,8 +745,10 @@ def _folded_sample(line: str) -> _Sample | None:
         return None
     stack, metric = split
     # py-spy --subprocesses: root labels `process N:"command line"` may hold ';' and newlines
-    while match := _LEADING_PROCESS_LABEL.match(stack):
-        stack = stack[match.end() :]
+    skip = 0
+    while match := _LEADING_PROCESS_LABEL.match(stack, skip):
+        skip = match.end()
+    stack = stack[skip:]
     frames: list[Frame] = []
     thread = ""
     for part in stack.split(";") if stack else ():
@@ -633,21 +767,28 @@ def _folded_sample(line: str) -> _Sample | None:
 def _folded_frame(part: str) -> Frame | None:
     if not part:
         return None
-    match = _PYSPY_FRAME.match(part)
-    if match:  # py-spy: `name (file:line)`, `name (file)` with --nolineno
-        where = match.group("where")
+    # py-spy: `name (file:line)`, `name (file)` with --nolineno; the first " (" after the name
+    # starts the location (a regular expression here backtracks quadratically on "a (a (a (...")
+    opening = part.find(" (", 1) if part.endswith(")") and "\n" not in part else -1
+    if opening > 0:
+        name, where = part[:opening], part[opening + 2 : -1]
         file, sep, line = where.rpartition(":")
-        if sep and line.isdigit():
-            return Frame(match.group("name"), file, _line(int(line)))
-        return Frame(match.group("name"), where)
+        if sep and _DIGITS.match(line):
+            return Frame(name, file, _number(line))
+        return Frame(name, where)
     return _plain_frame(part)
+
+
+def _number(digits: str) -> int | None:
+    """A line number from the file, or None: int() refuses more than 4,300 digits."""
+    return _line(int(digits)) if len(digits) <= 18 else None
 
 
 def _plain_frame(part: str) -> Frame:
     """`file:function:line` (austin and others), `file:function`, or a bare function name."""
     match = _FILE_FUNC_LINE.match(part)
     if match:
-        return Frame(match.group("name"), match.group("file"), _line(int(match.group("line"))))
+        return Frame(match.group("name"), match.group("file"), _number(match.group("line")))
     match = _FILE_FUNC.match(part)
     if match and _looks_like_path(match.group("file")):
         return Frame(match.group("name"), match.group("file"))
