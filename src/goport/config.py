@@ -134,6 +134,8 @@ def load_table(pyproject: Path, root: Path | None = None) -> dict[str, Any]:
         raise ConfigError(f"{pyproject}: not valid TOML ({exc}); {hint}") from exc
     except RecursionError as exc:
         raise ConfigError(f"{pyproject}: nested too deeply to read; {hint}") from exc
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        raise ConfigError(f"{pyproject}: not valid TOML ({exc}); {hint}") from exc
     except InputError as exc:
         raise ConfigError(f"{exc}; {hint}") from exc
     tool = data.get("tool", {})

@@ -392,63 +392,6 @@ GITIGNORE = _cases(
     ],
 )
 
-# ---- known failures fixed on other branches ---------------------------------------------------
-# The lead removes these marks after merging the branches named; each case fails here only
-# because of the reader that branch fixes.
-
-_CONFIG_UTF8 = (
-    "config: invalid UTF-8 in pyproject.toml is an internal error; fixed on branch (config)"
-)
-_CONFIG_DEEP = "config: deeply nested TOML is a RecursionError; fixed on branch (config)"
-_CONFIG_BIG = "config: max-file-size >= 2**63 is an OverflowError; fixed on branch (config)"
-_BASELINE_DEEP = "baseline: deeply nested JSON is a RecursionError; fixed on branch (baseline)"
-_BASELINE_SPECIAL = "baseline: a FIFO hangs, /dev/zero eats memory; fixed on branch (baseline)"
-_GITIGNORE_BANG = (
-    "gitignore: a lone ! or \\ line is GitIgnorePatternError; fixed on branch (gitignore)"
-)
-_GITIGNORE_SPECIAL = "gitignore: a FIFO hangs, /dev/zero eats memory; fixed on branch (gitignore)"
-#: failures no parallel branch was asked to fix: the lead routes them (see the report)
-_UNASSIGNED = "NOT ASSIGNED to a branch yet: "
-KNOWN: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "config-flipped-1",
-            "config-flipped-2",
-            "config-flipped-3",
-            "config-random-bytes-0",
-            "config-random-bytes-1",
-            "config-random-bytes-2",
-            "config-random-bytes-3",
-            "config-invalid-utf8-comment",
-            "config-invalid-utf8-string",
-        ],
-        _CONFIG_UTF8,
-    ),
-    "config-deep-array": _CONFIG_DEEP,
-    "config-deep-inline-table": _CONFIG_DEEP,
-    "config-max-file-size-2**64": _CONFIG_BIG,
-    "config-max-file-size-2**63": _CONFIG_BIG,
-    "config-top-5000-digits": _UNASSIGNED
-    + "tomllib raises ValueError for an integer of more than 4,300 digits",
-    "config-key-with-newline": _UNASSIGNED
-    + "an unknown key is printed raw: its newline splits the error line",
-    "baseline-deep-list": _BASELINE_DEEP,
-    "baseline-deep-modules": _BASELINE_DEEP,
-    "baseline-fifo": _BASELINE_SPECIAL,
-    "baseline-link-to-dev-zero": _BASELINE_SPECIAL,
-    "baseline-score-5000-digits": _UNASSIGNED
-    + "json.loads raises ValueError (not JSONDecodeError) for an integer of 4,300+ digits",
-    "gitignore-lone-bang": _GITIGNORE_BANG,
-    "gitignore-lone-backslash": _GITIGNORE_BANG,
-    "gitignore-bang-and-backslash": _GITIGNORE_BANG,
-    "gitignore-random-bytes-1": _GITIGNORE_BANG + " (here a pattern ending in a lone \\)",
-    "gitignore-fifo": _GITIGNORE_SPECIAL,
-    "gitignore-link-to-dev-zero": _GITIGNORE_SPECIAL,
-    "gitignore-huge-line": _UNASSIGNED
-    + "re2 cannot compile the pattern set ('failed to compile Set'), an internal error",
-    "gitignore-many-lines": _UNASSIGNED
-    + "re2 cannot compile the pattern set ('failed to compile Set'), an internal error",
-}
 ALL_CASES = (*CONFIG, *BASELINE, *PROFILE, *GITIGNORE)
 #: run as subprocesses: these can hang or eat memory when a reader is wrong
 SPAWNED = tuple(c for c in ALL_CASES if c.special in ("fifo", "devzero"))
@@ -459,9 +402,7 @@ def _params() -> list[object]:
     in_process = [c for c in ALL_CASES if c not in SPAWNED]
     params: list[object] = []
     for case in (*in_process, *SPAWNED):
-        reason = KNOWN.get(case.id)
-        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-        params.append(pytest.param(case, id=case.id, marks=marks))
+        params.append(pytest.param(case, id=case.id))
     return params
 
 
