@@ -39,6 +39,14 @@ def _plant(root: Path, marks: Path) -> list[str]:
     return names
 
 
+def _python_ok(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 @pytest.fixture
 def planted(tmp_path: Path) -> tuple[Path, Path]:
     root, marks = tmp_path / "repo", tmp_path / "marks"
@@ -65,15 +73,7 @@ def test_safe_module_run_imports_nothing_from_the_tree(
     planted: tuple[Path, Path], tmp_path: Path
 ) -> None:
     root, marks = planted
-    proc = subprocess.run(
-        [sys.executable, "-P", "-m", "goport", "scan", ".", "--no-cache", "-j", "2", "-q"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    _python_ok(["-P", "-m", "goport", "scan", ".", "--no-cache", "-j", "2", "-q"], cwd=root)
     assert sorted(p.name for p in marks.iterdir()) == []
 
 
@@ -83,15 +83,7 @@ def test_module_run_from_outside_imports_nothing_from_the_scanned_tree(
     root, marks = planted
     elsewhere = tmp_path / "clean"
     elsewhere.mkdir()
-    proc = subprocess.run(
-        [sys.executable, "-m", "goport", "scan", str(root), "--no-cache", "-j", "2", "-q"],
-        cwd=elsewhere,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    _python_ok(["-m", "goport", "scan", str(root), "--no-cache", "-j", "2", "-q"], cwd=elsewhere)
     assert sorted(p.name for p in marks.iterdir()) == []
 
 
@@ -124,15 +116,7 @@ def test_workers_started_from_a_hostile_working_folder_import_nothing_from_it(
         ),
         encoding="utf-8",
     )
-    proc = subprocess.run(
-        [sys.executable, str(driver)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _python_ok([str(driver)], cwd=tmp_path)
     analysed, failed = map(int, proc.stdout.split())
     assert analysed > 20 and failed == 0
     assert sorted(p.name for p in marks.iterdir()) == []
