@@ -9,6 +9,7 @@ import logging
 import os
 import stat
 import sys
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -246,6 +247,7 @@ def _build_config(
     no_config: bool,
     max_file_size: int | None,
     profiles: list[Path] | None = None,
+    profile_roots: Sequence[str] = (),
     extra: dict[str, Any] | None = None,
 ) -> Config:
     from goport import config as config_mod
@@ -262,6 +264,7 @@ def _build_config(
         "cache_dir": cache_dir,
         "max_file_size": max_file_size,
         "profiles": tuple(_existing(profiles or [])),
+        "profile_roots": tuple(profile_roots),
     }
     overrides.update(extra or {})
     if no_cache:
@@ -307,6 +310,14 @@ ProfileOpt = Annotated[
         "--profile",
         "-p",
         help="A profile (py-spy speedscope/raw, collapsed stacks, pstats, pyinstrument JSON); repeatable.",
+    ),
+]
+ProfileRootOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--profile-root",
+        help="A folder that stood for the project root where a profile was recorded "
+        "(e.g. /app in a container); repeatable.",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
@@ -358,6 +369,7 @@ def scan(
     root: RootOpt = None,
     max_file_size: MaxSizeOpt = None,
     profile: ProfileOpt = [],  # noqa: B006
+    profile_root: ProfileRootOpt = [],  # noqa: B006
     diff_base: Annotated[
         str | None,
         typer.Option("--diff-base", help="Report only what changed since this git ref (e.g. origin/main)."),
@@ -405,6 +417,7 @@ def scan(
         no_config=no_config,
         max_file_size=max_file_size,
         profiles=profile,
+        profile_roots=profile_root,
         extra={
             "diff_base": diff_base,
             "fail_on": fail_on,
@@ -450,6 +463,7 @@ def explain(
     no_history: NoHistoryOpt = False,
     no_config: NoConfigOpt = False,
     profile: ProfileOpt = [],  # noqa: B006
+    profile_root: ProfileRootOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -485,6 +499,7 @@ def explain(
         no_config=no_config,
         max_file_size=None,
         profiles=profile,
+        profile_roots=profile_root,
     )
     result = _run(config, quiet)
     from goport.discover import rel_path_of

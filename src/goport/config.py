@@ -63,6 +63,7 @@ class Config:
     history: bool = True
     respect_gitignore: bool = True
     profiles: tuple[Path, ...] = ()
+    profile_roots: tuple[str, ...] = ()  # folders that stood for the root when profiles were recorded
     diff_base: str | None = None
     baseline: Path | None = None
     fail_on: float | None = None
@@ -105,6 +106,11 @@ def available_cores() -> int:
 _KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
     "exclude": ("exclude", (list,), "list of gitignore-style patterns"),
     "select": ("select", (list,), "list of rule ids or prefixes"),
+    "profile-root": (
+        "profile_roots",
+        (list,),
+        "list of folders that stood for the project root where profiles were recorded",
+    ),
     "ignore": ("ignore", (list,), "list of rule ids or prefixes"),
     "weights": ("weights", (dict,), f"table of factor weights ({', '.join(WEIGHT_NAMES)})"),
     "top": ("top", (int,), "a whole number"),
@@ -237,7 +243,7 @@ def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = Tru
             continue
         if name in ("select", "ignore"):
             check_rules(value, f"--{name}")
-        if name in ("exclude", "select", "ignore"):
+        if name in ("exclude", "select", "ignore", "profile_roots"):
             value = (*getattr(config, name), *value)
         changes[name] = value
     return replace(config, **changes)

@@ -295,12 +295,25 @@ class Decided:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileMatch:
+    """How one profile's frames were matched to the tree."""
+
+    path: str
+    samples: int
+    matched_samples: int
+    match_rate: float
+    prefixes: tuple[str, ...]  # folders left out of frame paths to find the files, most used first
+    unmatched: tuple[str, ...]  # files of the stacks that ran no code of the tree, most time first
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileSummary:
     files: tuple[str, ...]
     samples: int
     matched_samples: int
     match_rate: float
     warnings: tuple[str, ...] = ()
+    profiles: tuple[ProfileMatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

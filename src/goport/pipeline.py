@@ -36,6 +36,7 @@ from goport.model import (
     SourceFile,
     Summary,
 )
+from goport.scoring import Coverage
 
 log = logging.getLogger(__name__)
 
@@ -263,7 +264,8 @@ def rank(
     graph = graph_mod.build(facts)
     hotness = hotness or {}
     histories = histories or {}
-    candidates: list[tuple[float, Candidate]] = []
+    coverage = _coverage(facts, hotness, profiled)
+    candidates: list[tuple[int, float, Candidate]] = []
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
@@ -277,10 +279,11 @@ def rank(
         boundary = graph.boundary(m.module)
         heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
-        scored = score_module(m, findings, boundary, config, heat, history, profiled)
+        scored = score_module(m, findings, boundary, config, heat, history, coverage(m))
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
             (
+                coverage(m).tier,
                 scored.raw,
                 Candidate(
                     rel_path=m.rel_path,
@@ -303,11 +306,12 @@ def rank(
                 ),
             )
         )
+    # with a profile, measured modules come first and those the workload never ran last;
     # modules that tie (all at 0) are ordered by what Go would gain there, then by raw sum:
     # a module with some benefit and heavy costs is closer to worth porting than empty glue
-    candidates.sort(key=lambda rc: (-rc[1].score, -_benefit(rc[1]), -rc[0], rc[1].rel_path))
+    candidates.sort(key=lambda t: (t[0], -t[2].score, -_benefit(t[2]), -t[1], t[2].rel_path))
     return Ranking(
-        candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
+        candidates=tuple(_with_rank(c, i + 1) for i, (_, _, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
         findings=total_findings,
     )
@@ -337,7 +341,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(read_profiles(config.profiles), facts)
+        joined = join(
+            read_profiles(config.profiles), facts, str(found.root), config.profile_roots
+        )
         hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:
@@ -420,6 +426,23 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
 
         result = replace(result, gate=evaluate(result, config, baseline))
     return result
+
+
+def _coverage(
+    facts: Sequence[ModuleFacts], hotness: dict[str, Hotness], profiled: bool
+) -> Callable[[ModuleFacts], Coverage]:
+    """What the profiles say of each module: run, not run though its package ran, or not
+    reached (its top-level package has no sample at all)."""
+    ran = {m.module.split(".", 1)[0] for m in facts if m.rel_path in hotness}
+
+    def of(m: ModuleFacts) -> Coverage:
+        if not profiled:
+            return Coverage.NO_PROFILE
+        if m.rel_path in hotness:
+            return Coverage.RUN
+        return Coverage.NOT_RUN if m.module.split(".", 1)[0] in ran else Coverage.NOT_COVERED
+
+    return of
 
 
 def _benefit(c: Candidate) -> float:

@@ -232,7 +232,7 @@ def hot_functions(
             qualname=fn.qualname,
             span=fn.span,
             complexity=fn.complexity,
-            heat=round(raw / top, 2),
+            heat=round(raw / top, 2) if top > 0 else 0.0,
             reasons=reasons,
             measured=m,
             signature=go_signature(fn),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from goport.config import Config
 from goport.model import Boundary, Category, Factor, FileHistory, Finding, Hotness, ModuleFacts
@@ -28,6 +29,12 @@ MAX_CPU = 70.0
 #: steadier latency and memory under load, while GIL-bound CPU work gains outright speed.
 MAX_CONCURRENCY = 45.0
 MAX_PROFILE = 70.0
+#: with a profile, a measured module's costs count for at most this share of its measured gain:
+#: where the workload spends its time outranks what it never ran, whatever moving it costs
+MEASURED_COST_SHARE = 0.3
+#: how much of the static estimate still counts, by what the profile says of the module
+STATIC_SCALE_RUN = 0.2  # measured: the static signals only describe the shape of the work
+STATIC_SCALE_NOT_COVERED = 0.6  # the profile never reached its package: no measurement either way
 #: static CPU signal per loop level of each function (loops are where interpreted time goes)
 LOOP_WEIGHT = 0.5
 #: rules that show network or streaming work (servers, sockets, consumers, task workers)
@@ -39,6 +46,20 @@ ORCHESTRATION_DAMPING = 0.4
 #: Halstead volume per source line below which code reads as glue, and the signal per point above
 HALSTEAD_BASELINE = 1.5
 HALSTEAD_WEIGHT = 0.3
+
+
+class Coverage(Enum):
+    """What the run's profiles say about a module."""
+
+    NO_PROFILE = "no-profile"
+    RUN = "run"  # samples in this module
+    NOT_COVERED = "not-covered"  # no samples anywhere in its package: no measurement
+    NOT_RUN = "not-run"  # its package ran, this module did not
+
+    @property
+    def tier(self) -> int:
+        """Ranking tier: measured modules first, modules the workload never ran last."""
+        return {"no-profile": 0, "run": 0, "not-covered": 1, "not-run": 2}[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +126,9 @@ def score_module(
     config: Config,
     hotness: Hotness | None = None,
     history: FileHistory | None = None,
-    profiled: bool = False,
+    coverage: Coverage = Coverage.NO_PROFILE,
 ) -> Scored:
-    """Score one module; ``profiled`` says a profile was given for the run (even if it has no
-    samples in this module)."""
+    """Score one module; ``coverage`` says what the run's profiles say about it."""
     # loops in coroutines mostly wait on I/O; they are concurrency, not CPU, signal
     loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
     sloc = max(facts.metrics.sloc, 1)
@@ -125,35 +145,15 @@ def score_module(
     density = sig.cpu / max(sloc, 60) * 100  # finding weight per 100 lines
     cpu_heat = _saturate(sig.cpu, 30.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
     go_fit = 0.3 if sig.native_numeric else 1.0
-    if hotness is not None:
-        # self time in the module's own Python is what Go speeds up; time in callees (other
-        # modules, libraries) belongs to them, so an entry point calling everything is not hot
-        value = MAX_PROFILE * min(1.0, hotness.self_share / 0.4) * (0.4 if sig.native_numeric else 1.0)
-        factors.append(
-            Factor(
-                "measured-time",
-                round(hotness.self_share, 4),
-                _r(value * config.weight("profile")),
-                f"{hotness.total_share:.0%} of profiled samples run here, "
-                f"{hotness.self_share:.0%} in its own Python code"
-                + (f", {hotness.library_share:.0%} in libraries it calls" if hotness.library_share else "")
-                + ".",
-            )
-        )
-        cpu_scale = 0.4  # the measurement, not the static guess, says where time goes
-    elif profiled:
-        factors.append(
-            Factor(
-                "measured-time",
-                0.0,
-                0.0,
-                "No samples in the given profile(s): ranked on the static estimate, damped, as "
-                "the measured workload did not run this code.",
-            )
-        )
-        cpu_scale = 0.6
-    else:
-        cpu_scale = 1.0
+    measured = _measured(facts, hotness, coverage, sig, config)
+    if measured is not None:
+        factors.append(measured)
+    cpu_scale = {
+        Coverage.NO_PROFILE: 1.0,
+        Coverage.RUN: STATIC_SCALE_RUN,
+        Coverage.NOT_COVERED: STATIC_SCALE_NOT_COVERED,
+        Coverage.NOT_RUN: 0.0,
+    }[coverage]
     if sig.cpu:
         fit_note = (
             " (damped: the heavy lifting is already in numpy/pandas-style native code)"
@@ -267,6 +267,11 @@ def score_module(
             )
         )
 
+    if measured is not None and measured.contribution > 0:
+        cap = _cost_cap(factors, measured.contribution)
+        if cap is not None:
+            factors.append(cap)
+
     total = raw = _r(sum(f.contribution for f in factors))
     if total < 0 or total > 100:
         bound = 0.0 if total < 0 else 100.0
@@ -275,3 +280,63 @@ def score_module(
         )
         total = bound
     return Scored(score=total, factors=tuple(factors), signals=sig, raw=raw)
+
+
+def _measured(
+    facts: ModuleFacts,
+    hotness: Hotness | None,
+    coverage: Coverage,
+    sig: Signals,
+    config: Config,
+) -> Factor | None:
+    """The measured-time factor: the module's own share of profiled time times how much Go
+    speeds that work up (concave, so 20% and 40% of the time stay apart; never saturated)."""
+    package = facts.module.split(".", 1)[0]
+    if coverage is Coverage.NOT_RUN:
+        return Factor(
+            "measured-time",
+            0.0,
+            0.0,
+            f"Not run by the profiled workload: it ran other modules of '{package}' but no "
+            "sample falls here, so the static estimate does not count.",
+        )
+    if coverage is Coverage.NOT_COVERED:
+        return Factor(
+            "measured-time",
+            0.0,
+            0.0,
+            f"No samples: the profile does not reach '{package}'; ranked on the static "
+            "estimate, damped.",
+        )
+    if hotness is None:
+        return None
+    # self time in the module's own Python is what Go speeds up; time in callees (other
+    # modules, libraries) belongs to them, so an entry point calling everything is not hot
+    speedup = 0.4 if sig.native_numeric else 1.0
+    value = MAX_PROFILE * math.sqrt(min(1.0, hotness.self_share)) * speedup
+    return Factor(
+        "measured-time",
+        round(hotness.self_share, 4),
+        _r(value * config.weight("profile")),
+        f"{hotness.total_share:.0%} of profiled samples run here, "
+        f"{hotness.self_share:.0%} in its own Python code"
+        + (f", {hotness.library_share:.0%} in libraries it calls" if hotness.library_share else "")
+        + ".",
+    )
+
+
+def _cost_cap(factors: Sequence[Factor], gain: float) -> Factor | None:
+    """Give back what the costs take beyond their share of the measured gain."""
+    costs = -sum(f.contribution for f in factors if f.contribution < 0)
+    excess = _r(costs - MEASURED_COST_SHARE * gain)
+    if excess <= 0:
+        return None
+    return Factor(
+        "cost-cap",
+        round(costs, 2),
+        excess,
+        f"Measured time outweighs the cost of moving it: costs count for at most "
+        f"{MEASURED_COST_SHARE:.0%} of the measured gain, so code the workload spends its time "
+        "in stays above code it never ran.",
+    )
+

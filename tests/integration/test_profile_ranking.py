@@ -76,14 +76,22 @@ def test_stale_profile_is_matched_by_name_and_warned(tmp_path: Path) -> None:
     assert any("no longer line up" in w for w in result.profile.warnings)
 
 
-def test_foreign_profile_warns(tmp_path: Path) -> None:
+def test_foreign_profile_is_an_error_naming_what_did_not_match(tmp_path: Path) -> None:
+    """Samples, none of them in this tree: the wrong profile, never a silent static ranking."""
     other = tmp_path / "other"
     (other / "pkg").mkdir(parents=True)
     (other / "pkg" / "mod.py").write_text("def f():\n    return 1\n")
-    result = _run(tmp_path, PROFILES / "profiled_app.speedscope.json", root=other)
-    assert result.profile is not None
-    assert result.profile.match_rate == 0
-    assert any("may belong to another project" in w for w in result.profile.warnings)
+    with pytest.raises(ProfileError, match="none of its .* samples ran code in this tree") as info:
+        _run(tmp_path, PROFILES / "profiled_app.speedscope.json", root=other)
+    assert "hot.py" in str(info.value) and "--profile-root" in str(info.value)
+    proc = subprocess.run(
+        [sys.executable, "-m", "goport", "scan", str(other), "--no-history",
+         "--profile", str(PROFILES / "profiled_app.speedscope.json"),
+         "--cache-dir", str(tmp_path / "c")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "profiled_app.speedscope.json" in proc.stderr
 
 
 @pytest.mark.parametrize("name", ["empty.json", "truncated.json", "wrong_shape.json", "garbage.bin", "truncated.pstats"])

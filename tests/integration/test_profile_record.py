@@ -201,7 +201,9 @@ def test_command_that_is_not_python(py_spy: str, tmp_path: Path) -> None:
 
 def test_command_that_samples_nothing(py_spy: str, tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="no samples|before py-spy could attach") as caught:
-        _record(tmp_path / "idle.json", command=[sys.executable, "-c", "pass"], py_spy=py_spy)
+        # no site import and an immediate exit: done before py-spy can take a sample
+        command = [sys.executable, "-I", "-S", "-c", "import os; os._exit(0)"]
+        _record(tmp_path / "idle.json", command=command, py_spy=py_spy)
     assert "code 0" in str(caught.value)
 
 

@@ -1,8 +1,9 @@
 """Charge measured time to the repository's modules and functions.
 
-Frames are matched to discovered files by path suffix (so profiles recorded in a container at
-/app/..., in CI, or with py-spy's shortened names still match), then to a function by the line's
-enclosing span, falling back to the function name when the code moved since the recording.
+Frames are matched to discovered files by module identity (``match.py``: the import path below
+site-packages, the path below the scanned root or a ``--profile-root`` prefix, a shared suffix of
+two components or more), then to a function by the line's enclosing span, falling back to the
+function name when the code moved since the recording.
 Time in frames outside the repository (stdlib, site-packages, C) is charged to the nearest
 repository caller as "time in libraries called from here", kept apart from self time: self time
 in pure Python is what Go speeds up; time inside numpy or a database driver is not.
@@ -18,20 +19,19 @@ O(N*N), and a frame is matched to the tree once however many stacks hold it.
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from goport.model import FunctionHotness, Hotness, ModuleFacts, ProfileSummary
+from goport.errors import ProfileError
+from goport.model import FunctionHotness, Hotness, ModuleFacts, ProfileMatch, ProfileSummary
+from goport.profiles.match import FileMatcher, Match
 from goport.profiles.model import CallPath, Frame, Profile
+from goport.text import printable
 
 #: below this share of matched samples the profile probably belongs to another tree
 MIN_MATCH_RATE = 0.5
 
-_LIBRARY = re.compile(
-    r"(site-packages|dist-packages|/lib/python\d|\\lib\\python\d|<frozen |^<|/\.pyenv/|/usr/lib/)"
-)
 #: leaf functions that mean a thread is waiting, not computing
 _WAITING = frozenset(
     {
@@ -96,6 +96,7 @@ class _Tally:
     lib: dict[Key, float] = field(default_factory=lambda: defaultdict(float))
     fn_total: dict[Key, float] = field(default_factory=lambda: defaultdict(float))
     mod_total: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    unmatched: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # leaf file
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,42 +108,19 @@ class Joined:
 class Matcher:
     """Maps profile frames to (rel_path, qualname) of the scanned tree, with memoisation."""
 
-    def __init__(self, modules: Sequence[ModuleFacts]) -> None:
-        self.suffixes: dict[str, list[str]] = defaultdict(list)
-        self.files: dict[str, _FileIndex] = {}
-        for m in modules:
-            parts = m.rel_path.split("/")
-            for i in range(len(parts)):
-                self.suffixes["/".join(parts[i:])].append(m.rel_path)
-            self.files[m.rel_path] = _file_index(m)
-        # no frame path can match a suffix longer than the deepest file of the tree
-        self._max_parts = max((len(m.rel_path.split("/")) for m in modules), default=0)
-        self._file_memo: dict[str, str | None] = {}
+    def __init__(self, files: dict[str, _FileIndex], paths: FileMatcher) -> None:
+        self.files = files
+        self.paths = paths
+        self._names = {rel: set(index.by_name) for rel, index in files.items()}
+        self.matched: dict[str, Match] = {}  # frame path -> how it matched
         self.stale_frames: dict[str, int] = defaultdict(int)
 
     def file_of(self, path: str, name: str = "") -> str | None:
-        memo_key = path + "\0" + name
-        if memo_key in self._file_memo:
-            return self._file_memo[memo_key]
-        found = self._resolve(path, name)
-        self._file_memo[memo_key] = found
-        return found
-
-    def _resolve(self, path: str, name: str) -> str | None:
-        norm = path.replace("\\", "/")
-        if not norm.endswith(".py") or _LIBRARY.search(norm):
+        found = self.paths.match(path, name, self._names)
+        if found is None:
             return None
-        parts = [p for p in norm.split("/") if p not in ("", ".")]
-        for i in range(max(0, len(parts) - self._max_parts), len(parts)):
-            cands = self.suffixes.get("/".join(parts[i:]))
-            if not cands:
-                continue
-            if len(cands) == 1:
-                return cands[0]
-            # the same short name in several places: let the function name decide
-            having = [c for c in cands if name and name in self.files[c].by_name]
-            return having[0] if len(having) == 1 else None
-        return None
+        self.matched[path] = found
+        return found.rel_path
 
     def function_of(self, rel: str, frame: Frame) -> str:
         qualname, stale = self.locate(rel, frame)
@@ -162,17 +140,19 @@ class Matcher:
         anonymous = last.startswith("<")
         if frame.line is not None and index.functions:
             i = bisect.bisect_right(index.starts, frame.line) - 1
-            # innermost function containing the line: the last one starting before it, or one
-            # around that one (functions nest, so no other can hold the line)
+            # the functions holding the line, innermost first: the last one starting before it,
+            # then the ones around it (functions nest, so no other can hold the line). The
+            # innermost need not be the frame's: on a nested ``def`` line the outer function runs
+            innermost = ""
             while i >= 0:
                 start, end, q = index.functions[i]
                 if start <= frame.line <= end:
-                    if anonymous or q == name or q.rsplit(".", 1)[-1] == last:
+                    if q == name or q.rsplit(".", 1)[-1] == last or name.startswith(q + ".<locals>."):
                         return q, False
-                    if name.startswith(q + ".<locals>."):
-                        return q, False
-                    break
+                    innermost = innermost or q
                 i = index.enclosing[i]
+            if anonymous and innermost:
+                return innermost, False
         if anonymous:
             owner = name.split(".<locals>.", 1)[0] if ".<locals>." in name else ""
             return index.unique.get(owner, ""), False
@@ -180,9 +160,25 @@ class Matcher:
         return index.unique.get(by_name, ""), frame.line is not None
 
 
-def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
-    matcher = Matcher(modules)
-    tallies = [_tally(p, matcher) for p in profiles]
+def join(
+    profiles: Sequence[Profile],
+    modules: Sequence[ModuleFacts],
+    root: str = "",
+    roots: Sequence[str] = (),
+) -> Joined:
+    """Hotness per module of the tree. ``root`` is the scanned folder (frames recorded in place);
+    ``roots`` are prefixes the user says stand for it (``--profile-root``). A profile with
+    samples none of which ran code in the tree is a ProfileError: the wrong profile, or one
+    recorded where goport cannot tell which files are these."""
+    indexes = {m.rel_path: _file_index(m) for m in modules}
+    matchers = [
+        Matcher(indexes, FileMatcher(modules, root, roots, profile_files(p))) for p in profiles
+    ]
+    tallies = [_tally(p, m) for p, m in zip(profiles, matchers)]
+    for p, t in zip(profiles, tallies):
+        if t.total > 0 and t.matched == 0:
+            raise ProfileError(_no_match(p, t))
+    matcher = matchers[0] if matchers else Matcher(indexes, FileMatcher(modules))
     usable = [t for t in tallies if t.total > 0]
     n = len(usable) or 1
 
@@ -225,16 +221,22 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
     matched = sum(t.matched for t in tallies)
     rate = matched / total if total else 0.0
     warnings: list[str] = []
-    for p, t in zip(profiles, tallies):
-        r = t.matched / t.total if t.total else 0.0
-        if r < MIN_MATCH_RATE:
+    matches = tuple(_profile_match(p, t, m) for p, t, m in zip(profiles, tallies, matchers))
+    for found in matches:
+        if found.samples and found.match_rate < MIN_MATCH_RATE:
             warnings.append(
-                f"{p.path}: only {r:.0%} of its samples ran code in this tree; the profile may "
-                "belong to another project or version, or most time is outside the repository"
+                f"{found.path}: only {found.match_rate:.0%} of its samples ran code in this tree"
+                f"{_examples(found.unmatched)}; the profile may belong to another project or "
+                "version, or most time is outside the repository; if it was recorded where the "
+                "code lives under another folder, give --profile-root PREFIX"
             )
-    stale = sum(matcher.stale_frames.values())
+    stale_frames: dict[str, int] = defaultdict(int)
+    for m in matchers:
+        for rel, count in m.stale_frames.items():
+            stale_frames[rel] += count
+    stale = sum(stale_frames.values())
     if stale:
-        worst = sorted(matcher.stale_frames.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        worst = sorted(stale_frames.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         where = ", ".join(f"{rel} ({count})" for rel, count in worst)
         warnings.append(
             f"{stale} profiled frame(s) no longer line up with the functions at their lines "
@@ -246,8 +248,52 @@ def join(profiles: Sequence[Profile], modules: Sequence[ModuleFacts]) -> Joined:
         matched_samples=round(matched),
         match_rate=round(rate, 4),
         warnings=tuple(warnings),
+        profiles=matches,
     )
     return Joined(hotness, summary)
+
+
+def profile_files(profile: Profile) -> set[str]:
+    """Every distinct file path of a profile's frames (shared call paths walked once)."""
+    files = {e.frame.file for e in profile.flat}
+    seen: set[int] = set()
+    for stack in profile.stacks:
+        frames = stack.frames
+        if isinstance(frames, CallPath):
+            path: CallPath | None = frames
+            while path is not None and id(path) not in seen:
+                seen.add(id(path))
+                files.add(path.frame.file)
+                path = path.caller
+        else:
+            files.update(f.file for f in frames)
+    return files
+
+
+def _profile_match(profile: Profile, t: _Tally, matcher: Matcher) -> ProfileMatch:
+    unmatched = sorted(t.unmatched.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ProfileMatch(
+        path=profile.path,
+        samples=round(t.total),
+        matched_samples=round(t.matched),
+        match_rate=round(t.matched / t.total, 4) if t.total else 0.0,
+        prefixes=tuple(matcher.paths.prefixes(matcher.matched.values())[:5]),
+        unmatched=tuple(printable(path) for path, _ in unmatched[:5]),
+    )
+
+
+def _examples(paths: Sequence[str]) -> str:
+    return f" (unmatched frames such as {', '.join(paths[:3])})" if paths else ""
+
+
+def _no_match(profile: Profile, t: _Tally) -> str:
+    unmatched = sorted(t.unmatched.items(), key=lambda kv: (-kv[1], kv[0]))
+    examples = _examples([printable(path) for path, _ in unmatched[:3]])
+    return (
+        f"{printable(profile.path)}: none of its {t.total:g} samples ran code in this tree"
+        f"{examples}. Scan the folder the profile was recorded on, or give --profile-root "
+        "PREFIX for the folder the code lived in when it was recorded (e.g. /app)"
+    )
 
 
 def _line_of(matcher: Matcher, key: Key) -> int | None:
@@ -365,6 +411,7 @@ def _tally(profile: Profile, matcher: Matcher) -> _Tally:
             continue
         t.total += w
         if node.last is None:
+            t.unmatched[node.frame.file] += w
             continue
         t.matched += w
         if node.key is not None:
@@ -377,6 +424,7 @@ def _tally(profile: Profile, matcher: Matcher) -> _Tally:
         t.total += entry.self_weight
         rel = matcher.file_of(entry.frame.file, entry.frame.name)
         if rel is None:
+            t.unmatched[entry.frame.file] += entry.self_weight
             continue
         key = (rel, matcher.function_of(rel, entry.frame))
         t.matched += entry.self_weight

@@ -187,6 +187,17 @@ def document(result: RunResult) -> dict[str, Any]:
             "matched_samples": p.matched_samples,
             "match_rate": round(p.match_rate, 4),
             "warnings": list(p.warnings),
+            "profiles": [
+                {
+                    "path": m.path,
+                    "samples": m.samples,
+                    "matched_samples": m.matched_samples,
+                    "match_rate": m.match_rate,
+                    "prefixes": list(m.prefixes),
+                    "unmatched": list(m.unmatched),
+                }
+                for m in p.profiles
+            ],
         },
         "diff": None if result.diff is None else diff(result),
         "gate": None

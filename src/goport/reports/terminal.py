@@ -95,6 +95,11 @@ def render(result: RunResult, options: Options) -> str:
             f"profile: {p.samples} samples from {len(p.files)} file(s), "
             f"{p.match_rate:.0%} matched to this tree"
         )
+        for m in p.profiles if len(p.profiles) > 1 or any(m.prefixes for m in p.profiles) else ():
+            where = f"; frames found below {', '.join(m.prefixes[:2])}" if m.prefixes else ""
+            console.print(
+                _t(f"  {m.path}: {m.match_rate:.0%} of {m.samples} samples matched{where}")
+            )
         for w in p.warnings:
             console.print(_t(("warning:", "yellow"), f" {w}"))
     if result.diff is not None:
