@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+
+from goport.errors import ToolMissingError
+from goport.profiles.record import find_py_spy
 
 
 def _write(root: Path, files: Mapping[str, str | bytes]) -> Path:
@@ -76,3 +80,29 @@ def goport() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def py_spy() -> str:
+    """py-spy's path, once it has shown it may trace a process here (else the tests skip)."""
+    try:
+        executable = find_py_spy()
+    except ToolMissingError as exc:
+        pytest.skip(f"py-spy is not installed here: {exc}")
+    target = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        time.sleep(0.3)  # let the interpreter start
+        probe = subprocess.run(
+            [executable, "dump", "--pid", str(target.pid)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        target.kill()
+        target.wait()
+    if probe.returncode != 0:
+        said = (probe.stderr or probe.stdout).strip().splitlines()[:2]
+        pytest.skip(f"py-spy cannot trace processes here (needs ptrace rights): {said}")
+    return executable

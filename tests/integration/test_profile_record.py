@@ -31,32 +31,6 @@ def _busy_command(seconds: float, exit_code: int = 0) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-@pytest.fixture(scope="module")
-def py_spy() -> str:
-    """py-spy's path, once it has shown it may trace a process here (else the tests skip)."""
-    try:
-        executable = find_py_spy()
-    except ToolMissingError as exc:
-        pytest.skip(f"py-spy is not installed here: {exc}")
-    target = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        time.sleep(0.3)  # let the interpreter start
-        probe = subprocess.run(
-            [executable, "dump", "--pid", str(target.pid)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        target.kill()
-        target.wait()
-    if probe.returncode != 0:
-        said = (probe.stderr or probe.stdout).strip().splitlines()[:2]
-        pytest.skip(f"py-spy cannot trace processes here (needs ptrace rights): {said}")
-    return executable
-
-
 @pytest.fixture
 def app_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of fixtures/profiled_app as the working folder (never write inside fixtures)."""
