@@ -25,6 +25,7 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from goport.codehash import body_hash
 from goport.detectors.base import Context, Detector, FunctionFrame, dotted
 from goport.detectors.registry import REGISTRY
 from goport.model import (
@@ -622,7 +623,7 @@ def extract_module(
         notes.append("radon could not parse this file with this Python; complexity estimated as 1")
 
     findings = _apply_suppressions(ctx.findings, walker.suppressions)
-    functions = _attach(walker.functions, findings, radon)
+    functions = _attach(walker.functions, findings, radon, data.splitlines())
     sloc = max(0, loc - walker.blank - walker.comment_lines)
     comment_pct = 100.0 * walker.comments / sloc if sloc else 0.0
     metrics = Metrics(
@@ -676,7 +677,10 @@ def _apply_suppressions(
 
 
 def _attach(
-    functions: Sequence[FunctionFacts], findings: Sequence[Finding], radon: _RadonResult | None
+    functions: Sequence[FunctionFacts],
+    findings: Sequence[Finding],
+    radon: _RadonResult | None,
+    lines: Sequence[bytes],
 ) -> tuple[FunctionFacts, ...]:
     by_symbol: dict[str, list[Finding]] = {}
     for f in findings:
@@ -699,6 +703,7 @@ def _attach(
                 findings=tuple(own),
                 sloc=sloc,
                 decorators=fn.decorators,
+                body_hash=body_hash(lines, fn.span.line, fn.span.end_line),
             )
         )
     return tuple(out)

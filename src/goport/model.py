@@ -116,6 +116,7 @@ class FunctionFacts:
     findings: tuple[Finding, ...]
     sloc: int = 0
     decorators: tuple[str, ...] = ()
+    body_hash: str = ""  # fingerprint of its source (codehash), to tell a profile is stale
 
 
 @fast_pickle

@@ -120,7 +120,7 @@ def _scan(goport: Goport, tree: Path, cache: Path, *args: str | Path) -> dict[st
 def _assert_measured_ranking(doc: dict[str, Any]) -> None:
     profile = doc["profile"]
     assert profile["match_rate"] >= 0.9, profile
-    assert not any("no longer line up" in w for w in profile["warnings"]), profile["warnings"]
+    assert not any("changed since the recording" in w for w in profile["warnings"]), profile["warnings"]
     ranks = {c["path"]: c["rank"] for c in doc["candidates"]}
     assert ranks[HOT] == 1, ranks
     measured = [c for c in doc["candidates"] if c["measured"] is not None]
@@ -198,3 +198,23 @@ def test_src_checkout_profile(
         goport, tmp_path / "src.json", sys.executable, driver, PYTHONPATH=str(checkout / "src")
     )
     _assert_measured_ranking(_scan(goport, tree, cache_dir, "--profile", profile))
+
+
+def test_staleness_follows_the_source_not_the_line_numbers(
+    installed: tuple[Path, Path], tree: Path, goport: Goport, cache_dir: Path
+) -> None:
+    """goport profile stores each function's source fingerprint: code moved down by an edit
+    above it is still fresh; a function edited in place (same lines) is stale."""
+    profile, _ = installed
+    recorded = json.loads(profile.read_text(encoding="utf-8"))["goport"]["code"]
+    assert any(f.endswith("textkit/scanner.py") and "scan" in q for f, q in recorded.items())
+    scanner = tree / HOT
+    source = scanner.read_text(encoding="utf-8")
+    scanner.write_text('"""Moved down."""\n\n\n' + source, encoding="utf-8")
+    doc = _scan(goport, tree, cache_dir, "--profile", profile)
+    _assert_measured_ranking(doc)
+    scanner.write_text(source.replace("h * 31 + ord(c)", "h * 37 + ord(c)"), encoding="utf-8")
+    doc = _scan(goport, tree, cache_dir, "--profile", profile)
+    stale = [w for w in doc["profile"]["warnings"] if "changed since the recording" in w]
+    assert len(stale) == 1 and HOT in stale[0], doc["profile"]["warnings"]
+

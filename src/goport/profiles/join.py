@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from goport.errors import ProfileError
@@ -63,6 +63,7 @@ class _FileIndex:
     by_name: dict[str, list[str]]
     unique: dict[str, str]  # name -> its qualname, for names of a single function
     first_line: dict[str, int]  # qualname -> the start line of its first definition
+    hashes: dict[str, str]  # qualname -> fingerprint of its source now (goport.codehash)
 
 
 def _file_index(module: ModuleFacts) -> _FileIndex:
@@ -82,8 +83,16 @@ def _file_index(module: ModuleFacts) -> _FileIndex:
         enclosing.append(open_spans[-1] if open_spans else -1)
         open_spans.append(i)
     unique = {name: qs[0] for name, qs in by_name.items() if len(set(qs)) == 1}
+    hashes = {f.qualname: f.body_hash for f in module.functions if f.body_hash}
     return _FileIndex(
-        module.rel_path, [f[0] for f in fns], fns, enclosing, dict(by_name), unique, first_line
+        module.rel_path,
+        [f[0] for f in fns],
+        fns,
+        enclosing,
+        dict(by_name),
+        unique,
+        first_line,
+        hashes,
     )
 
 
@@ -108,9 +117,15 @@ class Joined:
 class Matcher:
     """Maps profile frames to (rel_path, qualname) of the scanned tree, with memoisation."""
 
-    def __init__(self, files: dict[str, _FileIndex], paths: FileMatcher) -> None:
+    def __init__(
+        self,
+        files: dict[str, _FileIndex],
+        paths: FileMatcher,
+        code: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self.files = files
         self.paths = paths
+        self.code = code or {}
         self._names = {rel: set(index.by_name) for rel, index in files.items()}
         self.matched: dict[str, Match] = {}  # frame path -> how it matched
         self.stale_frames: dict[str, int] = defaultdict(int)
@@ -122,9 +137,18 @@ class Matcher:
         self.matched[path] = found
         return found.rel_path
 
+    def is_stale(self, rel: str, frame: Frame, qualname: str, stale: bool) -> bool:
+        """Whether ``frame`` is stale: by the function's source fingerprint when the recording
+        stored one (``goport profile`` does), else by whether its line still lies in it."""
+        before = self.code.get(frame.file, {}).get(qualname) if qualname else None
+        now = self.files[rel].hashes.get(qualname) if qualname else None
+        if before is not None and now is not None:
+            return before != now
+        return stale
+
     def function_of(self, rel: str, frame: Frame) -> str:
         qualname, stale = self.locate(rel, frame)
-        if stale:
+        if self.is_stale(rel, frame, qualname, stale):
             self.stale_frames[rel] += 1
         return qualname
 
@@ -172,7 +196,8 @@ def join(
     recorded where goport cannot tell which files are these."""
     indexes = {m.rel_path: _file_index(m) for m in modules}
     matchers = [
-        Matcher(indexes, FileMatcher(modules, root, roots, profile_files(p))) for p in profiles
+        Matcher(indexes, FileMatcher(modules, root, roots, profile_files(p)), p.code)
+        for p in profiles
     ]
     tallies = [_tally(p, m) for p, m in zip(profiles, matchers)]
     for p, t in zip(profiles, tallies):
@@ -239,8 +264,9 @@ def join(
         worst = sorted(stale_frames.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         where = ", ".join(f"{rel} ({count})" for rel, count in worst)
         warnings.append(
-            f"{stale} profiled frame(s) no longer line up with the functions at their lines "
-            f"(the code changed since recording; matched by name where possible): {where}"
+            f"{stale} profiled frame(s) ran code that changed since the recording (the "
+            "function's source differs, or its line no longer lies in a function of its name; "
+            f"matched by name where possible): {where}"
         )
     summary = ProfileSummary(
         files=tuple(p.path for p in profiles),
@@ -358,7 +384,7 @@ class _CallTree:
                 found = (None, False)
             else:
                 qualname, stale = self._matcher.locate(rel, frame)
-                found = ((rel, qualname), stale)
+                found = ((rel, qualname), self._matcher.is_stale(rel, frame, qualname, stale))
             self._located[frame] = found
         return found
 

@@ -10,8 +10,8 @@ N frames deep cost N*N/2 frames; paths keep it at N.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import overload
 
 
@@ -116,6 +116,9 @@ class Profile:
     stacks: tuple[Stack, ...] = ()
     flat: tuple[FlatEntry, ...] = ()
     unit: str = "samples"  # samples | seconds
+    #: file path as recorded -> function qualname -> its source fingerprint when recorded
+    #: (``goport profile`` stores it; see goport.codehash), to tell which frames are stale
+    code: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def total_weight(self) -> float:

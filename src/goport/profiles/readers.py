@@ -31,7 +31,7 @@ import math
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from goport.errors import ProfileError
@@ -49,6 +49,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: the key under which ``goport profile`` adds its own data to a speedscope recording
+CODE_KEY = "goport"
 SUPPORTED_FORMATS = "speedscope JSON, collapsed stacks, pstats, pyinstrument JSON"
 
 #: a profile larger than this is refused rather than read: long recordings of busy services
@@ -359,7 +361,9 @@ def _read_speedscope(path: Path, document: dict[str, object]) -> Profile:
                 path, f"unsupported speedscope profile type {_show(kind)} in profile {index}"
             )
     unit = "samples" if uniform or units <= {"none"} else "seconds"
-    return _profile(path, "speedscope", totals.stacks(), unit)
+    return replace(
+        _profile(path, "speedscope", totals.stacks(), unit), code=_recorded_code(document)
+    )
 
 
 def _uniform_weight(entries: Sequence[tuple[str, dict[str, object]]]) -> float | None:
@@ -377,6 +381,22 @@ def _uniform_weight(entries: Sequence[tuple[str, dict[str, object]]]) -> float |
             if len(seen) > 1:
                 return None
     return next(iter(seen))[1] if seen else None
+
+
+def _recorded_code(document: dict[str, object]) -> dict[str, dict[str, str]]:
+    """The function fingerprints ``goport profile`` stored in the recording; anything else under
+    that key is ignored (it only makes staleness checks fall back to line numbers)."""
+    stored = document.get(CODE_KEY)
+    code = stored.get("code") if isinstance(stored, dict) else None
+    if not isinstance(code, dict):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for file, functions in code.items():
+        if isinstance(file, str) and isinstance(functions, dict):
+            out[file] = {
+                q: h for q, h in functions.items() if isinstance(q, str) and isinstance(h, str)
+            }
+    return out
 
 
 def _speedscope_frames(path: Path, shared: object) -> list[Frame | None]:

@@ -15,6 +15,7 @@ when ``--duration`` ends the recording first, the command is stopped, as py-spy 
 from __future__ import annotations
 
 import ctypes
+import json
 import logging
 import math
 import os
@@ -29,9 +30,10 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
+from goport.codehash import function_hashes
 from goport.errors import InputError, ProfileError, ToolMissingError, UsageError
-from goport.profiles.readers import read_profile
-from goport.safeio import write_atomic
+from goport.profiles.readers import CODE_KEY, read_profile
+from goport.safeio import read_bytes, write_atomic
 
 __all__ = ["RecordResult", "StopReason", "find_py_spy", "py_spy_arguments", "record"]
 
@@ -166,7 +168,7 @@ def record(
                 raise UsageError("nothing to profile: give a command or --pid")
         except ProfileError as exc:  # name the file the user asked for, not the scratch copy
             raise ProfileError(str(exc).replace(str(recording), str(output))) from exc
-        write_atomic(output, recording.read_bytes())
+        write_atomic(output, with_code(recording.read_bytes()))
     return replace(result, output=output)
 
 
@@ -444,3 +446,29 @@ def _py_spy_failure(
             " Is it a Python program? If it starts Python in a child process, add --subprocesses."
         )
     return ProfileError(f"py-spy failed (exit code {returncode}) on {target}: {said}.{hint}")
+
+
+#: a source file larger than this is not fingerprinted (its frames fall back to line checks)
+CODE_FILE_LIMIT = 4 * 1024 * 1024
+
+
+def with_code(recording: bytes) -> bytes:
+    """The speedscope recording with the fingerprint of every function in the files it ran
+    (``goport.codehash``), so that a later scan can tell precisely which frames are stale."""
+    try:
+        document = json.loads(recording)
+        frames = document["shared"]["frames"]
+    except (ValueError, KeyError, TypeError):
+        return recording  # read_profile has already checked it; nothing to add to
+    files = {f.get("file") for f in frames if isinstance(f, dict)}
+    code: dict[str, dict[str, str]] = {}
+    for file in sorted(f for f in files if isinstance(f, str) and f.endswith(".py")):
+        try:
+            hashes = function_hashes(read_bytes(file, limit=CODE_FILE_LIMIT))
+        except InputError:
+            continue
+        if hashes:
+            code[file] = hashes
+    document[CODE_KEY] = {"code": code}
+    return json.dumps(document, separators=(",", ":")).encode()
+
