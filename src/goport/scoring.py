@@ -33,7 +33,7 @@ MAX_PROFILE = 70.0
 #: where the workload spends its time outranks what it never ran, whatever moving it costs
 MEASURED_COST_SHARE = 0.3
 #: how much of the static estimate still counts, by what the profile says of the module
-STATIC_SCALE_RUN = 0.2  # measured: the static signals only describe the shape of the work
+STATIC_SCALE_RUN = 0.05  # measured: time replaces the estimate; the static signals only break ties
 STATIC_SCALE_NOT_COVERED = 0.6  # the profile never reached its package: no measurement either way
 #: static CPU signal per loop level of each function (loops are where interpreted time goes)
 LOOP_WEIGHT = 0.5
@@ -145,7 +145,7 @@ def score_module(
     density = sig.cpu / max(sloc, 60) * 100  # finding weight per 100 lines
     cpu_heat = _saturate(sig.cpu, 30.0) * (0.35 + 0.65 * min(1.0, density / 6.0))
     go_fit = 0.3 if sig.native_numeric else 1.0
-    measured = _measured(facts, hotness, coverage, sig, config)
+    measured = _measured(facts, hotness, coverage, config)
     if measured is not None:
         factors.append(measured)
     cpu_scale = {
@@ -286,7 +286,6 @@ def _measured(
     facts: ModuleFacts,
     hotness: Hotness | None,
     coverage: Coverage,
-    sig: Signals,
     config: Config,
 ) -> Factor | None:
     """The measured-time factor: the module's own share of profiled time times how much Go
@@ -311,9 +310,9 @@ def _measured(
     if hotness is None:
         return None
     # self time in the module's own Python is what Go speeds up; time in callees (other
-    # modules, libraries) belongs to them, so an entry point calling everything is not hot
-    speedup = 0.4 if sig.native_numeric else 1.0
-    value = MAX_PROFILE * math.sqrt(min(1.0, hotness.self_share)) * speedup
+    # modules, libraries: numpy's kernels too) belongs to them, so neither an entry point
+    # calling everything nor a module handing its arrays to numpy is hot by that time
+    value = MAX_PROFILE * math.sqrt(min(1.0, hotness.self_share))
     return Factor(
         "measured-time",
         round(hotness.self_share, 4),
