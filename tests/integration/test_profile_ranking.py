@@ -159,3 +159,27 @@ def test_recorded_with_goport_profile_end_to_end(tmp_path: Path) -> None:
     doc = json.loads(scan.stdout)
     assert doc["candidates"][0]["path"] == "profiled_app/hot.py"
     assert doc["profile"]["match_rate"] > 0.8
+
+
+def test_class_body_frames_are_not_stale(tmp_path: Path) -> None:
+    """py-spy names a class body run at import after the class: no function has that name, so
+    nothing says the code changed (a function whose line moved away still is stale)."""
+    tree = tmp_path / "app"
+    shutil.copytree(APP, tree)
+    hot = "profiled_app/hot.py"
+    lines = (tree / hot).read_text().splitlines()
+    body_line = next(i for i, line in enumerate(lines, 1) if line.startswith("class "))
+    in_is_prime = next(i for i, line in enumerate(lines, 1) if "if n < 2" in line)
+    prof = tmp_path / "stacks.txt"
+    prof.write_text(
+        f"<module> ({tree}/{hot}:1);Sieve ({tree}/{hot}:{body_line + 1}) 5\n"
+        f"<module> ({tree}/{hot}:1);is_prime ({tree}/{hot}:{in_is_prime}) 20\n"
+    )
+    result = _run(tmp_path, prof, root=tree)
+    assert result.profile is not None and result.profile.match_rate == 1.0
+    assert not any("changed since the recording" in w for w in result.profile.warnings)
+    moved = tmp_path / "moved.txt"
+    moved.write_text(f"<module> ({tree}/{hot}:1);is_prime ({tree}/{hot}:2) 20\n")
+    result = _run(tmp_path, moved, root=tree)
+    assert result.profile is not None
+    assert any("changed since the recording" in w for w in result.profile.warnings)

@@ -181,6 +181,10 @@ class Matcher:
             owner = name.split(".<locals>.", 1)[0] if ".<locals>." in name else ""
             return index.unique.get(owner, ""), False
         by_name = name if name in index.by_name else last
+        if by_name not in index.by_name:
+            # no function of that name: a class body run at import (py-spy names the frame
+            # after the class) or module-level code; nothing says it changed
+            return "", False
         return index.unique.get(by_name, ""), frame.line is not None
 
 
