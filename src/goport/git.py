@@ -35,6 +35,13 @@ clean/smudge/process filters
     (no ``git diff`` against the work tree, ``status``, ``hash-object`` or ``add``).
 ``GIT_CONFIG_NOSYSTEM=1``, ``GIT_TERMINAL_PROMPT=0``, ``GIT_EXTERNAL_DIFF`` removed
     no system config, never a credential prompt, no external diff from the environment.
+``GIT_NO_LAZY_FETCH=1``, ``GIT_ALLOW_PROTOCOL=none``, ``-c protocol.allow=never``
+    no network and no transport at all: a repository configured as a partial clone would
+    otherwise fetch a missing object by itself in ``log`` or ``cat-file`` and run whatever its
+    config names for that (``remote.*.uploadpack``, ``core.sshCommand``, an ``ext::`` URL).
+    The first is git 2.44+; the other two close the same door on every version.
+``-c log.mailmap=false``, ``-c mailmap.file=``, ``-c mailmap.blob=``
+    no mailmap is read (a ``.mailmap`` FIFO in the tree would block ``log``).
 stdin is ``/dev/null`` unless input is given, and every call has a timeout.
 
 git itself is looked up in the absolute folders of ``PATH`` only: a relative entry (``.``, or an
@@ -68,6 +75,10 @@ SAFE_CONFIG = (
     "gpg.x509.program=",
     "safe.bareRepository=explicit",
     "color.ui=false",
+    "protocol.allow=never",
+    "log.mailmap=false",
+    "mailmap.file=",
+    "mailmap.blob=",
 )
 
 #: options each subcommand gets right after its name: those that compute diffs must never run
@@ -84,6 +95,8 @@ _ENV_SET = {
     "GIT_OPTIONAL_LOCKS": "0",
     "GIT_PAGER": "cat",
     "PAGER": "cat",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_ALLOW_PROTOCOL": "none",
 }
 _ENV_DROP = ("GIT_EXTERNAL_DIFF",)
 

@@ -304,6 +304,8 @@ def test_every_git_call_has_the_safety_options(
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_OPTIONAL_LOCKS": "0",
             "GIT_PAGER": "cat",
+            "GIT_NO_LAZY_FETCH": "1",
+            "GIT_ALLOW_PROTOCOL": "none",
             "GIT_EXTERNAL_DIFF": None,
         }, argv
         assert call["stdin_devnull"] == (sub != "cat-file"), argv
@@ -485,3 +487,41 @@ def test_missing_git(repo: Path, tmp_path: Path, goport: Goport, cache_dir: Path
     proc = scan(goport, repo, cache_dir, "--format", "json", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "app/util.py" in [c["path"] for c in json.loads(proc.stdout)["candidates"]]
+
+
+# -- partial clones: git must never fetch a missing object by itself --------------------------
+
+
+def _make_partial_clone(repo: Path, cmd: str) -> None:
+    """Configure ``repo`` as a partial clone whose promisor remote runs ``cmd`` when git
+    fetches from it, and delete a blob that history needs."""
+    old_blob = git(repo, "rev-parse", "main:app/util.py").strip()
+    obj = repo / ".git" / "objects" / old_blob[:2] / old_blob[2:]
+    assert obj.is_file()  # loose: the fixture never packs
+    obj.chmod(0o644)
+    obj.unlink()
+    git(repo, "config", "core.repositoryformatversion", "1")
+    git(repo, "config", "extensions.partialClone", "origin")
+    git(repo, "config", "remote.origin.promisor", "true")
+    git(repo, "config", "remote.origin.url", str(repo))
+    git(repo, "config", "remote.origin.uploadpack", f"{cmd}; git-upload-pack")
+    git(repo, "config", "core.sshCommand", cmd)
+    git(repo, "config", "protocol.allow", "always")
+
+
+def test_partial_clone_never_fetches_a_missing_object(
+    repo: Path, tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
+    marker = tmp_path / "PWNED"
+    _make_partial_clone(repo, f"touch {shlex.quote(str(marker))}")
+    # the repository really is armed: a plain git that needs the blob runs the command
+    subprocess.run(
+        ["git", "log", "--numstat", "-p", "main"], cwd=repo, capture_output=True, check=False
+    )
+    assert marker.exists()
+    marker.unlink()
+    for args in ((), ("--diff-base", "main")):
+        proc = scan(goport, repo, cache_dir, "-f", "json", *args)
+        assert proc.returncode in (0, 2), proc.stderr
+        assert "internal error" not in proc.stderr
+        assert not marker.exists(), args
