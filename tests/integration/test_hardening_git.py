@@ -265,7 +265,7 @@ def fake_git(tmp_path: Path, log: Path) -> Path:
         "record = {'argv': sys.argv[1:],\n"
         "          'env': {k: os.environ.get(k) for k in ('GIT_CONFIG_NOSYSTEM',\n"
         "                  'GIT_TERMINAL_PROMPT', 'GIT_OPTIONAL_LOCKS', 'GIT_PAGER',\n"
-        "                  'GIT_EXTERNAL_DIFF')},\n"
+        "                  'GIT_EXTERNAL_DIFF', 'GIT_NO_LAZY_FETCH', 'GIT_ALLOW_PROTOCOL')},\n"
         "          'stdin_devnull': (st.st_dev, st.st_ino) == (devnull.st_dev, devnull.st_ino)}\n"
         f"with open({str(log)!r}, 'a') as f:\n"
         "    f.write(json.dumps(record) + '\\n')\n"
