@@ -68,6 +68,16 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
 
 #: git has no cap, but an ignore file this large is not a real one (and re2 could not compile it)
 IGNORE_FILE_LIMIT = 1 << 20
+#: patterns in one ignore file: real ones hold hundreds; re2 cannot compile some 30,000 together
+MAX_IGNORE_PATTERNS = 10_000
+#: a file that fails to compile whole is retried a line at a time only up to this many lines
+LINE_BY_LINE_LIMIT = 1_000
+#: lines pathspec refuses and git skips: a lone ``!`` or ``\``, or one ending in a lone ``\``
+_UNUSABLE = re.compile(r"^(?:!|\\|.*[^\\]\\|\\\\\\)$")
+
+
+class TooManyPatterns(ValueError):
+    """An ignore file with more patterns than goport reads."""
 
 LINK_OUT = "symbolic link out of the scanned folder; not followed"
 
@@ -104,9 +114,16 @@ def module_name(rel_parts: tuple[str, ...], package_dirs: frozenset[str]) -> str
     return ".".join(names) or stem
 
 
+def shown_name(name: str) -> str:
+    """A file or folder name as reports show it: controls and bad bytes escaped, and its own
+    backslashes doubled, so that no two names look alike (``a<ESC>.py`` is ``a\\x1b.py``; the
+    name ``a\\x1b.py`` typed with a backslash is ``a\\\\x1b.py``)."""
+    return printable(name.replace("\\", "\\\\"))
+
+
 def rel_path_of(parts: Iterable[str]) -> str:
-    """The identity of a file in reports: each name with controls and bad bytes escaped."""
-    return "/".join(printable(p) for p in parts)
+    """The identity of a file in reports: its names as ``shown_name`` shows them."""
+    return "/".join(shown_name(p) for p in parts)
 
 
 def _match_key(name: str) -> str:
@@ -145,16 +162,25 @@ def _compile(lines: list[str]) -> Spec:
 
 def _compile_lenient(lines: list[str]) -> tuple[Spec, list[str]]:
     """A spec of the lines that compile and the lines skipped. Git skips a pattern it cannot
-    use (a lone ``!`` or ``\\``); pathspec raises, so each line is compiled on its own, but only
-    when the whole file fails."""
+    use (a lone ``!`` or ``\\``, a trailing ``\\``); those are dropped first, then the file is
+    compiled whole; each line on its own only when that fails and the file is short (a long
+    file compiled line by line costs seconds)."""
     _, errors = _backend()
+    patterns_lines = [line for line in lines if line.strip() and not line.startswith("#")]
+    if len(patterns_lines) > MAX_IGNORE_PATTERNS:
+        raise TooManyPatterns(
+            f"{len(patterns_lines):,} patterns, more than goport reads in one file "
+            f"({MAX_IGNORE_PATTERNS:,})"
+        )
+    kept = [line for line in lines if not _UNUSABLE.match(line)]
+    skipped = [line for line in lines if _UNUSABLE.match(line)]
     try:
-        return _compile(lines), []
+        return _compile(kept), skipped
     except errors:
-        pass
+        if len(kept) > LINE_BY_LINE_LIMIT:
+            raise
     patterns: list[Any] = []
-    skipped: list[str] = []
-    for line in lines:
+    for line in kept:
         try:
             patterns.extend(_compile([line]).patterns)
         except errors:
@@ -252,10 +278,14 @@ class _Ignore:
         # As git does: deeper .gitignore files override shallower ones, and within one file
         # the last matching pattern (including a negation) decides.
         verdict = False
-        for base in sorted(self.specs, key=lambda b: (b != "", b.count("/"), b)):
-            if base and not rel.startswith(base + "/"):
+        parts = rel.split("/")
+        # only the folders above ``rel`` can hold its rules: O(depth), however many there are
+        for depth in range(len(parts)):
+            base = "/".join(parts[:depth])
+            spec = self.specs.get(base)
+            if spec is None:
                 continue
-            result = self.specs[base].check_file(probe[len(base) + 1 :] if base else probe)
+            result = spec.check_file(probe[len(base) + 1 :] if base else probe)
             if result.include is not None:
                 verdict = bool(result.include)
         return verdict
@@ -282,7 +312,6 @@ class _Walker:
         self.root = str(root)
         self.ignore = ignore
         self.files: list[tuple[tuple[str, ...], str]] = []
-        self.shown_files: set[str] = set()
         self.errors: list[AnalysisError] = []
         self.package_dirs: set[str] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
@@ -332,7 +361,7 @@ class _Walker:
 
     def _visit(self, parent: _Dir, entry: os.DirEntry[str]) -> _Dir | None:
         name = entry.name
-        shown = (*parent.shown, printable(name))
+        shown = (*parent.shown, shown_name(name))
         match = (*parent.match, _match_key(name))
         try:
             is_link = entry.is_symlink()
@@ -366,13 +395,6 @@ class _Walker:
         real = self._inside(entry, parent, shown) if is_link else _join(parent, entry.name)
         if real is None:
             return
-        rel = "/".join(shown)
-        if rel in self.shown_files:
-            # two names that differ only in bytes shown escaped (``\xff`` and the four
-            # characters ``\xff``): one identity cannot stand for two files
-            self._report(shown, "its escaped name is the same as another file's; skipped")
-            return
-        self.shown_files.add(rel)
         self.files.append((shown, real))
 
     def _inside(self, entry: os.DirEntry[str], parent: _Dir, shown: tuple[str, ...]) -> str | None:

@@ -465,3 +465,24 @@ def test_a_file_argument_outside_the_root_says_so(tmp_path: Path) -> None:
     # with a common --root both are found
     doc = _scan(Path("proj/good.py"), Path("other/good.py"), "--root", tmp_path, cwd=tmp_path)
     assert _candidates(doc) == ["other/good.py", "proj/good.py"]
+
+
+def test_names_that_escape_alike_are_both_ranked_and_gated(tmp_path: Path) -> None:
+    """A real ESC in one name and the four characters ``\\x1b`` in another must not share an
+    identity: the hot module can never hide behind its look-alike to dodge a gate."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    hot = (fixtures / "demo_service" / "demo_service" / "tokenizer.py").read_text()
+    (root / "evil\\x1b.py").write_text(hot)
+    (root / "evil\x1b.py").write_text("x = 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "goport", "scan", str(root), "-f", "json", "--no-cache",
+         "--no-history", "--fail-on", "50"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    paths = {c["path"] for c in doc["candidates"]}
+    assert paths == {"evil\\\\x1b.py", "evil\\x1b.py"}, paths
+    assert doc["errors"] == []

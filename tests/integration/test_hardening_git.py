@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from goport import diff, history
-from goport.discover import discover
+from goport.discover import discover, rel_path_of
 from goport.text import printable
 
 Goport = Callable[..., subprocess.CompletedProcess[str]]
@@ -337,7 +337,7 @@ def test_quoted_names_trip_the_new_module_gate(
         "--format", "json", "--output", str(out),
     )
     assert proc.returncode == 1, proc.stderr
-    shown = printable(name)  # the name every report uses: controls shown escaped
+    shown = rel_path_of([name])  # the name every report uses: controls shown escaped
     assert shown in proc.stderr and "gate" in proc.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert shown in doc["diff"]["changed"]
