@@ -481,8 +481,10 @@ def explain(
         raise InputError(f"{module}: no such Python file")
     project = root or _project_root(module)
     if not _is_within(module.resolve(), project.resolve()):
+        where = "a symbolic link out of" if module.is_symlink() else "outside"
         raise InputError(
-            f"{module}: outside the project root {project}; give --root a folder that holds it"
+            f"{printable(str(module))}: {where} the project root {printable(str(project))}; "
+            "give --root a folder that holds it"
         )
     config = _build_config(
         [project],
@@ -571,8 +573,9 @@ def baseline_write(
 
 
 def _project_root(module: Path) -> Path:
-    """The nearest folder above ``module`` with a pyproject.toml, setup.py or .git, else its parent."""
-    start = module.resolve().parent
+    """The nearest folder above ``module`` with a pyproject.toml, setup.py or .git, else its parent.
+    Found from where the path is, not where a link leads: a link out of the project stays out."""
+    start = Path(os.path.abspath(module)).parent.resolve()
     for folder in (start, *start.parents):
         if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
             return folder

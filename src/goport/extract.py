@@ -567,6 +567,15 @@ def detector_classes(select: Sequence[type[Detector]] | None = None) -> tuple[ty
 
 def extract(source: SourceFile, data: bytes, digest: str | None = None) -> ModuleFacts:
     """Analyse one file's bytes. Raises ExtractError for files that cannot be analysed."""
+    braces = data.count(b"{")
+    if braces > MAX_NODES:
+        # CPython's parser is quadratic on an f-string of this many fields (minutes for 1 MB):
+        # refuse before parsing; no hand-written module holds this many braces
+        raise ExtractError(
+            "parse",
+            f"{braces:,} braces, more syntax than goport analyses in one file ({MAX_NODES:,} "
+            "nodes); usually a generated table, not a port candidate",
+        )
     tree, syntax = stdlib_tree(data)
     if tree is not None and len(data) > MAX_NODES:  # a node takes at least a byte of source
         nodes = sum(1 for node in ast.walk(tree) if not isinstance(node, ast.expr_context))

@@ -146,7 +146,8 @@ def write_atomic(path: Path, data: bytes, *, root: Path | None = None) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        # a short name of its own: the target's name may already be as long as names can be
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".goport-", suffix=".tmp")
         try:
             os.fchmod(fd, 0o666 & ~_umask())
             view = memoryview(data)

@@ -56,6 +56,12 @@ SUPPORTED_FORMATS = "speedscope JSON, collapsed stacks, pstats, pyinstrument JSO
 #: a profile larger than this is refused rather than read: long recordings of busy services
 #: reach hundreds of MB, and past this the reader would need several GB of memory
 MAX_PROFILE_BYTES = 1 << 30
+#: frames in one stack: Python's own recursion limit is 1,000; a raised one rarely 100,000
+MAX_STACK_DEPTH = 100_000
+#: distinct call paths (stack prefixes) in one profile: a long py-spy recording holds thousands
+MAX_CALL_PATHS = 2_000_000
+#: frames over all lines of a folded file, whose lines are already distinct stacks
+MAX_COLLAPSED_FRAMES = 5_000_000
 
 #: weights are samples or seconds; no real recording comes near this (30,000 years of samples at
 #: 1 kHz), and with it the sums over any number of profiles stay finite, so no share is NaN
@@ -213,15 +219,30 @@ def _line(value: object) -> int | None:
 
 class _Paths:
     """Interns call paths: one ``CallPath`` per distinct path, so identical stacks are one object
-    and adding a frame to a path costs O(1) whatever its depth."""
+    and adding a frame to a path costs O(1) whatever its depth. A path deeper than any real
+    stack, or more distinct paths than any real recording holds, is a corrupt (or hostile) file:
+    each costs a few hundred bytes, so a small file could otherwise take gigabytes."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self._path = path
         self._children: dict[tuple[int, Frame], CallPath] = {}  # (id of the caller, frame)
 
     def child(self, caller: CallPath | None, frame: Frame) -> CallPath:
         key = (0 if caller is None else id(caller), frame)  # callers live on as values here
         path = self._children.get(key)
         if path is None:
+            if caller is not None and len(caller) >= MAX_STACK_DEPTH:
+                raise _error(
+                    self._path,
+                    f"a stack deeper than {MAX_STACK_DEPTH:,} frames, more than any real "
+                    "program; it looks corrupt",
+                )
+            if len(self._children) >= MAX_CALL_PATHS:
+                raise _error(
+                    self._path,
+                    f"more than {MAX_CALL_PATHS:,} distinct call paths, more than any real "
+                    "recording; it looks corrupt",
+                )
             path = self._children[key] = CallPath(frame, caller)
         return path
 
@@ -344,7 +365,7 @@ def _read_speedscope(path: Path, document: dict[str, object]) -> Profile:
         raise _error(path, "speedscope profiles mix sample counts and times; they cannot be added")
     uniform = _uniform_weight(entries)
     totals = _StackTotals()
-    paths = _Paths()  # one for the file: equal stacks of two profiles of a thread add up
+    paths = _Paths(path)  # one for the file: equal stacks of two profiles of a thread add up
     for index, (unit_name, entry) in enumerate(entries):
         factor = _TIME_UNITS.get(unit_name, 1.0)
         thread = entry.get("name")
@@ -543,7 +564,7 @@ def _read_pyinstrument(path: Path, document: dict[str, object]) -> Profile:
     if root is None:
         raise _error(path, "the pyinstrument profile contains no samples", "Profile a longer run")
     totals = _StackTotals()
-    paths = _Paths()
+    paths = _Paths(path)
     pending: list[tuple[object, CallPath | None]] = [(root, None)]
     while pending:
         node, parents = pending.pop()
@@ -656,12 +677,20 @@ def _read_collapsed(path: Path, text: str) -> Profile:
     austin = _is_austin(data[0][1])
     totals = _StackTotals()
     bad: list[tuple[int, str]] = []
+    frames = 0
     for number, line in data:
         sample = _austin_sample(line) if austin else _folded_sample(line)
         if sample is None:
             bad.append((number, line))
-        else:
-            totals.add(sample.frames, sample.weight, sample.thread, sample.idle)
+            continue
+        frames += len(sample.frames)
+        if len(sample.frames) > MAX_STACK_DEPTH or frames > MAX_COLLAPSED_FRAMES:
+            raise _error(
+                path,
+                f"line {number}: more frames than any real recording holds (a stack of at most "
+                f"{MAX_STACK_DEPTH:,}, {MAX_COLLAPSED_FRAMES:,} in all); it looks corrupt",
+            )
+        totals.add(sample.frames, sample.weight, sample.thread, sample.idle)
     if bad and len(bad) == len(data):
         raise _unsupported(path, f"text that is not 'frame;frame;leaf COUNT' (line {bad[0][0]})")
     if bad:
