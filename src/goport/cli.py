@@ -21,7 +21,7 @@ from goport.config import MAX_FILE_SIZE_LIMIT, Config
 from goport.errors import GoportError, InputError, UsageError
 from goport.model import RunResult
 from goport.reports import Format, Options
-from goport.text import printable
+from goport.text import inert, inert_lines, printable
 
 
 class ExitCode(IntEnum):
@@ -324,12 +324,20 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar a
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
 
 
+def _say(message: str, *, err: bool = True) -> None:
+    """One line of goport's own (stderr unless ``err`` is False). It may quote names from the
+    scanned tree: controls are shown escaped, and ``inert`` keeps a CI runner from reading it as
+    a workflow command (``::add-mask::``, ``##[stop-commands]``)."""
+    typer.echo(inert(printable(message)), err=err)
+
+
 class _PrintableFormatter(logging.Formatter):
-    """Log lines quote names from the scanned tree: show their control characters escaped. The
-    message is one line; a traceback keeps its own line breaks, each line escaped."""
+    """Log lines quote names from the scanned tree: show their control characters escaped, and
+    never let a line read as a CI workflow command. The message is one line; a traceback keeps
+    its own line breaks, each line escaped."""
 
     def formatMessage(self, record: logging.LogRecord) -> str:
-        return printable(super().formatMessage(record))
+        return inert(printable(super().formatMessage(record)))
 
     def formatException(self, ei: Any) -> str:
         return _printable_lines(super().formatException(ei))
@@ -339,7 +347,7 @@ class _PrintableFormatter(logging.Formatter):
 
 
 def _printable_lines(text: str) -> str:
-    return "\n".join(printable(line) for line in text.split("\n"))
+    return "\n".join(inert(printable(line)) for line in text.split("\n"))
 
 
 def _logging(quiet: bool, verbose: bool) -> None:
@@ -440,10 +448,15 @@ def scan(
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
     )
-    _write(render(fmt, result, options), output, root=Path(result.root))
+    text = render(fmt, result, options)
+    if fmt is Format.MARKDOWN and output is None:
+        # on stdout the document is a CI log line by line (terminal and github output are made
+        # inert by their reporters; written to a file or the step summary it is not parsed)
+        text = inert_lines(text)
+    _write(text, output, root=Path(result.root))
     if result.gate is not None and result.gate.tripped:
         for reason in result.gate.reasons:
-            typer.echo(f"goport: gate: {printable(reason)}", err=True)
+            _say(f"goport: gate: {reason}")
         raise typer.Exit(ExitCode.GATE)
 
 
@@ -512,7 +525,7 @@ def explain(
         decided = next((d for d in result.decided if d.rel_path == rel), None)
         err = next((e for e in result.errors if e.rel_path == rel), None)
         if decided is not None:
-            typer.echo(printable(f"{rel}: decided, kept in Python ({decided.reason})."))
+            _say(f"{rel}: decided, kept in Python ({decided.reason}).", err=False)
             return
         if err is not None:
             raise InputError(f"{rel}: could not be analysed ({err.stage}): {err.message}")
@@ -569,7 +582,7 @@ def baseline_write(
     )
     result = _run(config, quiet)
     _write(document(result, result.candidates), file, root=Path(result.root))
-    typer.echo(f"goport: wrote {printable(str(file))} ({len(result.candidates)} modules)", err=True)
+    _say(f"goport: wrote {file} ({len(result.candidates)} modules)")
 
 
 def _project_root(module: Path) -> Path:
@@ -621,11 +634,11 @@ def profile_cmd(
         native=native,
     )
     if result.summary:
-        typer.echo(f"goport: py-spy: {result.summary}", err=True)
-    typer.echo(f"goport: wrote {result.output}", err=True)
+        _say(f"goport: py-spy: {result.summary}")
+    _say(f"goport: wrote {result.output}")
     if result.exit_code is not None:
-        typer.echo(f"goport: the profiled command exited with code {result.exit_code}", err=True)
-    typer.echo(f"goport: next: goport scan . --profile {result.output}", err=True)
+        _say(f"goport: the profiled command exited with code {result.exit_code}")
+    _say(f"goport: next: goport scan . --profile {result.output}")
 
 
 @app.command()
@@ -655,7 +668,7 @@ def main() -> None:
     try:
         app(prog_name="goport")
     except GoportError as exc:
-        typer.echo(f"goport: error: {printable(str(exc))}", err=True)
+        _say(f"goport: error: {exc}")
         sys.exit(ExitCode.USAGE)
     except KeyboardInterrupt:
         typer.echo("goport: interrupted", err=True)
@@ -663,9 +676,8 @@ def main() -> None:
     except Exception as exc:  # a bug in goport: say so in one line, traceback on request
         if os.environ.get("GOPORT_DEBUG"):
             raise
-        typer.echo(
-            f"goport: internal error: {type(exc).__name__}: {printable(str(exc))}. Please report "
-            "it; set GOPORT_DEBUG=1 to see the traceback.",
-            err=True,
+        _say(
+            f"goport: internal error: {type(exc).__name__}: {exc}. Please report "
+            "it; set GOPORT_DEBUG=1 to see the traceback."
         )
         sys.exit(ExitCode.USAGE)

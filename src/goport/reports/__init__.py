@@ -3,7 +3,8 @@
 Strings from the scanned tree are hostile. Each reporter escapes them for its format, and the
 formats a person reads in a terminal or a CI log (terminal, markdown, github) also pass them
 through ``goport.text.printable`` so control sequences are shown, not obeyed. The JSON formats
-(json, sarif, gitlab) keep strings exact (JSON escapes every control character) and go through
+(json, sarif, gitlab) keep strings exact (JSON escapes every control character, and ``dumps``
+writes the second ``#`` of a ``##[`` as ``\\u0023`` for CI logs) and go through
 ``dumps``, which keeps the output valid UTF-8.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from goport.model import RunResult
-from goport.text import printable
+from goport.text import break_legacy, printable
 
 #: UTF-8 cannot encode a lone surrogate; Python keeps undecodable file-name bytes as U+DC80-DCFF
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -53,7 +54,11 @@ def dumps(doc: Any, *, indent: int | None = None) -> str:
     JSON ``\\udcff`` escape would be valid JSON but many readers reject or replace it. Compact
     without ``indent`` (json's fast C encoder only runs then)."""
     separators = (",", ":") if indent is None else None
-    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
+    # printed to a CI log, "##[" in a string would be a workflow command to the runner; "\u0023"
+    # is the same "#" to every JSON reader (a JSON line never starts with "::")
+    text = break_legacy(
+        json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators), "\\u0023"
+    )
     if _SURROGATE.search(text) is None:
         return text
     # surrogates only occur inside JSON strings: replace each by its escaped text, JSON-quoted

@@ -10,9 +10,10 @@ left out. ``report`` is what the reporter registry calls: ``render`` plus, when
 
 Escaping follows the runner's rules: in the message (data) ``%``, CR and LF become ``%25``,
 ``%0D``, ``%0A``; property values (file, title) additionally get ``:`` -> ``%3A`` and
-``,`` -> ``%2C``. Plain lines never start with ``::`` and carry no line breaks. The Actions log
-renders ANSI sequences, so every other control, bidi or invisible character (from file names,
-messages, reasons) is shown escaped by ``printable`` first.
+``,`` -> ``%2C``, so no part can end the command early or start a new line. Plain lines are
+``goport.text.inert``: no ``::`` at their start (the runner trims whitespace first), no ``##[``
+anywhere. The Actions log renders ANSI sequences, so every other control, bidi or
+invisible character (from file names, messages, reasons) is shown escaped by ``printable`` first.
 
 A step summary that cannot be appended to (a folder, a FIFO, a full disk) is one warning on
 stderr; the annotations are printed all the same. The summary file is opened without blocking
@@ -32,7 +33,7 @@ from goport.model import RunResult
 from goport.reports import Options, markdown
 from goport.reports.annotations import GO_STRATEGIES, Annotation, Level, by_importance, select
 from goport.safeio import UnsafeFileError, kind
-from goport.text import printable
+from goport.text import inert, printable
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ _BREAK = re.compile(r"(\r|\n)")
 
 
 def escape_data(value: str) -> str:
-    # CR and LF have the runner's own escapes (a message may span lines); the rest is printable
+    # CR and LF have the runner's own escapes (a message may span lines); the rest is printable.
+    # "##[" or "::" inside is left alone: the runner parses the line as this (v2) command first
+    # and never reads its message for another one.
     parts = _BREAK.split(value)  # the breaks themselves at the odd indexes
     value = "".join(part if i % 2 else printable(part) for i, part in enumerate(parts))
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -69,9 +72,9 @@ def annotation_command(a: Annotation) -> str:
 
 
 def plain(line: str) -> str:
-    """A log line that the runner cannot read as a command."""
-    flat = printable(markdown.one_line(line))
-    return " " + flat if flat.startswith("::") else flat
+    """A log line that the runner cannot read as a command (see ``goport.text.inert``: a leading
+    space would not do, the runner trims it)."""
+    return inert(printable(markdown.one_line(line)))
 
 
 def shown(annotations: Sequence[Annotation], cap: int) -> tuple[list[Annotation], int]:

@@ -5,6 +5,11 @@ hostile: it goes through ``printable`` so that an ESC, OSC or bidi sequence in i
 escaped instead of driving the terminal, and it reaches rich as a ``Text`` (``_t``), never as
 markup, so square brackets in it are shown rather than read as styles. Markup strings are used
 only for goport's own words.
+
+The output is also a CI log, where a line starting with ``::`` or holding ``##[`` is a workflow
+command to the GitHub Actions runner. The finished text is made ``inert`` line by line, after rich
+has laid it out: a long name folded over two lines could otherwise start a line with ``::``, and
+rich's colour codes neither contain ``##[`` nor hide a leading ``::`` from ``inert``.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from rich.text import Text
 
 from goport.model import Candidate, RunResult, Strategy
 from goport.reports import Options
-from goport.text import printable
+from goport.text import inert_lines, printable
 
 STYLE = {
     Strategy.GO_SERVICE: "bold green",
@@ -170,7 +175,7 @@ def render(result: RunResult, options: Options) -> str:
                 " (see goport profile) to rank by measured time.",
             )
         )
-    return buffer.getvalue()
+    return inert_lines(buffer.getvalue())
 
 
 def render_explain(c: Candidate, options: Options) -> str:
@@ -264,4 +269,4 @@ def render_explain(c: Candidate, options: Options) -> str:
             console.print(_t(f"{head}{where}: {finding.message}"))
         if len(c.findings) > 40 and not options.verbose:
             console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
-    return buffer.getvalue()
+    return inert_lines(buffer.getvalue())
