@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -52,10 +52,18 @@ def xdg_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("xdg-cache")
 
 
-@pytest.fixture(autouse=True)
-def _user_cache_in_tmp(xdg_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In this process too: ``goport.cache.default_dir`` (where ``Cache`` keeps its key)."""
-    monkeypatch.setattr(goport_cache, "default_dir", lambda: xdg_cache_home / "goport")
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache_in_tmp(xdg_cache_home: Path) -> Iterator[None]:
+    """In this process too (``goport.cache.default_dir``, where ``Cache`` keeps its secret key)
+    and in every process a test starts with a copy of ``os.environ``, for the whole session, so
+    module-scoped fixtures are covered as well. pip keeps its own cache folder (the one it would
+    use anyway), so installs in tests stay fast."""
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIP_CACHE_DIR", os.environ.get("PIP_CACHE_DIR") or str(user_cache / "pip"))
+        patch.setenv("XDG_CACHE_HOME", str(xdg_cache_home))
+        patch.setattr(goport_cache, "default_dir", lambda: xdg_cache_home / "goport")
+        yield
 
 
 def _env(extra: Mapping[str, str] | None, xdg_cache_home: Path) -> dict[str, str]:
