@@ -6,11 +6,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from goport import cache as goport_cache
 from goport.errors import ToolMissingError
 from goport.profiles.record import find_py_spy
 
@@ -44,15 +45,37 @@ def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-def _env(extra: Mapping[str, str] | None) -> dict[str, str]:
+@pytest.fixture(scope="session")
+def xdg_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The user cache folder of every goport the tests run (``$XDG_CACHE_HOME``): the cache's
+    secret key is made there, never in the user's own cache folder."""
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_cache_in_tmp(xdg_cache_home: Path) -> Iterator[None]:
+    """In this process too (``goport.cache.default_dir``, where ``Cache`` keeps its secret key)
+    and in every process a test starts with a copy of ``os.environ``, for the whole session, so
+    module-scoped fixtures are covered as well. pip keeps its own cache folder (the one it would
+    use anyway), so installs in tests stay fast."""
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIP_CACHE_DIR", os.environ.get("PIP_CACHE_DIR") or str(user_cache / "pip"))
+        patch.setenv("XDG_CACHE_HOME", str(xdg_cache_home))
+        patch.setattr(goport_cache, "default_dir", lambda: xdg_cache_home / "goport")
+        yield
+
+
+def _env(extra: Mapping[str, str] | None, xdg_cache_home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     env["COLUMNS"] = "200"
+    env["XDG_CACHE_HOME"] = str(xdg_cache_home)
     env.update(extra or {})
     return env
 
 
 @pytest.fixture(scope="session")
-def goport() -> Callable[..., subprocess.CompletedProcess[str]]:
+def goport(xdg_cache_home: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run ``python -m goport ARGS`` for real; returns the completed process (text mode)."""
 
     def run(
@@ -70,7 +93,7 @@ def goport() -> Callable[..., subprocess.CompletedProcess[str]]:
         return subprocess.run(
             [*head, *map(str, args)],
             cwd=cwd,
-            env=_env(env),
+            env=_env(env, xdg_cache_home),
             capture_output=True,
             text=True,
             encoding="utf-8",

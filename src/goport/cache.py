@@ -5,20 +5,36 @@ Entries live in the user cache directory (never in the scanned tree unless the u
 key. The folder may be shared or inside the scanned tree, so an entry is untrusted input:
 
 - an entry is data only (``serial``: JSON decoded into the model's classes, never a pickle), behind
-  a header line with the format version and a checksum keyed by the entry's own key, so a
-  truncated, edited, moved or foreign entry is a miss, and so is anything that is not a regular
-  file inside the cache folder (a FIFO, a device, a link out) or is larger than ``MAX_ENTRY``;
+  a header line with the format version and a checksum: keyed BLAKE2b (a MAC) of the entry's key
+  and payload under a secret key that only this user's goport knows. An entry key is computable
+  by anyone from goport's code and the file's content, so without the secret, an entry forged
+  for another file's key (a cold module's facts under a hot module's key, planted in an in-tree
+  ``--cache-dir`` by a pull request) would pass; with it, only entries that this user's goport
+  wrote verify, and a truncated, edited, moved, foreign or forged entry is a miss, and so is
+  anything that is not a regular file inside the cache folder (a FIFO, a device, a link out) or
+  is larger than ``MAX_ENTRY``;
+- the secret is 32 random bytes in ``KEY_FILE`` in the user cache folder (``default_dir``, even
+  when ``--cache-dir`` names another folder, so an in-tree cache folder never holds its own key),
+  made on first use with ``O_CREAT | O_EXCL`` and mode 0600. A key file that is not a regular
+  file of 32 bytes, a key folder inside the scanned tree, or one that cannot be written gives a
+  key for this run only: entries are then written and read back within the run, older ones miss;
 - writes go through a temporary file renamed over the entry (``safeio.write_atomic``: a link at
   the entry is replaced, a full disk leaves no temporary file), and never into a shard folder
   that resolves outside the cache folder (a link planted there); a cache that cannot be written
   is switched off for the run with one log line, never an error.
+
+A cache folder shared by several users (or restored on a fresh CI runner) is warm only where the
+key folder comes with it: copy or restore ``default_dir()`` itself.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -51,20 +67,29 @@ def code_fingerprint() -> str:
 
 
 #: the entry format; a new one gets a new folder, so entries of an older format (pickles before
-#: format 1) are never read
-FORMAT = 1
+#: format 1, checksums keyed by the entry key alone before format 2) are never read
+FORMAT = 2
 #: no real entry comes near this (the standard library's largest is 0.1 MB)
 MAX_ENTRY = 64 * 2**20
 _MAGIC = b"goport-cache %d " % FORMAT
-_SUM_LEN = 32  # hex digits of the checksum
+_SUM_LEN = 32  # hex digits of the checksum: a 128-bit tag
+#: the secret key's file name in the key folder, and its size in bytes
+KEY_FILE = "entry-key"
+KEY_SIZE = 32
 
 
 class Cache:
     """Entries under ``directory``; with ``scanned_root``, a ``directory`` inside the scanned
-    tree that is (or is under) a link out of it is not used at all: the tree planted it."""
+    tree that is (or is under) a link out of it is not used at all: the tree planted it.
+    ``key_dir`` holds the secret key (default: ``default_dir()``, whatever ``directory`` is)."""
 
     def __init__(
-        self, directory: Path, config_digest: str, *, scanned_root: Path | None = None
+        self,
+        directory: Path,
+        config_digest: str,
+        *,
+        scanned_root: Path | None = None,
+        key_dir: Path | None = None,
     ) -> None:
         self.directory = directory / f"v{__version__}-json{FORMAT}"
         # where the user's folder really is: no entry is read from, or written into, elsewhere
@@ -80,6 +105,11 @@ class Cache:
                 printable(str(directory)),
             )
             self.enabled = False
+        self.secret = (
+            secret_key(default_dir() if key_dir is None else key_dir, scanned_root=scanned_root)
+            if self.enabled
+            else b""
+        )
 
     def _key(self, content_digest: str, source: SourceFile) -> str:
         # where the file sits is part of the key: its module name (which __init__.py files
@@ -99,7 +129,9 @@ class Cache:
         path = self._path(hexkey)
         value: Entry | None = None
         try:
-            value = _decode(hexkey, read_bytes(path, limit=MAX_ENTRY, within=self.real_root))
+            value = _decode(
+                self.secret, hexkey, read_bytes(path, limit=MAX_ENTRY, within=self.real_root)
+            )
         except UnsafeFileError as exc:
             if not isinstance(exc.__cause__, FileNotFoundError):
                 log.debug("cache entry %s not used: %s", printable(str(path)), exc.reason)
@@ -136,7 +168,7 @@ class Cache:
             self.enabled = False
             return
         try:
-            write_atomic(path, _MAGIC + _checksum(hexkey, payload) + b"\n" + payload)
+            write_atomic(path, _MAGIC + _checksum(self.secret, hexkey, payload) + b"\n" + payload)
         except UnsafeFileError as exc:
             log.warning("cache disabled for this run: %s: %s", printable(exc.path), exc.reason)
             self.enabled = False
@@ -147,18 +179,80 @@ def _links_out(directory: Path, scanned_root: Path) -> bool:
     return inside and not is_within(os.path.realpath(directory), os.path.realpath(scanned_root))
 
 
-def _checksum(hexkey: str, payload: bytes) -> bytes:
-    """Keyed by the entry's key, so an intact entry copied to another entry's name is a miss."""
-    digest = hashlib.blake2b(payload, digest_size=_SUM_LEN // 2, key=hexkey.encode())
+def secret_key(folder: Path, *, scanned_root: Path | None = None) -> bytes:
+    """The secret that signs this user's entries: ``folder / KEY_FILE``, made on first use.
+
+    Never an error: a key folder inside ``scanned_root`` (the tree could ship the key), one that
+    cannot be written, or a key file that is not a regular file of ``KEY_SIZE`` bytes gives a
+    fresh key for this run only, with one debug line.
+    """
+    path = folder / KEY_FILE
+    if scanned_root is not None and is_within(
+        os.path.realpath(folder), os.path.realpath(scanned_root)
+    ):
+        return _run_only_key(path, "the key folder is inside the scanned folder")
+    try:
+        made = _create_key(path)
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        return _run_only_key(path, f"cannot be written: {exc.strerror or exc}")
+    if made is not None:
+        return made
+    try:
+        # ``within``: a key file made by O_EXCL is never a link, so a link out was planted
+        key = read_bytes(path, limit=KEY_SIZE, within=os.path.realpath(folder))
+    except UnsafeFileError as exc:
+        return _run_only_key(path, exc.reason)
+    if len(key) != KEY_SIZE:  # truncated, or another run is between creating and writing it
+        return _run_only_key(path, f"{len(key)} bytes, not {KEY_SIZE}")
+    return key
+
+
+def _create_key(path: Path) -> bytes | None:
+    """A new key at ``path``, or None when something is there already (never replaced, never
+    written through). The key is written whole to a private temporary file first and then
+    linked into place, which fails on any file, link or dangling link already there: a process
+    killed midway leaves no short key file that would switch the cache off for later runs."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_SIZE)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".goport-key-")
+    try:
+        try:
+            if os.write(fd, key) != KEY_SIZE:
+                raise OSError(f"short write to {tmp}")
+        finally:
+            os.close(fd)
+        os.link(tmp, path)
+    except FileExistsError:
+        return None
+    finally:
+        os.unlink(tmp)
+    return key
+
+
+def _run_only_key(path: Path, why: str) -> bytes:
+    log.debug(
+        "cache key %s not used (%s): a key for this run only, earlier entries miss",
+        printable(str(path)),
+        why,
+    )
+    return secrets.token_bytes(KEY_SIZE)
+
+
+def _checksum(secret: bytes, hexkey: str, payload: bytes) -> bytes:
+    """A MAC of the entry key and payload: without ``secret`` no one can make one, and the entry
+    key in it makes an intact entry copied to another entry's name a miss. (Keyed BLAKE2b is a
+    MAC by design, in one pass: HMAC-SHA256 would hash twice for the same guarantee.)"""
+    digest = hashlib.blake2b(hexkey.encode() + b"\n", digest_size=_SUM_LEN // 2, key=secret)
+    digest.update(payload)
     return digest.hexdigest().encode()
 
 
-def _decode(hexkey: str, data: bytes) -> Entry:
+def _decode(secret: bytes, hexkey: str, data: bytes) -> Entry:
     """The value of an entry file; ``serial.DecodeError`` if it is not an intact entry."""
     start = len(_MAGIC) + _SUM_LEN + 1
     if not data.startswith(_MAGIC) or data[start - 1 : start] != b"\n":
         raise serial.DecodeError("no goport cache header of this format")
     payload = data[start:]
-    if data[len(_MAGIC) : start - 1] != _checksum(hexkey, payload):
+    if not hmac.compare_digest(data[len(_MAGIC) : start - 1], _checksum(secret, hexkey, payload)):
         raise serial.DecodeError("checksum mismatch")
     return serial.loads(payload)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -126,7 +127,8 @@ def test_explain_shows_measurement(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "goport", "explain", str(APP / "profiled_app" / "hot.py"), "--no-history",
          "--cache-dir", str(tmp_path), "--profile", str(PROFILES / "profiled_app.speedscope.json")],
-        capture_output=True, text=True, check=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, check=True,
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
     assert "Measured:" in proc.stdout
     assert "self in Python" in proc.stdout

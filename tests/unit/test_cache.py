@@ -7,6 +7,7 @@ nothing is written through a link planted in it.
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ import pytest
 
 import goport.cache
 from goport import __version__, serial
-from goport.cache import MAX_ENTRY, Cache
+from goport.cache import _MAGIC, FORMAT, KEY_FILE, KEY_SIZE, MAX_ENTRY, Cache, _checksum
 from goport.config import load
 from goport.extract import digest_bytes, extract
 from goport.model import AnalysisError, ModuleFacts, SourceFile
@@ -200,17 +201,21 @@ def test_a_planted_pickle_at_an_entry_path_is_a_miss_and_never_runs(tmp_path: Pa
     assert (cache.hits, cache.misses) == (0, 1)
     assert not (tmp_path / "PWNED").exists()
     cache.put(digest, _src(facts.rel_path), facts)  # the miss is repaired with data
-    assert entry.read_bytes().startswith(b"goport-cache 1 ")
+    assert entry.read_bytes().startswith(_MAGIC)
     assert Cache(tmp_path / "cache", "cfg").get(digest, _src(facts.rel_path)) == facts
     assert not (tmp_path / "PWNED").exists()
 
 
 def _checksummed(cache: Cache, digest: str, rel: str, payload: bytes) -> bytes:
-    """An entry with a valid header and checksum around ``payload``: what anyone who can read
-    goport's code can write, so the payload itself must be checked."""
-    from goport.cache import _MAGIC, _checksum
+    """An entry with a valid header and checksum around ``payload``, signed with the user's own
+    secret: the payload is still checked (a bug, or whoever holds the key file)."""
+    return (
+        _MAGIC + _checksum(cache.secret, cache._key(digest, _src(rel)), payload) + b"\n" + payload
+    )
 
-    return _MAGIC + _checksum(cache._key(digest, _src(rel)), payload) + b"\n" + payload
+
+def _magic(fmt: int) -> bytes:
+    return b"goport-cache %d " % fmt
 
 
 def _flip(data: bytes, index: int) -> bytes:
@@ -224,8 +229,8 @@ BAD_ENTRIES: dict[str, Callable[[bytes, Cache, str, str], bytes]] = {
     "header-only": lambda good, cache, digest, rel: good[: good.index(b"\n") + 1],
     "bit-flipped-payload": lambda good, cache, digest, rel: _flip(good, len(good) * 2 // 3),
     "bit-flipped-checksum": lambda good, cache, digest, rel: _flip(good, 20),
-    "older-format": lambda good, cache, digest, rel: good.replace(b"cache 1 ", b"cache 0 ", 1),
-    "newer-format": lambda good, cache, digest, rel: good.replace(b"cache 1 ", b"cache 2 ", 1),
+    "older-format": lambda good, cache, digest, rel: good.replace(_MAGIC, _magic(FORMAT - 1), 1),
+    "newer-format": lambda good, cache, digest, rel: good.replace(_MAGIC, _magic(FORMAT + 1), 1),
     "no-newline-after-header": lambda good, cache, digest, rel: good.replace(b"\n", b" ", 1),
     "not-json-checksummed": lambda good, cache, digest, rel: _checksummed(
         cache, digest, rel, b"\x80\x04not json"
@@ -293,7 +298,7 @@ def test_an_entry_over_the_cap_is_a_miss_even_when_valid(
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+def test_a_fifo_entry_is_a_miss_not_a_hang(tmp_path: Path, xdg_cache_home: Path) -> None:
     facts, digest = _facts(tmp_path)
     entry = _entry_of(Cache(tmp_path / "cache", "cfg"), digest, facts.rel_path)
     entry.parent.mkdir(parents=True)
@@ -308,7 +313,12 @@ def test_a_fifo_entry_is_a_miss_not_a_hang(tmp_path: Path) -> None:
     )
     # a reader that opened the FIFO would block until the timeout
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "XDG_CACHE_HOME": str(xdg_cache_home)},  # the key: not the user's
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "None\n", "")
 
@@ -551,7 +561,7 @@ def test_cli_planted_pickles_never_run_and_the_scan_is_unchanged(
     assert not marker.exists()
     assert warm.stdout == cold.stdout
     assert warm.stderr == ""  # a bad entry is a quiet miss
-    assert all(e.read_bytes().startswith(b"goport-cache 1 ") for e in entries)  # repaired
+    assert all(e.read_bytes().startswith(_MAGIC) for e in entries)  # repaired
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -619,3 +629,299 @@ def test_a_cache_dir_outside_the_scanned_tree_may_be_a_link(tmp_path: Path) -> N
     run(config)
     assert run(config).summary.cache_hits == 5
     assert len(_entries(tmp_path / "real")) == 5
+
+
+# -- the secret key ------------------------------------------------------------------------------
+#
+# An entry key is computable by anyone from goport's code and a file's content, so a checksum
+# keyed by it alone let a pull request plant a forged entry in an in-tree ``--cache-dir``. Entries
+# are now signed with a secret in the user cache folder (here: conftest's ``xdg_cache_home``).
+
+
+def _key_file() -> Path:
+    return goport.cache.default_dir() / KEY_FILE
+
+
+def test_the_key_is_made_once_private_and_kept_by_later_runs(tmp_path: Path) -> None:
+    facts, digest = _facts(tmp_path)
+    key_dir = tmp_path / "user-cache"
+    first = Cache(tmp_path / "cache", "cfg", key_dir=key_dir)
+    first.put(digest, _src(facts.rel_path), facts)
+
+    key_file = key_dir / KEY_FILE
+    assert key_file.read_bytes() == first.secret
+    assert len(first.secret) == KEY_SIZE
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / "cache" / KEY_FILE).exists()  # never beside the entries
+    later = Cache(tmp_path / "cache", "cfg", key_dir=key_dir)
+    assert later.secret == first.secret
+    assert later.get(digest, _src(facts.rel_path)) == facts
+    other_user = Cache(tmp_path / "cache", "cfg", key_dir=tmp_path / "other-user")
+    assert other_user.secret != first.secret
+    assert other_user.get(digest, _src(facts.rel_path)) is None  # their entries are not ours
+
+
+def test_the_key_folder_is_the_user_cache_folder_whatever_the_cache_dir(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache", "cfg")
+    assert cache.secret == _key_file().read_bytes()
+    assert not (tmp_path / "cache" / KEY_FILE).exists()
+
+
+def test_a_deleted_key_makes_old_entries_misses_not_errors(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    facts, digest = _facts(tmp_path)
+    key_dir = tmp_path / "user-cache"
+    Cache(tmp_path / "cache", "cfg", key_dir=key_dir).put(digest, _src(facts.rel_path), facts)
+    (key_dir / KEY_FILE).unlink()
+
+    with caplog.at_level(logging.DEBUG, logger="goport"):
+        cache = Cache(tmp_path / "cache", "cfg", key_dir=key_dir)
+        assert cache.get(digest, _src(facts.rel_path)) is None
+    assert (cache.hits, cache.misses) == (0, 1)
+    assert cache.enabled
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert (key_dir / KEY_FILE).read_bytes() == cache.secret  # a new key, kept from now on
+    cache.put(digest, _src(facts.rel_path), facts)
+    assert Cache(tmp_path / "cache", "cfg", key_dir=key_dir).get(digest, _src(facts.rel_path))
+
+
+def _bad_key_file(path: Path, kind: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link-to-dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "link-to-a-key-outside":
+        (path.parent.parent / "planted-key").write_bytes(b"k" * KEY_SIZE)
+        path.symlink_to(path.parent.parent / "planted-key")
+    elif kind == "dangling-link":
+        path.symlink_to(path.parent / "missing")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"k" * {"empty": 0, "short": KEY_SIZE - 1, "long": KEY_SIZE + 1}[kind])
+
+
+BAD_KEY_FILES = [
+    "empty",
+    "short",
+    "long",
+    "folder",
+    "dangling-link",
+    "link-to-a-key-outside",
+    pytest.param(
+        "fifo", marks=pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    ),
+    pytest.param(
+        "link-to-dev-zero",
+        marks=pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero"),
+    ),
+]
+
+
+@pytest.mark.parametrize("kind", BAD_KEY_FILES)
+def test_a_bad_key_file_gives_a_key_for_this_run_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, kind: str
+) -> None:
+    facts, digest = _facts(tmp_path)
+    key_dir = tmp_path / "user-cache"
+    key_file = key_dir / KEY_FILE
+    _bad_key_file(key_file, kind)
+    before = os.lstat(key_file)
+
+    # a FIFO or /dev/zero opened here would block or never end: a subprocess with a timeout
+    code = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from goport.cache import Cache\n"
+        "logging.basicConfig(level=logging.DEBUG, format='%(levelname)s %(message)s')\n"
+        f"c = Cache(Path({str(tmp_path / 'cache')!r}), 'cfg', key_dir=Path({str(key_dir)!r}))\n"
+        "print(c.secret.hex())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = [x for x in done.stderr.splitlines() if "cache key" in x]
+    assert line.startswith("DEBUG ") and "for this run only" in line
+    assert len(bytes.fromhex(done.stdout.strip())) == KEY_SIZE
+    assert done.stdout.strip() != (b"k" * KEY_SIZE).hex()  # not the planted one
+
+    with caplog.at_level(logging.DEBUG, logger="goport"):
+        cache = Cache(tmp_path / "cache", "cfg", key_dir=key_dir)
+        cache.put(digest, _src(facts.rel_path), facts)
+        assert cache.get(digest, _src(facts.rel_path)) == facts  # within the run: a hit
+        assert (
+            Cache(tmp_path / "cache", "cfg", key_dir=key_dir).get(digest, _src(facts.rel_path))
+            is None
+        )  # the next run: a miss (its own key)
+    assert cache.enabled
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    after = os.lstat(key_file)  # left as it was: not replaced, not written through
+    assert (after.st_ino, after.st_mode, after.st_size) == (
+        before.st_ino,
+        before.st_mode,
+        before.st_size,
+    )
+
+
+def test_an_unwritable_key_folder_gives_a_key_for_this_run_only(tmp_path: Path) -> None:
+    blocker = tmp_path / "user-cache"
+    blocker.write_text("I am a file\n")  # mkdir fails even for root
+    facts, digest = _facts(tmp_path)
+
+    cache = Cache(tmp_path / "cache", "cfg", key_dir=blocker / "goport")
+    cache.put(digest, _src(facts.rel_path), facts)
+
+    assert cache.enabled  # the entries' folder is fine
+    assert cache.get(digest, _src(facts.rel_path)) == facts
+    assert (
+        Cache(tmp_path / "cache", "cfg", key_dir=blocker / "goport").get(
+            digest, _src(facts.rel_path)
+        )
+        is None
+    )
+    assert blocker.read_text() == "I am a file\n"
+
+
+def test_a_full_disk_leaves_no_short_key_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "write", full)
+        cache = Cache(tmp_path / "cache", "cfg", key_dir=tmp_path / "user-cache")
+    assert len(cache.secret) == KEY_SIZE
+    assert list((tmp_path / "user-cache").iterdir()) == []  # a later run makes a whole key
+    assert (
+        Cache(tmp_path / "cache", "cfg", key_dir=tmp_path / "user-cache").secret
+        == (tmp_path / "user-cache" / KEY_FILE).read_bytes()
+    )
+
+
+def test_a_key_folder_inside_the_scanned_tree_is_not_used(tmp_path: Path) -> None:
+    """The tree could ship the key (``XDG_CACHE_HOME`` set inside a CI workspace)."""
+    root = tmp_path / "proj"
+    planted = root / ".cache" / "goport" / KEY_FILE
+    planted.parent.mkdir(parents=True)
+    planted.write_bytes(b"k" * KEY_SIZE)
+
+    cache = Cache(tmp_path / "cache", "cfg", scanned_root=root, key_dir=planted.parent)
+
+    assert cache.secret != planted.read_bytes()
+    empty = Cache(tmp_path / "cache", "cfg", scanned_root=root, key_dir=root / "keys")
+    assert not (root / "keys").exists()  # nor is a key written into the tree
+    assert empty.secret != cache.secret
+
+
+def _cold_facts_under_the_hot_key(
+    root: Path, cache_dir: Path, hot: bytes, cold: bytes
+) -> tuple[Path, str, bytes]:
+    """After a scan of ``cold`` at pkg/hot.py: the path of ``hot``'s entry, its entry key, and
+    the payload of ``cold``'s entry, which is what a pull request would put there."""
+    cache = Cache(
+        cache_dir, load(root, {"cache_dir": cache_dir, "history": False}).extraction_digest()
+    )
+    source = SourceFile("pkg/hot.py", str(root / "pkg" / "hot.py"), "pkg.hot")
+    cold_entry = cache._path(cache._key(digest_bytes(cold), source))
+    assert cold_entry.is_file(), "the entry key should be the one the CLI computed"
+    hexkey = cache._key(digest_bytes(hot), source)
+    return cache._path(hexkey), hexkey, cold_entry.read_bytes().split(b"\n", 1)[1]
+
+
+def _sign_as_before(root: Path, hexkey: str, payload: bytes) -> bytes:
+    """Format 1's checksum: keyed by the entry key alone, which anyone can compute."""
+    return hashlib.blake2b(payload, digest_size=16, key=hexkey.encode()).hexdigest().encode()
+
+
+def _sign_with_a_key_in_the_tree(root: Path, hexkey: str, payload: bytes) -> bytes:
+    (root / ".goport-cache" / KEY_FILE).write_bytes(b"k" * KEY_SIZE)
+    return _checksum(b"k" * KEY_SIZE, hexkey, payload)
+
+
+def _sign_with_the_users_secret(root: Path, hexkey: str, payload: bytes) -> bytes:
+    """The control: only someone who can read the user's key file can do this."""
+    return _checksum(_key_file().read_bytes(), hexkey, payload)
+
+
+@pytest.mark.parametrize(
+    ("sign", "forged_is_used"),
+    [
+        pytest.param(_sign_as_before, False, id="checksum-keyed-by-entry-key"),
+        pytest.param(_sign_with_a_key_in_the_tree, False, id="key-file-planted-in-cache-dir"),
+        pytest.param(_sign_with_the_users_secret, True, id="control-users-own-secret"),
+    ],
+)
+def test_cli_a_forged_entry_in_an_in_tree_cache_is_a_miss_and_the_gate_trips(
+    tmp_path: Path,
+    goport: Goport,
+    sign: Callable[[Path, str, bytes], bytes],
+    forged_is_used: bool,
+) -> None:
+    hot = (FIXTURES / "demo_service" / "demo_service" / "tokenizer.py").read_bytes()
+    cold = b"x = 1\n"
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    module = root / "pkg" / "hot.py"
+    cache = root / ".goport-cache"  # a pull request can add files here
+    args = ("scan", root, "-f", "json", "--cache-dir", cache, "--no-history", "--fail-on", "40")
+    module.write_bytes(cold)
+    assert goport(*args).returncode == 0  # the attacker's own scan of a cold module
+    forged_path, hexkey, payload = _cold_facts_under_the_hot_key(root, cache, hot, cold)
+    forged = _MAGIC + sign(root, hexkey, payload) + b"\n" + payload
+    forged_path.parent.mkdir(parents=True, exist_ok=True)
+    forged_path.write_bytes(forged)
+    module.write_bytes(hot)
+
+    result = goport(*args)
+
+    [score] = [
+        c["score"] for c in json.loads(result.stdout)["candidates"] if c["path"] == "pkg/hot.py"
+    ]
+    if forged_is_used:  # the forgery itself is right: only the key stops it
+        assert (result.returncode, score) == (0, 0), result.stderr
+        return
+    assert result.returncode == 1, result.stderr
+    assert score >= 40
+    assert forged_path.read_bytes() != forged  # the miss was analysed and its entry rewritten
+
+
+def test_cli_a_warm_scan_reads_what_the_cold_one_wrote(tmp_path: Path, goport: Goport) -> None:
+    """The key outlives the process: a second run hits every entry and rewrites none."""
+    root = _project(tmp_path / "proj")
+    cache = tmp_path / "cache"
+    args = ("scan", root, "--format", "json", "--cache-dir", cache, "--no-history")
+    key_file = _key_file()
+    key_file.unlink(missing_ok=True)
+
+    cold = goport(*args)
+    key = key_file.read_bytes()
+    mtimes = {p: p.stat().st_mtime_ns for p in _entries(cache)}
+    warm = goport(*args)
+
+    assert (cold.returncode, warm.returncode) == (0, 0), warm.stderr
+    assert len(key) == KEY_SIZE and key_file.read_bytes() == key
+    assert len(mtimes) == 5 and {p: p.stat().st_mtime_ns for p in _entries(cache)} == mtimes
+    assert warm.stdout == cold.stdout
+    assert not (cache / KEY_FILE).exists()
+
+
+@pytest.mark.parametrize("kind", BAD_KEY_FILES[-2:] + ["short"])
+def test_cli_a_bad_key_file_is_no_error_and_no_hang(
+    tmp_path: Path, goport: Goport, kind: str
+) -> None:
+    root = _project(tmp_path / "proj")
+    xdg = tmp_path / "xdg"
+    _bad_key_file(xdg / "goport" / KEY_FILE, kind)
+    args = ("scan", root, "--format", "json", "--cache-dir", tmp_path / "cache", "--no-history")
+
+    first = goport(*args, env={"XDG_CACHE_HOME": str(xdg)})  # the fixture's timeout: no hang
+    second = goport(*args, env={"XDG_CACHE_HOME": str(xdg)})
+
+    assert (first.returncode, first.stderr) == (0, "")
+    assert (second.returncode, second.stderr) == (0, "")
+    assert second.stdout == first.stdout
