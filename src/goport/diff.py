@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from goport.discover import (
 )
 from goport.errors import GoportError, InputError, ToolMissingError, UsageError
 from goport.model import SourceFile
-from goport.safeio import UnsafeFileError, is_within, read_bytes
+from goport.safeio import is_within
 from goport.text import printable
 
 #: a new file: every line is new
@@ -99,11 +99,14 @@ def resolve(root: Path, ref: str) -> str:
     return commit
 
 
-def changes(root: Path, base_ref: str, files: Iterable[SourceFile], *, limit: int) -> Change:
+def changes(
+    root: Path, base_ref: str, files: Iterable[SourceFile], contents: Mapping[str, bytes]
+) -> Change:
     """Changed Python files and lines between the merge base of ``base_ref`` and the work tree.
 
-    ``files`` are the discovered files (under ``root``, gitignore honoured); ``limit`` is the
-    largest file read.
+    ``files`` are the discovered files (under ``root``, gitignore honoured); ``contents`` their
+    bytes as the scan read them, by rel path (a file missing there could not be read: it counts
+    as changed). Files are never read again here.
     """
     check_ref(base_ref)
     try:
@@ -132,7 +135,7 @@ def changes(root: Path, base_ref: str, files: Iterable[SourceFile], *, limit: in
             if where is None:
                 continue
             entry = tree.get(where)
-        new = _current(root, source, entry, limit)
+        new = _current(root, source, entry, contents)
         if entry is None or new is None:
             changed[source.rel_path] = WHOLE_FILE
         elif blob_id(new, len(entry.sha)) != entry.sha:
@@ -199,18 +202,20 @@ def _folders(
         yield cache[folder]
 
 
-def _current(root: Path, source: SourceFile, entry: _Entry | None, limit: int) -> bytes | None:
+def _current(
+    root: Path, source: SourceFile, entry: _Entry | None, contents: Mapping[str, bytes]
+) -> bytes | None:
     """What to compare with the base blob: the file's bytes, or a tracked link's target (git
     stores a link as a blob of its target); None when it cannot be read, or there is no base."""
     if entry is None:
         return None
-    try:
-        link = root / entry.path  # discovery resolved links in abs_path: look at the link
-        if entry.mode == _SYMLINK and os.path.islink(link):
+    link = root / entry.path  # discovery resolved links in abs_path: look at the link
+    if entry.mode == _SYMLINK and os.path.islink(link):
+        try:
             return os.fsencode(os.readlink(link))
-        return read_bytes(source.abs_path, limit=limit, within=root)
-    except (OSError, UnsafeFileError):
-        return None
+        except OSError:
+            return None
+    return contents.get(source.rel_path)
 
 
 def blob_id(data: bytes, hex_length: int = 40) -> str:

@@ -76,14 +76,11 @@ def _analyse_batch(jobs: Sequence[_Job]) -> list[Entry]:
     return [_analyse(j) for j in jobs]
 
 
-def analyse(
-    files: Sequence[SourceFile],
-    config: Config,
-    progress: Progress | None = None,
-    root: Path | None = None,
-) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
-    """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits.
-    With ``root`` (the resolved scanned folder), a file whose real location left it is not read."""
+def read_sources(
+    files: Sequence[SourceFile], config: Config, root: Path | None = None
+) -> tuple[list[tuple[SourceFile, bytes]], list[AnalysisError]]:
+    """Every file's bytes, read once, and the errors of the files that could not be read. With
+    ``root`` (the resolved scanned folder), a file whose real location left it is not read."""
     from goport.sources import ExtractError, read_source
 
     sources: list[tuple[SourceFile, bytes]] = []
@@ -93,6 +90,25 @@ def analyse(
             sources.append((source, read_source(source.abs_path, config.max_file_size, root)))
         except ExtractError as exc:
             unreadable.append(AnalysisError(source.rel_path, exc.stage, str(exc)))
+    return sources, unreadable
+
+
+def analyse(
+    files: Sequence[SourceFile],
+    config: Config,
+    progress: Progress | None = None,
+    root: Path | None = None,
+) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
+    """ModuleFacts for every file that could be analysed, the errors of the rest, cache hits."""
+    return _analyse_read(*read_sources(files, config, root), config, progress)
+
+
+def _analyse_read(
+    sources: Sequence[tuple[SourceFile, bytes]],
+    unreadable: Sequence[AnalysisError],
+    config: Config,
+    progress: Progress | None,
+) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
     facts, errors, hits = analyse_sources(sources, config, progress, already_done=len(unreadable))
     errors = sorted([*errors, *unreadable], key=lambda e: e.rel_path)
     return facts, errors, hits
@@ -326,13 +342,15 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         respect_gitignore=config.respect_gitignore,
         named=config.paths,
     )
+    sources, unreadable = read_sources(found.files, config, found.root)
     change = None
     if config.diff_base:
         from goport.diff import changes
 
-        # fails early on a bad ref; compares the discovered files with the base tree
-        change = changes(found.root, config.diff_base, found.files, limit=config.max_file_size)
-    facts, errors, hits = analyse(found.files, config, progress, root=found.root)
+        # fails early on a bad ref; compares the files just read with the base tree
+        contents = {source.rel_path: data for source, data in sources}
+        change = changes(found.root, config.diff_base, found.files, contents)
+    facts, errors, hits = _analyse_read(sources, unreadable, config, progress)
     errors = [*found.errors, *errors]
     hotness: dict[str, Hotness] = {}
     profile: ProfileSummary | None = None

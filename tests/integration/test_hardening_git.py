@@ -360,11 +360,20 @@ def test_non_utf8_names_are_read_from_git_as_the_file_system_names_them(
     files = [
         _source(repo, rel) for rel in ("app/__init__.py", "app/util.py", "app/old.py", raw)
     ]
-    change = diff.changes(repo.resolve(), "main", files, limit=1 << 20)
+    change = diff.changes(repo.resolve(), "main", files, _contents(files))
     shown = printable(raw)
     assert set(change.changed) == {shown, "app/util.py"}
     assert change.changed[shown] == diff.WHOLE_FILE
     assert history.read(repo).files[shown].commits == 1
+
+
+def _contents(files: Any) -> dict[str, bytes]:
+    """The files' bytes as the scan reads them (pipeline.read_sources), by rel path."""
+    from goport.config import Config
+    from goport.pipeline import read_sources
+
+    sources, _ = read_sources(files, Config(root=Path(".")))
+    return {source.rel_path: data for source, data in sources}
 
 
 def _source(root: Path, rel: str) -> Any:
@@ -399,10 +408,10 @@ def test_changes_are_computed_without_a_work_tree_diff(
     assert json.loads(proc.stdout)["diff"]["changed"] == ["app/fresh.py", "app/util.py"]
 
     found = discover(repo)
-    against_main = diff.changes(found.root, "main", found.files, limit=1 << 20).changed
+    against_main = diff.changes(found.root, "main", found.files, _contents(found.files)).changed
     assert against_main["app/util.py"] == ((2, 5),)
     assert against_main["app/fresh.py"] == diff.WHOLE_FILE
-    against_feature = diff.changes(found.root, "feature", found.files, limit=1 << 20).changed
+    against_feature = diff.changes(found.root, "feature", found.files, _contents(found.files)).changed
     assert against_feature["app/util.py"] == ((2, 2),)
     assert git(repo, "status", "--porcelain", "--", "app/util.py").startswith(" M")
 
@@ -426,7 +435,7 @@ def test_linked_folders_and_nested_repositories(repo: Path, tmp_path: Path) -> N
         _source(repo, rel)
         for rel in ("alias/util.py", "alias/old.py", "vendor/other/hot.py", "away/far.py")
     ]
-    change = diff.changes(repo.resolve(), "feature", files, limit=1 << 20)
+    change = diff.changes(repo.resolve(), "feature", files, _contents(files))
     assert change.changed == {"alias/util.py": ((2, 2),)}
 
 
