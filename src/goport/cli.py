@@ -578,7 +578,7 @@ def baseline_write(
         no_history=no_history,
         no_config=no_config,
         max_file_size=None,
-        extra={"top": 0, "min_score": 0.0},  # every candidate, whatever the project sets
+        extra={"top": 0, "min_score": None},  # every candidate, whatever the project sets
     )
     result = _run(config, quiet)
     _write(document(result, result.candidates), file, root=Path(result.root))

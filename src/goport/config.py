@@ -55,7 +55,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
     top: int | None = None
-    min_score: float = 0.0
+    min_score: float | None = None  # scores are not clamped: None shows every candidate
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 0  # 0: all cores
     cache_dir: Path | None = None

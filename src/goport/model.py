@@ -55,6 +55,7 @@ class Strategy(str, Enum):
     GO_SERVICE = "go-service"
     GO_WORKER = "go-worker"
     GO_CLI = "go-cli"
+    GO_EXTENSION = "go-extension"  # in-process: a Go package built as a CPython extension
     OPTIMISE_FIRST = "optimise-in-python-first"
     KEEP = "keep-in-python"
 
@@ -278,12 +279,13 @@ class Candidate:
     findings: tuple[Finding, ...]
     blockers: tuple[str, ...]
     boundary: Boundary
-    effort: Effort
+    effort: Effort | None  # None: the module stays in Python, there is nothing to port
     idioms: tuple[GoIdiom, ...]
     python_first: tuple[str, ...]  # cheaper Python-side fixes worth trying first
     metrics: Metrics
     hotness: Hotness | None = None
     history: FileHistory | None = None
+    features: tuple[tuple[str, float], ...] = ()  # the static model's named inputs (scoring)
 
 
 @dataclass(frozen=True, slots=True)

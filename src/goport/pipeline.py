@@ -274,14 +274,14 @@ def rank(
 ) -> Ranking:
     """Score and plan every non-test module against the whole project's import graph."""
     from goport import graph as graph_mod
-    from goport.planning import plan
+    from goport.planning import go_form, plan
     from goport.scoring import score_module
 
     graph = graph_mod.build(facts)
     hotness = hotness or {}
     histories = histories or {}
     coverage = _coverage(facts, hotness, profiled)
-    candidates: list[tuple[int, float, Candidate]] = []
+    candidates: list[tuple[int, Candidate]] = []
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
@@ -295,12 +295,20 @@ def rank(
         boundary = graph.boundary(m.module)
         heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
-        scored = score_module(m, findings, boundary, config, heat, history, coverage(m))
+        scored = score_module(
+            m,
+            findings,
+            boundary,
+            config,
+            heat,
+            history,
+            coverage(m),
+            form=go_form(m, findings, boundary),
+        )
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
             (
                 coverage(m).tier,
-                scored.raw,
                 Candidate(
                     rel_path=m.rel_path,
                     module=m.module,
@@ -319,15 +327,15 @@ def rank(
                     metrics=m.metrics,
                     hotness=heat,
                     history=history,
+                    features=tuple(scored.features.as_dict().items()),
                 ),
             )
         )
-    # with a profile, measured modules come first and those the workload never ran last;
-    # modules that tie (all at 0) are ordered by what Go would gain there, then by raw sum:
-    # a module with some benefit and heavy costs is closer to worth porting than empty glue
-    candidates.sort(key=lambda t: (t[0], -t[2].score, -_benefit(t[2]), -t[1], t[2].rel_path))
+    # with a profile, measured modules come first and those the workload never ran last; the
+    # score is continuous, so ties are rare: then what Go would gain there decides
+    candidates.sort(key=lambda t: (t[0], -t[1].score, -_benefit(t[1]), t[1].rel_path))
     return Ranking(
-        candidates=tuple(_with_rank(c, i + 1) for i, (_, _, c) in enumerate(candidates)),
+        candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
         findings=total_findings,
     )
@@ -359,9 +367,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(
-            read_profiles(config.profiles), facts, str(found.root), config.profile_roots
-        )
+        joined = join(read_profiles(config.profiles), facts, str(found.root), config.profile_roots)
         hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:
@@ -411,7 +417,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         baseline = load(config.baseline)
         shown = only_new(shown, baseline)
         baseline_name = str(config.baseline)
-    shown = tuple(c for c in shown if c.score >= config.min_score)[
+    shown = tuple(c for c in shown if config.min_score is None or c.score >= config.min_score)[
         : config.top if config.top else None
     ]
     strategies = Counter(c.strategy.value for c in ranked)
@@ -464,7 +470,7 @@ def _coverage(
 
 
 def _benefit(c: Candidate) -> float:
-    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "bounds")
+    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "cost-cap")
 
 
 def _with_rank(c: Candidate, position: int) -> Candidate:

@@ -104,12 +104,15 @@ def candidate(c: Candidate) -> dict[str, Any]:
             "used_names": list(b.used_names),
             "tested_by": list(b.tested_by),
         },
-        "effort": {
+        "effort": None
+        if c.effort is None
+        else {
             "size": c.effort.size,
             "days_low": c.effort.days_low,
             "days_high": c.effort.days_high,
             "explanation": c.effort.explanation,
         },
+        "features": dict(c.features),
         "go_idioms": [
             {"python": i.python, "go": i.go, "rule": i.rule, "lines": list(i.lines)}
             for i in c.idioms

@@ -29,6 +29,7 @@ STYLE = {
     Strategy.GO_SERVICE: "bold green",
     Strategy.GO_WORKER: "bold green",
     Strategy.GO_CLI: "bold green",
+    Strategy.GO_EXTENSION: "bold green",
     Strategy.OPTIMISE_FIRST: "yellow",
     Strategy.KEEP: "dim",
 }
@@ -61,12 +62,18 @@ def _console(options: Options) -> tuple[Console, io.StringIO]:
 
 
 def bar(score: float, width: int = 10) -> str:
-    filled = round(score / 100 * width)
+    """The score as a bar; scores are never clamped, the bar is (below 0 empty, past 100 full)."""
+    filled = round(min(max(score, 0.0), 100.0) / 100 * width)
     return "█" * filled + "░" * (width - filled)
 
 
+def effort_cell(c: Candidate) -> str:
+    e = c.effort
+    return "-" if e is None else f"{e.size} {e.days_low}-{e.days_high}d"
+
+
 def top_reasons(c: Candidate, n: int = 2) -> str:
-    shown = [f for f in c.factors if f.name != "bounds"]
+    shown = list(c.factors)
     positive = sorted((f for f in shown if f.contribution > 0), key=lambda f: -f.contribution)
     negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
     parts = [f"+{f.contribution:g} {f.name}" for f in positive[:n]]
@@ -140,7 +147,7 @@ def render(result: RunResult, options: Options) -> str:
                 bar(c.score),
                 _t(c.rel_path),
                 _t((c.strategy.value, STYLE[c.strategy])),
-                _t(f"{c.effort.size} {c.effort.days_low}-{c.effort.days_high}d"),
+                _t(effort_cell(c)),
                 _t(top_reasons(c)),
             )
         console.print(table)
@@ -255,12 +262,15 @@ def render_explain(c: Candidate, options: Options) -> str:
         for tip in c.python_first:
             console.print(_t(f"  - {tip}"))
     e = c.effort
-    console.print(
-        _t(
-            ("Effort", "bold"),
-            f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
+    if e is None:
+        console.print(_t(("Effort", "bold"), ": none, it stays in Python."))
+    else:
+        console.print(
+            _t(
+                ("Effort", "bold"),
+                f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
+            )
         )
-    )
     if c.findings:
         console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
         for finding in c.findings[: 40 if not options.verbose else None]:

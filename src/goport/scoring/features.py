@@ -1,0 +1,89 @@
+"""The named, raw features of one module that the static gain model reads.
+
+Features are plain numbers, shown in the JSON report (``features``) so that anyone can refit
+the model (``benchmarks/fit.py``) or see why two modules were ordered as they were. Nothing here
+is weighted: weights and transforms live in ``calibration.py`` and ``factors.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from goport.model import Finding, ModuleFacts
+from goport.scoring.signals import Signals
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    sloc: int
+    complexity_total: int
+    functions: int  # functions and methods defined
+    runs_code: bool  # defines a function or runs a loop: not only re-exports and constants
+    cpu_findings: float  # summed weight of the CPU detectors' findings
+    loop_depth: float  # summed loop nesting of its (non-async) functions
+    halstead_density: float  # radon's Halstead volume per source line
+    loop_work: float  # trip-weighted arithmetic, comparisons and indexing inside loops
+    bit_work: float  # trip-weighted bit and byte operations inside loops
+    scanners: int  # functions that index a sequence by a running position in a while loop
+    recursive: int  # functions that call themselves
+    estimated_share: float  # static estimate of its share of run time (0-1)
+    kernel_calls: float  # loop-weighted calls into it from other project modules
+    dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
+    network: float  # weight of network/streaming findings
+    fan_in: int
+    used_names: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+def module_features(
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    signals: Signals,
+    *,
+    fan_in: int = 0,
+    used_names: int = 0,
+    estimated_share: float = 0.0,
+    kernel_calls: float = 0.0,
+    dunder_calls: float = 0.0,
+    loop_trips: float = 8.0,
+) -> Features:
+    sloc = max(facts.metrics.sloc, 0)
+    loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
+    loop_work = bit_work = 0.0
+    scanners = recursive = 0
+    for fn in facts.functions:
+        work = getattr(fn, "work", None)
+        if work is None:
+            continue
+        loop_work += _trip_weighted(work, ("arith", "compare", "subscript"), loop_trips)
+        bit_work += _trip_weighted(work, ("bit",), loop_trips)
+        scanners += int(bool(getattr(work, "scanner", False)))
+        recursive += int(bool(getattr(work, "recursive", False)))
+    network = sum(f.weight for f in findings if f.category.value in ("concurrency", "service"))
+    return Features(
+        sloc=sloc,
+        complexity_total=facts.metrics.complexity_total,
+        functions=len(facts.functions),
+        runs_code=bool(facts.functions) or loops > 0 or signals.cpu > 0,
+        cpu_findings=round(signals.cpu, 3),
+        loop_depth=loops,
+        halstead_density=round(facts.metrics.halstead_volume / max(sloc, 1), 3),
+        loop_work=round(loop_work, 3),
+        bit_work=round(bit_work, 3),
+        scanners=scanners,
+        recursive=recursive,
+        estimated_share=estimated_share,
+        kernel_calls=round(kernel_calls, 3),
+        dunder_calls=round(dunder_calls, 3),
+        network=round(network if signals.network else 0.0, 3),
+        fan_in=fan_in,
+        used_names=used_names,
+    )
+
+
+def _trip_weighted(work: object, kinds: Sequence[str], trips: float) -> float:
+    """Placeholder until the walk records work per loop level (hotpath)."""
+    return float(sum(getattr(work, k, 0) for k in kinds))
