@@ -88,7 +88,7 @@ def set_apart_line(result: RunResult) -> str:
     """One line on the modules left out of the ranking, by kind in a fixed order."""
     counts = Counter(a.kind for a in result.set_apart)
     kinds = ", ".join(f"{counts[k]} {k.value}" for k in FileKind if counts[k])
-    return f"Left out of the ranking: {kinds} (--include KIND to rank them; --verbose lists them)"
+    return f"Left out of the ranking: {kinds} (--include KIND to rank them, --verbose to list them)"
 
 
 def render(result: RunResult, options: Options) -> str:
@@ -155,7 +155,7 @@ def render(result: RunResult, options: Options) -> str:
     else:
         console.print("No candidate modules matched the filters.")
     if result.set_apart:
-        console.print(_t(set_apart_line(result)))
+        console.print(_t(set_apart_line(result)), soft_wrap=True)  # one line, however long
         for a in result.set_apart if options.verbose else ():
             console.print(_t(f"  {a.rel_path} ({a.kind.value}): {a.reason}"))
     if result.decided:
