@@ -335,3 +335,32 @@ def test_names_of_set_apart_files_are_printed_escaped(goport: Goport, tmp_path: 
     out = _ok(goport("scan", root, "--cache-dir", tmp_path / "cache", "--verbose")).stdout
     assert "\x1b" not in out
     assert "benchmarks/b\\x1b[31m.py (benchmark)" in out
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_diff_mode_neither_reports_nor_compares_set_apart_files(
+    goport: Goport, tmp_path: Path
+) -> None:
+    root = _write(tmp_path / "repo", PROJECT)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "base")
+    (root / "benchmarks" / "bench_x.py").write_text(
+        BENCH + "\n\ndef more(n):\n"
+        "    for i in range(n):\n"
+        "        for j in range(n):\n"
+        "            n += i * j\n    return n\n"
+    )
+    (root / "mypkg" / "core.py").write_text(CORE + "\n\ndef extra():\n    return 1\n")
+    doc = _scan(goport, root, tmp_path / "cache", "--diff-base", "main")
+    assert doc["diff"]["changed"] == ["benchmarks/bench_x.py", "mypkg/core.py"]
+    assert [c["path"] for c in doc["candidates"]] == ["mypkg/core.py"]
+    assert all(d["path"] != "benchmarks/bench_x.py" for d in doc["diff"]["deltas"])
