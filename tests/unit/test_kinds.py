@@ -295,3 +295,10 @@ def test_set_apart_importers_add_no_coupling() -> None:
     assert boundary.tested_by == ("test_core",)
     everything = build(facts).boundary("app.core")  # included: they count like product code
     assert everything.imported_by == ("app.api", "b", "e")
+
+
+def test_the_json_schema_lists_every_set_apart_kind() -> None:
+    from goport.reports.json_report import schema
+
+    kinds = schema()["properties"]["set_apart"]["items"]["properties"]["kind"]["enum"]
+    assert kinds == [k.value for k in FileKind if k not in (FileKind.PRODUCT, FileKind.TEST)]
