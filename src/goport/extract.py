@@ -28,6 +28,7 @@ from libcst._nodes.internal import CodegenState
 from goport.codehash import body_hash
 from goport.detectors.base import Context, Detector, FunctionFrame, dotted
 from goport.detectors.registry import REGISTRY
+from goport.kinds import module_kind
 from goport.model import (
     ClassFacts,
     Finding,
@@ -649,6 +650,7 @@ def extract_module(
         ),
     )
     imports = sorted(set(walker.imports), key=lambda i: (i.line, i.target, i.alias))
+    kind, kind_reason = module_kind(source, data)
     return ModuleFacts(
         rel_path=source.rel_path,
         module=source.module,
@@ -664,6 +666,8 @@ def extract_module(
         is_test=source.is_test,
         has_main_guard=walker.has_main_guard,
         notes=tuple(notes),
+        kind=kind,
+        kind_reason=kind_reason,
     )
 
 

@@ -49,6 +49,21 @@ class Category(str, Enum):
     ECOSYSTEM = "ecosystem"
 
 
+class FileKind(str, Enum):
+    """What a file is for. Product code is ranked; every other kind is still analysed (its
+    imports are part of the project) but set apart from the ranking (rules: ``goport.kinds``)."""
+
+    PRODUCT = "product"
+    TEST = "test"
+    BENCHMARK = "benchmark"
+    EXAMPLE = "example"
+    DOCS = "docs"
+    SCRIPT = "script"
+    BUILD = "build"
+    VENDORED = "vendored"
+    GENERATED = "generated"
+
+
 class Strategy(str, Enum):
     """What to do with a candidate."""
 
@@ -68,7 +83,9 @@ class SourceFile:
     rel_path: str  # posix, relative to the root
     abs_path: str
     module: str  # dotted module name, e.g. "app.tokenizer"
-    is_test: bool = False
+    is_test: bool = False  # kind is FileKind.TEST
+    kind: FileKind = FileKind.PRODUCT  # from the path relative to the root (goport.kinds)
+    kind_reason: str = ""  # why it is not product code, in a few words
 
 
 @fast_pickle
@@ -178,6 +195,8 @@ class ModuleFacts:
     is_test: bool = False
     has_main_guard: bool = False
     notes: tuple[str, ...] = ()  # non-fatal remarks, e.g. "radon could not parse this file"
+    kind: FileKind = FileKind.PRODUCT  # the path's kind, or GENERATED from the file's header
+    kind_reason: str = ""
 
 
 @fast_pickle
@@ -298,6 +317,15 @@ class Decided:
 
 
 @dataclass(frozen=True, slots=True)
+class SetApart:
+    """A module analysed but left out of the ranking for what it is (``--include KIND`` ranks it)."""
+
+    rel_path: str
+    kind: FileKind
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileMatch:
     """How one profile's frames were matched to the tree."""
 
@@ -385,5 +413,6 @@ class RunResult:
     diff: DiffSummary | None = None
     gate: GateOutcome | None = None
     baseline: str | None = None  # the baseline file whose known findings were left out
+    set_apart: tuple[SetApart, ...] = ()  # benchmarks, examples, vendored code..., by path
     ranking: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)  # all, ranked
     modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)

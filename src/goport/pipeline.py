@@ -33,6 +33,7 @@ from goport.model import (
     ModuleFacts,
     ProfileSummary,
     RunResult,
+    SetApart,
     SourceFile,
     Summary,
 )
@@ -272,12 +273,13 @@ def rank(
     histories: dict[str, FileHistory] | None = None,
     profiled: bool = False,
 ) -> Ranking:
-    """Score and plan every non-test module against the whole project's import graph."""
+    """Score and plan every module of a ranked kind (product code, and the kinds the user
+    included; never tests) against the whole project's import graph."""
     from goport import graph as graph_mod
     from goport.planning import go_form, plan
     from goport.scoring import score_module
 
-    graph = graph_mod.build(facts)
+    graph = graph_mod.build(facts, apart={m.rel_path for m in set_apart(facts, config)})
     hotness = hotness or {}
     histories = histories or {}
     coverage = _coverage(facts, hotness, profiled)
@@ -285,7 +287,7 @@ def rank(
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
-        if m.is_test:
+        if m.is_test or not config.ranks(m.kind):
             continue
         if m.keep_python is not None:
             decided.append(Decided(m.rel_path, m.module, m.keep_python))
@@ -338,6 +340,16 @@ def rank(
         candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
         findings=total_findings,
+    )
+
+
+def set_apart(facts: Iterable[ModuleFacts], config: Config) -> tuple[SetApart, ...]:
+    """The modules analysed but left out of the ranking for their kind (tests aside: they have
+    always been apart, and count as ``test_files``)."""
+    return tuple(
+        SetApart(m.rel_path, m.kind, m.kind_reason)
+        for m in facts
+        if not m.is_test and not config.ranks(m.kind)
     )
 
 
@@ -420,6 +432,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
     shown = tuple(c for c in shown if config.min_score is None or c.score >= config.min_score)[
         : config.top if config.top else None
     ]
+    apart = set_apart(facts, config)
+    if found.only is not None:
+        apart = tuple(a for a in apart if a.rel_path in found.only)
     strategies = Counter(c.strategy.value for c in ranked)
     summary = Summary(
         files_discovered=len(found.files),
@@ -442,6 +457,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         profile=profile,
         diff=diff_summary,
         baseline=baseline_name,
+        set_apart=tuple(sorted(apart, key=lambda a: a.rel_path)),
         ranking=ranked,
         modules=tuple(facts),
     )

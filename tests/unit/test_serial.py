@@ -18,6 +18,7 @@ from goport.model import (
     AnalysisError,
     Category,
     ClassFacts,
+    FileKind,
     Finding,
     FunctionFacts,
     Import,
@@ -82,6 +83,8 @@ def _edge_facts() -> ModuleFacts:
         is_test=True,
         has_main_guard=True,
         notes=("radon could not parse this file", ""),
+        kind=FileKind.GENERATED,
+        kind_reason='its first lines say "DO NOT EDIT"',
     )
 
 
@@ -125,7 +128,7 @@ def test_an_analysis_error_round_trips() -> None:
 
 
 def test_decoded_objects_are_only_the_models_classes() -> None:
-    allowed = {str, int, float, bool, type(None), tuple, Category}
+    allowed = {str, int, float, bool, type(None), tuple, Category, FileKind}
     allowed |= {cls for cls in vars(model).values() if dataclasses.is_dataclass(cls)}
 
     def walk(value: object) -> Iterator[type]:
@@ -139,7 +142,7 @@ def test_decoded_objects_are_only_the_models_classes() -> None:
 
     seen = set(walk(serial.loads(serial.dumps(_edge_facts()))))
     assert seen <= allowed
-    assert {ModuleFacts, FunctionFacts, Param, Finding, Span, Category} <= seen
+    assert {ModuleFacts, FunctionFacts, Param, Finding, Span, Category, FileKind} <= seen
 
 
 def test_the_encoding_is_compact_positional_ascii_json() -> None:

@@ -15,13 +15,14 @@ rich's colour codes neither contain ``##[`` nor hide a leading ``::`` from ``ine
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from goport.model import Candidate, RunResult, Strategy
+from goport.model import Candidate, FileKind, RunResult, Strategy
 from goport.reports import Options
 from goport.text import inert_lines, printable
 
@@ -90,6 +91,13 @@ def top_reasons(c: Candidate, n: int = 2) -> str:
     return text
 
 
+def set_apart_line(result: RunResult) -> str:
+    """One line on the modules left out of the ranking, by kind in a fixed order."""
+    counts = Counter(a.kind for a in result.set_apart)
+    kinds = ", ".join(f"{counts[k]} {k.value}" for k in FileKind if counts[k])
+    return f"Left out of the ranking: {kinds} (--include KIND to rank them, --verbose to list them)"
+
+
 def render(result: RunResult, options: Options) -> str:
     console, buffer = _console(options)
     s = result.summary
@@ -153,6 +161,10 @@ def render(result: RunResult, options: Options) -> str:
         console.print(table)
     else:
         console.print("No candidate modules matched the filters.")
+    if result.set_apart:
+        console.print(_t(set_apart_line(result)), soft_wrap=True)  # one line, however long
+        for a in result.set_apart if options.verbose else ():
+            console.print(_t(f"  {a.rel_path} ({a.kind.value}): {a.reason}"))
     if result.decided:
         console.print("[bold]Decided[/bold] (marked keep-python):")
         for decided in result.decided:
