@@ -23,6 +23,7 @@ from goport.model import (
     Hotness,
     ModuleFacts,
     Strategy,
+    Trait,
 )
 from goport.scoring import Scored
 
@@ -38,14 +39,8 @@ PYTHON_FIRST = {
     "GP306": "replace sleep-polling with blocking waits or notifications before porting",
 }
 
-_CHEAP_ONLY = frozenset({"GP104", "GP107"})
-
 #: below this score a Go strategy is not recommended
 MIN_GO_SCORE = 15.0
-#: rules that mean the module serves requests or connections
-_SERVING = frozenset({"GP208", "GP301", "GP302", "GP303", "GP308"})
-#: rules that mean work is fed to it in batches: pools, queues, consumers, task workers
-_FEEDING = frozenset({"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +64,7 @@ def plan(
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
-    strategy, reason = _strategy(findings, scored, rules, boundary, python_first)
+    strategy, reason = _strategy(findings, scored, boundary, python_first)
     return Plan(
         strategy=strategy,
         reason=reason,
@@ -84,11 +79,11 @@ def plan(
 def _strategy(
     findings: Sequence[Finding],
     scored: Scored,
-    rules: set[str],
     boundary: Boundary,
     python_first: tuple[str, ...],
 ) -> tuple[Strategy, str]:
     sig = scored.signals
+    traits = {t for f in findings for t in f.traits}
     benefit = sum(
         f.contribution
         for f in scored.factors
@@ -110,7 +105,7 @@ def _strategy(
     )
     if benefit < 4.0:
         return Strategy.KEEP, glue
-    cheap = sum(f.weight for f in findings if f.rule in _CHEAP_ONLY)
+    cheap = sum(f.weight for f in findings if Trait.CHEAP_FIX in f.traits)
     if cheap and cheap >= 0.5 * sig.cpu and scored.score < 50 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
@@ -128,8 +123,8 @@ def _strategy(
             "What Go would gain here does not cover the cost and risk of moving it; keep it in "
             "Python unless a profile shows it hot."
         )
-    serving = rules & _SERVING
-    feeding = rules & _FEEDING
+    serving = Trait.SERVING in traits
+    feeding = Trait.FEEDING in traits
     if sig.cpu > 1.2 * sig.io:
         if feeding or boundary.fan_in >= 3:
             return Strategy.GO_WORKER, (

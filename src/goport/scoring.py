@@ -22,7 +22,16 @@ from dataclasses import dataclass
 from enum import Enum
 
 from goport.config import Config
-from goport.model import Boundary, Category, Factor, FileHistory, Finding, Hotness, ModuleFacts
+from goport.model import (
+    Boundary,
+    Category,
+    Factor,
+    FileHistory,
+    Finding,
+    Hotness,
+    ModuleFacts,
+    Trait,
+)
 
 MAX_CPU = 70.0
 #: lower than CPU: asyncio and threads already give Python I/O concurrency; Go's gain there is
@@ -37,10 +46,6 @@ STATIC_SCALE_RUN = 0.05  # measured: time replaces the estimate; the static sign
 STATIC_SCALE_NOT_COVERED = 0.6  # the profile never reached its package: no measurement either way
 #: static CPU signal per loop level of each function (loops are where interpreted time goes)
 LOOP_WEIGHT = 0.5
-#: rules that show network or streaming work (servers, sockets, consumers, task workers)
-NETWORK_RULES = frozenset(
-    {"GP208", "GP209", "GP301", "GP302", "GP303", "GP304", "GP305", "GP306", "GP307", "GP308"}
-)
 #: how much of the concurrency benefit is left to a module that only orchestrates processes
 ORCHESTRATION_DAMPING = 0.4
 #: Halstead volume per source line below which code reads as glue, and the signal per point above
@@ -83,7 +88,7 @@ class Signals:
         native = False
         for f in findings:
             sums[f.category] += f.weight
-            if f.rule in ("GP501", "GP502", "GP503"):
+            if Trait.NATIVE_NUMERIC in f.traits:
                 native = True
         return Signals(
             cpu=sums[Category.CPU] + loops,
@@ -133,11 +138,11 @@ def score_module(
     loops = LOOP_WEIGHT * sum(fn.loop_depth for fn in facts.functions if not fn.is_async)
     sloc = max(facts.metrics.sloc, 1)
     operators = operator_signal(facts.metrics.halstead_volume, sloc)
-    rules = {f.rule for f in findings}
+    traits = {t for f in findings for t in f.traits}
     # process pools with no network work of their own: the module orchestrates, the functions
     # the processes run are the CPU (and Go) targets; the guidance keeps orchestration in Python
-    orchestrating = "GP108" in rules and not rules & NETWORK_RULES
-    counted = [f for f in findings if f.rule != "GP108"] if orchestrating else findings
+    orchestrating = Trait.ORCHESTRATION in traits and Trait.NETWORK not in traits
+    counted = [f for f in findings if Trait.ORCHESTRATION not in f.traits or not orchestrating]
     sig = Signals.of(counted, loops + operators)
     factors: list[Factor] = []
 

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from goport.model import Category, Finding, Span
+from goport.model import Category, Finding, Span, Trait
 
 
 @dataclass(slots=True)
@@ -120,6 +120,7 @@ class Context:
                 weight=detector.WEIGHT if weight is None else weight,
                 go_idiom=detector.GO_IDIOM,
                 construct=detector.PYTHON,
+                traits=detector.TRAITS,
             )
         )
 
@@ -140,6 +141,9 @@ class Detector:
     SUMMARY: ClassVar[str] = ""  # one line for tables
     MATCHES: ClassVar[tuple[str, ...]] = ()
     NO_MATCHES: ClassVar[tuple[str, ...]] = ()
+    #: what the findings say about the module (network I/O, a cheap Python fix...); scoring and
+    #: planning read these from each finding, never a list of rule ids
+    TRAITS: ClassVar[tuple[Trait, ...]] = ()
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx

@@ -13,7 +13,7 @@ import libcst as cst
 
 from goport.detectors.base import Context, Detector
 from goport.detectors.base import dotted as _dotted
-from goport.model import Category
+from goport.model import Category, Trait
 
 
 def _tail(func: cst.BaseExpression) -> str:
@@ -118,6 +118,7 @@ class Threads(Detector):
     PYTHON = "threading.Thread / Thread subclasses"
     GO_IDIOM = "go statements joined by sync.WaitGroup or errgroup.Group"
     SUMMARY = "hand-started threads: goroutines in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
         (
             "import threading\ndef start(jobs):\n"
@@ -285,6 +286,7 @@ class ThreadQueue(Detector):
     PYTHON = "queue.Queue / PriorityQueue / multiprocessing.Queue"
     GO_IDIOM = "channels (buffered for maxsize), container/heap for priorities"
     SUMMARY = "queues between threads or processes: channels in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
         "import queue\njobs = queue.Queue(maxsize=100)\n",
         "from queue import PriorityQueue as PQ\ndef f():\n    return PQ()\n",
@@ -340,6 +342,7 @@ class ThreadPool(Detector):
     PYTHON = "ThreadPoolExecutor / multiprocessing.pool.ThreadPool"
     GO_IDIOM = "N goroutines reading a jobs channel, or errgroup.SetLimit(n)"
     SUMMARY = "thread pools: a bounded set of goroutines in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
         (
             "from concurrent.futures import ThreadPoolExecutor\ndef f(urls):\n"
@@ -759,6 +762,7 @@ class SocketsAndSelectors(Detector):
     PYTHON = "socket / selectors / select / asyncio streams and protocols"
     GO_IDIOM = "net.Listen/net.Dial with one goroutine per connection (netpoller)"
     SUMMARY = "raw sockets and hand-written multiplexing: net + goroutines in Go"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import socket\ndef serve(port):\n"
@@ -843,6 +847,7 @@ class GreenThreads(Detector):
     PYTHON = "gevent / eventlet / trio / twisted / curio / anyio"
     GO_IDIOM = "goroutines: the runtime's native green threads, no monkey patching"
     SUMMARY = "green threads or an alternative event loop: goroutines in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         "from gevent import monkey\nmonkey.patch_all()\n",
         (

@@ -16,7 +16,7 @@ import libcst as cst
 from goport.detectors.base import Context, Detector, last_part
 from goport.detectors.base import dotted as _dotted
 from goport.detectors.base import positional as _positional
-from goport.model import Category
+from goport.model import Category, Trait
 
 WEB_FRAMEWORKS = (
     "flask",
@@ -257,6 +257,7 @@ class HttpHandler(_TracksBindings, Detector):
     PYTHON = "Flask/FastAPI/aiohttp/Django/tornado request handler"
     GO_IDIOM = "net/http handler funcs on http.ServeMux (or chi/echo); one goroutine per request"
     SUMMARY = "HTTP request handler: concurrent I/O-bound work that Go serves natively"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "from flask import Flask\napp = Flask(__name__)\n\n"
@@ -487,6 +488,7 @@ class WebsocketHandler(_TracksBindings, Detector):
     PYTHON = "websockets.serve / @app.websocket / Channels consumer"
     GO_IDIOM = "coder/websocket or gorilla/websocket: a read goroutine and a write goroutine"
     SUMMARY = "WebSocket endpoint: long-lived connections that goroutines hold cheaply"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import asyncio\nimport websockets\n\nasync def echo(ws):\n"
@@ -617,6 +619,7 @@ class GrpcServicer(Detector):
     PYTHON = "grpc servicer class / grpc.server()"
     GO_IDIOM = "grpc-go server generated from the same .proto (Register<Name>Server)"
     SUMMARY = "gRPC service: the .proto contract makes a Go server a drop-in replacement"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
@@ -710,6 +713,7 @@ class MessageConsumer(_TracksBindings, Detector):
     PYTHON = "KafkaConsumer / pika basic_consume / redis pubsub / SQS receive_message"
     GO_IDIOM = "kafka-go / amqp091-go / go-redis PubSub / nats.go reader feeding a worker pool"
     SUMMARY = "message-broker consumer: a long-running network loop Go runs in goroutines"
+    TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
         (
             "from confluent_kafka import Consumer\n\n"
@@ -842,6 +846,7 @@ class TaskQueueWorker(Detector):
     PYTHON = "Celery @app.task / @shared_task, dramatiq @actor, rq/huey tasks"
     GO_IDIOM = "asynq or machinery task handlers; or a broker consumer feeding a worker pool"
     SUMMARY = "task-queue worker function: background jobs that Go workers can run"
+    TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
         (
             "from celery import Celery\napp = Celery('proj')\n\n@app.task(bind=True, max_retries=3)\n"
@@ -1004,6 +1009,7 @@ class PollLoop(Detector):
     PYTHON = "while True: ... time.sleep() / consumer.poll()"
     GO_IDIOM = "a goroutine running for { select { case <-ctx.Done(): case <-ticker.C: } }"
     SUMMARY = "long-running poll loop: a goroutine with a ticker/channel select in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         (
             "import time\n\ndef run(check):\n    while True:\n        check()\n"
@@ -1220,6 +1226,7 @@ class StreamingPipeline(Detector):
     PYTHON = "generator stages (yield in a loop), async generators, async for"
     GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
     SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         (
             "def parse(lines):\n    for line in lines:\n        if line:\n"
@@ -1402,6 +1409,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
     PYTHON = "uvicorn.run / app.run / HTTPServer.serve_forever / web.run_app"
     GO_IDIOM = "http.Server{...}.ListenAndServe() with graceful Shutdown(ctx)"
     SUMMARY = "server entry point: the process boundary a Go binary can take over"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
