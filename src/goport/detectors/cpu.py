@@ -61,6 +61,7 @@ _AUG_KIND: dict[type[cst.CSTNode], str] = {
     cst.BitXorAssign: "^",
 }
 _BIT_OPS = frozenset({"<<", ">>", "&", "|", "^"})
+_BIT_OPERATOR_NODES = frozenset({cst.LeftShift, cst.RightShift, cst.BitAnd, cst.BitOr, cst.BitXor})
 # decimal constants of well-known hashes and checksums (hex-written constants count anyway)
 _MAGIC = frozenset(
     {65521, 16777619, 2166136261, 1099511628211, 2654435761, 2654435769, 1000000007, 998244353}
@@ -197,6 +198,8 @@ class _Stats:
     codec_calls: dict[str, int] = field(default_factory=dict)  # struct / int.from_bytes calls
     byte_index: int = 0  # subscripts of known bytes, bytearray or memoryview values
     ord_chr: int = 0  # ord() and chr() calls
+    ords: int = 0  # of which ord() of a value (a character of input), not of a literal
+    bit_tests: int = 0  # bitwise operators in if/while/comprehension conditions: flag tests
     signals: set[str] = field(default_factory=set)  # scanner evidence
     indexes: set[str] = field(default_factory=set)  # variables used as subscripts
     bumped: set[str] = field(default_factory=set)  # variables incremented by an int
@@ -215,6 +218,8 @@ class _Stats:
             self.codec_calls[name] = self.codec_calls.get(name, 0) + n
         self.byte_index += other.byte_index
         self.ord_chr += other.ord_chr
+        self.ords += other.ords
+        self.bit_tests += other.bit_tests
         self.signals |= other.signals
         self.indexes |= other.indexes
         self.bumped |= other.bumped
@@ -585,15 +590,19 @@ def _bit_count(stats: _Stats) -> int:
 
 
 def _binary_verdict(stats: _Stats) -> str | None:
-    """GP109: struct or int/bytes conversions in the loop, or bytes and bit operators together."""
+    """GP109: struct or int/bytes conversions in the loop, or bytes and bit operators together.
+
+    Bit operators in conditions are flag tests (``if mode & (1 << bit)``): they count with bytes
+    or characters (``if ord(c) & 0x80``), but packing needs two outside any condition."""
     bits = _bit_count(stats)
     per_item = stats.byte_index + stats.ord_chr
     calls = sum(stats.codec_calls.values())
     if not (
         calls
-        or (stats.shifts and bits >= 2)  # bit packing, varints: (v << 7) | (b & 0x7F)
+        or (stats.shifts and bits - stats.bit_tests >= 2)  # packing: (v << 7) | (b & 0x7F)
         or (per_item and bits)  # data[i] >> 4, ord(c) & 0x80
-        or per_item >= 2  # a length byte and the slice it announces; chr(ord(c) + k)
+        # a length byte and the slice it announces, chr(ord(c) + k): input read item by item
+        or (per_item >= 2 and (stats.byte_index or stats.ords))
     ):
         return None
     parts = [f"{n} {name}" for name, n in sorted(stats.codec_calls.items())]
@@ -605,6 +614,27 @@ def _binary_verdict(stats: _Stats) -> str | None:
         if n:
             parts.append(f"{n} {label}{'s' if n > 1 else ''}")
     return ", ".join(parts)
+
+
+def _bit_operators(test: cst.BaseExpression) -> int:
+    """Bitwise operators in a condition (a small expression; the walk is bounded)."""
+    count, budget = 0, 48
+    stack: list[cst.BaseExpression] = [test]
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, cst.BinaryOperation):
+            count += type(node.operator) in _BIT_OPERATOR_NODES
+            stack += (node.left, node.right)
+        elif isinstance(node, cst.UnaryOperation):
+            count += isinstance(node.operator, cst.BitInvert)
+            stack.append(node.expression)
+        elif isinstance(node, cst.BooleanOperation):
+            stack += (node.left, node.right)
+        elif isinstance(node, cst.Comparison):
+            stack.append(node.left)
+            stack += (c.comparator for c in node.comparisons)
+    return count
 
 
 class _OperatorLoops(_LoopStats):
@@ -682,6 +712,24 @@ class _OperatorLoops(_LoopStats):
             if loop is not None:
                 loop.stats.bits_other += 1  # ~x: ints, or a numpy mask
 
+    # -- bit operators in conditions: counted once the condition was walked -----------------------
+    def _bit_tests(self, test: cst.BaseExpression, loop: _Loop | None) -> None:
+        if loop is not None and (loop.stats.bits or loop.stats.bits_other):
+            loop.stats.bit_tests += _bit_operators(test)
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.loops:
+            self._bit_tests(node.test, self.innermost())
+
+    def visit_CompIf(self, node: cst.CompIf) -> None:
+        if self.loops:
+            self._bit_tests(node.test, self.innermost())
+
+    def loop_finished(self, loop: _Loop) -> None:
+        if isinstance(loop.node, cst.While):
+            self._bit_tests(loop.node.test, loop)
+        super().loop_finished(loop)
+
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if not self.loops:
             return
@@ -718,7 +766,8 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     the same loop over ``[]float64`` or ``[]int64`` in Go compiles to a few machine instructions.
     Go idiom: typed slices and plain ``for i := range xs`` loops; pick int64/float64 explicitly.
     Known limits: cannot see operand types, so arithmetic on Decimals or small lists counts too.
-    ``x += 1`` counters and ``s[i + 1]`` index arithmetic are not counted; loops that look like a
+    ``x += 1`` counters, ``s[i + 1]`` index arithmetic and bit operators in conditions (flag
+    tests such as ``if mode & (1 << bit)``) are not counted; loops that look like a
     checksum are left to GP106, loops of mostly bit operators (bit packing) to GP109.
     """
 
@@ -759,12 +808,18 @@ class ArithmeticLoop(_OperatorLoops, Detector):
             "def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
             "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"
         ),
+        # flag tests over a range of bits
+        (
+            "def names(attributes, styles):\n    out = []\n    for bit in range(4, 9):\n"
+            "        if attributes & (1 << bit):\n            out.append(styles[bit])\n    return out\n"
+        ),
     )
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
         stats = loop.stats
         statements = stats.statements or (0 if isinstance(loop.node, cst.BaseComp) else 1)
-        if stats.ops < 2 or 2 * stats.ops < 3 * statements:
+        ops = stats.ops - stats.bit_tests  # flag tests (``if mode & FLAG``) are not arithmetic
+        if ops < 2 or 2 * ops < 3 * statements:
             return None
         if _checksum_verdict(stats) is not None:
             return None  # GP106 reports it
@@ -772,7 +827,7 @@ class ArithmeticLoop(_OperatorLoops, Detector):
             return None  # mostly bit operators: GP109 reports it
         n = statements
         where = f" in {n} statement{'s' if n > 1 else ''}" if n else " per element"
-        return f"loop is mostly arithmetic: {stats.ops} operators{where}", self.WEIGHT
+        return f"loop is mostly arithmetic: {ops} operators{where}", self.WEIGHT
 
 
 # -- GP103 ---------------------------------------------------------------------------------------
@@ -1510,14 +1565,17 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
     holds; a loop that is a checksum is GP106's.
     Why it matters for a Go port: each field decoded is several interpreted steps (a call into
     ``struct``, a tuple, boxed ints, a new bytes object per slice); in Go the same loop reads a
-    ``[]byte`` in place with ``encoding/binary`` and fixed-width integers, typically 20-50x faster,
-    and binary protocols (wire formats, file formats, compression framing) are Go's home ground.
+    ``[]byte`` in place with ``encoding/binary`` into fixed-width integers, with no allocation
+    per field, and binary protocols (wire formats, file formats, framing) are Go's home ground.
     Go idiom: ``binary.BigEndian.Uint32(b[i:])``, ``binary.Uvarint``, ``binary.Read`` into a
     struct, ``[]byte`` sub-slices (no copy), ``math/bits`` and plain ``uint32`` arithmetic.
-    Known limits: a struct call once per function, called from a loop elsewhere, is not seen;
+    Known limits: a struct call once per function, called from a loop elsewhere, is not seen,
+    nor are loops at module level (they run once, at import: lookup tables; a script's main
+    loop there is missed);
     bytes values are known only from annotations and assignments (literals, ``bytes()``,
-    ``bytearray()``, ``memoryview()``, ``.encode()``); a single flag test (``if mode & FLAG``) or
-    bit operators on names alone (set unions) never match.
+    ``bytearray()``, ``memoryview()``, ``.encode()``); flag tests in conditions (``if mode &
+    FLAG``, ``if mask & (1 << bit)``), ``chr()`` over a range of code points and bit operators on
+    names alone (set unions) do not match by themselves.
     """
 
     ID = "GP109"
@@ -1558,11 +1616,20 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
             "FLAG = 0x4\ndef f(items):\n    for it in items:\n        if it.mode & FLAG:\n"
             "            print(it)\n"
         ),
+        # a lookup table built once, at import
+        "import struct\nPACK = struct.Struct('>H').pack\nTABLE = tuple(PACK(i) for i in range(256))\n",
         # one header read, not in a loop
         (
             "import struct\ndef header(f):\n    magic, n = struct.unpack('<II', f.read(8))\n"
             "    return n\n"
         ),
+        # flag tests over a range of bits: conditions, not packing
+        (
+            "def names(attributes, styles):\n    return [styles[b] for b in range(4, 9)"
+            " if attributes & (1 << b)]\n"
+        ),
+        # characters made from code points: a table, not input read character by character
+        "def letters(lo, hi):\n    return ''.join(chr(c) for c in range(lo, hi) if chr(c).isalpha())\n",
         # set unions and intersections in a loop
         (
             "def merge(groups):\n    seen = set()\n    for g in groups:\n"
@@ -1579,6 +1646,8 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
         stats = loop.stats
+        if loop.fn is None:
+            return None  # module or class level: runs once, at import (a lookup table)
         if _checksum_verdict(stats) is not None:
             return None  # GP106 reports it
         detail = _binary_verdict(stats)
@@ -1648,6 +1717,10 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
                 loop = self.innermost()
                 if loop is not None:
                     loop.stats.ord_chr += 1
+                    if name == "ord" and not (
+                        node.args and isinstance(node.args[0].value, cst.SimpleString)
+                    ):
+                        loop.stats.ords += 1
                 return
             if name.startswith("struct.") and name[7:] in _STRUCT_FUNCS:
                 label = name

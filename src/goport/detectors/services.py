@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, last_part
+from goport.detectors.base import Context, Detector, FunctionFrame, last_part
 from goport.detectors.base import dotted as _dotted
 from goport.detectors.base import positional as _positional
 from goport.model import Category, Trait
@@ -939,6 +939,11 @@ _RECEIVES = frozenset(
     }
 )
 _READS = frozenset({"read", "readline", "read_bytes"})
+#: modules whose import makes a bare ``.get()`` in a ``while True`` loop a blocking queue read
+_QUEUE_MODULES = (
+    "queue", "asyncio", "multiprocessing", "threading", "concurrent.futures", "gevent",
+    "eventlet", "janus", "trio", "anyio", "zmq", "redis", "kombu", "celery",
+)  # fmt: skip
 _NOT_SLEEP_WAITS = frozenset({"asyncio.wait", "asyncio.wait_for", "concurrent.futures.wait"})
 
 
@@ -988,7 +993,8 @@ class PollLoop(Detector):
     What it detects: a ``while True`` / ``while 1`` / ``while self.running`` /
     ``while not stop.is_set()`` loop whose body (not counting nested functions) calls a sleep
     (``time.sleep``, ``await asyncio.sleep``, ``event.wait(timeout)``) or a blocking receive
-    (``.poll()``, ``.recv()``, ``.receive()``, ``.get()``/``.get(timeout=...)``,
+    (``.poll()``, ``.recv()``, ``.receive()``, ``.get(timeout=...)``, a bare ``.get()`` in a
+    module importing queue, threading, asyncio or a broker,
     ``.get_message()``, ``.receive_message()``). A loop that only ``.read()``s, or only sleeps in
     an ``except`` handler, counts unless it can ``break``/``return`` (chunked reads and retry
     loops end; daemons do not). One finding per loop, at the ``while``.
@@ -1028,6 +1034,10 @@ class PollLoop(Detector):
             "def worker(stop_event, work):\n    while not stop_event.is_set():\n        work()\n"
             "        stop_event.wait(10)\n"
         ),
+        (
+            "import queue\n\ndef drain(jobs: queue.Queue, handle):\n    while True:\n"
+            "        handle(jobs.get())\n"
+        ),
     )
     NO_MATCHES = (
         # a bounded retry loop with backoff
@@ -1049,6 +1059,11 @@ class PollLoop(Detector):
         (
             "def drain(items, cache):\n    while items:\n        key = items.pop()\n"
             "        cache.get(key)\n"
+        ),
+        # a bare .get() on an object of a module that uses no queue: a cursor, not a wait
+        (
+            "def walk(edge, ok):\n    while True:\n        v = edge.get()\n        if ok(v):\n"
+            "            return v\n        edge.move_to_next()\n"
         ),
         # the sleep is in a nested function, not in the loop itself
         (
@@ -1137,11 +1152,14 @@ class PollLoop(Detector):
         if attr in _RECEIVES:
             return f".{attr}()", True
         if attr == "get":
-            if all(
-                a.keyword is not None and a.keyword.value in ("timeout", "block") for a in node.args
-            ):
-                return ".get()", True
-            return None
+            if node.args:
+                queue_only = all(
+                    a.keyword is not None and a.keyword.value in ("timeout", "block")
+                    for a in node.args
+                )
+                return (".get()", True) if queue_only else None
+            # a bare .get() blocks on a queue, or reads a cursor, a future, a custom object
+            return (".get()", True) if self.ctx.imports_any(*_QUEUE_MODULES) else None
         if attr in _READS:
             return f".{attr}()", False
         if attr == "select" and self.ctx.callee(node) == "select.select":
@@ -1157,6 +1175,35 @@ _YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
 _YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
 _AFOR = "gp307.async_for"  # an async for / async comprehension
 _ASYNC_STREAM_WEIGHT = 2.0
+#: imports that show a module streams network or broker I/O, or runs an event loop: a generator
+#: stage there may carry a stream; anywhere else it is iteration
+_STREAM_MODULES = (
+    "socket", "selectors", "select", "socketserver", "asyncio", "websockets", "websocket",
+    "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
+    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "trio",
+    "anyio", "curio", "gevent", "eventlet", "twisted", "paramiko", "serial",
+)  # fmt: skip
+#: libraries that count only when the stage's own function calls them: a module that fetches one
+#: document over HTTP or guards a cache with a lock does not make its generators streams
+_IO_CALLS = (
+    *_STREAM_MODULES, "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
+    "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
+    "aiobotocore", "celery",
+)  # fmt: skip
+#: calls that read a network stream, whatever object they are made on
+_STREAM_READS = frozenset(
+    {
+        "recv", "recv_into", "recvfrom", "recv_multipart", "recv_json", "recv_string",
+        "iter_lines", "iter_content", "iter_bytes", "iter_text", "iter_raw", "iter_chunked",
+        "iter_any", "readuntil", "readexactly", "get_message", "receive_message",
+        "receive_messages",
+    }
+)  # fmt: skip
+
+
+def _under(name: str, modules: tuple[str, ...]) -> bool:
+    """``name`` is one of ``modules`` or inside one (``requests.get``, not ``requests_cache``)."""
+    return any(name == m or name.startswith(m + ".") for m in modules)
 
 
 def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
@@ -1198,14 +1245,17 @@ def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
 
 
 class StreamingPipeline(Detector):
-    """Generator pipeline stages and async stream consumers.
+    """Generator pipeline stages over network streams, and async stream consumers.
 
     What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
-    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage), an
-    ``async def`` generator that yields inside a loop, and a function that consumes an async
-    stream with ``async for``. One finding per function, at the ``def``; a sync stage weighs
-    ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0 (it is a stream of
-    I/O, not just a lazy transform).
+    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
+    there is evidence of streamed I/O - the module imports a socket, broker or event-loop library
+    (socket, kafka, redis, zmq, grpc, asyncio, trio...), or the function itself calls threading,
+    queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
+    ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
+    consumes an async stream with ``async for``. One finding per function, at the ``def``; a
+    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0
+    (it is a stream of I/O, not just a lazy transform).
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -1216,7 +1266,10 @@ class StreamingPipeline(Detector):
     is not a stage and is ignored, as are ``@contextmanager`` functions; a sync generator that
     walks its own state (``__iter__`` over ``self._items``, ``range(n)``, ``os.scandir``) is
     iteration, not a stage, and is ignored, as is a ``while`` loop that yields (a counter, a
-    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted.
+    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted. A
+    generator stage with no such evidence (a tokenizer yielding tokens, a parser yielding nodes)
+    is one-thread iteration, ``iter.Seq`` in Go and no concurrency, so it is not reported; a
+    stage fed by a network stream through a wrapper of the project's own is missed.
     """
 
     ID = "GP307"
@@ -1229,8 +1282,13 @@ class StreamingPipeline(Detector):
     TRAITS = (Trait.NETWORK,)
     MATCHES = (
         (
-            "def parse(lines):\n    for line in lines:\n        if line:\n"
-            "            yield line.split(',')\n"
+            "import requests\n\ndef rows(urls):\n    for url in urls:\n"
+            "        for line in requests.get(url, stream=True).iter_lines():\n"
+            "            yield line.split(b',')\n"
+        ),
+        (
+            "def frames(conns):\n    for conn in conns:\n        data = conn.recv(4096)\n"
+            "        if data:\n            yield data\n"
         ),
         (
             "async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
@@ -1265,6 +1323,13 @@ class StreamingPipeline(Detector):
         ),
         # a sync while-loop counter generator
         "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+        # a tokenizer yielding tokens: iteration on one thread, not a stream
+        (
+            "import re\n\ndef tokens(lines):\n    for line in lines:\n"
+            "        for word in re.findall(r'\\w+', line):\n            yield word.lower()\n"
+        ),
+        # a parser stage over parsed lines, in a module with no network or concurrency
+        "def parse(lines):\n    for line in lines:\n        if line:\n            yield line.split(',')\n",
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -1307,6 +1372,17 @@ class StreamingPipeline(Detector):
         if frame.counters.get(_FOR, 0) > 0:
             frame.counters[_YIELD_FOR] = 1
 
+    def _streams(self, frame: FunctionFrame) -> bool:
+        """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
+        if self.ctx.imports_any(*_STREAM_MODULES):
+            return True
+        # calls into an imported library, not into a local variable named ``queue``
+        imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
+        return any(
+            last_part(call) in _STREAM_READS or (imported and _under(call, imported))
+            for call in frame.calls
+        )
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
@@ -1321,7 +1397,7 @@ class StreamingPipeline(Detector):
         name = node.name.value
         if frame.is_async and counters.get(_YIELD_LOOP):
             self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
-        elif not frame.is_async and counters.get(_YIELD_FOR):
+        elif not frame.is_async and counters.get(_YIELD_FOR) and self._streams(frame):
             self.report(node, f"generator stage {name} (yields inside a loop)")
         elif counters.get(_AFOR):
             self.report(
