@@ -133,6 +133,26 @@ def test_one_loop_is_one_rules_finding() -> None:
             ),
             ["GP109"],
         ),
+        "djb2": (
+            (
+                "def djb2(s: str) -> int:\n    h = 5381\n    for c in s:\n"
+                "        h = (h * 33 + ord(c)) & 0xFFFFFFFF\n    return h\n"
+            ),
+            ["GP106"],
+        ),
+        # 32-bit masks that take bit fields apart or put them together are a codec
+        "bit-fields": (
+            (
+                "import struct\ndef actions(items):\n    out = []\n    for last, it in items:\n"
+                "        v = it.delta & 0x3FFFFFFF\n        v |= 0x80000000 if last else 0\n"
+                "        out.append(struct.pack('>L', v))\n    return out\n"
+            ),
+            ["GP109"],
+        ),
+        "split-fields": (
+            "def split(ids):\n    return [((i & 0xFFFF0000) >> 16, i & 0xFFFF) for i in ids]\n",
+            ["GP109"],
+        ),
         "packing": (
             "def pack(bits):\n    v = 0\n    for b in bits:\n        v = (v << 1) | b\n    return v\n",
             ["GP109"],
@@ -169,3 +189,17 @@ def test_an_item_of_bytes_is_an_int_not_text() -> None:
             return out
     """
     assert "GP104" in rules(text)
+
+
+def test_bytes_spliced_together_stay_bytes() -> None:
+    code = """
+        def strip(data: bytearray, cut: int):
+            data = data[:cut] + data[cut + 2:]
+            i = j = 0
+            while j < 10:
+                repeat = data[i] + 1
+                j += repeat
+                i += 1
+            return j
+    """
+    assert "GP104" not in rules(code)

@@ -29,6 +29,9 @@ else:
 
 _TEXT_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 _NUMBERS = (cst.Integer, cst.Float)
+_COLLECTIONS = (
+    cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp,
+)  # fmt: skip
 
 _BIN_KIND: dict[type[cst.CSTNode], str] = {
     cst.Add: "+",
@@ -113,17 +116,35 @@ def _is_wide(node: cst.BaseExpression | None) -> bool:
     return value in _MAGIC
 
 
-def _is_hash_constant(node: cst.BaseExpression | None) -> bool:
-    """A hex-written constant of at least 16 bits (``0xFFFFFFFF``), or a well-known hash constant:
-    ``0xFF`` and ``0x7F`` extract bytes and bit fields, ``0xFFFFFFFF`` keeps a hash in 32 bits."""
-    if not isinstance(node, cst.Integer):
-        return False
+def _is_all_ones(node: cst.BaseExpression | None) -> bool:
+    """``0xFFFF``, ``0xFFFFFFFF``...: a mask that wraps a value to 16 bits or more."""
     value = _int_value(node)
-    if value is None:
+    return value is not None and value >= 0xFFFF and value & (value + 1) == 0
+
+
+def _mixes(kind: str, left: cst.BaseExpression | None, right: cst.BaseExpression | None) -> bool:
+    """An operator that mixes a hash rather than packs a field: ``% 65521`` (a prime, not a
+    power of two), ``* 16777619`` (a hash constant), ``(h * 33 + c) & 0xFFFFFFFF`` or
+    ``h &= 0xFFFFFFFF`` (a running sum wrapped to 32 bits). ``v & 0x3FFFFFFF`` and
+    ``(v >> 16) & 0xFFFF`` take fields out of a value: codecs, not hashes."""
+    if kind == "%":
+        value = _int_value(right)
+        return _is_wide(right) and value is not None and value & (value - 1) != 0
+    if kind == "*":
+        return _is_wide(left) or _is_wide(right)
+    if kind != "&":
         return False
-    if node.value[:2].lower() == "0x":
-        return value >= 0xFFFF
-    return value in _MAGIC
+    if _is_all_ones(right):
+        other = left
+    elif _is_all_ones(left):
+        other = right
+    else:
+        return False
+    if other is None:
+        return True  # h &= 0xFFFFFFFF: the running value itself
+    return isinstance(other, cst.BinaryOperation) and isinstance(
+        other.operator, (cst.Add, cst.Subtract, cst.Multiply)
+    )
 
 
 def _is_single_char(node: cst.BaseExpression) -> bool:
@@ -192,7 +213,7 @@ class _Stats:
     xors: int = 0
     masks: int = 0  # & with an int literal, % by a wide constant
     wide: int = 0  # hex or well-known hash constants used as operands
-    hashy: int = 0  # constants of a hash's width (hex >= 0xFFFF) or well-known hash constants
+    hashy: int = 0  # hash mixing: % by a prime, * by a hash constant, a 32-bit wrap of a sum
     bits: int = 0  # bitwise operators (<< >> & | ^ ~) with an int literal or int constant operand
     bits_other: int = 0  # bitwise operators on names only: ints, or sets and dicts
     codec_calls: dict[str, int] = field(default_factory=dict)  # struct / int.from_bytes calls
@@ -471,6 +492,15 @@ class _TracksNames(_Mixin):
             if kind in _BINARY_KINDS:
                 return "bytes" if _is_slice(node) else None  # data[i] is an int
             return "str" if kind == "str" else None
+        if (
+            isinstance(node, cst.BinaryOperation)
+            and isinstance(node.operator, cst.Add)
+            and (
+                self.value_kind(node.left) in _BINARY_KINDS
+                or self.value_kind(node.right) in _BINARY_KINDS
+            )
+        ):
+            return "bytes"  # data[:i] + data[j:]
         return "str" if self.is_text(node) else None
 
     def _note(self, target: cst.BaseExpression, kind: str | None) -> None:
@@ -568,8 +598,8 @@ class NestedLoops(_LoopWalker, Detector):
 
 
 def _checksum_verdict(stats: _Stats) -> str | None:
-    """GP106: two kinds of bit work and three operators, with a xor or a hash-width constant (a
-    loop that only shifts and masks with ``0xFF``/``0x7F`` packs bytes or varints: GP109)."""
+    """GP106: two kinds of bit work and three operators, with a xor or a hash's mixing step (a
+    loop that only shifts and masks takes fields apart or packs them: GP109)."""
     kinds = [
         (stats.shifts, "shift"),
         (stats.xors, "xor"),
@@ -681,8 +711,8 @@ class _OperatorLoops(_LoopStats):
             stats.masks += 1
         if _is_wide(left) or _is_wide(right):
             stats.wide += 1
-            if _is_hash_constant(left) or _is_hash_constant(right):
-                stats.hashy += 1
+        if _mixes(kind, left, right):
+            stats.hashy += 1
         if kind in _BIT_OPS:
             if isinstance(left, cst.Integer) or isinstance(right, cst.Integer):
                 stats.bits += 1
@@ -700,6 +730,8 @@ class _OperatorLoops(_LoopStats):
             return
         if kind in ("+", "%", "*") and _is_texty(node):
             return  # concatenation, repetition or %-formatting
+        if isinstance(node.left, _COLLECTIONS) or isinstance(node.right, _COLLECTIONS):
+            return  # [0] * n, items + [x], {a} | {b}: collections, not numbers
         if isinstance(node.left, _NUMBERS) and isinstance(node.right, _NUMBERS):
             return  # a constant such as 1 << 4
         if self.in_index and kind in ("+", "-") and 0 < (_int_value(node.right) or 0) <= 4:
@@ -766,8 +798,9 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     the same loop over ``[]float64`` or ``[]int64`` in Go compiles to a few machine instructions.
     Go idiom: typed slices and plain ``for i := range xs`` loops; pick int64/float64 explicitly.
     Known limits: cannot see operand types, so arithmetic on Decimals or small lists counts too.
-    ``x += 1`` counters, ``s[i + 1]`` index arithmetic and bit operators in conditions (flag
-    tests such as ``if mode & (1 << bit)``) are not counted; loops that look like a
+    ``x += 1`` counters, ``s[i + 1]`` index arithmetic, operators on collection displays
+    (``[0] * n``, ``{a} | {b}``) and bit operators in conditions (flag tests such as
+    ``if mode & (1 << bit)``) are not counted; loops that look like a
     checksum are left to GP106, loops of mostly bit operators (bit packing) to GP109.
     """
 
@@ -808,6 +841,8 @@ class ArithmeticLoop(_OperatorLoops, Detector):
             "def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
             "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"
         ),
+        # set unions and list building, element by element
+        ("def f(pairs, n):\n    return [({a} | {b}, [0] * n) for a, b in pairs]\n"),
         # flag tests over a range of bits
         (
             "def names(attributes, styles):\n    out = []\n    for bit in range(4, 9):\n"
@@ -1305,9 +1340,9 @@ class PurePythonChecksum(_OperatorLoops, Detector):
 
     What it detects: a loop mixing at least two of shifts (``<<``, ``>>``), xor (``^``), masks
     (``& 0xFF``, ``% 65521``) and hex or well-known hash constants (``0xEDB88320``,
-    ``16777619``), with at least three operators, one of them a xor or a constant of a hash's
-    width (``0xFFFF`` and up, or a well-known one): CRC tables and updates, Adler/FNV/djb2/
-    murmur-style hashes. Reported once per outermost such loop.
+    ``16777619``), with at least three operators, one of them a xor or a hash's mixing step
+    (``% 65521``, ``* 16777619``, a running sum wrapped by ``& 0xFFFFFFFF``): CRC tables and
+    updates, Adler/FNV/djb2/murmur-style hashes. Reported once per outermost such loop.
     Why it matters for a Go port: each bit operation is an interpreted step on an arbitrary-size
     int, then masked back to 32 bits by hand; in Go it is one instruction on a ``uint32``, and
     ``hash/crc32``, ``hash/adler32``, ``hash/fnv`` already exist.
@@ -1315,7 +1350,8 @@ class PurePythonChecksum(_OperatorLoops, Detector):
     packages, or the loop on ``uint32``/``uint64`` without masks.
     Known limits: library calls such as ``hashlib.sha256`` or ``zlib.crc32`` run in C and are
     not flagged; a bit-twiddling loop with a xor that is not a hash can match. Loops that only
-    shift and mask bytes (``(v >> 8) & 0xFF``, varints) are codecs, reported by GP109.
+    shift and mask (``(v >> 8) & 0xFF``, varints, ``v & 0x3FFFFFFF`` bit fields) are codecs,
+    reported by GP109.
     """
 
     ID = "GP106"
