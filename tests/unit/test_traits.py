@@ -97,3 +97,16 @@ def test_cheap_fix_trait_puts_python_first() -> None:
     _, costly = _run(code, [tip, *heavy])
     assert cheap.strategy is Strategy.OPTIMISE_FIRST
     assert costly.strategy is not Strategy.OPTIMISE_FIRST
+
+
+def test_a_compiled_pattern_in_a_loop_has_no_cheap_fix_left() -> None:
+    code = """
+        import re
+        WORD = re.compile(r"\\w+")
+        def f(lines):
+            for line in lines:
+                yield WORD.findall(line), re.findall(r"\\d+", line)
+    """
+    facts = extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(code).encode())
+    by_message = {f.message.split(" ")[0]: f.traits for f in facts.findings if f.rule == "GP107"}
+    assert by_message == {"WORD.findall": (), "re.findall": (Trait.CHEAP_FIX,)}

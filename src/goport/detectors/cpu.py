@@ -1422,7 +1422,9 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     Go idiom: ``var wordRE = regexp.MustCompile(...)`` at package level, ``FindAllStringSubmatch``
     outside the loop, or a ``bufio.Scanner``/byte scanner.
     Known limits: a compiled pattern is recognised only by assignment in the same module or by its
-    name; RE2 lacks backreferences and lookaround, so some patterns need rewriting.
+    name; RE2 lacks backreferences and lookaround, so some patterns need rewriting. Only calls
+    that pass the pattern every iteration have the cheap fix (``cheap-fix``); a compiled
+    pattern's findings do not carry it.
     """
 
     ID = "GP107"
@@ -1499,7 +1501,8 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
             and self.kind_of(func.value) not in _TEXT_KINDS
         ):
             label = _key(func.value) or "compiled pattern"
-            self.report(node, f"{label}.{attr} runs every iteration")
+            # compiled once already: the Python-side fix is applied, the scan itself remains
+            self.report(node, f"{label}.{attr} runs every iteration", traits=())
 
 
 # -- GP108 ---------------------------------------------------------------------------------------
