@@ -64,6 +64,37 @@ class FileKind(str, Enum):
     GENERATED = "generated"
 
 
+class Trait(str, Enum):
+    """What a rule's findings say about the module beyond their category.
+
+    Declared on the detector class (``Detector.TRAITS``) and carried by every finding, so that
+    scoring and planning test properties of the work (``Trait.NETWORK in f.traits``), never
+    lists of rule ids, and need no detector import. Each member's value is what the cache and
+    reports store; its ``reason`` is the one line the rules page shows.
+    """
+
+    reason: str
+
+    def __new__(cls, value: str, reason: str) -> Trait:  # noqa: PYI034 - makes a member
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.reason = reason
+        return member
+
+    NETWORK = ("network", "network or streaming I/O: the concurrency Go serves best")
+    SERVING = ("serving", "accepts requests or connections: a Go service behind HTTP/gRPC")
+    FEEDING = ("feeding", "feeds work to pools, queues or consumers: a Go worker fits")
+    ORCHESTRATION = (
+        "orchestration",
+        "runs process pools or executors: the functions they run are the work, not the caller",
+    )
+    NATIVE_NUMERIC = (
+        "native-numeric",
+        "the heavy work is already in numpy-style native libraries: Go gains little",
+    )
+    CHEAP_FIX = ("cheap-fix", "a small Python-side fix removes most of the cost: try it first")
+
+
 class Strategy(str, Enum):
     """What to do with a candidate."""
 
@@ -109,6 +140,7 @@ class Finding:
     weight: float
     go_idiom: str
     construct: str = ""  # the Python construct as users name it (the detector's PYTHON)
+    traits: tuple[Trait, ...] = ()  # the detector's TRAITS, so ranking needs no detector import
 
 
 @fast_pickle

@@ -24,6 +24,7 @@ from goport.model import (
     Hotness,
     ModuleFacts,
     Strategy,
+    Trait,
 )
 from goport.scoring import CALIBRATION, Calibration, Scored, Signals
 
@@ -39,12 +40,6 @@ PYTHON_FIRST = {
     "GP306": "replace sleep-polling with blocking waits or notifications before porting",
 }
 
-_CHEAP_ONLY = frozenset({"GP104", "GP107"})
-
-#: rules that mean the module serves requests or connections
-_SERVING = frozenset({"GP208", "GP301", "GP302", "GP303", "GP308"})
-#: rules that mean work is fed to it in batches: pools, queues, consumers, task workers
-_FEEDING = frozenset({"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
 #: public names other modules use past which an in-process boundary is wide (a port of the
 #: whole surface rather than of a kernel)
 NARROW_INTERFACE = 12
@@ -64,14 +59,18 @@ class Plan:
 def go_form(facts: ModuleFacts, findings: Sequence[Finding], boundary: Boundary) -> Strategy:
     """The Go form the module would take if it moved, from the evidence alone (not the score):
     the cost of moving it depends on it (an in-process extension keeps its import sites)."""
-    return _form(facts, Signals.of(findings), {f.rule for f in findings}, boundary)[0]
+    return _form(facts, Signals.of(findings), _traits(findings), boundary)[0]
+
+
+def _traits(findings: Sequence[Finding]) -> set[Trait]:
+    return {t for f in findings for t in f.traits}
 
 
 def _form(
-    facts: ModuleFacts, sig: Signals, rules: set[str], boundary: Boundary
+    facts: ModuleFacts, sig: Signals, traits: set[Trait], boundary: Boundary
 ) -> tuple[Strategy, str]:
-    serving = rules & _SERVING
-    feeding = rules & _FEEDING
+    serving = Trait.SERVING in traits
+    feeding = Trait.FEEDING in traits
     io_led = sig.io > 0 and sig.io * 1.2 >= sig.cpu
     if io_led:
         if serving or not feeding:
@@ -120,7 +119,7 @@ def plan(
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
-    strategy, reason = _strategy(facts, findings, scored, rules, boundary, python_first, cal)
+    strategy, reason = _strategy(facts, findings, scored, boundary, python_first, cal)
     moves = strategy not in (Strategy.KEEP, Strategy.OPTIMISE_FIRST)
     return Plan(
         strategy=strategy,
@@ -137,7 +136,6 @@ def _strategy(
     facts: ModuleFacts,
     findings: Sequence[Finding],
     scored: Scored,
-    rules: set[str],
     boundary: Boundary,
     python_first: tuple[str, ...],
     cal: Calibration,
@@ -169,7 +167,7 @@ def _strategy(
     )
     if benefit < cal.min_gain / 2:
         return Strategy.KEEP, glue
-    cheap = sum(f.weight for f in findings if f.rule in _CHEAP_ONLY)
+    cheap = sum(f.weight for f in findings if Trait.CHEAP_FIX in f.traits)
     if cheap and cheap >= 0.5 * sig.cpu and scored.score < 50 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
@@ -187,7 +185,7 @@ def _strategy(
             "What Go would gain here does not cover the cost and risk of moving it; keep it in "
             "Python unless a profile shows it hot."
         )
-    return _form(facts, sig, rules, boundary)
+    return _form(facts, sig, _traits(findings), boundary)
 
 
 def _blockers(findings: Sequence[Finding]) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from goport.config import Config
+from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import Boundary, Category, Finding, SourceFile, Span, Strategy
 from goport.planning import go_form, go_signature, go_type, plan
@@ -73,7 +74,10 @@ def _plan(code: str, extra: list[Finding] = (), boundary: Boundary = NO_BOUNDARY
 
 
 def f(rule: str, category: Category, weight: float = 3.0, line: int = 2) -> Finding:
-    return Finding(rule, rule.lower(), category, Span(line, line), "work", "msg", weight, "go idiom")
+    return Finding(
+        rule, rule.lower(), category, Span(line, line), "work", "msg", weight, "go idiom",
+        traits=traits_of(rule),
+    )  # fmt: skip
 
 
 CPU = """
@@ -154,7 +158,7 @@ def test_modules_staying_in_python_show_no_effort() -> None:
     assert p.strategy is Strategy.KEEP and p.effort is None
     assert "nothing runs" in p.reason.lower()
     assert any(x.name == "nothing-runs" for x in scored.factors)
-    cpu, cpu_scored = _plan(CPU)
+    _, cpu_scored = _plan(CPU)
     assert scored.score < cpu_scored.score
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from goport.config import Config
+from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import (
     Boundary,
@@ -47,7 +48,9 @@ def facts(code: str = KERNEL) -> ModuleFacts:
 
 
 def finding(rule: str, category: Category, weight: float = 2.0, line: int = 1) -> Finding:
-    return Finding(rule, "x", category, Span(line, line), "", "m", weight, "go")
+    return Finding(
+        rule, "x", category, Span(line, line), "", "m", weight, "go", traits=traits_of(rule)
+    )
 
 
 def score(m: ModuleFacts, findings=None, boundary=NO_BOUNDARY, hotness=None, history=None, config=CONFIG):

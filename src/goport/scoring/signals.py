@@ -5,25 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goport.model import Category, Finding
-
-
-def is_network(f: Finding) -> bool:
-    """Network or streaming work: servers, sockets, consumers, task workers."""
-    return f.rule in _NETWORK_RULES
-
-
-def is_native_numeric(f: Finding) -> bool:
-    return f.rule in ("GP501", "GP502", "GP503")
-
-
-def is_orchestration(f: Finding) -> bool:
-    return f.rule == "GP108"
-
-
-_NETWORK_RULES = frozenset(
-    {"GP208", "GP209", "GP301", "GP302", "GP303", "GP304", "GP305", "GP306", "GP307", "GP308"}
-)
+from goport.model import Category, Finding, Trait
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +25,11 @@ class Signals:
 
     @staticmethod
     def of(findings: Sequence[Finding]) -> Signals:
-        network = any(is_network(f) for f in findings)
-        orchestrating = not network and any(is_orchestration(f) for f in findings)
+        network = any(Trait.NETWORK in f.traits for f in findings)
+        orchestrating = not network and any(Trait.ORCHESTRATION in f.traits for f in findings)
         sums = {c: 0.0 for c in Category}
         for f in findings:
-            if orchestrating and is_orchestration(f):
+            if orchestrating and Trait.ORCHESTRATION in f.traits:
                 continue
             sums[f.category] += f.weight
         return Signals(
@@ -56,7 +38,7 @@ class Signals:
             service=sums[Category.SERVICE],
             blocker=sums[Category.BLOCKER],
             ecosystem=sums[Category.ECOSYSTEM],
-            native_numeric=any(is_native_numeric(f) for f in findings),
+            native_numeric=any(Trait.NATIVE_NUMERIC in f.traits for f in findings),
             network=network,
             orchestrating=orchestrating,
         )
