@@ -28,6 +28,7 @@ Usage:  python benchmarks/validation.py [--strict] [--only NAME] [--set FILE] [-
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from _common import goport_source
+from radon import __version__ as radon_version
 from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 from rankmetrics import (
@@ -252,13 +254,44 @@ def complement_hot(spec: Spec, sdist: Path, members: Sequence[str]) -> dict[str,
 # -- the three rankings ----------------------------------------------------------------------------
 
 
-def read_code(path: Path) -> str:
-    raw = path.read_bytes()
+def read_code(raw: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(iter(raw.splitlines(keepends=True)).__next__)
     except SyntaxError:
         encoding = "utf-8"
     return raw.decode(encoding, errors="replace")
+
+
+class MetricsCache:
+    """radon's numbers per file content, kept in ``.work``: radon's raw analysis is quadratic
+    in the length of a logical line, and a few data modules (fontTools' ``otData.py``, one
+    2,000-line literal) take minutes; the numbers depend only on the bytes and radon's version.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.version = radon_version
+        try:
+            self.data: dict[str, list[Any]] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+        self.dirty = False
+
+    def metrics(self, raw: bytes) -> tuple[int, int, str]:
+        key = f"{hashlib.sha256(raw).hexdigest()}:radon {self.version}"
+        got = self.data.get(key)
+        if got is None:
+            got = list(static_metrics(read_code(raw)))
+            self.data[key] = got
+            self.dirty = True
+        return int(got[0]), int(got[1]), str(got[2])
+
+    def save(self) -> None:
+        if self.dirty:
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self.data, sort_keys=True), encoding="utf-8")
+            tmp.replace(self.path)
+            self.dirty = False
 
 
 def simple_sloc(code: str) -> int:
@@ -272,12 +305,12 @@ def static_metrics(code: str) -> tuple[int, int, str]:
     note = ""
     try:
         sloc = analyze(code).sloc
-    except Exception as exc:  # radon's tokenizer rejects some valid modules
+    except Exception as exc:  # noqa: BLE001 - radon raises anything on modules it cannot read
         sloc = simple_sloc(code)
         note = f"radon raw failed ({type(exc).__name__}), sloc counted by lines"
     try:
         cc = ComplexityVisitor.from_code(code).total_complexity
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as above
         cc = 0
         note += ("; " if note else "") + f"radon cc failed ({type(exc).__name__}), cc = 0"
     return sloc, cc, note
@@ -355,7 +388,7 @@ class Result:
         return len(self.hot)
 
 
-def evaluate(spec: Spec) -> Result:
+def evaluate(spec: Spec, cache: MetricsCache) -> Result:
     archive = download(spec.name, spec.version)
     sdist = unpack(archive)
     folder = sdist / spec.scan
@@ -371,7 +404,7 @@ def evaluate(spec: Spec) -> Result:
     members: dict[str, Member] = {}
     notes: list[str] = []
     for p in paths:
-        sloc, cc, note = static_metrics(read_code(folder / p))
+        sloc, cc, note = cache.metrics((folder / p).read_bytes())
         if note:
             notes.append(f"{p}: {note}")
         members[p] = Member(p, int(p in hot), p in spec.glue, sloc, cc, by_path.get(p))
@@ -514,6 +547,7 @@ def print_macro(results: Sequence[Result]) -> float | None:
 
 def feature_rows(r: Result) -> list[dict[str, Any]]:
     position = {p: i for i, p in enumerate((p for g in r.rankings["goport"] for p in g), 1)}
+    group = {p: i for i, g in enumerate(r.rankings["goport"], 1) for p in g}
     rows = []
     for p, m in r.members.items():
         c = m.candidate or {}
@@ -529,6 +563,7 @@ def feature_rows(r: Result) -> list[dict[str, Any]]:
                 "cc": m.cc,
                 "score": c.get("score"),
                 "position": position[p] if m.candidate is not None else None,
+                "goport_group": group[p],  # goport's tie groups, best first (unlisted: last)
                 "features": dict(c.get("features") or {}),
                 "factors": {f["name"]: f["contribution"] for f in c.get("factors", [])},
             }
@@ -573,11 +608,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     specs = load_set(args.set, args.only)
     print("goport ranking validation")
-    print(f"{goport_source()}; python {sys.version.split()[0]}")
+    print(f"{goport_source()}; radon {radon_version}; python {sys.version.split()[0]}")
     print()
     results = []
+    cache = MetricsCache(WORK / "validation-metrics.json")
     for spec in specs:
-        r = evaluate(spec)
+        r = evaluate(spec, cache)
+        cache.save()
         print_package(r, args.quiet_table)
         results.append(r)
     print_summary(results)
