@@ -57,6 +57,8 @@ from rankmetrics import (
     order_by,
 )
 
+from goport.text import printable
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - goport depends on tomli there
@@ -454,17 +456,18 @@ def print_package(r: Result, quiet_table: bool) -> None:
         f"{len(r.errors)} errors)"
     )
     for e in r.errors:
-        print(f"  error: {e['path']}: {e['stage']}: {e['message']}")
+        print(printable(f"  error: {e['path']}: {e['stage']}: {e['message']}"))
     by_evidence: dict[str, list[str]] = {}
     for path in r.hot:
         by_evidence.setdefault(r.evidence[path], []).append(path)
     for ev, group in by_evidence.items():
-        print(f"  hot  {', '.join(group) if len(group) <= 9 else f'{len(group)} modules'}")
+        shown = ", ".join(group) if len(group) <= 9 else f"{len(group)} modules"
+        print(printable(f"  hot  {shown}"))
         print(f"       evidence: {ev}")
     for path, ev in s.glue.items():
         print(f"  glue {path}: {ev}")
     for note in r.notes:
-        print(f"  note: {note}")
+        print(printable(f"  note: {note}"))
     if not quiet_table:
         print_table(r)
     print(
@@ -488,7 +491,7 @@ def print_table(r: Result) -> None:
         score = "-" if m.candidate is None else f"{m.candidate['score']:g}"
         print(
             f"  {ranks['goport'][p]:>6g} {score:>6} {m.sloc:>5} {m.cc:>4} {ranks['loc'][p]:>6g} "
-            f"{ranks['cc'][p]:>6g}  {_label(m):<5} {p}"
+            f"{ranks['cc'][p]:>6g}  {_label(m):<5} {printable(p)}"
         )
     print(
         "  (rank: goport's order among the members; loc#/cc#: rank by radon sloc / total cc; "

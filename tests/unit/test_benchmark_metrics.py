@@ -220,3 +220,25 @@ def test_default_features_fall_back_to_factors_while_goport_emits_none() -> None
     rows[0]["features"] = {"loops": 4, "label": "x"}
     assert fit.default_features(rows)[0] == ["loops"]
     assert fit.value(rows[1], "factor:cpu-bound") == 0.0
+
+
+def test_feature_rows_carry_goport_features_and_factors() -> None:
+    spec = validation.Spec(
+        name="x", version="1", scan=".", members=("p/",), exclude=(), count=True,
+        informative="", hot={"p/a.py": "twin"}, glue={}, hot_complement=None,
+    )  # fmt: skip
+    listed = _candidate("p/a.py", 1, 3.0, {"cpu-bound": 3.0})
+    listed["features"] = {"loops": 2, "calls": 1.5}
+    members = {
+        "p/a.py": validation.Member("p/a.py", 1, False, 10, 3, listed),
+        "p/b.py": validation.Member("p/b.py", 0, True, 5, 1, None),  # not a candidate
+    }
+    result = validation.Result(
+        spec, "x-1.tar.gz", Path("."), members, {"goport": [["p/a.py"], ["p/b.py"]]}, 1, [],
+        {"p/a.py": "twin"},
+    )  # fmt: skip
+    a, b = validation.feature_rows(result)
+    assert a["label"] == 1 and a["features"] == {"loops": 2, "calls": 1.5}
+    assert a["factors"] == {"cpu-bound": 3.0} and a["score"] == 3.0 and a["goport_group"] == 1
+    assert b["label"] == 0 and b["glue"] is True and b["features"] == {} and b["score"] is None
+    assert b["goport_group"] == 2 and (b["sloc"], b["cc"]) == (5, 1)
