@@ -274,10 +274,12 @@ def rank(
 ) -> Ranking:
     """Score and plan every non-test module against the whole project's import graph."""
     from goport import graph as graph_mod
+    from goport import hotpath
     from goport.planning import plan
     from goport.scoring import score_module
 
     graph = graph_mod.build(facts)
+    estimate = hotpath.estimate(facts)  # static time shares; tests are not part of it
     hotness = hotness or {}
     histories = histories or {}
     coverage = _coverage(facts, hotness, profiled)
@@ -319,6 +321,7 @@ def rank(
                     metrics=m.metrics,
                     hotness=heat,
                     history=history,
+                    estimate=estimate.module(m.module),
                 ),
             )
         )
@@ -359,9 +362,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(
-            read_profiles(config.profiles), facts, str(found.root), config.profile_roots
-        )
+        joined = join(read_profiles(config.profiles), facts, str(found.root), config.profile_roots)
         hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:

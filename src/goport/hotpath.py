@@ -1,0 +1,559 @@
+"""Where run time goes, estimated statically: call graph, frequencies, time shares, hot chains.
+
+From the call sites and work counts the walk recorded (``callsites``), this builds the project's
+call graph and estimates how often each function runs, in the spirit of Wu & Larus, "Static
+branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
+``LOOP_TRIPS`` times per run of its caller for each level of nesting, and frequencies flow from
+the entry points down the call graph. A function's estimated time is its frequency times its
+local work (statements, those in loops weighted by the trip count, and the operators its loops
+evaluate); its **share** is that time over the time of every non-test module of the project, and
+a module's share is the sum of its functions' (module-level code included, as ``<module>``).
+
+Entry points, each with the runs it stands for:
+
+- every non-test module's ``<module>`` code runs once (imports; ``if __name__ == "__main__"``
+  blocks and ``__main__`` modules are module-level code too);
+- a function the detectors flag as a service (request handler, consumer, task worker): it runs
+  once per request, ``SERVICE_RUNS`` times;
+- a library's public API: public functions and methods of public classes (dunders included) of
+  public modules, once each; twice when a package ``__init__`` re-exports the name.
+
+Recursion: each strongly connected component of the call graph (a function calling itself, or a
+cycle of functions) is treated as a loop: it runs ``LOOP_TRIPS`` times per call from outside,
+spread over its members by the weight of the calls inside it. Frequencies are capped at
+``FREQ_CAP``, so no product or sum overflows, whatever the input.
+
+Pure Python over ``ModuleFacts``; no libcst. Linear in call sites plus a memo of resolved names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from goport.callsites import MODULE_SCOPE
+from goport.model import (
+    CallKind,
+    CallSite,
+    Category,
+    FunctionEstimate,
+    FunctionFacts,
+    ModuleEstimate,
+    ModuleFacts,
+    WorkShape,
+)
+
+#: times a loop body runs per entry into the loop. Wu & Larus predict a loop's back edge taken
+#: with probability 0.88, about 8 iterations per entry; Ball & Larus' heuristics agree in order
+LOOP_TRIPS = 8.0
+#: loop levels beyond this count as this many: four nested loops already weigh 8**4 = 4096, and a
+#: deeper nest in real code rarely multiplies its trips again
+MAX_LOOP_LEVELS = 4
+#: a call under an if, elif, else, except or case runs this often per run of the statement
+#: around it: Wu & Larus' default for a branch no heuristic predicts is an even split
+BRANCH_TAKEN = 0.5
+#: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,
+#: where each arm runs about as often as the others
+MAX_BRANCH_LEVELS = 4
+#: a request handler, consumer or task worker runs once per request: many times per program run
+SERVICE_RUNS = LOOP_TRIPS
+#: a public function or method of a library runs once per use of the library
+API_RUNS = 1.0
+#: a name a package ``__init__`` re-exports is the library's advertised surface
+EXPORTED_RUNS = 2.0
+#: module-level code runs once, on import
+IMPORT_RUNS = 1.0
+#: a call of ``.m()`` on a receiver of unknown type reaches one of the project's methods named m
+#: (split evenly between them) this often: the receiver may as well be a builtin or a library
+#: object, and the name is a weak hint. Class hierarchy analysis by name, discounted
+NAME_DISPATCH = 0.5
+#: a memoized function's body (``functools.cache``, ``lru_cache``) runs once per new argument:
+#: assume its callers repeat arguments as often as a loop repeats its body
+MEMOIZED_RUNS = 1.0 / LOOP_TRIPS
+MEMOIZERS = frozenset({"functools.cache", "functools.lru_cache"})
+#: the cost of one operator (arithmetic, bit, comparison, subscript, call) in a loop, in
+#: statements: a statement of a loop holds two or three of them, which it already counts once
+OP_COST = 0.5
+#: no function runs more often than this per run of the entry points: keeps frequency x work and
+#: their sums finite on any input (real call chains stay many orders of magnitude below)
+FREQ_CAP = 1e200
+#: functions per module that get their hottest call chain computed
+CHAINS_PER_MODULE = 5
+#: at most this many functions in a chain (cycles are cut as well)
+MAX_CHAIN = 32
+#: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
+MAX_ALIAS_HOPS = 8
+
+_FALLBACK = {
+    "__ne__": "__eq__",
+    "__iadd__": "__add__",
+    "__isub__": "__sub__",
+    "__imul__": "__mul__",
+    "__itruediv__": "__truediv__",
+    "__ifloordiv__": "__floordiv__",
+    "__imod__": "__mod__",
+    "__ipow__": "__pow__",
+    "__imatmul__": "__matmul__",
+    "__ilshift__": "__lshift__",
+    "__irshift__": "__rshift__",
+    "__iand__": "__and__",
+    "__ior__": "__or__",
+    "__ixor__": "__xor__",
+}
+
+
+def key(module: str, qualname: str) -> str:
+    """The name a function goes by in chains: ``pkg.mod:Class.method``."""
+    return f"{module}:{qualname}"
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """Estimated time shares of a project's non-test modules and their functions."""
+
+    module_shares: Mapping[str, float]  # module -> share, 0-1, summing to 1 (or all 0)
+    function_shares: Mapping[str, float]  # "module:qualname" -> share
+    frequencies: Mapping[str, float]  # "module:qualname" -> estimated runs
+    best_caller: Mapping[str, str]  # "module:qualname" -> the caller contributing most runs
+    entries: Mapping[str, float]  # "module:qualname" -> runs it gets as an entry point
+    by_module: Mapping[str, tuple[str, ...]]  # module -> its functions' qualnames, by share
+
+    def chain(self, module: str, qualname: str) -> tuple[str, ...]:
+        """The hottest call chain from an entry point to the function, entry first."""
+        node = key(module, qualname)
+        out = [node]
+        seen = {node}
+        while len(out) < MAX_CHAIN:
+            caller = self.best_caller.get(node)
+            if caller is None or caller in seen:
+                break
+            out.append(caller)
+            seen.add(caller)
+            node = caller
+        out.reverse()
+        return tuple(out)
+
+    def module(self, module: str) -> ModuleEstimate | None:
+        """The module's share, rank and functions (chains for the first few), if estimated."""
+        share = self.module_shares.get(module)
+        if share is None:
+            return None
+        functions = []
+        for i, qualname in enumerate(self.by_module.get(module, ())):
+            name = key(module, qualname)
+            functions.append(
+                FunctionEstimate(
+                    qualname=qualname,
+                    share=self.function_shares[name],
+                    frequency=self.frequencies[name],
+                    chain=self.chain(module, qualname) if i < CHAINS_PER_MODULE else (),
+                )
+            )
+        return ModuleEstimate(
+            share=share,
+            rank=self._ranks()[module],
+            ranked=len(self.module_shares),
+            functions=tuple(functions),
+        )
+
+    def _ranks(self) -> dict[str, int]:
+        order = sorted(self.module_shares, key=lambda m: (-self.module_shares[m], m))
+        return {m: i + 1 for i, m in enumerate(order)}
+
+
+# -- the graph -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Node:
+    module: str
+    qualname: str
+    work: float
+    sites: Sequence[CallSite]
+    entry: float = 0.0
+    runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    module: str
+    qualname: str
+    bases: tuple[str, ...]  # as written
+    methods: frozenset[str]
+
+
+class _Resolver:
+    """Absolute dotted names -> project functions and classes, through aliases and bases."""
+
+    def __init__(self, modules: Sequence[ModuleFacts], index: dict[str, int]) -> None:
+        self.index = index
+        self.names = list(index)  # node number -> name: index was filled in node order
+        self.modules = {m.module for m in modules}
+        self.aliases: dict[str, dict[str, str]] = {}
+        self.stars: dict[str, list[str]] = {}
+        self.classes: dict[str, _Class] = {}
+        for m in modules:
+            table = self.aliases.setdefault(m.module, {})
+            for imp in m.imports:
+                if imp.alias == "*":
+                    self.stars.setdefault(m.module, []).append(imp.target)
+                elif "." not in imp.alias:
+                    table.setdefault(imp.alias, imp.target)
+            for c in m.classes:
+                self.classes[f"{m.module}.{c.qualname}"] = _Class(
+                    m.module, c.qualname, c.bases, frozenset(c.methods)
+                )
+        self.by_name: dict[str, list[int]] = {}  # method name -> the project's methods
+        for cls in self.classes:
+            for method in self.classes[cls].methods:
+                node = index.get(f"{cls}.{method}")
+                if node is not None:
+                    self.by_name.setdefault(method, []).append(node)
+        self.memo: dict[str, tuple[str, str] | None] = {}
+        self.method_memo: dict[tuple[str, str], int | None] = {}
+        self.bases_memo: dict[str, tuple[str, ...]] = {}
+
+    def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
+        """("function", name) or ("class", name) of the project that ``name`` refers to."""
+        if name in self.memo:
+            return self.memo[name]
+        self.memo[name] = None  # a cycle of aliases resolves to nothing
+        found = self._symbol(name, hops)
+        self.memo[name] = found
+        return found
+
+    def _symbol(self, name: str, hops: int) -> tuple[str, str] | None:
+        if name in self.index:
+            return ("function", name)
+        if name in self.classes:
+            return ("class", name)
+        if hops >= MAX_ALIAS_HOPS:
+            return None
+        parts = name.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:i])
+            if module not in self.modules:
+                continue
+            rest = parts[i:]
+            target = self.aliases[module].get(rest[0])
+            if target is not None:
+                return self.symbol(".".join([target, *rest[1:]]), hops + 1)
+            for star in self.stars.get(module, ()):
+                found = self.symbol(".".join([star, *rest]), hops + 1)
+                if found is not None:
+                    return found
+            if len(rest) >= 2:  # Class.method where the method is inherited
+                owner = self.symbol(".".join(parts[:-1]), hops + 1)
+                if owner is not None and owner[0] == "class":
+                    method = self.method(owner[1], parts[-1])
+                    if method is not None:
+                        return ("function", self.names[method])
+            return None
+        return None
+
+    def method(self, cls: str, name: str) -> int | None:
+        """The function ``cls.name`` runs: the class's own, else the first base's that has it."""
+        memo_key = (cls, name)
+        if memo_key in self.method_memo:
+            return self.method_memo[memo_key]
+        self.method_memo[memo_key] = None  # a cycle of bases finds nothing
+        found = None
+        info = self.classes.get(cls)
+        if info is not None:
+            if name in info.methods:
+                found = self.index.get(f"{cls}.{name}")
+            if found is None:
+                for base in self.bases(cls):
+                    found = self.method(base, name)
+                    if found is not None:
+                        break
+        self.method_memo[memo_key] = found
+        return found
+
+    def bases(self, cls: str) -> tuple[str, ...]:
+        """The project classes ``cls`` derives from, in order."""
+        if cls in self.bases_memo:
+            return self.bases_memo[cls]
+        info = self.classes[cls]
+        out = []
+        for text in info.bases:
+            name = text.split("[", 1)[0].split("(", 1)[0].strip()
+            if not name or not all(part.isidentifier() for part in name.split(".")):
+                continue
+            head, _, rest = name.partition(".")
+            target = self.aliases.get(info.module, {}).get(head)
+            absolute = f"{target}.{rest}" if target and rest else target or f"{info.module}.{name}"
+            found = self.symbol(absolute)
+            if found is not None and found[0] == "class" and found[1] != cls:
+                out.append(found[1])
+        self.bases_memo[cls] = tuple(out)
+        return self.bases_memo[cls]
+
+    def callees(self, site: CallSite) -> Sequence[tuple[int, float]]:
+        """The project functions a call site runs, each with the share of the calls it gets."""
+        if site.kind is CallKind.ATTR:
+            found = self.by_name.get(site.target, ())
+            return [(node, NAME_DISPATCH / len(found)) for node in found]
+        node = self.callee(site)
+        return () if node is None else ((node, 1.0),)
+
+    def callee(self, site: CallSite) -> int | None:
+        """The project function a call site of a known target runs, if any."""
+        kind = site.kind
+        if kind is CallKind.CALL:
+            found = self.symbol(site.target)
+            if found is None:
+                return None
+            if found[0] == "class":  # instantiation
+                return self.method(found[1], "__init__")
+            return self.index[found[1]]
+        owner_name, _, method = site.target.rpartition(".")
+        owner = self.symbol(owner_name)
+        if owner is None or owner[0] != "class":
+            return None
+        if kind is CallKind.SUPER:
+            for base in self.bases(owner[1]):
+                found_method = self.method(base, method)
+                if found_method is not None:
+                    return found_method
+            return None
+        found_method = self.method(owner[1], method)
+        if found_method is None and kind is CallKind.DUNDER and method in _FALLBACK:
+            found_method = self.method(owner[1], _FALLBACK[method])
+        return found_method
+
+
+def local_work(work: WorkShape) -> float:
+    """A function's own cost per run, in statements: loop bodies weighted by their trips."""
+    flat = work.statements - work.loop_statements
+    single = work.loop_statements - work.nested_loop_statements
+    ops = (
+        work.loop_arith + work.loop_bitops + work.loop_compares + work.loop_subscripts
+    ) + work.loop_calls
+    return max(
+        1.0,
+        flat
+        + single * LOOP_TRIPS
+        + work.nested_loop_statements * LOOP_TRIPS**2
+        + OP_COST * ops * LOOP_TRIPS,
+    )
+
+
+def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]:
+    nodes: list[_Node] = []
+    index: dict[str, int] = {}
+
+    def add(
+        module: str, qualname: str, work: WorkShape, sites: Sequence[CallSite], runs: float = 1.0
+    ) -> int:
+        name = f"{module}.{qualname}"
+        at = index.get(name)
+        if at is not None:  # a redefinition (property setter, conditional def): one function
+            node = nodes[at]
+            node.work += local_work(work)
+            node.sites = (*node.sites, *sites)
+            return at
+        index[name] = len(nodes)
+        nodes.append(_Node(module, qualname, local_work(work), sites, runs=runs))
+        return index[name]
+
+    for m in modules:
+        add(m.module, MODULE_SCOPE, m.module_work, m.module_call_sites)
+        for fn in m.functions:
+            memoized = any(d in MEMOIZERS for d in fn.decorators)
+            add(m.module, fn.qualname, fn.work, fn.call_sites, MEMOIZED_RUNS if memoized else 1.0)
+    return nodes, index
+
+
+def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str, int]) -> None:
+    exported = _exported(modules, index)
+    for m in modules:
+        nodes[index[f"{m.module}.{MODULE_SCOPE}"]].entry += IMPORT_RUNS
+        public_module = not any(part.startswith("_") for part in m.module.split("."))
+        public_classes = {c.qualname for c in m.classes if not c.qualname.startswith("_")}
+        for fn in m.functions:
+            node = nodes[index[f"{m.module}.{fn.qualname}"]]
+            if any(f.category is Category.SERVICE for f in fn.findings):
+                node.entry = max(node.entry, SERVICE_RUNS)
+            if public_module and _is_api(fn, public_classes):
+                node.entry = max(node.entry, API_RUNS)
+    for name in exported:
+        nodes[index[name]].entry = max(nodes[index[name]].entry, EXPORTED_RUNS)
+
+
+def _is_api(fn: FunctionFacts, public_classes: set[str]) -> bool:
+    owner, _, name = fn.qualname.rpartition(".")
+    if owner and owner not in public_classes:
+        return False  # nested functions (".<locals>.") and methods of private classes
+    return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+
+
+def _exported(modules: Sequence[ModuleFacts], index: dict[str, int]) -> set[str]:
+    """Functions, and the methods of classes, that a package ``__init__`` re-exports."""
+    classes = {f"{m.module}.{c.qualname}": c for m in modules for c in m.classes}
+    out: set[str] = set()
+    for m in modules:
+        if not m.rel_path.endswith("__init__.py"):
+            continue
+        for imp in m.imports:
+            if not imp.is_from or imp.alias.startswith("_"):
+                continue
+            if imp.target in index:
+                out.add(imp.target)
+            cls = classes.get(imp.target)
+            if cls is not None:
+                for method in cls.methods:
+                    if not method.startswith("_") or method == "__init__":
+                        name = f"{imp.target}.{method}"
+                        if name in index:
+                            out.add(name)
+    return out
+
+
+def _edges(nodes: list[_Node], resolver: _Resolver) -> list[dict[int, float]]:
+    loops = [LOOP_TRIPS**level for level in range(MAX_LOOP_LEVELS + 1)]
+    branches = [BRANCH_TAKEN**level for level in range(MAX_BRANCH_LEVELS + 1)]
+    edges: list[dict[int, float]] = []
+    for node in nodes:
+        out: dict[int, float] = {}
+        for site in node.sites:
+            weight = (
+                site.count
+                * loops[min(site.loop_depth, MAX_LOOP_LEVELS)]
+                * branches[min(site.branch_depth, MAX_BRANCH_LEVELS)]
+            )
+            for callee, share in resolver.callees(site):
+                out[callee] = out.get(callee, 0.0) + weight * share
+        edges.append(out)
+    return edges
+
+
+def _components(edges: list[dict[int, float]]) -> list[list[int]]:
+    """Strongly connected components, callers before callees (Tarjan's, without recursion)."""
+    n = len(edges)
+    order = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    succs = [list(e) for e in edges]
+    for root in range(n):
+        if order[root] != -1:
+            continue
+        work = [(root, 0)]
+        order[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, i = work[-1]
+            if i < len(succs[v]):
+                work[-1] = (v, i + 1)
+                w = succs[v][i]
+                if order[w] == -1:
+                    order[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], order[w])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+            if low[v] == order[v]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    component.append(w)
+                    if w == v:
+                        break
+                found.append(component)
+    found.reverse()  # Tarjan finds callees first
+    return found
+
+
+def _frequencies(
+    nodes: list[_Node], edges: list[dict[int, float]]
+) -> tuple[list[float], list[int]]:
+    """Runs of every function, and the caller contributing most of them: -1 when none gives it
+    as many runs as it gets as an entry point (a chain starts there)."""
+    n = len(nodes)
+    inflow = [node.entry for node in nodes]
+    freq = [0.0] * n
+    best = [-1] * n
+    best_in = [0.0] * n
+    for component in _components(edges):
+        members = set(component)
+        if len(component) == 1 and component[0] not in edges[component[0]]:
+            v = component[0]
+            freq[v] = min(inflow[v] * nodes[v].runs, FREQ_CAP)
+        else:
+            _spread(component, members, edges, inflow, freq)
+            for v in component:
+                freq[v] *= nodes[v].runs
+        for u in component:
+            fu = freq[u]
+            for v, weight in edges[u].items():
+                if v == u:
+                    continue
+                contribution = fu * weight
+                if v not in members:
+                    inflow[v] += contribution
+                if v in members and best[v] >= 0 and best[v] not in members:
+                    continue  # a chain reaches a cycle from outside it
+                if contribution > best_in[v] and contribution >= nodes[v].entry:
+                    best_in[v] = contribution
+                    best[v] = u
+    return freq, best
+
+
+def _spread(
+    component: list[int],
+    members: set[int],
+    edges: list[dict[int, float]],
+    inflow: list[float],
+    freq: list[float],
+) -> None:
+    """A recursive component runs LOOP_TRIPS times per call from outside, in total; members
+    share the extra runs by the weight of the calls inside the component that reach them."""
+    internal = dict.fromkeys(component, 0.0)
+    for u in component:
+        for v, weight in edges[u].items():
+            if v in members:
+                internal[v] += weight
+    total_in = sum(inflow[v] for v in component)
+    total_internal = sum(internal.values()) or 1.0
+    extra = (LOOP_TRIPS - 1.0) * total_in
+    for v in component:
+        freq[v] = min(inflow[v] + extra * internal[v] / total_internal, FREQ_CAP)
+
+
+def estimate(modules: Iterable[ModuleFacts]) -> Estimate:
+    """The estimate over the non-test modules (tests are neither counted nor entry points)."""
+    facts = [m for m in modules if not m.is_test]
+    nodes, index = _nodes(facts)
+    _entries(facts, nodes, index)
+    freq, best = _frequencies(nodes, _edges(nodes, _Resolver(facts, index)))
+    times = [f * node.work for f, node in zip(freq, nodes)]
+    total = sum(times)
+    scale = 1.0 / total if total > 0 else 0.0
+    names = [key(node.module, node.qualname) for node in nodes]
+    shares = [t * scale for t in times]
+    module_shares = dict.fromkeys((m.module for m in facts), 0.0)
+    by_module: dict[str, list[tuple[float, str]]] = {}
+    for node, share in zip(nodes, shares):
+        module_shares[node.module] += share
+        by_module.setdefault(node.module, []).append((-share, node.qualname))
+    return Estimate(
+        module_shares=module_shares,
+        function_shares=dict(zip(names, shares)),
+        frequencies=dict(zip(names, freq)),
+        best_caller={names[v]: names[u] for v, u in enumerate(best) if u >= 0},
+        entries={name: node.entry for name, node in zip(names, nodes) if node.entry > 0},
+        by_module={m: tuple(q for _, q in sorted(pairs)) for m, pairs in by_module.items()},
+    )
