@@ -362,7 +362,9 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(read_profiles(config.profiles), facts, str(found.root), config.profile_roots)
+        joined = join(
+            read_profiles(config.profiles), facts, str(found.root), config.profile_roots
+        )
         hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:
