@@ -28,8 +28,8 @@ from typing import Any
 
 from measured import (
     HERE,
-    K,
     WORK,
+    K,
     Ranking,
     Spec,
     Tree,
@@ -71,7 +71,9 @@ def rankings(tree: Tree, cache: Path) -> tuple[dict[str, Ranking], float]:
         m: (by_path[m].estimate.share if m in by_path and by_path[m].estimate else 0.0)  # type: ignore[union-attr]
         for m in tree.modules
     }
-    loc = {m: float(lines_of_code((tree.sdist / m).read_text(encoding="utf-8"))) for m in tree.modules}
+    loc = {
+        m: float(lines_of_code((tree.sdist / m).read_text(encoding="utf-8"))) for m in tree.modules
+    }
     static, _ = goport_ranking(doc, tree.modules)
     return {"static": static, "estimate": order_by(shares), "loc": order_by(loc)}, seconds
 

@@ -20,8 +20,12 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   methods; on such a name the syntax that runs a method is recorded: ``x.m()``, ``x[i]``,
   ``len(x)``, ``for _ in x``, ``x + y``, ``x == y``, ``x in y``, ``with x``, ``x()``, ``d[x]``
   (hash). Attribute access (properties, ``__getattr__``) is out of scope;
+- ``.m()`` on a receiver of unknown type (``self.parser.feed()``, ``node.visit()``) is kept as a
+  call of ``m`` by name (kind ATTR), for the project stage to match against the project's
+  methods; names of str/list/dict methods (``append``, ``get``, ``join``) are left out;
 - loop depth counts ``for`` and ``while`` bodies and each ``for`` of a comprehension; a ``for``'s
-  iterable and ``else`` run once, a ``while``'s test runs every round.
+  iterable and ``else`` run once, a ``while``'s test runs every round. Branch depth counts the
+  ``if``/``elif``/``else``, ``except`` and ``case`` bodies around a call.
 """
 
 from __future__ import annotations
@@ -405,6 +409,8 @@ class CallSiteCollector:
         branch = self.branch_at.pop(id(node), None)  # an elif: the else of the if before
         if branch is not None:
             scope.branch = branch
+        if not self.frames and is_main_guard(node.test):
+            return  # when the module runs as the program, its main block always runs
         self.branch_at[id(node.body)] = scope.branch + 1
         if node.orelse is not None:
             self.branch_at[id(node.orelse)] = scope.branch + 1
@@ -723,6 +729,16 @@ class CallSiteCollector:
 
 
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
+
+
+def is_main_guard(test: cst.BaseExpression) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    left, right = test.left, test.comparisons[0].comparator
+    names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
+    strings = {n.evaluated_value for n in (left, right) if isinstance(n, cst.SimpleString)}
+    return names == {"__name__"} and "__main__" in strings
 
 
 def _name(node: cst.BaseExpression | None) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from goport.callsites import CallSiteCollector, Scope
+from goport.callsites import CallSiteCollector, Scope, is_main_guard
 from goport.codehash import body_hash
 from goport.detectors.base import Context, Detector, FunctionFrame, dotted
 from goport.detectors.registry import REGISTRY
@@ -272,7 +272,7 @@ class _Walker(CodegenState):
                 self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
 
     def _on_if(self, node: cst.If) -> None:
-        if not self.ctx.scopes and _is_main_guard(node.test):
+        if not self.ctx.scopes and is_main_guard(node.test):
             self.has_main_guard = True
         self.lloc += 1
 
@@ -419,15 +419,6 @@ _LEAVE_KINDS = frozenset(
         cst.Match,
     }
 ) - {cst.BaseSmallStatement}
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    left, right = test.left, test.comparisons[0].comparator
-    names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
-    strings = {n.evaluated_value for n in (left, right) if isinstance(n, cst.SimpleString)}
-    return names == {"__name__"} and "__main__" in strings
 
 
 def _dotted(node: cst.BaseExpression | None) -> str:
