@@ -145,6 +145,7 @@ class Scope:
     instances: dict[str, str] = field(default_factory=dict)  # name -> its class (absolute)
     classes: dict[str, str] = field(default_factory=dict)  # name -> the class it is (cls)
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute
+    locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)
     indexed: set[str] = field(default_factory=set)  # names used as an index inside a while
     stepped: set[str] = field(default_factory=set)  # names stepped by an integer inside a while
     statements: int = 0
@@ -234,12 +235,15 @@ class CallSiteCollector:
         scope.depth = depth
         scope.max_depth = max(scope.max_depth, depth)
 
-    def _qualify(self, name: str) -> tuple[str, str]:
-        """(absolute name, local name or "") of a name used in this scope."""
+    def _qualify(self, name: str) -> tuple[str, str] | None:
+        """(absolute name, local name or "") of a name used in this scope; None for a local
+        variable (a parameter or an assigned name of an enclosing function)."""
         for scope in reversed(self.scopes):
             found = scope.defs.get(name)
             if found is not None:
                 return found, ""
+            if name in scope.locals:
+                return None
         alias = self.ctx.aliases.get(name)
         if alias is not None:
             return alias, ""
@@ -279,7 +283,10 @@ class CallSiteCollector:
     def _dotted_type(self, head: str, rest: str) -> tuple[str, str] | None:
         if self._is_builtin(head) or head == "None":
             return None
-        base, local = self._qualify(head)
+        found = self._qualify(head)
+        if found is None:
+            return None
+        base, local = found
         return (f"{base}.{rest}" if rest else base), local
 
     # -- scopes -------------------------------------------------------------------------------
@@ -313,10 +320,26 @@ class CallSiteCollector:
                 scope.self_name = first
         for param in (*positional, *params.kwonly_params):
             name = param.name.value
+            scope.locals.add(name)
             if param.annotation is not None and name != scope.self_name:
                 found = self._type_of(param.annotation.annotation)
                 if found is not None:
                     scope.instances[name] = found[0]
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.locals.add(star.name.value)
+
+    def _bind(self, target: cst.BaseExpression) -> None:
+        """Names a function's assignment or for loop binds are its local variables."""
+        if len(self.scopes) == 1:
+            return  # module level: globals, which the module's own names cover
+        if isinstance(target, cst.Name):
+            self.scopes[-1].locals.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._bind(target.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.frames.pop()
@@ -341,6 +364,7 @@ class CallSiteCollector:
 
     # -- loop depth ---------------------------------------------------------------------------
     def enter_For(self, node: cst.For) -> None:
+        self._bind(node.target)
         depth = self.scopes[-1].depth
         self.saved.append(depth)
         self.depth_at[id(node.body)] = depth + 1
@@ -482,10 +506,14 @@ class CallSiteCollector:
         for target in node.targets:
             if isinstance(target.target, cst.Subscript):
                 self.stores[id(target.target)] = "set"
+            else:
+                self._bind(target.target)
 
     def enter_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Subscript):
             self.stores[id(node.target)] = "set"
+        else:
+            self._bind(node.target)
 
     def enter_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Subscript):
@@ -581,6 +609,8 @@ class CallSiteCollector:
         if cls is not None:
             self._add(cls, CallKind.CALL)  # cls(...): instantiation
             return
+        if name in scope.locals and name not in scope.defs:
+            return  # a local variable holding a callable
         if self._is_builtin(name):
             methods = _BUILTIN_DUNDERS.get(name)
             if methods and node.args and isinstance(node.args[0].value, cst.Name):
@@ -591,8 +621,9 @@ class CallSiteCollector:
             return
         if name == scope.name and not scope.is_method:
             scope.recursive = True
-        target, local = self._qualify(name)
-        self._add(target, CallKind.CALL, local)
+        found = self._qualify(name)
+        if found is not None:
+            self._add(found[0], CallKind.CALL, found[1])
 
     def _call_attribute(self, scope: Scope, func: cst.Attribute) -> None:
         value = func.value
@@ -605,19 +636,20 @@ class CallSiteCollector:
                     scope.recursive = True
                 self._add(cls + "." + method, CallKind.METHOD)
                 return
-            target, local = self._qualify(root)
-            self._add(f"{target}.{method}", CallKind.CALL, local)
-            return
-        if isinstance(value, cst.Attribute):
+            found = self._qualify(root)
+            if found is not None:
+                self._add(f"{found[0]}.{method}", CallKind.CALL, found[1])
+                return
+        elif isinstance(value, cst.Attribute):
             parts = _parts(value)
             if (
                 parts is not None
                 and parts[0] not in scope.instances
                 and parts[0] not in scope.classes
+                and (found := self._qualify(parts[0])) is not None
             ):
-                target, local = self._qualify(parts[0])
                 rest = ".".join(parts[1:])
-                self._add(f"{target}.{rest}.{method}", CallKind.CALL, local)
+                self._add(f"{found[0]}.{rest}.{method}", CallKind.CALL, found[1])
                 return
         in_method = scope.is_method or bool(scope.self_name)
         if isinstance(value, cst.Call) and _name(value.func) == "super" and in_method:

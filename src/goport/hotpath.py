@@ -366,7 +366,7 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str
     for m in modules:
         nodes[index[f"{m.module}.{MODULE_SCOPE}"]].entry += IMPORT_RUNS
         public_module = not any(part.startswith("_") for part in m.module.split("."))
-        public_classes = {c.qualname for c in m.classes if not c.qualname.startswith("_")}
+        public_classes = {c.qualname for c in m.classes if _public(c.qualname)}
         for fn in m.functions:
             node = nodes[index[f"{m.module}.{fn.qualname}"]]
             if any(f.category is Category.SERVICE for f in fn.findings):
@@ -375,6 +375,11 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str
                 node.entry = max(node.entry, API_RUNS)
     for name in exported:
         nodes[index[name]].entry = max(nodes[index[name]].entry, EXPORTED_RUNS)
+
+
+def _public(qualname: str) -> bool:
+    """No part private, and not defined inside a function."""
+    return not any(part.startswith(("_", "<")) for part in qualname.split("."))
 
 
 def _is_api(fn: FunctionFacts, public_classes: set[str]) -> bool:

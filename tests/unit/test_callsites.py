@@ -371,3 +371,18 @@ def test_while_without_a_stepped_index_is_not_a_scanner() -> None:
         """
     )
     assert not function(facts, "drain").work.while_index_scan
+
+
+def test_parameters_and_assigned_names_shadow_the_modules_functions() -> None:
+    facts = facts_of(
+        """
+        def use(render, items):
+            render()            # the parameter, not the module's render
+            for parser in items:
+                parser.feed()   # a loop variable: matched by name
+            make = items.pop
+            make()
+        """,
+        define="render parser make",
+    )
+    assert sites(facts, "use") == {("feed", 1, A)}
