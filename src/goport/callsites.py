@@ -37,9 +37,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from goport.detectors.base import Context
-from goport.model import CallKind, CallSite, WorkShape
-
-MODULE_SCOPE = "<module>"
+from goport.model import MODULE_SCOPE, CallKind, CallSite, WorkShape
 
 #: names Python provides without an import; a call of one is not a project call unless the
 #: module itself defined the name first

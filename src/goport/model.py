@@ -102,6 +102,10 @@ class Param:
     kind: str = "positional"  # positional | keyword-only | var-positional | var-keyword
 
 
+#: the qualname of a module's top-level code (class bodies included) as a pseudo-function
+MODULE_SCOPE = "<module>"
+
+
 class CallKind(str, Enum):
     """How a call site names what it runs; the project stage resolves each kind its own way."""
 

@@ -298,3 +298,12 @@ def test_tests_are_neither_counted_nor_entry_points() -> None:
 def test_an_empty_project() -> None:
     est = hotpath.estimate([])
     assert est.module_shares == {} and est.module("anything") is None
+
+
+def test_the_estimate_does_not_import_libcst() -> None:
+    """A warm scan never imports libcst; the estimate runs on every scan."""
+    import subprocess
+    import sys
+
+    code = "import sys, goport.hotpath; assert 'libcst' not in sys.modules, 'libcst imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
