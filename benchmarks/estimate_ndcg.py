@@ -52,9 +52,9 @@ from goport.reports.json_report import document
 COLUMNS = ("static", "estimate", "loc")
 
 
-def tree_of(spec: Spec) -> Tree | None:
+def tree_of(spec: Spec, work: Path) -> Tree | None:
     """The unpacked sdist measured.py scans, if it is there."""
-    sdist = WORK / "src" / f"{spec.name}-{spec.version}"
+    sdist = work / "src" / f"{spec.name}-{spec.version}"
     if not sdist.is_dir():
         return None
     base = package_base(sdist, spec.packages)
@@ -92,13 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", action="append", default=[], help="only this package")
     parser.add_argument("--table", action="store_true", help="print each package's modules")
+    parser.add_argument(
+        "--work", type=Path, default=WORK, help="measured.py's work folder (sdists, recordings)"
+    )
     args = parser.parse_args(argv)
     scores: dict[str, list[float]] = {n: [] for n in COLUMNS}
     print(f"{'package':<28}" + "".join(f"{n:>10}" for n in COLUMNS) + f"{'scan s':>9}")
     with tempfile.TemporaryDirectory(prefix="goport-estimate-") as cache:
         for spec in load_set(HERE / "measured_set.toml", args.only):
-            tree = tree_of(spec)
-            recording = WORK / "profiles" / spec.name / "B.json"
+            tree = tree_of(spec, args.work)
+            recording = args.work / "profiles" / spec.name / "B.json"
             if tree is None or not recording.is_file():
                 print(f"{spec.name}: no sdist or recording B; run benchmarks/measured.py first")
                 continue
