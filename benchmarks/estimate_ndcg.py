@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import goport_source
 from measured import (
     HERE,
     WORK,
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     scores: dict[str, list[float]] = {n: [] for n in COLUMNS}
+    print(f"goport static estimate benchmark: NDCG@{K} against {args.work}/profiles/*/B.json")
+    print(f"{goport_source()}; python {sys.version.split()[0]}")
     print(f"{'package':<28}" + "".join(f"{n:>10}" for n in COLUMNS) + f"{'scan s':>9}")
     with tempfile.TemporaryDirectory(prefix="goport-estimate-") as cache:
         for spec in load_set(HERE / "measured_set.toml", args.only):
