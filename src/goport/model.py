@@ -152,6 +152,61 @@ class Param:
     kind: str = "positional"  # positional | keyword-only | var-positional | var-keyword
 
 
+#: the qualname of a module's top-level code (class bodies included) as a pseudo-function
+MODULE_SCOPE = "<module>"
+
+
+class CallKind(str, Enum):
+    """How a call site names what it runs; the project stage resolves each kind its own way."""
+
+    CALL = "call"  # a function, class (instantiation) or static method, by absolute dotted name
+    METHOD = "method"  # ``Type.m`` called on a known instance or class object (self, cls, x = T())
+    SUPER = "super"  # ``Class.m`` through ``super()``: resolved from Class's bases
+    DUNDER = "dunder"  # ``Type.__m__`` that syntax runs on a known instance (x[i], len(x), x + y)
+    ATTR = "attr"  # ``.m()`` on a receiver of unknown type: the target is the method name only
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True, order=True)
+class CallSite:
+    """What a function runs at one or more places of its body, and how deep in loops.
+
+    ``target`` is absolute: imported names through their imports and aliases
+    (``pkg.util.helper``), names of the module with the module (``pkg.mod.helper``, nested
+    definitions as ``pkg.mod.outer.<locals>.helper``), methods with their class. Identical sites
+    (same target, depth and kind) are one entry with a ``count``.
+    """
+
+    target: str
+    loop_depth: int  # enclosing loops and comprehension levels inside the function (0: none)
+    kind: CallKind = CallKind.CALL
+    branch_depth: int = 0  # enclosing if/elif/else, except and case bodies inside the function
+    count: int = 1
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class WorkShape:
+    """Cheap counts of what a function body does, per call, gathered during the one walk.
+
+    Nested functions and classes are their own; their ``def``/``class`` statement counts here.
+    Loop levels are ``for``, ``while`` and each ``for`` of a comprehension; a ``for``'s iterable
+    and ``else`` are outside its loop, a ``while``'s test inside.
+    """
+
+    statements: int = 0  # statements of the body, simple and compound
+    loop_statements: int = 0  # of which inside at least one loop level
+    nested_loop_statements: int = 0  # of which inside two or more loop levels
+    loop_arith: int = 0  # arithmetic operators in loops: + - * / // % ** @, unary -, augmented
+    loop_bitops: int = 0  # bit operators in loops: << >> & | ^ ~, augmented too
+    loop_compares: int = 0  # comparison operators in loops (each link of a chain: a < b < c is 2)
+    loop_subscripts: int = 0  # subscripts and slices in loops (x[i], x[i:j], d[k] = v)
+    loop_calls: int = 0  # calls in loops, of anything (builtins and methods included)
+    max_loop_depth: int = 0  # deepest loop nesting, comprehension levels included
+    while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
+    recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
+
+
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class FunctionFacts:
@@ -167,6 +222,8 @@ class FunctionFacts:
     sloc: int = 0
     decorators: tuple[str, ...] = ()
     body_hash: str = ""  # fingerprint of its source (codehash), to tell a profile is stale
+    call_sites: tuple[CallSite, ...] = ()  # sorted by target, depth, kind
+    work: WorkShape = WorkShape()
 
 
 @fast_pickle
@@ -229,6 +286,9 @@ class ModuleFacts:
     notes: tuple[str, ...] = ()  # non-fatal remarks, e.g. "radon could not parse this file"
     kind: FileKind = FileKind.PRODUCT  # the path's kind, or GENERATED from the file's header
     kind_reason: str = ""
+    # module-level code (class bodies included): the ``<module>`` pseudo-function, run on import
+    module_call_sites: tuple[CallSite, ...] = ()
+    module_work: WorkShape = WorkShape()
 
 
 @fast_pickle
@@ -318,6 +378,26 @@ class HotFunction:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionEstimate:
+    """A function's statically estimated share of the project's run time (``hotpath``)."""
+
+    qualname: str  # within its module; "<module>" is the module-level code
+    share: float  # of the estimated time of all non-test modules, 0-1
+    frequency: float  # estimated runs per run of the entry points (bounded)
+    chain: tuple[str, ...] = ()  # hottest call chain from an entry point to here, "module:qualname"
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleEstimate:
+    """A module's statically estimated share of the project's run time: its functions' sum."""
+
+    share: float  # 0-1
+    rank: int  # by share among the project's non-test modules, 1 = the largest
+    ranked: int  # how many modules were ranked
+    functions: tuple[FunctionEstimate, ...]  # largest share first; chains for the first few
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     rel_path: str
     module: str
@@ -337,6 +417,7 @@ class Candidate:
     hotness: Hotness | None = None
     history: FileHistory | None = None
     features: tuple[tuple[str, float], ...] = ()  # the static model's named inputs (scoring)
+    estimate: ModuleEstimate | None = None  # static time share (hotpath), a scoring input
 
 
 @dataclass(frozen=True, slots=True)

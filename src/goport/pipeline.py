@@ -276,10 +276,12 @@ def rank(
     """Score and plan every module of a ranked kind (product code, and the kinds the user
     included; never tests) against the whole project's import graph."""
     from goport import graph as graph_mod
+    from goport import hotpath
     from goport.planning import go_form, plan
-    from goport.scoring import score_module
+    from goport.scoring import StaticEvidence, score_module
 
     graph = graph_mod.build(facts, apart={m.rel_path for m in set_apart(facts, config)})
+    estimate = hotpath.estimate(facts)  # static time shares; tests are not part of it
     hotness = hotness or {}
     histories = histories or {}
     coverage = _coverage(facts, hotness, profiled)
@@ -305,6 +307,11 @@ def rank(
             heat,
             history,
             coverage(m),
+            evidence=StaticEvidence(
+                share=estimate.module_shares.get(m.module, 0.0),
+                kernel_calls=estimate.loop_calls_in.get(m.module, 0.0),
+                dunder_calls=estimate.protocol_calls_in.get(m.module, 0.0),
+            ),
             form=go_form(m, findings, boundary),
         )
         p = plan(m, findings, scored, boundary, heat)
@@ -330,6 +337,7 @@ def rank(
                     hotness=heat,
                     history=history,
                     features=tuple(scored.features.as_dict().items()),
+                    estimate=estimate.module(m.module),
                 ),
             )
         )

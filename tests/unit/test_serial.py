@@ -16,6 +16,8 @@ from goport import model, serial
 from goport.extract import ExtractError, digest_bytes, extract
 from goport.model import (
     AnalysisError,
+    CallKind,
+    CallSite,
     Category,
     ClassFacts,
     FileKind,
@@ -29,6 +31,7 @@ from goport.model import (
     Span,
     Suppression,
     Trait,
+    WorkShape,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +71,11 @@ def _edge_facts() -> ModuleFacts:
         findings=(_finding(4), _finding(5, category=Category.BLOCKER, weight=0)),
         sloc=7,
         decorators=("functools.cache",),
+        call_sites=(
+            CallSite("pkg.m\u00f6d.Outer.__getitem__", 2, CallKind.DUNDER, 1, 3),
+            CallSite("visit", 0, CallKind.ATTR),
+        ),
+        work=WorkShape(9, 4, 1, 2, 1, 3, 2, 5, 2, True, True),
     )
     return ModuleFacts(
         # a file name that was not UTF-8 (surrogateescape), a bidi control, an escape sequence
@@ -87,6 +95,8 @@ def _edge_facts() -> ModuleFacts:
         notes=("radon could not parse this file", ""),
         kind=FileKind.GENERATED,
         kind_reason='its first lines say "DO NOT EDIT"',
+        module_call_sites=(CallSite("pkg.m\u00f6d.Outer", 0, CallKind.CALL, 1),),
+        module_work=WorkShape(statements=3),
     )
 
 
@@ -143,7 +153,7 @@ def test_an_analysis_error_round_trips() -> None:
 
 
 def test_decoded_objects_are_only_the_models_classes() -> None:
-    allowed = {str, int, float, bool, type(None), tuple, Category, FileKind, Trait}
+    allowed = {str, int, float, bool, type(None), tuple, Category, FileKind, Trait, CallKind}
     allowed |= {cls for cls in vars(model).values() if dataclasses.is_dataclass(cls)}
 
     def walk(value: object) -> Iterator[type]:
@@ -158,6 +168,7 @@ def test_decoded_objects_are_only_the_models_classes() -> None:
     seen = set(walk(serial.loads(serial.dumps(_edge_facts()))))
     assert seen <= allowed
     assert {ModuleFacts, FunctionFacts, Param, Finding, Span, Category, FileKind, Trait} <= seen
+    assert {CallSite, CallKind, WorkShape} <= seen
 
 
 def test_the_encoding_is_compact_positional_ascii_json() -> None:

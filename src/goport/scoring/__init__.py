@@ -91,7 +91,6 @@ def score_module(
         estimated_share=evidence.share,
         kernel_calls=evidence.kernel_calls,
         dunder_calls=evidence.dunder_calls,
-        loop_trips=cal.loop_trips,
     )
     w = config.weight
     factors: list[Factor | None] = []

@@ -92,11 +92,6 @@ class Calibration:
         "no single static gain factor is worth more than this: evidence adds up across kinds, "
         "not by piling up one kind",
     )
-    loop_trips: float = cal(
-        8.0,
-        "static trip count of one loop level (Wu and Larus use a similar constant): work in a "
-        "doubly nested loop counts 64 times",
-    )
     native_numeric_fit: float = cal(
         0.3,
         "share of the CPU gain left when the heavy lifting is already in numpy-style native code",

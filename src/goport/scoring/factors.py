@@ -102,8 +102,8 @@ def loop_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
         "loop-work",
         x.loop_work,
         r1(_capped(cal.w_loop_work * math.log1p(x.loop_work) * scale, cal)),
-        f"Arithmetic, comparisons and indexing inside loops ({x.loop_work:g}, weighted by trip "
-        "count): interpreted per iteration in Python, a few machine instructions in Go.",
+        f"{x.loop_work:g} arithmetic, comparison and indexing operators inside loops: each is "
+        "interpreted per iteration in Python, a few machine instructions in Go.",
     )
 
 
@@ -114,8 +114,8 @@ def bit_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
         "bit-work",
         x.bit_work,
         r1(_capped(cal.w_bit_work * math.log1p(x.bit_work) * scale, cal)),
-        f"Bit and byte operations inside loops ({x.bit_work:g}, weighted by trip count): "
-        "binary protocols, checksums and packing, where Go's fixed-width integers shine.",
+        f"{x.bit_work:g} bit operators inside loops: binary protocols, checksums and packing, "
+        "where Go's fixed-width integers shine.",
     )
 
 

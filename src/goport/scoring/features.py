@@ -23,8 +23,9 @@ class Features:
     cpu_findings: float  # summed weight of the CPU detectors' findings
     loop_depth: float  # summed loop nesting of its (non-async) functions
     halstead_density: float  # radon's Halstead volume per source line
-    loop_work: float  # trip-weighted arithmetic, comparisons and indexing inside loops
-    bit_work: float  # trip-weighted bit and byte operations inside loops
+    loop_work: float  # arithmetic, comparisons and indexing operators inside loops
+    bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
+    nested_work: int  # statements inside two or more loop levels
     scanners: int  # functions that index a sequence by a running position in a while loop
     recursive: int  # functions that call themselves
     estimated_share: float  # static estimate of its share of run time (0-1)
@@ -48,20 +49,20 @@ def module_features(
     estimated_share: float = 0.0,
     kernel_calls: float = 0.0,
     dunder_calls: float = 0.0,
-    loop_trips: float = 8.0,
 ) -> Features:
     sloc = max(facts.metrics.sloc, 0)
     loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
     loop_work = bit_work = 0.0
-    scanners = recursive = 0
+    nested = scanners = recursive = 0
     for fn in facts.functions:
-        work = getattr(fn, "work", None)
-        if work is None:
+        if fn.is_async:  # loops in coroutines mostly wait on I/O
             continue
-        loop_work += _trip_weighted(work, ("arith", "compare", "subscript"), loop_trips)
-        bit_work += _trip_weighted(work, ("bit",), loop_trips)
-        scanners += int(bool(getattr(work, "scanner", False)))
-        recursive += int(bool(getattr(work, "recursive", False)))
+        work = fn.work
+        loop_work += work.loop_arith + work.loop_compares + work.loop_subscripts
+        bit_work += work.loop_bitops
+        nested += work.nested_loop_statements
+        scanners += work.while_index_scan
+        recursive += work.recursive
     network = sum(f.weight for f in findings if f.category.value in ("concurrency", "service"))
     return Features(
         sloc=sloc,
@@ -73,6 +74,7 @@ def module_features(
         halstead_density=round(facts.metrics.halstead_volume / max(sloc, 1), 3),
         loop_work=round(loop_work, 3),
         bit_work=round(bit_work, 3),
+        nested_work=nested,
         scanners=scanners,
         recursive=recursive,
         estimated_share=estimated_share,
@@ -83,7 +85,3 @@ def module_features(
         used_names=used_names,
     )
 
-
-def _trip_weighted(work: object, kinds: Sequence[str], trips: float) -> float:
-    """Placeholder until the walk records work per loop level (hotpath)."""
-    return float(sum(getattr(work, k, 0) for k in kinds))
