@@ -41,6 +41,10 @@ from rankmetrics import expected_ap, mean, order_by
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / ".work" / "features.jsonl"
+#: measured pairs for --joint: the hotter module has at least this share and this many times the
+#: other's (closer shares are within the recordings' noise)
+JOINT_MIN = 0.02
+JOINT_RATIO = 3.0
 DEFAULT_L2 = 0.05  # per standardised coefficient; small next to one package's mean pair loss
 
 Row = dict[str, Any]
@@ -135,9 +139,18 @@ def pair_differences(packages: Mapping[str, Sequence[Row]], design: Design) -> l
     out = []
     for rows in packages.values():
         z = [design.row(r) for r in rows]
-        hot = [v for v, r in zip(z, rows) if r["label"]]
-        other = [v for v, r in zip(z, rows) if not r["label"]]
-        diffs = [[a - b for a, b in zip(h, o)] for h in hot for o in other]
+        if any("truth" in r for r in rows):  # measured: graded, pairs by share
+            t = [float(r.get("truth") or 0.0) for r in rows]
+            diffs = [
+                [a - b for a, b in zip(z[i], z[j])]
+                for i in range(len(rows))
+                for j in range(len(rows))
+                if t[i] >= JOINT_MIN and t[i] >= JOINT_RATIO * t[j]
+            ]
+        else:
+            hot = [v for v, r in zip(z, rows) if r["label"]]
+            other = [v for v, r in zip(z, rows) if not r["label"]]
+            diffs = [[a - b for a, b in zip(h, o)] for h in hot for o in other]
         if diffs:
             out.append(diffs)
     return out
@@ -312,11 +325,12 @@ def lopo(
     l2: float,
     transform: str,
     use_numpy: bool | None = None,
+    extra: Mapping[str, Sequence[Row]] | None = None,
 ) -> dict[str, float | None]:
-    """Leave-one-package-out AP of every package: fitted on all the others."""
+    """Leave-one-package-out AP of every package: fitted on all the others (and ``extra``)."""
     out: dict[str, float | None] = {}
     for held in packages:
-        train = {p: rs for p, rs in packages.items() if p != held}
+        train = {p: rs for p, rs in packages.items() if p != held} | dict(extra or {})
         model = fit(train, names, l2, transform, use_numpy)
         out[held] = model_ap(model, packages[held])
     return out
@@ -339,6 +353,18 @@ def main(argv: list[str] | None = None) -> int:
         "--all-packages", action="store_true", help="also fit on the informative packages"
     )
     parser.add_argument("--json", type=Path, help="write the fitted coefficients here")
+    parser.add_argument(
+        "--measured",
+        type=Path,
+        help="measured.py --features rows: also report the fitted model's NDCG@5 against "
+        "measured self time there (held out: the model never sees them unless --joint)",
+    )
+    parser.add_argument(
+        "--joint",
+        action="store_true",
+        help="also train on the measured rows: pairs of modules whose measured shares differ "
+        f"by {JOINT_RATIO:g}x or more (the hotter one above)",
+    )
     args = parser.parse_args(argv)
 
     if not args.data.is_file():
@@ -359,8 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"transform {args.transform}, l2 {args.l2:g}")
     print()
 
-    held_out = lopo(packages, names, args.l2, args.transform)
-    model = fit(packages, names, args.l2, args.transform)
+    measured = by_package(load_rows(args.measured)) if args.measured else {}
+    extra = measured if args.joint else {}
+    held_out = lopo(packages, names, args.l2, args.transform, extra=extra)
+    model = fit({**packages, **extra}, names, args.l2, args.transform)
     base = {p: baselines(rs) for p, rs in packages.items()}
     inside = {p: model_ap(model, rs) for p, rs in packages.items()}
     head = f"{'package':<14} {'n':>4} {'k':>3}  {'LOPO':>6} {'in-fit':>6}  {'goport':>6} {'loc':>6} {'cc':>6}"
@@ -397,6 +425,26 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "  (per std: per standard deviation of the transformed feature; per unit: per unit of it)"
     )
+    if measured:
+        from measured import ndcg
+
+        print()
+        print(f"measured set ({'in training, --joint' if args.joint else 'held out'}): NDCG@5")
+        scores = {}
+        for p, rs in measured.items():
+            truth = {r["rel_path"]: float(r["truth"]) for r in rs}
+            fitted = order_by({r["rel_path"]: round(model.score(r), 9) for r in rs})
+            static = order_by({r["rel_path"]: float(r.get("score") or -1e9) for r in rs})
+            loc = order_by({r["rel_path"]: float(r["sloc"]) for r in rs})
+            scores[p] = (ndcg(fitted, truth), ndcg(static, truth), ndcg(loc, truth))
+            print(f"  {p:<18} fitted {fmt(scores[p][0])}  goport {fmt(scores[p][1])}  loc {fmt(scores[p][2])}")
+        print(
+            "  macro              "
+            + "  ".join(
+                f"{name} {fmt(mean([v[i] for v in scores.values()]))}"
+                for i, name in enumerate(("fitted", "goport", "loc"))
+            )
+        )
     if args.json:
         out = {
             "features": names,

@@ -20,6 +20,7 @@ from goport.model import (
     ModuleFacts,
     SourceFile,
     Span,
+    Strategy,
 )
 from goport.scoring import score_module
 
@@ -113,10 +114,18 @@ def test_more_measured_time_scores_higher() -> None:
     assert any(f.name == "measured-time" for f in hot.factors)
 
 
-def test_coupling_costs() -> None:
+def test_coupling_costs_and_is_cheaper_for_an_extension() -> None:
     m = facts()
     coupled = Boundary(6, 0, tuple(f"m{i}" for i in range(6)), (), ("a", "b", "c"), ())
-    assert score(m, boundary=coupled).score < score(m).score
+    as_service = score_module(m, list(m.findings), coupled, CONFIG, form=Strategy.GO_SERVICE)
+    as_extension = score_module(m, list(m.findings), coupled, CONFIG, form=Strategy.GO_EXTENSION)
+    cost = {
+        name: next(f.contribution for f in s.factors if f.name == "coupling")
+        for name, s in (("service", as_service), ("extension", as_extension))
+    }
+    assert cost["service"] < cost["extension"] < 0
+    # code imported from many places is called from many places: that is gain, shown apart
+    assert next(f.contribution for f in as_service.factors if f.name == "used-widely") > 0
 
 
 def test_tests_help() -> None:

@@ -83,15 +83,55 @@ def static_scale(coverage: Coverage, cal: Calibration) -> float:
     }[coverage]
 
 
-def estimated_time(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.estimated_share <= 0:
+def _fitted(weight: float, feature: float, scale: float, cal: Calibration) -> float:
+    """Points of one fitted term: its weight per unit of log(1 + feature), in points."""
+    return _capped(cal.gain_points * weight * math.log1p(max(0.0, feature)) * scale, cal)
+
+
+def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if not x.runs_code or x.halstead_density <= 0:
         return None
     return Factor(
-        "estimated-time",
-        round(x.estimated_share, 4),
-        r1(_capped(cal.w_estimated_time * math.sqrt(min(1.0, x.estimated_share)) * scale, cal)),
-        f"About {x.estimated_share:.1%} of the project's run time by the static estimate (calls "
-        "weighted by loop nesting, from the entry points and public API down).",
+        "density",
+        x.halstead_density,
+        r1(_fitted(cal.w_density, x.halstead_density, scale, cal)),
+        f"{x.halstead_density:.1f} Halstead volume per line: the denser the operators and "
+        "operands (rather than calls and assignments), the more interpreted work per line.",
+    )
+
+
+def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if x.fan_in <= 0 or not x.runs_code:
+        return None
+    return Factor(
+        "used-widely",
+        x.fan_in,
+        r1(_fitted(cal.w_fan_in, x.fan_in, scale, cal)),
+        f"Imported by {x.fan_in} module(s): code called from many places is where time goes.",
+    )
+
+
+def cpu_findings(x: Features, scale: float, cal: Calibration, fit_note: str) -> Factor | None:
+    if x.cpu_findings <= 0:
+        return None
+    return Factor(
+        "cpu-bound",
+        x.cpu_findings,
+        r1(_fitted(cal.w_cpu_findings, x.cpu_findings, scale, cal)),
+        "Pure-Python CPU work the detectors found (loops, parsing, string building, binary "
+        f"codecs) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
+    )
+
+
+def code_size(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if not x.runs_code or x.sloc <= 0:
+        return None
+    return Factor(
+        "code-volume",
+        x.sloc,
+        r1(_fitted(cal.w_size, x.sloc, scale, cal)),
+        f"{x.sloc} source lines of running code: more code holds more of the run time, all "
+        "else equal.",
     )
 
 
@@ -101,7 +141,7 @@ def loop_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
     return Factor(
         "loop-work",
         x.loop_work,
-        r1(_capped(cal.w_loop_work * math.log1p(x.loop_work) * scale, cal)),
+        r1(_fitted(cal.w_loop_work, x.loop_work, scale, cal)),
         f"{x.loop_work:g} arithmetic, comparison and indexing operators inside loops: each is "
         "interpreted per iteration in Python, a few machine instructions in Go.",
     )
@@ -113,84 +153,35 @@ def bit_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
     return Factor(
         "bit-work",
         x.bit_work,
-        r1(_capped(cal.w_bit_work * math.log1p(x.bit_work) * scale, cal)),
+        r1(_fitted(cal.w_bit_work, x.bit_work, scale, cal)),
         f"{x.bit_work:g} bit operators inside loops: binary protocols, checksums and packing, "
         "where Go's fixed-width integers shine.",
     )
 
 
-def cpu_findings(x: Features, scale: float, cal: Calibration, fit_note: str) -> Factor | None:
-    signal = x.cpu_findings + 0.5 * x.loop_depth
-    if signal <= 0:
+def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    calls = x.kernel_calls + x.dunder_calls
+    if calls <= 0:
         return None
     return Factor(
-        "cpu-bound",
-        round(signal, 2),
-        r1(_capped(cal.w_cpu_findings * math.log1p(signal) * scale, cal)),
-        "Pure-Python CPU work the detectors found (loops, parsing, string building, "
-        f"recursion) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
-    )
-
-
-def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    above = x.halstead_density - cal.halstead_baseline
-    if above <= 0 or not x.runs_code:
-        return None
-    return Factor(
-        "density",
-        x.halstead_density,
-        r1(_capped(cal.w_density * math.log1p(above) * scale, cal)),
-        f"{x.halstead_density:.1f} Halstead volume per line: dense computation (operators and "
-        "operands), not calls and assignments.",
-    )
-
-
-def kernel_calls(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.kernel_calls <= 0:
-        return None
-    return Factor(
-        "called-from-hot-code",
-        x.kernel_calls,
-        r1(_capped(cal.w_kernel_calls * math.log1p(x.kernel_calls) * scale, cal)),
-        f"Called from other modules, inside their loops ({x.kernel_calls:g} loop-weighted call "
-        "sites): a small kernel everything calls is where time goes.",
-    )
-
-
-def dunder_calls(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.dunder_calls <= 0:
-        return None
-    return Factor(
-        "protocol-calls",
-        x.dunder_calls,
-        r1(_capped(cal.w_dunder_protocol * math.log1p(x.dunder_calls) * scale, cal)),
-        f"Its classes' operators, indexing and iteration run per element ({x.dunder_calls:g} "
-        "loop-weighted uses): each is an interpreted method call in Python.",
+        "called-per-element",
+        round(calls, 2),
+        r1(_fitted(cal.w_per_element_calls, calls, scale, cal)),
+        f"Called inside other modules' loops or through its classes' operators, indexing and "
+        f"iteration ({calls:g} loop-weighted calls): a small kernel everything calls per "
+        "element is where time goes.",
     )
 
 
 def scanners(x: Features, scale: float, cal: Calibration) -> Factor | None:
     if x.scanners <= 0:
         return None
-    # several scanners in one module are one tokenizer written in parts: count up to four
     return Factor(
         "scanner",
         x.scanners,
-        r1(_capped(cal.w_scanner * min(x.scanners, 4) * scale, cal)),
+        r1(_fitted(cal.w_scanner, x.scanners, scale, cal)),
         f"{x.scanners} character- or byte-level scanner(s): a running position indexes the "
         "input in a while loop, one interpreted step per character.",
-    )
-
-
-def recursion(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.recursive <= 0:
-        return None
-    return Factor(
-        "recursion",
-        x.recursive,
-        r1(_capped(cal.w_recursion * min(x.recursive, 4) * scale, cal)),
-        f"{x.recursive} function(s) recurse over data structures: call overhead Python pays "
-        "per node.",
     )
 
 

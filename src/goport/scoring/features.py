@@ -26,6 +26,8 @@ class Features:
     loop_work: float  # arithmetic, comparisons and indexing operators inside loops
     bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
     nested_work: int  # statements inside two or more loop levels
+    loop_work_density: float  # loop_work + bit_work per 100 source lines: how much is kernel
+    max_function_work: float  # the most loop operators one function holds: a concentrated kernel
     scanners: int  # functions that index a sequence by a running position in a while loop
     recursive: int  # functions that call themselves
     estimated_share: float  # static estimate of its share of run time (0-1)
@@ -54,12 +56,15 @@ def module_features(
     loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
     loop_work = bit_work = 0.0
     nested = scanners = recursive = 0
+    most = 0.0
     for fn in facts.functions:
         if fn.is_async:  # loops in coroutines mostly wait on I/O
             continue
         work = fn.work
-        loop_work += work.loop_arith + work.loop_compares + work.loop_subscripts
+        ops = work.loop_arith + work.loop_compares + work.loop_subscripts
+        loop_work += ops
         bit_work += work.loop_bitops
+        most = max(most, ops + work.loop_bitops)
         nested += work.nested_loop_statements
         scanners += work.while_index_scan
         recursive += work.recursive
@@ -75,6 +80,8 @@ def module_features(
         loop_work=round(loop_work, 3),
         bit_work=round(bit_work, 3),
         nested_work=nested,
+        loop_work_density=round((loop_work + bit_work) * 100 / max(sloc, 20), 3),
+        max_function_work=most,
         scanners=scanners,
         recursive=recursive,
         estimated_share=estimated_share,
