@@ -89,14 +89,15 @@ def _fitted(weight: float, feature: float, scale: float, cal: Calibration) -> fl
 
 
 def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if not x.runs_code or x.halstead_density <= 0:
+    if not x.runs_code or x.density <= 0:
         return None
     return Factor(
         "density",
-        x.halstead_density,
-        r1(_fitted(cal.w_density, x.halstead_density, scale, cal)),
-        f"{x.halstead_density:.1f} Halstead volume per line: the denser the operators and "
-        "operands (rather than calls and assignments), the more interpreted work per line.",
+        x.density,
+        r1(_fitted(cal.w_density, x.density, scale, cal)),
+        f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size): "
+        "the denser the operators and operands (rather than calls and assignments), the more "
+        "interpreted work per line.",
     )
 
 

@@ -14,6 +14,10 @@ from goport.model import Finding, ModuleFacts
 from goport.scoring.signals import Signals
 
 
+#: source lines at which a module's Halstead density counts half: below it, density is noise
+DENSITY_PRIOR = 20
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     sloc: int
@@ -23,6 +27,9 @@ class Features:
     cpu_findings: float  # summed weight of the CPU detectors' findings
     loop_depth: float  # summed loop nesting of its (non-async) functions
     halstead_density: float  # radon's Halstead volume per source line
+    #: the density shrunk toward 0 for small modules, sloc / (sloc + DENSITY_PRIOR): a
+    #: two-line helper's density says little about where time goes
+    density: float
     loop_work: float  # arithmetic, comparisons and indexing operators inside loops
     bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
     nested_work: int  # statements inside two or more loop levels
@@ -77,6 +84,9 @@ def module_features(
         cpu_findings=round(signals.cpu, 3),
         loop_depth=loops,
         halstead_density=round(facts.metrics.halstead_volume / max(sloc, 1), 3),
+        density=round(
+            facts.metrics.halstead_volume / max(sloc, 1) * sloc / (sloc + DENSITY_PRIOR), 3
+        ),
         loop_work=round(loop_work, 3),
         bit_work=round(bit_work, 3),
         nested_work=nested,
@@ -91,4 +101,3 @@ def module_features(
         fan_in=fan_in,
         used_names=used_names,
     )
-
