@@ -12,7 +12,7 @@ from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import Boundary, Category, Finding, SourceFile, Span, Strategy
 from goport.planning import go_form, go_signature, go_type, plan
-from goport.scoring import score_module
+from goport.scoring import CALIBRATION, score_module
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
 
@@ -93,7 +93,7 @@ def work(rows):
 
 def test_cpu_kernel_is_a_go_cli() -> None:
     p, scored = _plan(CPU, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)])
-    assert scored.score >= 20
+    assert scored.score >= CALIBRATION.min_go_score
     assert p.strategy is Strategy.GO_CLI
     assert p.functions and p.functions[0].qualname == "work"
 

@@ -86,12 +86,15 @@ def test_native_numeric_trait_damps_cpu_benefit() -> None:
 
 def test_cheap_fix_trait_puts_python_first() -> None:
     """The same findings, once marked as having a cheap Python-side fix."""
-    code = "def work(xs):\n    return xs\n"
+    code = (
+        "def work(rows):\n    t = 0\n    for r in rows:\n        for c in r:\n"
+        "            t = (t * 31 + c * c) ^ (c << 3)\n    return t\n"
+    )
     tip = finding("GP107", Category.CPU, weight=1.0)  # a rule with Python-first advice
-    heavy = [finding("GP995", Category.CPU, weight=4.0), finding("GP994", Category.CPU, weight=4.0)]
+    heavy = [finding("GP995", Category.CPU, weight=40.0), finding("GP994", Category.CPU, weight=40.0)]
     cheap_findings = [
         tip,
-        *(finding(f.rule, f.category, Trait.CHEAP_FIX, weight=4.0) for f in heavy),
+        *(finding(f.rule, f.category, Trait.CHEAP_FIX, weight=40.0) for f in heavy),
     ]
     _, cheap = _run(code, cheap_findings)
     _, costly = _run(code, [tip, *heavy])

@@ -47,10 +47,10 @@ class Calibration:
     # above), l2 0.1; benchmarks/results/fit.txt has the run. Weights are per unit of
     # log(1 + feature), in the model's units; ``gain_points`` turns them into points.
     gain_points: float = cal(
-        30.0,
-        "points per unit of the fitted model: one standard deviation of Halstead density is "
-        "worth about 14 points, next to a size cost of up to 15, so that costs inform the "
-        "order without overturning the evidence of where time goes",
+        15.0,
+        "points per unit of the fitted model: one standard deviation of density is worth about "
+        "7 points, next to a size cost of up to 15 and a concurrency gain of up to 45, so "
+        "that a dense kernel scores 40-80 like a hot network service",
     )
     w_density: float = cal(
         0.7175,
@@ -91,7 +91,7 @@ class Calibration:
         "its callers, and checked not to lower the validation MAP",
     )
     max_static_factor: float = cal(
-        60.0,
+        40.0,
         "no single static gain factor is worth more than this: evidence adds up across kinds, "
         "not by piling up one kind",
     )
