@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 from goport.model import Finding, ModuleFacts
 from goport.scoring.signals import Signals
 
-
 #: source lines at which a module's Halstead density counts half: below it, density is noise
 DENSITY_PRIOR = 20
 
