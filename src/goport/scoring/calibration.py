@@ -119,8 +119,14 @@ class Calibration:
     size_per_doubling: float = cal(
         3.0, "points per doubling of source lines past 150: more to rewrite and verify"
     )
+    size_reference: float = cal(
+        150.0, "source lines below which size costs little: a day's port or less"
+    )
     size_complexity: float = cal(
         0.15, "points per unit of the most complex function's cyclomatic complexity above 15"
+    )
+    complexity_threshold: float = cal(
+        15.0, "cyclomatic complexity of a function past which it is hard to port and verify"
     )
     max_size_cost: float = cal(15.0, "size never costs more than this")
     coupling_per_importer: float = cal(

@@ -241,9 +241,9 @@ def nothing_runs(x: Features, cal: Calibration) -> Factor | None:
 
 
 def size(sloc: int, complexity_max: int, cal: Calibration, weight: float) -> Factor:
-    cost = cal.size_per_doubling * math.log2(1 + sloc / 150) + cal.size_complexity * max(
-        0, complexity_max - 15
-    )
+    cost = cal.size_per_doubling * math.log2(
+        1 + sloc / cal.size_reference
+    ) + cal.size_complexity * max(0.0, complexity_max - cal.complexity_threshold)
     return Factor(
         "size",
         sloc,
