@@ -369,6 +369,9 @@ class Result:
     rankings: dict[str, Ranking | None]  # ranking name -> ranking (None: the scan failed)
     scores: dict[str, float | None]  # ranking name -> NDCG@5
     notes: list[str]
+    static_report: dict[str, Any] | None = None  # goport's JSON report without a profile
+    loc: dict[str, float] = field(default_factory=dict)
+    cc: dict[str, float] = field(default_factory=dict)
 
     @property
     def match_rate(self) -> float | None:
@@ -423,8 +426,43 @@ def evaluate(spec: Spec, reuse: bool) -> Result:
     scores = {n: (0.0 if r is None else ndcg(r, truth)) for n, r in rankings.items()}
     profile = None if with_profile.report is None else (with_profile.report.get("profile") or {})
     return Result(
-        spec, tree, recs, truth, stability, len(sampled), profile, rankings, scores, notes
+        spec,
+        tree,
+        recs,
+        truth,
+        stability,
+        len(sampled),
+        profile,
+        rankings,
+        scores,
+        notes,
+        static.report,
+        loc,
+        cc,
     )
+
+
+def feature_rows(r: Result) -> list[dict[str, Any]]:
+    """One row per evaluated module for ``fit.py``: the measured truth (graded relevance) and
+    the static scan's features, so the static model can be checked or fitted on measured time."""
+    by_path = {c["path"]: c for c in (r.static_report or {}).get("candidates", [])}
+    rows = []
+    for module in r.tree.modules:
+        c = by_path.get(module, {})
+        rows.append(
+            {
+                "package": r.spec.name,
+                "rel_path": module,
+                "truth": r.truth.get(module, 0.0),
+                "label": 0,
+                "sloc": r.loc.get(module, 0.0),
+                "cc": r.cc.get(module, 0.0),
+                "score": c.get("score"),
+                "features": c.get("features", {}),
+                "factors": {f["name"]: f["contribution"] for f in c.get("factors", [])},
+            }
+        )
+    return rows
 
 
 def print_package(r: Result, quiet_table: bool) -> None:
@@ -542,6 +580,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"exit 1 when the goport+profile macro NDCG@{K} < {TARGET}",
     )
+    parser.add_argument(
+        "--features",
+        type=Path,
+        help="write one JSON line per evaluated module (truth and static features) for fit.py",
+    )
     args = parser.parse_args(argv)
 
     specs = load_set(args.set, args.only)
@@ -556,6 +599,12 @@ def main(argv: list[str] | None = None) -> int:
         results.append(evaluate(spec, args.reuse))
         print_package(results[-1], args.quiet_table)
 
+    if args.features is not None:
+        args.features.parent.mkdir(parents=True, exist_ok=True)
+        with args.features.open("w", encoding="utf-8") as out:
+            for r in results:
+                for row in feature_rows(r):
+                    out.write(json.dumps(row) + "\n")
     columns = (*RANKINGS, CEILING)
     print(f"{'package':<28}{'A/B rho':>8}{'match':>8}" + "".join(f"{n:>15}" for n in columns))
     for r in results:

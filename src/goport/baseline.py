@@ -85,8 +85,8 @@ def _entry_problem(entry: object) -> str | None:
     if not isinstance(entry, dict):
         return "an entry must be an object"
     score = entry.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100:
-        return f"score must be a number from 0 to 100, not {score!r}"
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not -1e6 < score < 1e6:
+        return f"score must be a number (scores are not clamped, but finite), not {score!r}"
     prints = entry.get("fingerprints")
     if not isinstance(prints, list) or not all(isinstance(p, str) for p in prints):
         return "fingerprints must be a list of strings"

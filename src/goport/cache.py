@@ -113,10 +113,12 @@ class Cache:
 
     def _key(self, content_digest: str, source: SourceFile) -> str:
         # where the file sits is part of the key: its module name (which __init__.py files
-        # exist around it) resolves its relative imports, and test status changes its role
+        # exist around it) resolves its relative imports, and its kind (test, benchmark,
+        # vendored...: goport.kinds) changes its role
         key = hashlib.blake2b(self.salt, digest_size=20)
         key.update(content_digest.encode())
         key.update(f"\0{source.rel_path}\0{source.module}\0{source.is_test}".encode())
+        key.update(f"\0{source.kind.value}\0{source.kind_reason}".encode())
         return key.hexdigest()
 
     def _path(self, hexkey: str) -> Path:

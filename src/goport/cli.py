@@ -19,6 +19,7 @@ import typer
 from goport import __version__
 from goport.config import MAX_FILE_SIZE_LIMIT, Config
 from goport.errors import GoportError, InputError, UsageError
+from goport.kinds import Include, include_name
 from goport.model import RunResult
 from goport.reports import Format, Options
 from goport.text import inert, inert_lines, printable
@@ -248,6 +249,7 @@ def _build_config(
     max_file_size: int | None,
     profiles: list[Path] | None = None,
     profile_roots: Sequence[str] = (),
+    include: Sequence[str] = (),
     extra: dict[str, Any] | None = None,
 ) -> Config:
     from goport import config as config_mod
@@ -265,6 +267,7 @@ def _build_config(
         "max_file_size": max_file_size,
         "profiles": tuple(_existing(profiles or [])),
         "profile_roots": tuple(profile_roots),
+        "include": tuple(include),
     }
     overrides.update(extra or {})
     if no_cache:
@@ -318,6 +321,14 @@ ProfileRootOpt = Annotated[
         "--profile-root",
         help="A folder that stood for the project root where a profile was recorded "
         "(e.g. /app in a container); repeatable.",
+    ),
+]
+IncludeOpt = Annotated[
+    list[Include],
+    typer.Option(
+        "--include",
+        help="Also rank this kind of file, analysed but set apart by default (repeatable; "
+        "all: every kind).",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
@@ -398,14 +409,20 @@ def scan(
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
     ] = None,
+    include: IncludeOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Rank the modules of a Python project as Go-migration candidates.
 
+    Only product code is ranked: benchmarks, examples, docs, scripts, build configuration
+    (setup.py, conftest.py...), vendored and generated code are analysed but set apart, and
+    counted in one line; --include KIND (or include = [...] in [tool.goport]) ranks them too.
+
     Exit codes: 0 ok, 1 a --fail-on/--fail-on-new gate tripped, 2 usage or input error.
 
-    Example: goport scan . --top 15 ; goport scan . --diff-base origin/main --format github --fail-on-new 70
+    Example: goport scan . --top 15 ; goport scan . --include benchmarks ;
+    goport scan . --diff-base origin/main --format github --fail-on-new 70
     """
     from goport.reports import render
 
@@ -426,6 +443,7 @@ def scan(
         max_file_size=max_file_size,
         profiles=profile,
         profile_roots=profile_root,
+        include=include,
         extra={
             "diff_base": diff_base,
             "fail_on": fail_on,
@@ -477,6 +495,7 @@ def explain(
     no_config: NoConfigOpt = False,
     profile: ProfileOpt = [],  # noqa: B006
     profile_root: ProfileRootOpt = [],  # noqa: B006
+    include: IncludeOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -515,6 +534,7 @@ def explain(
         max_file_size=None,
         profiles=profile,
         profile_roots=profile_root,
+        include=include,
     )
     result = _run(config, quiet)
     from goport.discover import rel_path_of
@@ -523,9 +543,17 @@ def explain(
     match = next((c for c in result.candidates if c.rel_path == rel), None)
     if match is None:
         decided = next((d for d in result.decided if d.rel_path == rel), None)
+        apart = next((a for a in result.set_apart if a.rel_path == rel), None)
         err = next((e for e in result.errors if e.rel_path == rel), None)
         if decided is not None:
             _say(f"{rel}: decided, kept in Python ({decided.reason}).", err=False)
+            return
+        if apart is not None:
+            _say(
+                f"{rel}: set apart from the ranking as {apart.kind.value} code ({apart.reason}); "
+                f"--include {include_name(apart.kind)} ranks and explains it.",
+                err=False,
+            )
             return
         if err is not None:
             raise InputError(f"{rel}: could not be analysed ({err.stage}): {err.message}")
@@ -578,7 +606,7 @@ def baseline_write(
         no_history=no_history,
         no_config=no_config,
         max_file_size=None,
-        extra={"top": 0, "min_score": 0.0},  # every candidate, whatever the project sets
+        extra={"top": 0, "min_score": None},  # every candidate, whatever the project sets
     )
     result = _run(config, quiet)
     _write(document(result, result.candidates), file, root=Path(result.root))

@@ -17,6 +17,8 @@ from typing import Any
 
 from goport.detectors import RULE_IDS
 from goport.errors import ConfigError, InputError
+from goport.kinds import INCLUDE_CHOICES, included_kinds
+from goport.model import FileKind
 from goport.safeio import read_text
 
 if sys.version_info >= (3, 11):
@@ -55,7 +57,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     weights: tuple[tuple[str, float], ...] = ()
     top: int | None = None
-    min_score: float = 0.0
+    min_score: float | None = None  # scores are not clamped: None shows every candidate
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 0  # 0: all cores
     cache_dir: Path | None = None
@@ -68,6 +70,7 @@ class Config:
     baseline: Path | None = None
     fail_on: float | None = None
     fail_on_new: float | None = None
+    include: tuple[FileKind, ...] = ()  # kinds ranked with the product code (goport.kinds)
     sources: tuple[str, ...] = field(default=(), compare=False)  # where settings came from
 
     def weight(self, name: str) -> float:
@@ -75,6 +78,10 @@ class Config:
             if key == name:
                 return value
         return 1.0
+
+    def ranks(self, kind: FileKind) -> bool:
+        """Whether modules of ``kind`` are ranked: product code, and the kinds included."""
+        return kind is FileKind.PRODUCT or kind in self.include
 
     def rule_enabled(self, rule: str) -> bool:
         if self.select and not any(rule.startswith(p) for p in self.select):
@@ -112,6 +119,7 @@ _KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
         "list of folders that stood for the project root where profiles were recorded",
     ),
     "ignore": ("ignore", (list,), "list of rule ids or prefixes"),
+    "include": ("include", (list,), f"list of kinds to rank with the product code ({INCLUDE_CHOICES})"),
     "weights": ("weights", (dict,), f"table of factor weights ({', '.join(WEIGHT_NAMES)})"),
     "top": ("top", (int,), "a whole number"),
     "min-score": ("min_score", (int, float), "a number from 0 to 100"),
@@ -171,6 +179,8 @@ def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config
             value = tuple(v.upper() if key in ("select", "ignore") else v for v in value)
         if key == "weights":
             value = _weights(value, origin)
+        if key == "include":
+            value = kinds(value, f"{origin}: [tool.goport] include")
         if key in ("select", "ignore"):
             check_rules(value, f"{origin}: [tool.goport] {key}")
         if key in ("min-score", "fail-on", "fail-on-new") and not 0 <= value <= 100:
@@ -211,6 +221,19 @@ def _weights(table: Mapping[str, Any], origin: str) -> tuple[tuple[str, float], 
     return tuple(sorted(out))
 
 
+def kinds(names: tuple[str, ...], where: str) -> tuple[FileKind, ...]:
+    """The file kinds ``names`` bring back into the ranking; an unknown name is an error that
+    lists the valid ones."""
+    try:
+        return included_kinds(names)
+    except ValueError as exc:
+        close = difflib.get_close_matches(str(exc), INCLUDE_CHOICES.split(", "), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(
+            f"{where}: unknown kind {str(exc)!r}{hint}; valid kinds: {INCLUDE_CHOICES}"
+        ) from None
+
+
 def check_rules(selectors: tuple[str, ...], where: str) -> None:
     """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``)."""
     for selector in selectors:
@@ -243,6 +266,8 @@ def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = Tru
             continue
         if name in ("select", "ignore"):
             check_rules(value, f"--{name}")
+        if name == "include":
+            value = tuple(k for k in FileKind if k in {*config.include, *kinds(value, "--include")})
         if name in ("exclude", "select", "ignore", "profile_roots"):
             value = (*getattr(config, name), *value)
         changes[name] = value

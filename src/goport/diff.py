@@ -34,9 +34,8 @@ from pathlib import Path
 from goport import git
 from goport.discover import (
     DEFAULT_EXCLUDED_DIRS,
-    is_test_path,
-    module_name,
     rel_path_of,
+    source_file,
     user_spec,
 )
 from goport.errors import GoportError, InputError, ToolMissingError, UsageError
@@ -278,12 +277,7 @@ def base_sources(
     blobs = _blobs(root, [sha for _, sha in kept])
     return [
         (
-            SourceFile(
-                rel_path="/".join(parts),
-                abs_path=f"{change.base_commit[:12]}:{'/'.join(parts)}",
-                module=module_name(parts, packages),
-                is_test=is_test_path(parts),
-            ),
+            source_file(parts, f"{change.base_commit[:12]}:{'/'.join(parts)}", packages),
             blobs[sha],
         )
         for parts, sha in kept

@@ -12,7 +12,8 @@ files are read through ``safeio`` (capped, regular files only), matched with re2
 pattern can backtrack, and a line git would skip is skipped rather than aborting the scan. The
 walk keeps an explicit stack, so folder depth is bounded by the file system, not by Python's
 recursion limit. A file's identity in every report (``rel_path``, module name) shows its name
-with control characters and undecodable bytes escaped; ``abs_path`` keeps the real path.
+with control characters and undecodable bytes escaped; ``abs_path`` keeps the real path. What a
+file is for (product, test, benchmark, vendored...) is read from its path here (``goport.kinds``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from typing import Any
 import pathspec
 
 from goport.errors import InputError, UsageError
-from goport.model import AnalysisError, SourceFile
+from goport.kinds import classify
+from goport.model import AnalysisError, FileKind, SourceFile
 from goport.safeio import UnsafeFileError, is_within, kind, read_bytes
 from goport.text import printable
 
@@ -81,9 +83,6 @@ class TooManyPatterns(ValueError):
 
 LINK_OUT = "symbolic link out of the scanned folder; not followed"
 
-_TEST_FILE = re.compile(r"^(test_.*|.*_test|conftest|tests?)\.py$")
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
-
 Spec = pathspec.PathSpec[Any]
 
 
@@ -96,7 +95,22 @@ class Discovery:
 
 
 def is_test_path(rel_parts: tuple[str, ...]) -> bool:
-    return bool(_TEST_FILE.match(rel_parts[-1])) or any(p in _TEST_DIRS for p in rel_parts[:-1])
+    return classify(rel_parts).kind is FileKind.TEST
+
+
+def source_file(
+    parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str]
+) -> SourceFile:
+    """The SourceFile of the file at ``parts`` below the root: its module name and its kind."""
+    verdict = classify(parts, package_dirs)
+    return SourceFile(
+        rel_path="/".join(parts),
+        abs_path=abs_path,
+        module=module_name(parts, package_dirs),
+        is_test=verdict.kind is FileKind.TEST,
+        kind=verdict.kind,
+        kind_reason=verdict.reason,
+    )
 
 
 def module_name(rel_parts: tuple[str, ...], package_dirs: frozenset[str]) -> str:
@@ -443,15 +457,7 @@ def discover(
     walker = _Walker(root, ignore)
     walker.walk()
     package_dirs = frozenset(walker.package_dirs)
-    out = tuple(
-        SourceFile(
-            rel_path="/".join(parts),
-            abs_path=abs_path,
-            module=module_name(parts, package_dirs),
-            is_test=is_test_path(parts),
-        )
-        for parts, abs_path in walker.files
-    )
+    out = tuple(source_file(parts, abs_path, package_dirs) for parts, abs_path in walker.files)
     errors = [*ignore.errors, *walker.errors]
     named_paths = _named(root, named) if named else None
     only = frozenset(named_paths) if named_paths is not None else None

@@ -31,11 +31,14 @@ def rules_markdown() -> str:
         "Suppress one on a line with `# goport: ignore[GP101]`; select or ignore by id or prefix",
         "with `--select` / `--ignore` or `[tool.goport]`.",
         "",
-        "| id | name | category | weight | summary |",
-        "|---|---|---|---|---|",
+        "| id | name | category | weight | traits | summary |",
+        "|---|---|---|---|---|---|",
     ]
     for d in REGISTRY:
-        lines.append(f"| {d.ID} | {d.NAME} | {d.CATEGORY.value} | {d.WEIGHT:g} | {d.SUMMARY} |")
+        traits = ", ".join(t.value for t in d.TRAITS)
+        lines.append(
+            f"| {d.ID} | {d.NAME} | {d.CATEGORY.value} | {d.WEIGHT:g} | {traits} | {d.SUMMARY} |"
+        )
     for d in REGISTRY:
         s = sections(d)
         lines += ["", f"## {d.ID} {d.NAME}", "", s["summary"], ""]
@@ -44,6 +47,9 @@ def rules_markdown() -> str:
                 lines.append(f"**{name}.** {s[name]}")
                 lines.append("")
         lines += [f"**Python construct:** {d.PYTHON}. **Go:** {d.GO_IDIOM}.", ""]
+        if d.TRAITS:
+            shown = "; ".join(f"{t.value} ({t.reason})" for t in d.TRAITS)
+            lines += [f"**Traits** (what scoring and planning read): {shown}.", ""]
         if d.MATCHES:
             lines += ["Example that matches:", "", "```python", d.MATCHES[0].rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -60,9 +66,11 @@ def rules_table(color: bool = False) -> str:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("id")
     table.add_column("name")
-    table.add_column("category")
+    table.add_column("category / traits")
     table.add_column("why it matters / Go idiom", overflow="fold")
     for d in REGISTRY:
-        table.add_row(d.ID, d.NAME, d.CATEGORY.value, escape(f"{d.SUMMARY}. Go: {d.GO_IDIOM}"))
+        traits = ", ".join(t.value for t in d.TRAITS)
+        kind = f"{d.CATEGORY.value} ({traits})" if traits else d.CATEGORY.value
+        table.add_row(d.ID, d.NAME, kind, escape(f"{d.SUMMARY}. Go: {d.GO_IDIOM}"))
     console.print(table)
     return buffer.getvalue()

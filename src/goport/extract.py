@@ -25,10 +25,13 @@ from typing import Any
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from goport.callsites import CallSiteCollector, Scope, is_main_guard
 from goport.codehash import body_hash
 from goport.detectors.base import Context, Detector, FunctionFrame, dotted
 from goport.detectors.registry import REGISTRY
+from goport.kinds import module_kind
 from goport.model import (
+    CallSite,
     ClassFacts,
     Finding,
     FunctionFacts,
@@ -110,7 +113,13 @@ class _Positions:
 class _Walker(CodegenState):
     """A code generator that writes nothing: it counts lines and dispatches to detectors."""
 
-    def __init__(self, module: cst.Module, ctx: Context, detectors: Sequence[Detector]) -> None:
+    def __init__(
+        self,
+        module: cst.Module,
+        ctx: Context,
+        detectors: Sequence[Detector],
+        collector: CallSiteCollector,
+    ) -> None:
         super().__init__(
             default_indent=module.default_indent, default_newline=module.default_newline
         )
@@ -123,7 +132,9 @@ class _Walker(CodegenState):
         self.awaiting: list[int] = []
         self.enter: dict[type, list[Callable[[Any], None]]] = {}
         self.leave: dict[type, list[Callable[[Any], None]]] = {}
-        for det in detectors:
+        self.collector = collector
+        # the call-site collector hooks in like a detector, last: it sees the detectors' view
+        for det in (*detectors, collector):
             for attr, is_leave, kinds in _hooks(type(det)):  # type: ignore[arg-type]
                 table = self.leave if is_leave else self.enter
                 for sub in kinds:
@@ -143,6 +154,7 @@ class _Walker(CodegenState):
             self.on_leave[kind] = tuple(actions)
         self.pending: list[_Pending] = []
         self.functions: list[FunctionFacts] = []
+        self.scopes: dict[int, Scope] = {}  # id of a FunctionFacts -> its call sites
         self.classes: list[ClassFacts] = []
         self.function_findings: dict[int, list[Finding]] = {}
         self.suppressions: list[Suppression] = []
@@ -261,7 +273,7 @@ class _Walker(CodegenState):
                 self.keep_python = (keep.group(1) or "").strip() or "marked keep-python"
 
     def _on_if(self, node: cst.If) -> None:
-        if not self.ctx.scopes and _is_main_guard(node.test):
+        if not self.ctx.scopes and is_main_guard(node.test):
             self.has_main_guard = True
         self.lloc += 1
 
@@ -319,7 +331,8 @@ class _Walker(CodegenState):
     def _function_facts(
         self, node: cst.FunctionDef, qualname: str, frame: FunctionFrame, span: Span
     ) -> FunctionFacts:
-        return FunctionFacts(
+        scope = self.collector.take(node)
+        facts = FunctionFacts(
             qualname=qualname,
             span=span,
             complexity=1,
@@ -336,7 +349,10 @@ class _Walker(CodegenState):
                 or self._text(d.decorator)
                 for d in node.decorators
             ),
+            work=scope.work(),
         )
+        self.scopes[id(facts)] = scope
+        return facts
 
     def _params(self, params: cst.Parameters) -> Iterable[Param]:
         def one(p: cst.Param, kind: str) -> Param:
@@ -404,15 +420,6 @@ _LEAVE_KINDS = frozenset(
         cst.Match,
     }
 ) - {cst.BaseSmallStatement}
-
-
-def _is_main_guard(test: cst.BaseExpression) -> bool:
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    left, right = test.left, test.comparisons[0].comparator
-    names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
-    strings = {n.evaluated_value for n in (left, right) if isinstance(n, cst.SimpleString)}
-    return names == {"__name__"} and "__main__" in strings
 
 
 def _dotted(node: cst.BaseExpression | None) -> str:
@@ -610,7 +617,7 @@ def extract_module(
     ctx = Context(source.module, source.rel_path, is_package)
     _top_level_imports(module, ctx)
     instances = [cls(ctx) for cls in detector_classes(detectors)]
-    walker = _Walker(module, ctx, instances)
+    walker = _Walker(module, ctx, instances, CallSiteCollector(ctx))
     # long chains (thousands of concatenated string literals in generated tables) nest deeply in
     # the tree; CPython parsed the file, so walking it with more headroom is safe
     limit = sys.getrecursionlimit()
@@ -632,7 +639,9 @@ def extract_module(
         notes.append("radon could not parse this file with this Python; complexity estimated as 1")
 
     findings = _apply_suppressions(ctx.findings, walker.suppressions)
-    functions = _attach(walker.functions, findings, radon, data.splitlines())
+    collector = walker.collector
+    sites = {key: collector.sites_of(scope) for key, scope in walker.scopes.items()}
+    functions = _attach(walker.functions, findings, radon, data.splitlines(), sites)
     sloc = max(0, loc - walker.blank - walker.comment_lines)
     comment_pct = 100.0 * walker.comments / sloc if sloc else 0.0
     metrics = Metrics(
@@ -649,6 +658,7 @@ def extract_module(
         ),
     )
     imports = sorted(set(walker.imports), key=lambda i: (i.line, i.target, i.alias))
+    kind, kind_reason = module_kind(source, data)
     return ModuleFacts(
         rel_path=source.rel_path,
         module=source.module,
@@ -664,6 +674,10 @@ def extract_module(
         is_test=source.is_test,
         has_main_guard=walker.has_main_guard,
         notes=tuple(notes),
+        kind=kind,
+        kind_reason=kind_reason,
+        module_call_sites=collector.sites_of(collector.module),
+        module_work=collector.module.work(),
     )
 
 
@@ -690,6 +704,7 @@ def _attach(
     findings: Sequence[Finding],
     radon: _RadonResult | None,
     lines: Sequence[bytes],
+    sites: dict[int, tuple[CallSite, ...]],
 ) -> tuple[FunctionFacts, ...]:
     by_symbol: dict[str, list[Finding]] = {}
     for f in findings:
@@ -713,6 +728,8 @@ def _attach(
                 sloc=sloc,
                 decorators=fn.decorators,
                 body_hash=body_hash(lines, fn.span.line, fn.span.end_line),
+                call_sites=sites.get(id(fn), ()),
+                work=fn.work,
             )
         )
     return tuple(out)

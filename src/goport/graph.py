@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from goport.model import Boundary, ModuleFacts
@@ -28,7 +28,12 @@ def _owner(target: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def build(modules: Iterable[ModuleFacts]) -> ProjectGraph:
+def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> ProjectGraph:
+    """The graph of ``modules``. Test modules' imports become ``tested_by``; the imports of the
+    modules whose rel_path is in ``apart`` (benchmarks, examples, scripts... set apart from the
+    ranking) are ignored. Coupling stands for the product callers a port must keep working;
+    counting benchmarks and examples would penalise exactly the modules they exercise most (the
+    public, hot ones), and listing them as ``tested_by`` would claim tests that do not exist."""
     facts = list(modules)
     known = {m.module for m in facts}
     imported_by: dict[str, set[str]] = defaultdict(set)
@@ -37,6 +42,8 @@ def build(modules: Iterable[ModuleFacts]) -> ProjectGraph:
     tested_by: dict[str, set[str]] = defaultdict(set)
 
     for m in facts:
+        if m.rel_path in apart:
+            continue
         targets = [(imp.target, imp.is_from) for imp in m.imports]
         targets += [(f"{mod}.{attr}", True) for mod, attr in m.names_used]
         for target, is_from in targets:

@@ -49,12 +49,59 @@ class Category(str, Enum):
     ECOSYSTEM = "ecosystem"
 
 
+class FileKind(str, Enum):
+    """What a file is for. Product code is ranked; every other kind is still analysed (its
+    imports are part of the project) but set apart from the ranking (rules: ``goport.kinds``)."""
+
+    PRODUCT = "product"
+    TEST = "test"
+    BENCHMARK = "benchmark"
+    EXAMPLE = "example"
+    DOCS = "docs"
+    SCRIPT = "script"
+    BUILD = "build"
+    VENDORED = "vendored"
+    GENERATED = "generated"
+
+
+class Trait(str, Enum):
+    """What a rule's findings say about the module beyond their category.
+
+    Declared on the detector class (``Detector.TRAITS``) and carried by every finding, so that
+    scoring and planning test properties of the work (``Trait.NETWORK in f.traits``), never
+    lists of rule ids, and need no detector import. Each member's value is what the cache and
+    reports store; its ``reason`` is the one line the rules page shows.
+    """
+
+    reason: str
+
+    def __new__(cls, value: str, reason: str) -> Trait:  # noqa: PYI034 - makes a member
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.reason = reason
+        return member
+
+    NETWORK = ("network", "network or streaming I/O: the concurrency Go serves best")
+    SERVING = ("serving", "accepts requests or connections: a Go service behind HTTP/gRPC")
+    FEEDING = ("feeding", "feeds work to pools, queues or consumers: a Go worker fits")
+    ORCHESTRATION = (
+        "orchestration",
+        "runs process pools or executors: the functions they run are the work, not the caller",
+    )
+    NATIVE_NUMERIC = (
+        "native-numeric",
+        "the heavy work is already in numpy-style native libraries: Go gains little",
+    )
+    CHEAP_FIX = ("cheap-fix", "a small Python-side fix removes most of the cost: try it first")
+
+
 class Strategy(str, Enum):
     """What to do with a candidate."""
 
     GO_SERVICE = "go-service"
     GO_WORKER = "go-worker"
     GO_CLI = "go-cli"
+    GO_EXTENSION = "go-extension"  # in-process: a Go package built as a CPython extension
     OPTIMISE_FIRST = "optimise-in-python-first"
     KEEP = "keep-in-python"
 
@@ -67,7 +114,9 @@ class SourceFile:
     rel_path: str  # posix, relative to the root
     abs_path: str
     module: str  # dotted module name, e.g. "app.tokenizer"
-    is_test: bool = False
+    is_test: bool = False  # kind is FileKind.TEST
+    kind: FileKind = FileKind.PRODUCT  # from the path relative to the root (goport.kinds)
+    kind_reason: str = ""  # why it is not product code, in a few words
 
 
 @fast_pickle
@@ -91,6 +140,7 @@ class Finding:
     weight: float
     go_idiom: str
     construct: str = ""  # the Python construct as users name it (the detector's PYTHON)
+    traits: tuple[Trait, ...] = ()  # the detector's TRAITS, so ranking needs no detector import
 
 
 @fast_pickle
@@ -100,6 +150,61 @@ class Param:
     annotation: str | None = None
     default: str | None = None
     kind: str = "positional"  # positional | keyword-only | var-positional | var-keyword
+
+
+#: the qualname of a module's top-level code (class bodies included) as a pseudo-function
+MODULE_SCOPE = "<module>"
+
+
+class CallKind(str, Enum):
+    """How a call site names what it runs; the project stage resolves each kind its own way."""
+
+    CALL = "call"  # a function, class (instantiation) or static method, by absolute dotted name
+    METHOD = "method"  # ``Type.m`` called on a known instance or class object (self, cls, x = T())
+    SUPER = "super"  # ``Class.m`` through ``super()``: resolved from Class's bases
+    DUNDER = "dunder"  # ``Type.__m__`` that syntax runs on a known instance (x[i], len(x), x + y)
+    ATTR = "attr"  # ``.m()`` on a receiver of unknown type: the target is the method name only
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True, order=True)
+class CallSite:
+    """What a function runs at one or more places of its body, and how deep in loops.
+
+    ``target`` is absolute: imported names through their imports and aliases
+    (``pkg.util.helper``), names of the module with the module (``pkg.mod.helper``, nested
+    definitions as ``pkg.mod.outer.<locals>.helper``), methods with their class. Identical sites
+    (same target, depth and kind) are one entry with a ``count``.
+    """
+
+    target: str
+    loop_depth: int  # enclosing loops and comprehension levels inside the function (0: none)
+    kind: CallKind = CallKind.CALL
+    branch_depth: int = 0  # enclosing if/elif/else, except and case bodies inside the function
+    count: int = 1
+
+
+@fast_pickle
+@dataclass(frozen=True, slots=True)
+class WorkShape:
+    """Cheap counts of what a function body does, per call, gathered during the one walk.
+
+    Nested functions and classes are their own; their ``def``/``class`` statement counts here.
+    Loop levels are ``for``, ``while`` and each ``for`` of a comprehension; a ``for``'s iterable
+    and ``else`` are outside its loop, a ``while``'s test inside.
+    """
+
+    statements: int = 0  # statements of the body, simple and compound
+    loop_statements: int = 0  # of which inside at least one loop level
+    nested_loop_statements: int = 0  # of which inside two or more loop levels
+    loop_arith: int = 0  # arithmetic operators in loops: + - * / // % ** @, unary -, augmented
+    loop_bitops: int = 0  # bit operators in loops: << >> & | ^ ~, augmented too
+    loop_compares: int = 0  # comparison operators in loops (each link of a chain: a < b < c is 2)
+    loop_subscripts: int = 0  # subscripts and slices in loops (x[i], x[i:j], d[k] = v)
+    loop_calls: int = 0  # calls in loops, of anything (builtins and methods included)
+    max_loop_depth: int = 0  # deepest loop nesting, comprehension levels included
+    while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
+    recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
 
 
 @fast_pickle
@@ -117,6 +222,8 @@ class FunctionFacts:
     sloc: int = 0
     decorators: tuple[str, ...] = ()
     body_hash: str = ""  # fingerprint of its source (codehash), to tell a profile is stale
+    call_sites: tuple[CallSite, ...] = ()  # sorted by target, depth, kind
+    work: WorkShape = WorkShape()
 
 
 @fast_pickle
@@ -177,6 +284,11 @@ class ModuleFacts:
     is_test: bool = False
     has_main_guard: bool = False
     notes: tuple[str, ...] = ()  # non-fatal remarks, e.g. "radon could not parse this file"
+    kind: FileKind = FileKind.PRODUCT  # the path's kind, or GENERATED from the file's header
+    kind_reason: str = ""
+    # module-level code (class bodies included): the ``<module>`` pseudo-function, run on import
+    module_call_sites: tuple[CallSite, ...] = ()
+    module_work: WorkShape = WorkShape()
 
 
 @fast_pickle
@@ -266,6 +378,26 @@ class HotFunction:
 
 
 @dataclass(frozen=True, slots=True)
+class FunctionEstimate:
+    """A function's statically estimated share of the project's run time (``hotpath``)."""
+
+    qualname: str  # within its module; "<module>" is the module-level code
+    share: float  # of the estimated time of all non-test modules, 0-1
+    frequency: float  # estimated runs per run of the entry points (bounded)
+    chain: tuple[str, ...] = ()  # hottest call chain from an entry point to here, "module:qualname"
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleEstimate:
+    """A module's statically estimated share of the project's run time: its functions' sum."""
+
+    share: float  # 0-1
+    rank: int  # by share among the project's non-test modules, 1 = the largest
+    ranked: int  # how many modules were ranked
+    functions: tuple[FunctionEstimate, ...]  # largest share first; chains for the first few
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
     rel_path: str
     module: str
@@ -278,12 +410,14 @@ class Candidate:
     findings: tuple[Finding, ...]
     blockers: tuple[str, ...]
     boundary: Boundary
-    effort: Effort
+    effort: Effort | None  # None: the module stays in Python, there is nothing to port
     idioms: tuple[GoIdiom, ...]
     python_first: tuple[str, ...]  # cheaper Python-side fixes worth trying first
     metrics: Metrics
     hotness: Hotness | None = None
     history: FileHistory | None = None
+    features: tuple[tuple[str, float], ...] = ()  # the static model's named inputs (scoring)
+    estimate: ModuleEstimate | None = None  # static time share (hotpath), a scoring input
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +426,15 @@ class Decided:
 
     rel_path: str
     module: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetApart:
+    """A module analysed but left out of the ranking for what it is (``--include KIND`` ranks it)."""
+
+    rel_path: str
+    kind: FileKind
     reason: str
 
 
@@ -383,5 +526,6 @@ class RunResult:
     diff: DiffSummary | None = None
     gate: GateOutcome | None = None
     baseline: str | None = None  # the baseline file whose known findings were left out
+    set_apart: tuple[SetApart, ...] = ()  # benchmarks, examples, vendored code..., by path
     ranking: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)  # all, ranked
     modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)

@@ -33,6 +33,7 @@ from goport.model import (
     ModuleFacts,
     ProfileSummary,
     RunResult,
+    SetApart,
     SourceFile,
     Summary,
 )
@@ -272,20 +273,23 @@ def rank(
     histories: dict[str, FileHistory] | None = None,
     profiled: bool = False,
 ) -> Ranking:
-    """Score and plan every non-test module against the whole project's import graph."""
+    """Score and plan every module of a ranked kind (product code, and the kinds the user
+    included; never tests) against the whole project's import graph."""
     from goport import graph as graph_mod
-    from goport.planning import plan
-    from goport.scoring import score_module
+    from goport import hotpath
+    from goport.planning import go_form, plan
+    from goport.scoring import StaticEvidence, score_module
 
-    graph = graph_mod.build(facts)
+    graph = graph_mod.build(facts, apart={m.rel_path for m in set_apart(facts, config)})
+    estimate = hotpath.estimate(facts)  # static time shares; tests are not part of it
     hotness = hotness or {}
     histories = histories or {}
     coverage = _coverage(facts, hotness, profiled)
-    candidates: list[tuple[int, float, Candidate]] = []
+    candidates: list[tuple[int, Candidate]] = []
     decided: list[Decided] = []
     total_findings = 0
     for m in facts:
-        if m.is_test:
+        if m.is_test or not config.ranks(m.kind):
             continue
         if m.keep_python is not None:
             decided.append(Decided(m.rel_path, m.module, m.keep_python))
@@ -295,12 +299,25 @@ def rank(
         boundary = graph.boundary(m.module)
         heat = hotness.get(m.rel_path)
         history = histories.get(m.rel_path)
-        scored = score_module(m, findings, boundary, config, heat, history, coverage(m))
+        scored = score_module(
+            m,
+            findings,
+            boundary,
+            config,
+            heat,
+            history,
+            coverage(m),
+            evidence=StaticEvidence(
+                share=estimate.module_shares.get(m.module, 0.0),
+                kernel_calls=estimate.loop_calls_in.get(m.module, 0.0),
+                dunder_calls=estimate.protocol_calls_in.get(m.module, 0.0),
+            ),
+            form=go_form(m, findings, boundary),
+        )
         p = plan(m, findings, scored, boundary, heat)
         candidates.append(
             (
                 coverage(m).tier,
-                scored.raw,
                 Candidate(
                     rel_path=m.rel_path,
                     module=m.module,
@@ -319,17 +336,28 @@ def rank(
                     metrics=m.metrics,
                     hotness=heat,
                     history=history,
+                    features=tuple(scored.features.as_dict().items()),
+                    estimate=estimate.module(m.module),
                 ),
             )
         )
-    # with a profile, measured modules come first and those the workload never ran last;
-    # modules that tie (all at 0) are ordered by what Go would gain there, then by raw sum:
-    # a module with some benefit and heavy costs is closer to worth porting than empty glue
-    candidates.sort(key=lambda t: (t[0], -t[2].score, -_benefit(t[2]), -t[1], t[2].rel_path))
+    # with a profile, measured modules come first and those the workload never ran last; the
+    # score is continuous, so ties are rare: then what Go would gain there decides
+    candidates.sort(key=lambda t: (t[0], -t[1].score, -_benefit(t[1]), t[1].rel_path))
     return Ranking(
-        candidates=tuple(_with_rank(c, i + 1) for i, (_, _, c) in enumerate(candidates)),
+        candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
         findings=total_findings,
+    )
+
+
+def set_apart(facts: Iterable[ModuleFacts], config: Config) -> tuple[SetApart, ...]:
+    """The modules analysed but left out of the ranking for their kind (tests aside: they have
+    always been apart, and count as ``test_files``)."""
+    return tuple(
+        SetApart(m.rel_path, m.kind, m.kind_reason)
+        for m in facts
+        if not m.is_test and not config.ranks(m.kind)
     )
 
 
@@ -359,9 +387,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(
-            read_profiles(config.profiles), facts, str(found.root), config.profile_roots
-        )
+        joined = join(read_profiles(config.profiles), facts, str(found.root), config.profile_roots)
         hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:
@@ -411,9 +437,12 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         baseline = load(config.baseline)
         shown = only_new(shown, baseline)
         baseline_name = str(config.baseline)
-    shown = tuple(c for c in shown if c.score >= config.min_score)[
+    shown = tuple(c for c in shown if config.min_score is None or c.score >= config.min_score)[
         : config.top if config.top else None
     ]
+    apart = set_apart(facts, config)
+    if found.only is not None:
+        apart = tuple(a for a in apart if a.rel_path in found.only)
     strategies = Counter(c.strategy.value for c in ranked)
     summary = Summary(
         files_discovered=len(found.files),
@@ -436,6 +465,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         profile=profile,
         diff=diff_summary,
         baseline=baseline_name,
+        set_apart=tuple(sorted(apart, key=lambda a: a.rel_path)),
         ranking=ranked,
         modules=tuple(facts),
     )
@@ -464,7 +494,7 @@ def _coverage(
 
 
 def _benefit(c: Candidate) -> float:
-    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "bounds")
+    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "cost-cap")
 
 
 def _with_rank(c: Candidate, position: int) -> Candidate:

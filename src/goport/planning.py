@@ -2,7 +2,8 @@
 
 Strategies follow the migration guidance: request-serving and concurrent network code becomes a
 Go service behind HTTP/gRPC; CPU-heavy batch work a Go worker behind a queue; a self-contained
-CPU kernel a Go CLI or sidecar; code whose cost is dominated by something cheap to fix in Python
+CPU kernel a Go CLI or sidecar; a kernel other modules call in-process a Go extension module
+that keeps their import sites; code whose cost is dominated by something cheap to fix in Python
 is fixed there first; data-science, dynamic, and glue code stays in Python.
 """
 
@@ -23,8 +24,9 @@ from goport.model import (
     Hotness,
     ModuleFacts,
     Strategy,
+    Trait,
 )
-from goport.scoring import Scored
+from goport.scoring import CALIBRATION, Calibration, Scored, Signals
 
 #: a cheaper Python-side fix for what a rule found, tried before any rewrite
 PYTHON_FIRST = {
@@ -38,14 +40,9 @@ PYTHON_FIRST = {
     "GP306": "replace sleep-polling with blocking waits or notifications before porting",
 }
 
-_CHEAP_ONLY = frozenset({"GP104", "GP107"})
-
-#: below this score a Go strategy is not recommended
-MIN_GO_SCORE = 15.0
-#: rules that mean the module serves requests or connections
-_SERVING = frozenset({"GP208", "GP301", "GP302", "GP303", "GP308"})
-#: rules that mean work is fed to it in batches: pools, queues, consumers, task workers
-_FEEDING = frozenset({"GP108", "GP201", "GP203", "GP204", "GP304", "GP305"})
+#: public names other modules use past which an in-process boundary is wide (a port of the
+#: whole surface rather than of a kernel)
+NARROW_INTERFACE = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +52,60 @@ class Plan:
     functions: tuple[HotFunction, ...]
     idioms: tuple[GoIdiom, ...]
     blockers: tuple[str, ...]
-    effort: Effort
+    effort: Effort | None
     python_first: tuple[str, ...]
+
+
+def go_form(facts: ModuleFacts, findings: Sequence[Finding], boundary: Boundary) -> Strategy:
+    """The Go form the module would take if it moved, from the evidence alone (not the score):
+    the cost of moving it depends on it (an in-process extension keeps its import sites)."""
+    return _form(facts, Signals.of(findings), _traits(findings), boundary)[0]
+
+
+def _traits(findings: Sequence[Finding]) -> set[Trait]:
+    return {t for f in findings for t in f.traits}
+
+
+def _form(
+    facts: ModuleFacts, sig: Signals, traits: set[Trait], boundary: Boundary
+) -> tuple[Strategy, str]:
+    serving = Trait.SERVING in traits
+    feeding = Trait.FEEDING in traits
+    io_led = sig.io > 0 and sig.io * 1.2 >= sig.cpu
+    if io_led:
+        if serving or not feeding:
+            return Strategy.GO_SERVICE, (
+                "Serves requests or streams concurrently: a Go service behind HTTP/gRPC takes "
+                "the load with goroutines while Python callers keep a stable contract."
+            )
+        return Strategy.GO_WORKER, (
+            "Consumes work from queues or pools: a Go worker with a goroutine pool reading a "
+            "channel (fed by the same broker) replaces the threads and their locks."
+        )
+    if feeding:
+        return Strategy.GO_WORKER, (
+            "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
+            "small job API) runs it in parallel on all cores, free of the GIL."
+        )
+    if facts.has_main_guard or (boundary.fan_in == 0 and not boundary.used_names):
+        return Strategy.GO_CLI, (
+            "A self-contained CPU kernel that nothing else in the project imports: a Go CLI or "
+            "sidecar that Python calls with its input (stdin/JSON or a small RPC) is the "
+            "smallest first step."
+        )
+    width = len(boundary.used_names)
+    reason = (
+        f"A CPU kernel that {boundary.fan_in} module(s) call in-process: a Go package built as "
+        "a CPython extension (gopy, or cgo -buildmode=c-shared behind a thin Python wrapper) "
+        "keeps every import site unchanged. Each call crosses the boundary (about a "
+        "microsecond), so batch work per call: pass whole buffers or lists, not one element."
+    )
+    if width > NARROW_INTERFACE:
+        reason += (
+            f" Its interface is wide ({width} names used elsewhere): start with the hottest "
+            "functions below and keep the rest in Python."
+        )
+    return Strategy.GO_EXTENSION, reason
 
 
 def plan(
@@ -65,35 +114,43 @@ def plan(
     scored: Scored,
     boundary: Boundary,
     hotness: Hotness | None = None,
+    cal: Calibration = CALIBRATION,
 ) -> Plan:
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
-    strategy, reason = _strategy(findings, scored, rules, boundary, python_first)
+    strategy, reason = _strategy(facts, findings, scored, boundary, python_first, cal)
+    moves = strategy not in (Strategy.KEEP, Strategy.OPTIMISE_FIRST)
     return Plan(
         strategy=strategy,
         reason=reason,
         functions=hot_functions(facts, findings, hotness),
         idioms=_idioms(findings),
         blockers=blockers,
-        effort=_effort(facts, boundary, len(blockers)),
+        effort=_effort(facts, boundary, len(blockers)) if moves else None,
         python_first=python_first,
     )
 
 
 def _strategy(
+    facts: ModuleFacts,
     findings: Sequence[Finding],
     scored: Scored,
-    rules: set[str],
     boundary: Boundary,
     python_first: tuple[str, ...],
+    cal: Calibration,
 ) -> tuple[Strategy, str]:
     sig = scored.signals
     benefit = sum(
         f.contribution
         for f in scored.factors
-        if f.contribution > 0 and f.name not in ("tests", "bounds")
+        if f.contribution > 0 and f.name not in ("tests", "cost-cap")
     )
+    if not scored.features.runs_code:
+        return Strategy.KEEP, (
+            "Re-exports, constants or configuration: nothing runs here, so there is nothing "
+            "to port."
+        )
     if sig.ecosystem >= 3.0 and sig.ecosystem >= 0.5 * (sig.cpu + sig.concurrency + sig.service):
         return Strategy.KEEP, (
             "Built on the Python data/ML/ORM ecosystem, where the heavy work is already native or "
@@ -108,17 +165,17 @@ def _strategy(
         "Glue, configuration or orchestration with little CPU or concurrency signal: Python "
         "is the right tool here and a port would buy nothing."
     )
-    if benefit < 4.0:
+    if benefit < cal.min_gain / 2:
         return Strategy.KEEP, glue
-    cheap = sum(f.weight for f in findings if f.rule in _CHEAP_ONLY)
+    cheap = sum(f.weight for f in findings if Trait.CHEAP_FIX in f.traits)
     if cheap and cheap >= 0.5 * sig.cpu and scored.score < 50 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
             "before paying for a rewrite."
         )
-    if benefit < 8.0:
+    if benefit < cal.min_gain:
         return Strategy.KEEP, glue
-    if scored.score < MIN_GO_SCORE:
+    if scored.score < cal.min_go_score:
         if python_first:
             return Strategy.OPTIMISE_FIRST, (
                 "Some CPU or concurrency signal, but not enough to pay for a rewrite yet; the "
@@ -128,27 +185,7 @@ def _strategy(
             "What Go would gain here does not cover the cost and risk of moving it; keep it in "
             "Python unless a profile shows it hot."
         )
-    serving = rules & _SERVING
-    feeding = rules & _FEEDING
-    if sig.cpu > 1.2 * sig.io:
-        if feeding or boundary.fan_in >= 3:
-            return Strategy.GO_WORKER, (
-                "CPU-heavy work fed in batches or from many callers: a Go worker behind a queue "
-                "(or a small job API) runs it in parallel on all cores, free of the GIL."
-            )
-        return Strategy.GO_CLI, (
-            "A self-contained CPU kernel with a narrow interface: a Go CLI or sidecar that "
-            "Python calls with its input (stdin/JSON or a small RPC) is the smallest first step."
-        )
-    if serving or not feeding:
-        return Strategy.GO_SERVICE, (
-            "Serves requests or streams concurrently: a Go service behind HTTP/gRPC takes the "
-            "load with goroutines while Python callers keep a stable contract."
-        )
-    return Strategy.GO_WORKER, (
-        "Consumes work from queues or pools: a Go worker with a goroutine pool reading a "
-        "channel (fed by the same broker) replaces the threads and their locks."
-    )
+    return _form(facts, sig, _traits(findings), boundary)
 
 
 def _blockers(findings: Sequence[Finding]) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ def test_example(detector: type[Detector], source: str, should_match: bool) -> N
     findings = run(detector, source)
     if should_match:
         assert findings, f"{detector.ID} did not fire on:\n{source}"
+        assert all(set(f.traits) <= set(detector.TRAITS) for f in findings)  # scoring reads
     else:
         assert not findings, f"{detector.ID} fired on:\n{source}\n{findings}"
 

@@ -491,7 +491,7 @@ def test_action_gate_fails_after_the_sarif_upload(
         tmp_path / "runner-temp",
         action_path,
         "main",
-        **{"fail-on-new": "1", "upload-sarif": "true"},
+        **{"fail-on-new": "20", "upload-sarif": "true"},
     ).run(preset={"install": installed.install})
     assert result.failed == "gate" and result.exit_code == 1, result.logs
     assert "::error" in result.log("gate")

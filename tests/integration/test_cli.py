@@ -195,7 +195,7 @@ def test_schema_rejects_a_broken_document(shared: Shared) -> None:
     """The validation above can fail: the schema is strict about what it describes."""
     validator = Draft202012Validator(json_report.schema())
     broken = json.loads(json.dumps(shared[2]))
-    broken["candidates"][0]["score"] = 101
+    broken["candidates"][0]["score"] = "high"
     assert not validator.is_valid(broken)
     broken = json.loads(json.dumps(shared[2]))
     broken["candidates"][0]["surprise"] = True

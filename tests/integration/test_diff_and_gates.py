@@ -180,8 +180,10 @@ def test_markdown_comment_shows_what_the_change_did(repo: Path, tmp_path: Path) 
     assert proc.returncode == 1
     text = out.read_text()
     assert "What this change did to the ranking" in text
-    row = next(line for line in text.splitlines() if line.startswith("| `app/util.py` | 0 |"))
-    assert "crossed 10" in row and "4 -> " in row
+    row = next(line for line in text.splitlines() if line.startswith("| `app/util.py` |"))
+    before, after = (float(cell) for cell in row.split("|")[2:4])
+    assert before < 10 <= after
+    assert "crossed 10" in row and " -> 1 " in row
     assert "**Gate tripped:**" in text
 
 

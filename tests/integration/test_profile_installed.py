@@ -139,9 +139,12 @@ def test_installed_package_profile_ranks_by_measured_time(
 ) -> None:
     profile, driver = installed
     static = _scan(goport, tree, cache_dir)
-    assert static["candidates"][0]["path"] == "src/textkit/render.py"  # what the profile corrects
     doc = _scan(goport, tree, cache_dir, "--profile", profile)
     _assert_measured_ranking(doc)
+    # the static ranking puts a module the workload never runs above measured ones: the
+    # profile corrects that
+    static_order = [c["path"] for c in static["candidates"]]
+    assert any(static_order.index(p) < static_order.index(WARM) for p in NEVER_RUN)
     [matched] = doc["profile"]["profiles"]
     assert any("site-packages/" in prefix for prefix in matched["prefixes"]), matched
     # the driver shares its file name with textkit/scanner.py and never passes for it

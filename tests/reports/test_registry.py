@@ -19,10 +19,12 @@ def result(tmp_path_factory: pytest.TempPathFactory):
     (root / "pkg").mkdir()
     (root / "pkg" / "__init__.py").write_text("")
     (root / "pkg" / "kernel.py").write_text(
-        "def grid(rows):\n    t = 0\n    for r in rows:\n        for c in r:\n            t += c\n    return t\n"
+        "def grid(rows):\n    t = 0\n    for r in rows:\n        for c in r:\n            t += (c * c) ^ (c << 3)\n    return t\n"
     )
     # a name with rich-markup and markdown characters must come out as written
-    (root / "pkg" / "weird[name].py").write_text("def f(xs):\n    for a in xs:\n        for b in a:\n            pass\n")
+    (root / "pkg" / "weird[name].py").write_text(
+        "def f(xs):\n    t = 0\n    for a in xs:\n        for b in a:\n            t = (t * 31 + b) & 0xFFFF\n    return t\n"
+    )
     cache = tmp_path_factory.mktemp("cache")
     return run(Config(root=root, cache_dir=cache, history=False))
 

@@ -339,7 +339,9 @@ def test_self_referencing_symlink_py_is_reported_not_raised(tmp_path: Path) -> N
     [
         pytest.param("test_parser.py", True, id="test_-prefix"),
         pytest.param("parser_test.py", True, id="_test-suffix"),
-        pytest.param("conftest.py", True, id="conftest"),
+        # a root conftest.py configures pytest for the repository: build (tests/unit/test_kinds.py)
+        pytest.param("conftest.py", False, id="root-conftest-is-build"),
+        pytest.param("tests/conftest.py", True, id="conftest-in-tests-folder"),
         pytest.param("tests/helpers.py", True, id="in-tests-folder"),
         pytest.param("pkg/tests/data.py", True, id="in-nested-tests-folder"),
         pytest.param("parser.py", False, id="plain-module"),

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from goport.config import Config
+from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import Boundary, Category, Finding, SourceFile, Span, Strategy
-from goport.planning import go_signature, go_type, plan
-from goport.scoring import score_module
+from goport.planning import go_form, go_signature, go_type, plan
+from goport.scoring import CALIBRATION, score_module
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
 
@@ -67,12 +68,16 @@ def test_go_signature_for_function_method_and_async() -> None:
 def _plan(code: str, extra: list[Finding] = (), boundary: Boundary = NO_BOUNDARY):
     m = extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(code).encode())
     findings = [*m.findings, *extra]
-    scored = score_module(m, findings, boundary, Config(root=Path(".")))
+    form = go_form(m, findings, boundary)
+    scored = score_module(m, findings, boundary, Config(root=Path(".")), form=form)
     return plan(m, findings, scored, boundary), scored
 
 
 def f(rule: str, category: Category, weight: float = 3.0, line: int = 2) -> Finding:
-    return Finding(rule, rule.lower(), category, Span(line, line), "work", "msg", weight, "go idiom")
+    return Finding(
+        rule, rule.lower(), category, Span(line, line), "work", "msg", weight, "go idiom",
+        traits=traits_of(rule),
+    )  # fmt: skip
 
 
 CPU = """
@@ -88,7 +93,7 @@ def work(rows):
 
 def test_cpu_kernel_is_a_go_cli() -> None:
     p, scored = _plan(CPU, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)])
-    assert scored.score >= 20
+    assert scored.score >= CALIBRATION.min_go_score
     assert p.strategy is Strategy.GO_CLI
     assert p.functions and p.functions[0].qualname == "work"
 
@@ -126,8 +131,40 @@ def test_cheap_fix_first() -> None:
     assert any("join" in tip for tip in p.python_first)
 
 
+HEAVY = [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)]
+IMPORTED = Boundary(3, 0, ("a", "b", "c"), (), ("work",), ())
+
+
+def test_a_kernel_other_modules_call_is_a_go_extension_with_cheap_coupling() -> None:
+    ext, ext_scored = _plan(CPU, HEAVY, boundary=IMPORTED)
+    assert ext.strategy is Strategy.GO_EXTENSION
+    assert "import site" in ext.reason and "batch" in ext.reason
+    m = extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(CPU).encode())
+    as_cli = score_module(m, [*m.findings, *HEAVY], IMPORTED, Config(root=Path(".")), form=Strategy.GO_CLI)
+    coupling = {s: next(x.contribution for x in sc.factors if x.name == "coupling") for s, sc in (("ext", ext_scored), ("cli", as_cli))}
+    assert coupling["cli"] < coupling["ext"] < 0  # the extension keeps most import sites
+    assert ext_scored.score > as_cli.score
+
+
+def test_a_wide_interface_says_so() -> None:
+    wide = Boundary(3, 0, ("a", "b", "c"), (), tuple(f"name{i}" for i in range(20)), ())
+    p, _ = _plan(CPU, HEAVY, boundary=wide)
+    assert p.strategy is Strategy.GO_EXTENSION
+    assert "wide" in p.reason
+
+
+def test_modules_staying_in_python_show_no_effort() -> None:
+    p, scored = _plan("from .core import work, rows\n__all__ = ['work', 'rows']\nVERSION = '1.0'\n")
+    assert p.strategy is Strategy.KEEP and p.effort is None
+    assert "nothing runs" in p.reason.lower()
+    assert any(x.name == "nothing-runs" for x in scored.factors)
+    _, cpu_scored = _plan(CPU)
+    assert scored.score < cpu_scored.score
+
+
 def test_effort_grows_with_size_and_coupling() -> None:
-    small, _ = _plan(CPU)
-    big, _ = _plan(CPU * 30, boundary=Boundary(5, 0, ("a", "b", "c", "d", "e"), (), (), ()))
+    small, _ = _plan(CPU, HEAVY)
+    big, _ = _plan(CPU * 30, HEAVY, boundary=Boundary(5, 0, ("a", "b", "c", "d", "e"), (), (), ()))
+    assert small.effort is not None and big.effort is not None
     assert (big.effort.days_low, big.effort.days_high) > (small.effort.days_low, small.effort.days_high)
     assert "no tests" in small.effort.explanation

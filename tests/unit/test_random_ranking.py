@@ -30,6 +30,7 @@ from goport.model import (
 )
 from goport.pipeline import analyse, rank
 from goport.reports import Format, Options, render
+from goport.scoring import CALIBRATION
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SHARES = (0.0, 1e-9, 0.001, 0.25, 0.5, 1.0)
@@ -98,6 +99,18 @@ def _no_constant(name: str) -> object:
     raise AssertionError(f"{name} in a JSON report")
 
 
+_C = CALIBRATION
+#: the score is never clamped, but every factor is bounded, so the score is too
+HIGHEST = _C.max_profile + 9 * _C.max_static_factor + _C.max_concurrency + _C.max_tests_credit
+LOWEST = _C.nothing_runs - (
+    _C.max_size_cost
+    + _C.max_coupling_cost
+    + _C.max_blocker_cost
+    + _C.max_ecosystem_cost
+    + _C.max_churn_cost
+)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_random_facts_and_profiles_rank_and_render(facts: list[ModuleFacts], seed: int) -> None:
     rng = random.Random(seed)
@@ -114,7 +127,7 @@ def test_random_facts_and_profiles_rank_and_render(facts: list[ModuleFacts], see
     )
     assert [c.rank for c in ranking.candidates] == list(range(1, len(ranking.candidates) + 1))
     for c in ranking.candidates:
-        assert math.isfinite(c.score) and 0 <= c.score <= 100
+        assert LOWEST <= c.score <= HIGHEST
         assert round(sum(f.contribution for f in c.factors), 6) == pytest.approx(c.score)
         assert all(math.isfinite(f.value) and math.isfinite(f.contribution) for f in c.factors)
         assert all(0 <= fn.heat <= 1 for fn in c.functions)

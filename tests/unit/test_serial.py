@@ -16,8 +16,11 @@ from goport import model, serial
 from goport.extract import ExtractError, digest_bytes, extract
 from goport.model import (
     AnalysisError,
+    CallKind,
+    CallSite,
     Category,
     ClassFacts,
+    FileKind,
     Finding,
     FunctionFacts,
     Import,
@@ -27,6 +30,8 @@ from goport.model import (
     SourceFile,
     Span,
     Suppression,
+    Trait,
+    WorkShape,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +49,7 @@ def _finding(line: int, *, category: Category = Category.CPU, weight: float = 1.
         weight=weight,
         go_idiom="plain loops",
         construct="for",
+        traits=(Trait.NETWORK, Trait.CHEAP_FIX),
     )
 
 
@@ -65,6 +71,11 @@ def _edge_facts() -> ModuleFacts:
         findings=(_finding(4), _finding(5, category=Category.BLOCKER, weight=0)),
         sloc=7,
         decorators=("functools.cache",),
+        call_sites=(
+            CallSite("pkg.m\u00f6d.Outer.__getitem__", 2, CallKind.DUNDER, 1, 3),
+            CallSite("visit", 0, CallKind.ATTR),
+        ),
+        work=WorkShape(9, 4, 1, 2, 1, 3, 2, 5, 2, True, True),
     )
     return ModuleFacts(
         # a file name that was not UTF-8 (surrogateescape), a bidi control, an escape sequence
@@ -82,6 +93,10 @@ def _edge_facts() -> ModuleFacts:
         is_test=True,
         has_main_guard=True,
         notes=("radon could not parse this file", ""),
+        kind=FileKind.GENERATED,
+        kind_reason='its first lines say "DO NOT EDIT"',
+        module_call_sites=(CallSite("pkg.m\u00f6d.Outer", 0, CallKind.CALL, 1),),
+        module_work=WorkShape(statements=3),
     )
 
 
@@ -115,8 +130,21 @@ def test_edge_values_round_trip_exactly() -> None:
     assert decoded == facts
     assert isinstance(decoded, ModuleFacts)
     assert decoded.findings[0].category is Category.CPU  # the enum member, not its value
+    assert decoded.findings[0].traits == (Trait.NETWORK, Trait.CHEAP_FIX)
+    assert all(type(t) is Trait for t in decoded.findings[0].traits)
     assert type(decoded.functions[0].params) is tuple
     assert decoded.metrics.maintainability is None
+
+
+def test_extracted_findings_keep_their_detectors_traits() -> None:
+    """Scoring reads traits from cached findings: they are stored, not looked up again."""
+    data = b"from flask import Flask\napp = Flask(__name__)\n\n@app.get('/x')\ndef x():\n    pass\n"
+    facts = extract(SourceFile("m.py", "m.py", "m"), data, digest_bytes(data))
+    handler = next(f for f in facts.findings if f.rule == "GP301")
+    assert handler.traits == (Trait.NETWORK, Trait.SERVING)
+    decoded = serial.loads(serial.dumps(facts))
+    assert isinstance(decoded, ModuleFacts)
+    assert decoded.findings == facts.findings
 
 
 def test_an_analysis_error_round_trips() -> None:
@@ -125,7 +153,7 @@ def test_an_analysis_error_round_trips() -> None:
 
 
 def test_decoded_objects_are_only_the_models_classes() -> None:
-    allowed = {str, int, float, bool, type(None), tuple, Category}
+    allowed = {str, int, float, bool, type(None), tuple, Category, FileKind, Trait, CallKind}
     allowed |= {cls for cls in vars(model).values() if dataclasses.is_dataclass(cls)}
 
     def walk(value: object) -> Iterator[type]:
@@ -139,7 +167,8 @@ def test_decoded_objects_are_only_the_models_classes() -> None:
 
     seen = set(walk(serial.loads(serial.dumps(_edge_facts()))))
     assert seen <= allowed
-    assert {ModuleFacts, FunctionFacts, Param, Finding, Span, Category} <= seen
+    assert {ModuleFacts, FunctionFacts, Param, Finding, Span, Category, FileKind, Trait} <= seen
+    assert {CallSite, CallKind, WorkShape} <= seen
 
 
 def test_the_encoding_is_compact_positional_ascii_json() -> None:
@@ -219,7 +248,7 @@ def _drop_last(path: tuple[int, ...]) -> Callable[[Tree], None]:
     return mutate
 
 
-# a finding: [rule, name, category, span, symbol, message, weight, go_idiom, construct]
+# a finding: [rule, name, category, span, symbol, message, weight, go_idiom, construct, traits]
 _FINDING = (_FINDINGS, 0)
 _SPAN = (*_FINDING, 3)
 _PARAM = (_FUNCTIONS, 0, 5, 1)
@@ -239,6 +268,9 @@ MUTATIONS: dict[str, Callable[[Tree], None]] = {
     "enum-value-of-another-type": _set((*_FINDING, 2), 1),
     "unhashable-enum-value": _set((*_FINDING, 2), ["cpu"]),
     "enum-name-instead-of-value": _set((*_FINDING, 2), "CPU"),
+    "unknown-trait": _append((*_FINDING, 9), "gpu-bound"),
+    "trait-name-instead-of-value": _set((*_FINDING, 9), ["NETWORK"]),
+    "traits-as-a-string": _set((*_FINDING, 9), "network"),
     "object-instead-of-a-dataclass": _set(_SPAN, {"line": 4, "end_line": 6}),
     "dataclass-nested-one-level-too-deep": _set(_SPAN, [[4, 6, 4, 17]]),
     "string-instead-of-a-tuple": _set((_FUNCTIONS, 0, 7), "math.sqrt"),

@@ -8,9 +8,9 @@ loading them; a contract test keeps it equal to the registry.
 from __future__ import annotations
 
 RULE_IDS: tuple[str, ...] = (
-    "GP101", "GP102", "GP103", "GP104", "GP105", "GP106", "GP107", "GP108",
+    "GP101", "GP102", "GP103", "GP104", "GP105", "GP106", "GP107", "GP108", "GP109",
     "GP201", "GP202", "GP203", "GP204", "GP205", "GP206", "GP207", "GP208", "GP209",
     "GP301", "GP302", "GP303", "GP304", "GP305", "GP306", "GP307", "GP308",
     "GP401", "GP402", "GP403", "GP404", "GP405", "GP406",
     "GP501", "GP502", "GP503", "GP504", "GP505",
-)
+)  # fmt: skip

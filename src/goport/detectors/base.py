@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from goport.model import Category, Finding, Span
+from goport.model import Category, Finding, Span, Trait
 
 
 @dataclass(slots=True)
@@ -108,7 +108,10 @@ class Context:
         *,
         weight: float | None = None,
         span: Span | None = None,
+        traits: tuple[Trait, ...] | None = None,
     ) -> None:
+        """Record a finding; ``traits`` narrows the detector's ``TRAITS`` for this one finding
+        (GP107 on an already compiled pattern has no cheap fix left)."""
         self.findings.append(
             Finding(
                 rule=detector.ID,
@@ -120,6 +123,7 @@ class Context:
                 weight=detector.WEIGHT if weight is None else weight,
                 go_idiom=detector.GO_IDIOM,
                 construct=detector.PYTHON,
+                traits=detector.TRAITS if traits is None else traits,
             )
         )
 
@@ -140,12 +144,22 @@ class Detector:
     SUMMARY: ClassVar[str] = ""  # one line for tables
     MATCHES: ClassVar[tuple[str, ...]] = ()
     NO_MATCHES: ClassVar[tuple[str, ...]] = ()
+    #: what the findings say about the module (network I/O, a cheap Python fix...); scoring and
+    #: planning read these from each finding, never a list of rule ids
+    TRAITS: ClassVar[tuple[Trait, ...]] = ()
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def report(self, node: cst.CSTNode, message: str, *, weight: float | None = None) -> None:
-        self.ctx.report(self, node, message, weight=weight)
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        weight: float | None = None,
+        traits: tuple[Trait, ...] | None = None,
+    ) -> None:
+        self.ctx.report(self, node, message, weight=weight, traits=traits)
 
     def finish(self, module: cst.Module) -> None:
         """Called once after the whole module was walked."""

@@ -13,7 +13,7 @@ import libcst as cst
 
 from goport.detectors.base import Context, Detector
 from goport.detectors.base import dotted as _dotted
-from goport.model import Category
+from goport.model import Category, Trait
 
 
 def _tail(func: cst.BaseExpression) -> str:
@@ -118,6 +118,7 @@ class Threads(Detector):
     PYTHON = "threading.Thread / Thread subclasses"
     GO_IDIOM = "go statements joined by sync.WaitGroup or errgroup.Group"
     SUMMARY = "hand-started threads: goroutines in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
         (
             "import threading\ndef start(jobs):\n"
@@ -262,20 +263,30 @@ _QUEUES = {
     "multiprocessing.queues.Queue": "multiprocessing.Queue",
 }
 _QUEUE_TAILS = _tails(_QUEUES)
+#: imports that show a module runs threads, processes or tasks that a queue would connect
+_CONCURRENT = (
+    "threading", "_thread", "concurrent.futures", "multiprocessing", "asyncio", "socketserver",
+    "gevent", "eventlet", "trio", "anyio",
+)  # fmt: skip
 
 
 class ThreadQueue(Detector):
     """Thread-safe and process queues.
 
-    What it detects: ``queue.Queue``, ``LifoQueue``, ``PriorityQueue``, ``SimpleQueue`` and
-    ``multiprocessing.Queue``/``JoinableQueue``/``SimpleQueue`` created anywhere, through any
-    import alias; the message says when the queue is bounded.
+    What it detects: ``queue.Queue``, ``LifoQueue``, ``PriorityQueue``, ``SimpleQueue`` in a
+    module that also uses threads, processes or an event loop (imports ``threading``,
+    ``concurrent.futures``, ``multiprocessing``, ``asyncio``...), and ``multiprocessing.Queue``/
+    ``JoinableQueue``/``SimpleQueue`` anywhere, through any import alias; the message says when
+    the queue is bounded.
     Why it matters for a Go port: a queue between threads is a channel in Go, so this is
     producer/consumer code that maps almost line by line, with ``maxsize`` becoming the
     channel's buffer and ``task_done``/``join`` a ``sync.WaitGroup``.
     Go idiom: ``jobs := make(chan Job, 100)``; ``close(jobs)`` to stop consumers ranging over it;
     ``container/heap`` behind a mutex for a priority queue.
-    Known limits: ``asyncio.Queue`` is GP206; queues handed in from elsewhere are not seen.
+    Known limits: ``asyncio.Queue`` is GP206; queues handed in from elsewhere are not seen. A
+    ``queue`` queue in a module with no threads is a data structure (a ``PriorityQueue`` used as
+    a heap), not concurrency, and is not reported - nor, then, is a queue whose threads are
+    started in another module.
     """
 
     ID = "GP203"
@@ -285,21 +296,32 @@ class ThreadQueue(Detector):
     PYTHON = "queue.Queue / PriorityQueue / multiprocessing.Queue"
     GO_IDIOM = "channels (buffered for maxsize), container/heap for priorities"
     SUMMARY = "queues between threads or processes: channels in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
-        "import queue\njobs = queue.Queue(maxsize=100)\n",
-        "from queue import PriorityQueue as PQ\ndef f():\n    return PQ()\n",
+        "import queue\nimport threading\njobs = queue.Queue(maxsize=100)\n",
+        (
+            "from concurrent.futures import ThreadPoolExecutor\nfrom queue import PriorityQueue as PQ\n"
+            "def f():\n    return PQ()\n"
+        ),
         "import multiprocessing as mp\nresults = mp.Queue()\n",
     )
     NO_MATCHES = (
         "import asyncio\nq = asyncio.Queue()\n",
         "from collections import deque\nq = deque()\n",
         "class Queue:\n    pass\nq = Queue()\n",
+        # a priority queue used as a heap by single-threaded code
+        (
+            "from queue import PriorityQueue\ndef best(items):\n    q = PriorityQueue()\n"
+            "    for w, x in items:\n        q.put((w, x))\n    return q.get()\n"
+        ),
     )
 
     def visit_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _QUEUES, _QUEUE_TAILS)
         if label is None:
             return
+        if not label.startswith("multiprocessing") and not self.ctx.imports_any(*_CONCURRENT):
+            return  # no threads here: the queue is a data structure
         size = _int_arg(node, "maxsize", 0)
         shown = f"{label}(maxsize={size})" if size else label
         between = "processes" if label.startswith("multiprocessing") else "threads"
@@ -340,6 +362,7 @@ class ThreadPool(Detector):
     PYTHON = "ThreadPoolExecutor / multiprocessing.pool.ThreadPool"
     GO_IDIOM = "N goroutines reading a jobs channel, or errgroup.SetLimit(n)"
     SUMMARY = "thread pools: a bounded set of goroutines in Go"
+    TRAITS = (Trait.FEEDING,)
     MATCHES = (
         (
             "from concurrent.futures import ThreadPoolExecutor\ndef f(urls):\n"
@@ -759,6 +782,7 @@ class SocketsAndSelectors(Detector):
     PYTHON = "socket / selectors / select / asyncio streams and protocols"
     GO_IDIOM = "net.Listen/net.Dial with one goroutine per connection (netpoller)"
     SUMMARY = "raw sockets and hand-written multiplexing: net + goroutines in Go"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import socket\ndef serve(port):\n"
@@ -843,6 +867,7 @@ class GreenThreads(Detector):
     PYTHON = "gevent / eventlet / trio / twisted / curio / anyio"
     GO_IDIOM = "goroutines: the runtime's native green threads, no monkey patching"
     SUMMARY = "green threads or an alternative event loop: goroutines in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         "from gevent import monkey\nmonkey.patch_all()\n",
         (

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, FunctionFrame
-from goport.model import Category, Span
+from goport.model import Category, Span, Trait
 
 # The helper bases below are mixins, not detectors: at runtime they derive from ``object`` (the
 # registry test counts every Detector subclass of this module); the type checker sees Detector.
@@ -29,6 +29,9 @@ else:
 
 _TEXT_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 _NUMBERS = (cst.Integer, cst.Float)
+_COLLECTIONS = (
+    cst.List, cst.Tuple, cst.Set, cst.Dict, cst.ListComp, cst.SetComp, cst.DictComp,
+)  # fmt: skip
 
 _BIN_KIND: dict[type[cst.CSTNode], str] = {
     cst.Add: "+",
@@ -60,6 +63,8 @@ _AUG_KIND: dict[type[cst.CSTNode], str] = {
     cst.BitOrAssign: "|",
     cst.BitXorAssign: "^",
 }
+_BIT_OPS = frozenset({"<<", ">>", "&", "|", "^"})
+_BIT_OPERATOR_NODES = frozenset({cst.LeftShift, cst.RightShift, cst.BitAnd, cst.BitOr, cst.BitXor})
 # decimal constants of well-known hashes and checksums (hex-written constants count anyway)
 _MAGIC = frozenset(
     {65521, 16777619, 2166136261, 1099511628211, 2654435761, 2654435769, 1000000007, 998244353}
@@ -77,6 +82,10 @@ _CHAR_METHODS = frozenset(
         "isnumeric", "isidentifier", "isprintable", "isascii",
     }
 )  # fmt: skip
+#: name kinds (``_TracksNames``) of text, and of binary data
+_TEXT_KINDS = frozenset({"str", "bytes"})
+_BINARY_KINDS = frozenset({"bytes", "bytearray"})
+_ANNOTATED_KINDS = {"str": "str", "bytes": "bytes", "memoryview": "bytes", "bytearray": "bytearray"}
 _CHAR_SETS = frozenset(
     {
         "string.digits", "string.hexdigits", "string.octdigits", "string.whitespace",
@@ -105,6 +114,37 @@ def _is_wide(node: cst.BaseExpression | None) -> bool:
     if node.value[:2].lower() == "0x":
         return value >= 0xFF
     return value in _MAGIC
+
+
+def _is_all_ones(node: cst.BaseExpression | None) -> bool:
+    """``0xFFFF``, ``0xFFFFFFFF``...: a mask that wraps a value to 16 bits or more."""
+    value = _int_value(node)
+    return value is not None and value >= 0xFFFF and value & (value + 1) == 0
+
+
+def _mixes(kind: str, left: cst.BaseExpression | None, right: cst.BaseExpression | None) -> bool:
+    """An operator that mixes a hash rather than packs a field: ``% 65521`` (a prime, not a
+    power of two), ``* 16777619`` (a hash constant), ``(h * 33 + c) & 0xFFFFFFFF`` or
+    ``h &= 0xFFFFFFFF`` (a running sum wrapped to 32 bits). ``v & 0x3FFFFFFF`` and
+    ``(v >> 16) & 0xFFFF`` take fields out of a value: codecs, not hashes."""
+    if kind == "%":
+        value = _int_value(right)
+        return _is_wide(right) and value is not None and value & (value - 1) != 0
+    if kind == "*":
+        return _is_wide(left) or _is_wide(right)
+    if kind != "&":
+        return False
+    if _is_all_ones(right):
+        other = left
+    elif _is_all_ones(left):
+        other = right
+    else:
+        return False
+    if other is None:
+        return True  # h &= 0xFFFFFFFF: the running value itself
+    return isinstance(other, cst.BinaryOperation) and isinstance(
+        other.operator, (cst.Add, cst.Subtract, cst.Multiply)
+    )
 
 
 def _is_single_char(node: cst.BaseExpression) -> bool:
@@ -152,6 +192,10 @@ def _alias_tail(ctx: Context, func: cst.BaseExpression) -> str:
     return ""
 
 
+def _is_slice(node: cst.Subscript) -> bool:
+    return any(isinstance(element.slice, cst.Slice) for element in node.slice)
+
+
 def _call_attr(call: cst.Call) -> str | None:
     return call.func.attr.value if isinstance(call.func, cst.Attribute) else None
 
@@ -169,6 +213,14 @@ class _Stats:
     xors: int = 0
     masks: int = 0  # & with an int literal, % by a wide constant
     wide: int = 0  # hex or well-known hash constants used as operands
+    hashy: int = 0  # hash mixing: % by a prime, * by a hash constant, a 32-bit wrap of a sum
+    bits: int = 0  # bitwise operators (<< >> & | ^ ~) with an int literal or int constant operand
+    bits_other: int = 0  # bitwise operators on names only: ints, or sets and dicts
+    codec_calls: dict[str, int] = field(default_factory=dict)  # struct / int.from_bytes calls
+    byte_index: int = 0  # subscripts of known bytes, bytearray or memoryview values
+    ord_chr: int = 0  # ord() and chr() calls
+    ords: int = 0  # of which ord() of a value (a character of input), not of a literal
+    bit_tests: int = 0  # bitwise operators in if/while/comprehension conditions: flag tests
     signals: set[str] = field(default_factory=set)  # scanner evidence
     indexes: set[str] = field(default_factory=set)  # variables used as subscripts
     bumped: set[str] = field(default_factory=set)  # variables incremented by an int
@@ -180,6 +232,15 @@ class _Stats:
         self.xors += other.xors
         self.masks += other.masks
         self.wide += other.wide
+        self.hashy += other.hashy
+        self.bits += other.bits
+        self.bits_other += other.bits_other
+        for name, n in other.codec_calls.items():
+            self.codec_calls[name] = self.codec_calls.get(name, 0) + n
+        self.byte_index += other.byte_index
+        self.ord_chr += other.ord_chr
+        self.ords += other.ords
+        self.bit_tests += other.bit_tests
         self.signals |= other.signals
         self.indexes |= other.indexes
         self.bumped |= other.bumped
@@ -342,8 +403,9 @@ class _LoopStats(_LoopWalker):
 class _TracksNames(_Mixin):
     """What kind of value a local, module-level name or ``self.attr`` holds, from evidence.
 
-    Kinds: ``str`` (str or bytes), ``list``, ``bytearray``, ``regex`` (a compiled pattern).
-    Evidence is a parameter annotation or the last assignment seen in source order.
+    Kinds: ``str``, ``bytes`` (or a memoryview), ``list``, ``bytearray``, ``regex`` (a compiled
+    pattern). Evidence is a parameter annotation or the last assignment seen in source order.
+    An item of a bytes value is an int, so ``n = data[i]`` says nothing of ``n``.
     """
 
     def __init__(self, ctx: Context) -> None:
@@ -391,8 +453,9 @@ class _TracksNames(_Mixin):
                 return self.is_text(node.left) or self.is_text(node.right)
             return isinstance(node.operator, cst.Modulo) and isinstance(node.left, _TEXT_LITERALS)
         if isinstance(node, cst.Subscript):
-            return self.kind_of(node.value) == "str"
-        return self.kind_of(node) == "str"
+            kind = self.kind_of(node.value)
+            return kind == "str" or (kind in _BINARY_KINDS and _is_slice(node))
+        return self.kind_of(node) in _TEXT_KINDS
 
     def value_kind(self, node: cst.BaseExpression) -> str | None:
         if isinstance(node, cst.List):
@@ -405,7 +468,9 @@ class _TracksNames(_Mixin):
                     return None if node.args else "list"
                 if name == "bytearray":
                     return "bytearray"
-                if name in _TEXT_FUNCS or name == "bytes":
+                if name in ("bytes", "memoryview"):
+                    return "bytes"
+                if name in _TEXT_FUNCS:
                     return "str"
                 if name != "compile":
                     return None
@@ -418,7 +483,25 @@ class _TracksNames(_Mixin):
                 return None
             compiled = self.ctx.callee(node) in ("re.compile", "regex.compile")
             return "regex" if compiled else None
-        return "str" if self.is_text(node) else self.kind_of(node)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            return self.kind_of(node)
+        if isinstance(node, cst.SimpleString) and "b" in node.prefix.lower():
+            return "bytes"
+        if isinstance(node, cst.Subscript):
+            kind = self.kind_of(node.value)
+            if kind in _BINARY_KINDS:
+                return "bytes" if _is_slice(node) else None  # data[i] is an int
+            return "str" if kind == "str" else None
+        if (
+            isinstance(node, cst.BinaryOperation)
+            and isinstance(node.operator, cst.Add)
+            and (
+                self.value_kind(node.left) in _BINARY_KINDS
+                or self.value_kind(node.right) in _BINARY_KINDS
+            )
+        ):
+            return "bytes"  # data[:i] + data[j:]
+        return "str" if self.is_text(node) else None
 
     def _note(self, target: cst.BaseExpression, kind: str | None) -> None:
         key = _key(target)
@@ -433,10 +516,9 @@ class _TracksNames(_Mixin):
     def visit_Param(self, node: cst.Param) -> None:
         ann = node.annotation
         if ann is not None and isinstance(ann.annotation, cst.Name):
-            if ann.annotation.value in ("str", "bytes"):
-                self._note(node.name, "str")
-            elif ann.annotation.value == "bytearray":
-                self._note(node.name, "bytearray")
+            kind = _ANNOTATED_KINDS.get(ann.annotation.value)
+            if kind is not None:
+                self._note(node.name, kind)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         kind = self.value_kind(node.value)
@@ -516,6 +598,8 @@ class NestedLoops(_LoopWalker, Detector):
 
 
 def _checksum_verdict(stats: _Stats) -> str | None:
+    """GP106: two kinds of bit work and three operators, with a xor or a hash's mixing step (a
+    loop that only shifts and masks takes fields apart or packs them: GP109)."""
     kinds = [
         (stats.shifts, "shift"),
         (stats.xors, "xor"),
@@ -523,9 +607,64 @@ def _checksum_verdict(stats: _Stats) -> str | None:
         (stats.wide, "hex/magic constant"),
     ]
     present = [(n, label) for n, label in kinds if n]
-    if len(present) < 2 or stats.ops < 3:
+    if len(present) < 2 or stats.ops < 3 or not (stats.xors or stats.hashy):
         return None
     return ", ".join(f"{n} {label}{'s' if n > 1 else ''}" for n, label in present)
+
+
+def _bit_count(stats: _Stats) -> int:
+    """Bitwise operators that are integer work: those with a literal operand, and the others
+    when the loop shows ints or bytes (``a | b`` alone may be a set union)."""
+    evidence = stats.bits or stats.byte_index or stats.ord_chr
+    return stats.bits + (stats.bits_other if evidence else 0)
+
+
+def _binary_verdict(stats: _Stats) -> str | None:
+    """GP109: struct or int/bytes conversions in the loop, or bytes and bit operators together.
+
+    Bit operators in conditions are flag tests (``if mode & (1 << bit)``): they count with bytes
+    or characters (``if ord(c) & 0x80``), but packing needs two outside any condition."""
+    bits = _bit_count(stats)
+    per_item = stats.byte_index + stats.ord_chr
+    calls = sum(stats.codec_calls.values())
+    if not (
+        calls
+        or (stats.shifts and bits - stats.bit_tests >= 2)  # packing: (v << 7) | (b & 0x7F)
+        or (per_item and bits)  # data[i] >> 4, ord(c) & 0x80
+        # a length byte and the slice it announces, chr(ord(c) + k): input read item by item
+        or (per_item >= 2 and (stats.byte_index or stats.ords))
+    ):
+        return None
+    parts = [f"{n} {name}" for name, n in sorted(stats.codec_calls.items())]
+    for n, label in (
+        (stats.byte_index, "bytes subscript"),
+        (stats.ord_chr, "ord()/chr() call"),
+        (bits, "bit operator"),
+    ):
+        if n:
+            parts.append(f"{n} {label}{'s' if n > 1 else ''}")
+    return ", ".join(parts)
+
+
+def _bit_operators(test: cst.BaseExpression) -> int:
+    """Bitwise operators in a condition (a small expression; the walk is bounded)."""
+    count, budget = 0, 48
+    stack: list[cst.BaseExpression] = [test]
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, cst.BinaryOperation):
+            count += type(node.operator) in _BIT_OPERATOR_NODES
+            stack += (node.left, node.right)
+        elif isinstance(node, cst.UnaryOperation):
+            count += isinstance(node.operator, cst.BitInvert)
+            stack.append(node.expression)
+        elif isinstance(node, cst.BooleanOperation):
+            stack += (node.left, node.right)
+        elif isinstance(node, cst.Comparison):
+            stack.append(node.left)
+            stack += (c.comparator for c in node.comparisons)
+    return count
 
 
 class _OperatorLoops(_LoopStats):
@@ -572,6 +711,13 @@ class _OperatorLoops(_LoopStats):
             stats.masks += 1
         if _is_wide(left) or _is_wide(right):
             stats.wide += 1
+        if _mixes(kind, left, right):
+            stats.hashy += 1
+        if kind in _BIT_OPS:
+            if isinstance(left, cst.Integer) or isinstance(right, cst.Integer):
+                stats.bits += 1
+            else:
+                stats.bits_other += 1
 
     def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if not self.loops:
@@ -584,11 +730,37 @@ class _OperatorLoops(_LoopStats):
             return
         if kind in ("+", "%", "*") and _is_texty(node):
             return  # concatenation, repetition or %-formatting
+        if isinstance(node.left, _COLLECTIONS) or isinstance(node.right, _COLLECTIONS):
+            return  # [0] * n, items + [x], {a} | {b}: collections, not numbers
         if isinstance(node.left, _NUMBERS) and isinstance(node.right, _NUMBERS):
             return  # a constant such as 1 << 4
         if self.in_index and kind in ("+", "-") and 0 < (_int_value(node.right) or 0) <= 4:
             return  # s[i + 1]: index arithmetic, not computation
         self._count(loop.stats, kind, self._operand(node.left), self._operand(node.right))
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if self.loops and isinstance(node.operator, cst.BitInvert):
+            loop = self.innermost()
+            if loop is not None:
+                loop.stats.bits_other += 1  # ~x: ints, or a numpy mask
+
+    # -- bit operators in conditions: counted once the condition was walked -----------------------
+    def _bit_tests(self, test: cst.BaseExpression, loop: _Loop | None) -> None:
+        if loop is not None and (loop.stats.bits or loop.stats.bits_other):
+            loop.stats.bit_tests += _bit_operators(test)
+
+    def visit_If(self, node: cst.If) -> None:
+        if self.loops:
+            self._bit_tests(node.test, self.innermost())
+
+    def visit_CompIf(self, node: cst.CompIf) -> None:
+        if self.loops:
+            self._bit_tests(node.test, self.innermost())
+
+    def loop_finished(self, loop: _Loop) -> None:
+        if isinstance(loop.node, cst.While):
+            self._bit_tests(loop.node.test, loop)
+        super().loop_finished(loop)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if not self.loops:
@@ -626,8 +798,10 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     the same loop over ``[]float64`` or ``[]int64`` in Go compiles to a few machine instructions.
     Go idiom: typed slices and plain ``for i := range xs`` loops; pick int64/float64 explicitly.
     Known limits: cannot see operand types, so arithmetic on Decimals or small lists counts too.
-    ``x += 1`` counters and ``s[i + 1]`` index arithmetic are not counted; loops that look like a
-    checksum are left to GP106.
+    ``x += 1`` counters, ``s[i + 1]`` index arithmetic, operators on collection displays
+    (``[0] * n``, ``{a} | {b}``) and bit operators in conditions (flag tests such as
+    ``if mode & (1 << bit)``) are not counted; loops that look like a
+    checksum are left to GP106, loops of mostly bit operators (bit packing) to GP109.
     """
 
     ID = "GP102"
@@ -667,18 +841,28 @@ class ArithmeticLoop(_OperatorLoops, Detector):
             "def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
             "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"
         ),
+        # set unions and list building, element by element
+        ("def f(pairs, n):\n    return [({a} | {b}, [0] * n) for a, b in pairs]\n"),
+        # flag tests over a range of bits
+        (
+            "def names(attributes, styles):\n    out = []\n    for bit in range(4, 9):\n"
+            "        if attributes & (1 << bit):\n            out.append(styles[bit])\n    return out\n"
+        ),
     )
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
         stats = loop.stats
         statements = stats.statements or (0 if isinstance(loop.node, cst.BaseComp) else 1)
-        if stats.ops < 2 or 2 * stats.ops < 3 * statements:
+        ops = stats.ops - stats.bit_tests  # flag tests (``if mode & FLAG``) are not arithmetic
+        if ops < 2 or 2 * ops < 3 * statements:
             return None
         if _checksum_verdict(stats) is not None:
             return None  # GP106 reports it
+        if 2 * _bit_count(stats) >= stats.ops and _binary_verdict(stats) is not None:
+            return None  # mostly bit operators: GP109 reports it
         n = statements
         where = f" in {n} statement{'s' if n > 1 else ''}" if n else " per element"
-        return f"loop is mostly arithmetic: {stats.ops} operators{where}", self.WEIGHT
+        return f"loop is mostly arithmetic: {ops} operators{where}", self.WEIGHT
 
 
 # -- GP103 ---------------------------------------------------------------------------------------
@@ -801,6 +985,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
     PYTHON = "s += ... / bytearray.append in loops"
     GO_IDIOM = "strings.Builder / bytes.Buffer, append to []byte"
     SUMMARY = "strings or byte buffers grown piece by piece in a loop"
+    TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (
         (
             "def render(rows):\n    out = ''\n    for r in rows:\n        out += r.name\n"
@@ -852,7 +1037,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
         kind = self.kind_of(node.target)
         if kind == "bytearray":
             self._report_once(node, key, f"{key} += ... grows a bytearray inside a loop")
-        elif kind == "str" or (kind is None and self.is_text(node.value)):
+        elif kind in _TEXT_KINDS or (kind is None and self.is_text(node.value)):
             self._report_once(node, key, f"{key} += ... copies the whole string each iteration")
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -870,7 +1055,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
             key = _key(node.targets[0].target)
             if key is not None and key == _key(head):
                 kind = self.kind_of(head)
-                if kind == "str" or (kind is None and self.is_text(value)):
+                if kind in _TEXT_KINDS or (kind is None and self.is_text(value)):
                     self._report_once(
                         node, key, f"{key} = {key} + ... copies the whole string each iteration"
                     )
@@ -912,15 +1097,18 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
 _CHAR_SIGNALS = ("char-iter", "str-index", "ord/chr", "char-class", "char-set", "char-compare")
 # A scanner walks a string and inspects characters. Iterating a string with ord() alone is a
 # transform or a hash; comparing with one-character strings alone is ordinary branching.
-_WALKS = frozenset({"while-len", "index-loop", "index-bump", "char-iter", "str-index"})
+_WALKS = frozenset(
+    {"while-len", "index-loop", "index-bump", "char-iter", "str-index", "byte-index"}
+)
 _CHAR_TESTS = frozenset({"str-index", "char-class", "char-set", "char-compare"})
-_INDEX_SIGNALS = ("while-len", "index-loop", "index-bump")
+_INDEX_SIGNALS = ("while-len", "index-loop", "index-bump", "byte-index")
 _SIGNAL_TEXT = {
     "while-len": "while i < len(...)",
     "index-loop": "for i in range(len(...))",
     "index-bump": "an index advanced by +=",
     "char-iter": "iteration over a string",
     "str-index": "string subscripts",
+    "byte-index": "bytes subscripts",
     "ord/chr": "ord()/chr()",
     "char-class": "char-class tests",
     "char-set": '`c in "..."` tests',
@@ -967,8 +1155,8 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
     ``for i in range(len(s))``, a subscript index also advanced with ``i += n``, iteration over
     or subscripts of a known str/bytes - and tests characters - char-class tests like
     ``c.isdigit()``, ``c in "0123456789"``, single-character comparisons, subscripts of a known
-    string - with at least two kinds of evidence (``ord()``/``chr()`` adds one). Reported once
-    per outermost such loop.
+    str (an item of bytes is an int, not a character) - with at least two kinds of evidence
+    (``ord()``/``chr()`` adds one). Reported once per outermost such loop.
     Why it matters for a Go port: hand-written tokenizers and parsers spend their time in
     interpreted per-character steps; the same scanner over a Go ``[]byte`` or ``string`` runs
     one to two orders of magnitude faster and needs no regex fallback.
@@ -976,7 +1164,8 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
     ``unicode.IsDigit``, ``strings.IndexByte``; ``text/scanner`` or a generated lexer.
     Known limits: str/bytes are known only from annotations and assignments, so a walk over an
     un-annotated parameter needs an index signal; a walk over a list of one-letter strings can
-    match, and a byte parser comparing ints (``b == 0x0A``) is missed.
+    match, and a byte parser comparing ints (``b == 0x0A``) is GP109's (binary codec) if it
+    does bit work, else missed.
     """
 
     ID = "GP105"
@@ -1030,7 +1219,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
                 loop.stats.signals.add("while-len")
         elif isinstance(node, cst.For):
             it = node.iter
-            if self.kind_of(it) == "str":
+            if self.kind_of(it) in _TEXT_KINDS:
                 loop.stats.signals.add("char-iter")
             elif (
                 isinstance(it, cst.Call)
@@ -1039,7 +1228,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
                 and any(_mentions_len(a.value) for a in it.args)
             ):
                 loop.stats.signals.add("index-loop")
-        elif loop.fors and self.kind_of(loop.fors[0].iter) == "str":
+        elif loop.fors and self.kind_of(loop.fors[0].iter) in _TEXT_KINDS:
             loop.stats.signals.add("char-iter")
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
@@ -1079,8 +1268,11 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             if key is not None:
                 loop.stats.indexes.add(key)
                 used = True
-        if used and self.kind_of(node.value) == "str":
+        kind = self.kind_of(node.value) if used else None
+        if kind == "str":
             loop.stats.signals.add("str-index")
+        elif kind in _BINARY_KINDS:
+            loop.stats.signals.add("byte-index")  # a walk; its items are ints, not characters
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if self.loops and isinstance(node.operator, cst.AddAssign):
@@ -1120,7 +1312,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         if isinstance(node, (cst.Tuple, cst.Set, cst.List)):
             return bool(node.elements) and all(_is_single_char(e.value) for e in node.elements)
         if isinstance(node, (cst.Name, cst.Attribute)):
-            return self.ctx.resolve(node) in _CHAR_SETS or self.kind_of(node) == "str"
+            return self.ctx.resolve(node) in _CHAR_SETS or self.kind_of(node) in _TEXT_KINDS
         return False
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
@@ -1148,16 +1340,18 @@ class PurePythonChecksum(_OperatorLoops, Detector):
 
     What it detects: a loop mixing at least two of shifts (``<<``, ``>>``), xor (``^``), masks
     (``& 0xFF``, ``% 65521``) and hex or well-known hash constants (``0xEDB88320``,
-    ``16777619``), with at least three operators: CRC tables and updates, Adler/FNV/djb2/murmur-style
-    hashes, bit-packing codecs. Reported once per outermost such loop.
+    ``16777619``), with at least three operators, one of them a xor or a hash's mixing step
+    (``% 65521``, ``* 16777619``, a running sum wrapped by ``& 0xFFFFFFFF``): CRC tables and
+    updates, Adler/FNV/djb2/murmur-style hashes. Reported once per outermost such loop.
     Why it matters for a Go port: each bit operation is an interpreted step on an arbitrary-size
     int, then masked back to 32 bits by hand; in Go it is one instruction on a ``uint32``, and
     ``hash/crc32``, ``hash/adler32``, ``hash/fnv`` already exist.
     Go idiom: the standard ``hash/crc32``, ``hash/adler32``, ``hash/fnv``, ``compress/*``
     packages, or the loop on ``uint32``/``uint64`` without masks.
     Known limits: library calls such as ``hashlib.sha256`` or ``zlib.crc32`` run in C and are
-    not flagged; a bit-twiddling loop that is not a hash (a flags decoder with hex masks) can
-    match.
+    not flagged; a bit-twiddling loop with a xor that is not a hash can match. Loops that only
+    shift and mask (``(v >> 8) & 0xFF``, varints, ``v & 0x3FFFFFFF`` bit fields) are codecs,
+    reported by GP109.
     """
 
     ID = "GP106"
@@ -1189,6 +1383,12 @@ class PurePythonChecksum(_OperatorLoops, Detector):
         "def flags(items):\n    for it in items:\n        if it.mode & 0x4:\n            print(it)\n",
         "def unpack(data):\n    v = 0\n    for b in data:\n        v = (v << 8) | b\n    return v\n",
         "def f(ts):\n    for t in ts:\n        print(t % 1000, (t // 1000) % 86400)\n",
+        # a varint decoder shifts and masks bytes: a codec (GP109), not a checksum
+        (
+            "def varint(data, pos):\n    result = shift = 0\n    while True:\n"
+            "        b = data[pos]\n        pos += 1\n        result |= (b & 0x7F) << shift\n"
+            "        if not b & 0x80:\n            return result, pos\n        shift += 7\n"
+        ),
     )
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:
@@ -1222,7 +1422,9 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     Go idiom: ``var wordRE = regexp.MustCompile(...)`` at package level, ``FindAllStringSubmatch``
     outside the loop, or a ``bufio.Scanner``/byte scanner.
     Known limits: a compiled pattern is recognised only by assignment in the same module or by its
-    name; RE2 lacks backreferences and lookaround, so some patterns need rewriting.
+    name; RE2 lacks backreferences and lookaround, so some patterns need rewriting. Only calls
+    that pass the pattern every iteration have the cheap fix (``cheap-fix``); a compiled
+    pattern's findings do not carry it.
     """
 
     ID = "GP107"
@@ -1232,6 +1434,7 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     PYTHON = "re.match/search/sub/findall in loops"
     GO_IDIOM = "package-level regexp.MustCompile, or a byte scanner"
     SUMMARY = "regular expressions run once per loop iteration"
+    TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (
         (
             "import re\ndef f(lines):\n    for line in lines:\n"
@@ -1295,10 +1498,11 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
             isinstance(func, cst.Attribute)
             and attr != "compile"
             and self._is_pattern(func.value)
-            and self.kind_of(func.value) != "str"
+            and self.kind_of(func.value) not in _TEXT_KINDS
         ):
             label = _key(func.value) or "compiled pattern"
-            self.report(node, f"{label}.{attr} runs every iteration")
+            # compiled once already: the Python-side fix is applied, the scan itself remains
+            self.report(node, f"{label}.{attr} runs every iteration", traits=())
 
 
 # -- GP108 ---------------------------------------------------------------------------------------
@@ -1339,6 +1543,7 @@ class ProcessesForTheGil(Detector):
     PYTHON = "multiprocessing.Pool / ProcessPoolExecutor / joblib.Parallel"
     GO_IDIOM = "goroutine worker pool over a channel, errgroup.SetLimit(runtime.NumCPU())"
     SUMMARY = "process pools used to escape the GIL"
+    TRAITS = (Trait.ORCHESTRATION, Trait.FEEDING)
     MATCHES = (
         (
             "from multiprocessing import Pool\ndef f(xs):\n    with Pool(8) as p:\n"
@@ -1378,6 +1583,213 @@ class ProcessesForTheGil(Detector):
                 return
 
 
+# -- GP109 ---------------------------------------------------------------------------------------
+
+_STRUCT_FUNCS = frozenset({"pack", "unpack", "pack_into", "unpack_from", "iter_unpack"})
+#: methods whose result is bytes whatever the receiver (``.encode()`` only without arguments or
+#: with a literal codec: a JSON encoder's ``encode(obj)`` returns text)
+_BYTES_METHODS = frozenset({"tobytes", "to_bytes", "recv", "fromhex", "digest"})
+
+
+class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
+    """Binary formats and bit fields encoded or decoded piece by piece in a loop.
+
+    What it detects: a loop (statement or comprehension) that calls ``struct.pack/unpack/
+    pack_into/unpack_from/iter_unpack`` (the module's functions, the methods of a
+    ``struct.Struct`` or one of them bound to a name), ``int.from_bytes`` or ``.to_bytes``; or
+    that subscripts or slices known ``bytes``/``bytearray``/``memoryview`` values, calls
+    ``ord()``/``chr()`` and works with bit operators (``<< >> & | ^ ~``) together: length-prefixed
+    record readers, varint and bit-packing loops (``while b & 0x80``, ``(v << 8) | b``), nibble
+    and hex codecs. Reported once per outermost such loop, weighted by how much of that work it
+    holds; a loop that is a checksum is GP106's.
+    Why it matters for a Go port: each field decoded is several interpreted steps (a call into
+    ``struct``, a tuple, boxed ints, a new bytes object per slice); in Go the same loop reads a
+    ``[]byte`` in place with ``encoding/binary`` into fixed-width integers, with no allocation
+    per field, and binary protocols (wire formats, file formats, framing) are Go's home ground.
+    Go idiom: ``binary.BigEndian.Uint32(b[i:])``, ``binary.Uvarint``, ``binary.Read`` into a
+    struct, ``[]byte`` sub-slices (no copy), ``math/bits`` and plain ``uint32`` arithmetic.
+    Known limits: a struct call once per function, called from a loop elsewhere, is not seen,
+    nor are loops at module level (they run once, at import: lookup tables; a script's main
+    loop there is missed);
+    bytes values are known only from annotations and assignments (literals, ``bytes()``,
+    ``bytearray()``, ``memoryview()``, ``.encode()``); flag tests in conditions (``if mode &
+    FLAG``, ``if mask & (1 << bit)``), ``chr()`` over a range of code points and bit operators on
+    names alone (set unions) do not match by themselves.
+    """
+
+    ID = "GP109"
+    NAME = "binary-codec"
+    CATEGORY = Category.CPU
+    WEIGHT = 2.0
+    PYTHON = "struct.unpack / int.from_bytes / byte indexing and bit shifts in loops"
+    GO_IDIOM = "encoding/binary (BigEndian.Uint32, Uvarint) over []byte sub-slices, math/bits"
+    SUMMARY = "binary formats or bit fields decoded byte by byte in Python loops"
+    MATCHES = (
+        (
+            "import struct\ndef records(buf):\n    off = 0\n    while off < len(buf):\n"
+            "        size, kind = struct.unpack_from('<IH', buf, off)\n        off += 6 + size\n"
+        ),
+        (
+            "def varint(data: bytes, pos: int):\n    result = shift = 0\n    while True:\n"
+            "        b = data[pos]\n        pos += 1\n        result |= (b & 0x7F) << shift\n"
+            "        if not b & 0x80:\n            return result, pos\n        shift += 7\n"
+        ),
+        (
+            "from struct import Struct\nHEADER = Struct('>HH')\nclass Reader:\n"
+            "    def read(self, chunks):\n        return [HEADER.unpack(c) for c in chunks]\n"
+        ),
+        "def pack(bits):\n    v = 0\n    for b in bits:\n        v = (v << 1) | b\n    return v\n",
+        (
+            "def ids(blob: bytes):\n    return [int.from_bytes(blob[i:i + 4], 'big')"
+            " for i in range(0, len(blob), 4)]\n"
+        ),
+        (
+            "def xor(text: str, key: int) -> str:\n"
+            "    return ''.join(chr(ord(c) ^ key) for c in text)\n"
+        ),
+    )
+    NO_MATCHES = (
+        # an integer flag test, in or out of a loop
+        "FLAG = 0x4\ndef f(mode, items):\n    if mode & FLAG:\n        return [i for i in items]\n",
+        (
+            "FLAG = 0x4\ndef f(items):\n    for it in items:\n        if it.mode & FLAG:\n"
+            "            print(it)\n"
+        ),
+        # a lookup table built once, at import
+        "import struct\nPACK = struct.Struct('>H').pack\nTABLE = tuple(PACK(i) for i in range(256))\n",
+        # one header read, not in a loop
+        (
+            "import struct\ndef header(f):\n    magic, n = struct.unpack('<II', f.read(8))\n"
+            "    return n\n"
+        ),
+        # flag tests over a range of bits: conditions, not packing
+        (
+            "def names(attributes, styles):\n    return [styles[b] for b in range(4, 9)"
+            " if attributes & (1 << b)]\n"
+        ),
+        # characters made from code points: a table, not input read character by character
+        "def letters(lo, hi):\n    return ''.join(chr(c) for c in range(lo, hi) if chr(c).isalpha())\n",
+        # set unions and intersections in a loop
+        (
+            "def merge(groups):\n    seen = set()\n    for g in groups:\n"
+            "        seen = seen | g.tags\n        common = seen & g.tags\n    return common\n"
+        ),
+        # a checksum is GP106's
+        (
+            "def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
+            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"
+        ),
+        # a text scanner with one ord() per character
+        "def total(text: str) -> int:\n    n = 0\n    for c in text:\n        n += ord(c)\n    return n\n",
+    )
+
+    def judge(self, loop: _Loop) -> tuple[str, float] | None:
+        stats = loop.stats
+        if loop.fn is None:
+            return None  # module or class level: runs once, at import (a lookup table)
+        if _checksum_verdict(stats) is not None:
+            return None  # GP106 reports it
+        detail = _binary_verdict(stats)
+        if detail is None:
+            return None
+        work = (
+            sum(stats.codec_calls.values()) + stats.byte_index + stats.ord_chr + _bit_count(stats)
+        )
+        return f"binary codec loop: {detail}", min(3.0, 1.0 + 0.2 * work)
+
+    # -- what a name holds: bytes, a struct.Struct, or one of its bound methods -------------------
+    def value_kind(self, node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.Call):
+            kind = self._call_kind(node)
+            if kind is not None:
+                return kind
+        elif (
+            isinstance(node, cst.Attribute)
+            and node.attr.value in _STRUCT_FUNCS
+            and self._is_struct(node.value)
+        ):
+            return "struct-method"  # unpack = struct.Struct("<I").unpack
+        return super().value_kind(node)
+
+    def _is_struct(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            return self._call_kind(node) == "struct"
+        return self.kind_of(node) == "struct"
+
+    def _call_kind(self, node: cst.Call) -> str | None:
+        """``struct`` for a ``struct.Struct(...)``, ``bytes`` for calls that return bytes."""
+        func = node.func
+        if isinstance(func, cst.Name):
+            name = self.ctx.aliases.get(func.value, func.value)
+            if name == "struct.Struct":
+                return "struct"
+            return "bytes" if name in ("struct.pack", "os.urandom") else None
+        if not isinstance(func, cst.Attribute):
+            return None
+        attr = func.attr.value
+        if attr in _BYTES_METHODS:
+            return "bytes"
+        if attr == "encode":
+            literal = not node.args or isinstance(node.args[0].value, cst.SimpleString)
+            return "bytes" if literal else None
+        if attr == "Struct" and self.ctx.callee(node) == "struct.Struct":
+            return "struct"
+        if attr == "pack" and (
+            self._is_struct(func.value) or self.ctx.callee(node) == "struct.pack"
+        ):
+            return "bytes"
+        return None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        _OperatorLoops.visit_Assign(self, node)
+        _TracksNames.visit_Assign(self, node)
+
+    # -- work in loops ----------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.loops:
+            return
+        func = node.func
+        label: str | None = None
+        if isinstance(func, cst.Name):
+            name = self.ctx.aliases.get(func.value, func.value)
+            if name in ("ord", "chr"):
+                loop = self.innermost()
+                if loop is not None:
+                    loop.stats.ord_chr += 1
+                    if name == "ord" and not (
+                        node.args and isinstance(node.args[0].value, cst.SimpleString)
+                    ):
+                        loop.stats.ords += 1
+                return
+            if name.startswith("struct.") and name[7:] in _STRUCT_FUNCS:
+                label = name
+            elif self.kind_of(func) == "struct-method":
+                label = f"struct {func.value}"
+        elif isinstance(func, cst.Attribute):
+            attr = func.attr.value
+            if attr in _STRUCT_FUNCS:
+                if self._is_struct(func.value):
+                    label = f"Struct.{attr}"
+                elif self.ctx.callee(node) == f"struct.{attr}":
+                    label = f"struct.{attr}"
+            elif attr == "to_bytes":
+                label = "int.to_bytes"
+            elif attr == "from_bytes" and self.ctx.callee(node) == "int.from_bytes":
+                label = "int.from_bytes"
+        if label is None:
+            return
+        loop = self.innermost()
+        if loop is not None:
+            calls = loop.stats.codec_calls
+            calls[label] = calls.get(label, 0) + 1
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        if self.loops and self.kind_of(node.value) in _BINARY_KINDS:
+            loop = self.innermost()
+            if loop is not None:
+                loop.stats.byte_index += 1
+
+
 DETECTORS: tuple[type[Detector], ...] = (
     NestedLoops,
     ArithmeticLoop,
@@ -1387,4 +1799,5 @@ DETECTORS: tuple[type[Detector], ...] = (
     PurePythonChecksum,
     RegexInLoop,
     ProcessesForTheGil,
+    BinaryCodecLoop,
 )

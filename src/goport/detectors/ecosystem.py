@@ -13,7 +13,7 @@ from typing import ClassVar
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, dotted, last_part
-from goport.model import Category
+from goport.model import Category, Trait
 
 
 def _dotted(expr: cst.BaseExpression | None) -> str:
@@ -117,6 +117,7 @@ class NumericStack(_PackageImports, Detector):
     PYTHON = "import numpy / scipy / numba / numexpr / cupy"
     GO_IDIOM = "gonum covers part of it; otherwise keep the numeric kernel in Python"
     SUMMARY = "numeric stack: already runs in C; Go has gonum but no parity"
+    TRAITS = (Trait.NATIVE_NUMERIC,)
     PACKAGES = ("numpy", "scipy", "numba", "numexpr", "cupy")
     LABEL = "numeric stack"
     MATCHES = (
@@ -151,6 +152,7 @@ class Dataframes(_PackageImports, Detector):
     PYTHON = "import pandas / polars / pyarrow / dask / duckdb"
     GO_IDIOM = "no Go parity: arrow/go or DuckDB's Go driver; usually keep analytics in Python"
     SUMMARY = "dataframe library: columnar work in C/Rust with an API Go lacks"
+    TRAITS = (Trait.NATIVE_NUMERIC,)
     PACKAGES = ("pandas", "polars", "pyarrow", "dask", "modin", "vaex", "duckdb")
     LABEL = "dataframes"
     MATCHES = (
@@ -188,6 +190,7 @@ class MlFrameworks(_PackageImports, Detector):
     PYTHON = "import torch / tensorflow / sklearn / transformers / xgboost"
     GO_IDIOM = "Go serves models, Python trains them: ONNX via onnxruntime-go or a model server"
     SUMMARY = "ML framework: no Go training stack; keep it in Python, serve from Go"
+    TRAITS = (Trait.NATIVE_NUMERIC,)
     PACKAGES = (
         "torch",
         "torchvision",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, last_part
+from goport.detectors.base import Context, Detector, FunctionFrame, last_part
 from goport.detectors.base import dotted as _dotted
 from goport.detectors.base import positional as _positional
-from goport.model import Category
+from goport.model import Category, Trait
 
 WEB_FRAMEWORKS = (
     "flask",
@@ -257,6 +257,7 @@ class HttpHandler(_TracksBindings, Detector):
     PYTHON = "Flask/FastAPI/aiohttp/Django/tornado request handler"
     GO_IDIOM = "net/http handler funcs on http.ServeMux (or chi/echo); one goroutine per request"
     SUMMARY = "HTTP request handler: concurrent I/O-bound work that Go serves natively"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "from flask import Flask\napp = Flask(__name__)\n\n"
@@ -487,6 +488,7 @@ class WebsocketHandler(_TracksBindings, Detector):
     PYTHON = "websockets.serve / @app.websocket / Channels consumer"
     GO_IDIOM = "coder/websocket or gorilla/websocket: a read goroutine and a write goroutine"
     SUMMARY = "WebSocket endpoint: long-lived connections that goroutines hold cheaply"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import asyncio\nimport websockets\n\nasync def echo(ws):\n"
@@ -617,6 +619,7 @@ class GrpcServicer(Detector):
     PYTHON = "grpc servicer class / grpc.server()"
     GO_IDIOM = "grpc-go server generated from the same .proto (Register<Name>Server)"
     SUMMARY = "gRPC service: the .proto contract makes a Go server a drop-in replacement"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
@@ -710,6 +713,7 @@ class MessageConsumer(_TracksBindings, Detector):
     PYTHON = "KafkaConsumer / pika basic_consume / redis pubsub / SQS receive_message"
     GO_IDIOM = "kafka-go / amqp091-go / go-redis PubSub / nats.go reader feeding a worker pool"
     SUMMARY = "message-broker consumer: a long-running network loop Go runs in goroutines"
+    TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
         (
             "from confluent_kafka import Consumer\n\n"
@@ -842,6 +846,7 @@ class TaskQueueWorker(Detector):
     PYTHON = "Celery @app.task / @shared_task, dramatiq @actor, rq/huey tasks"
     GO_IDIOM = "asynq or machinery task handlers; or a broker consumer feeding a worker pool"
     SUMMARY = "task-queue worker function: background jobs that Go workers can run"
+    TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
         (
             "from celery import Celery\napp = Celery('proj')\n\n@app.task(bind=True, max_retries=3)\n"
@@ -934,6 +939,11 @@ _RECEIVES = frozenset(
     }
 )
 _READS = frozenset({"read", "readline", "read_bytes"})
+#: modules whose import makes a bare ``.get()`` in a ``while True`` loop a blocking queue read
+_QUEUE_MODULES = (
+    "queue", "asyncio", "multiprocessing", "threading", "concurrent.futures", "gevent",
+    "eventlet", "janus", "trio", "anyio", "zmq", "redis", "kombu", "celery",
+)  # fmt: skip
 _NOT_SLEEP_WAITS = frozenset({"asyncio.wait", "asyncio.wait_for", "concurrent.futures.wait"})
 
 
@@ -983,7 +993,8 @@ class PollLoop(Detector):
     What it detects: a ``while True`` / ``while 1`` / ``while self.running`` /
     ``while not stop.is_set()`` loop whose body (not counting nested functions) calls a sleep
     (``time.sleep``, ``await asyncio.sleep``, ``event.wait(timeout)``) or a blocking receive
-    (``.poll()``, ``.recv()``, ``.receive()``, ``.get()``/``.get(timeout=...)``,
+    (``.poll()``, ``.recv()``, ``.receive()``, ``.get(timeout=...)``, a bare ``.get()`` in a
+    module importing queue, threading, asyncio or a broker,
     ``.get_message()``, ``.receive_message()``). A loop that only ``.read()``s, or only sleeps in
     an ``except`` handler, counts unless it can ``break``/``return`` (chunked reads and retry
     loops end; daemons do not). One finding per loop, at the ``while``.
@@ -1004,6 +1015,7 @@ class PollLoop(Detector):
     PYTHON = "while True: ... time.sleep() / consumer.poll()"
     GO_IDIOM = "a goroutine running for { select { case <-ctx.Done(): case <-ticker.C: } }"
     SUMMARY = "long-running poll loop: a goroutine with a ticker/channel select in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         (
             "import time\n\ndef run(check):\n    while True:\n        check()\n"
@@ -1021,6 +1033,10 @@ class PollLoop(Detector):
         (
             "def worker(stop_event, work):\n    while not stop_event.is_set():\n        work()\n"
             "        stop_event.wait(10)\n"
+        ),
+        (
+            "import queue\n\ndef drain(jobs: queue.Queue, handle):\n    while True:\n"
+            "        handle(jobs.get())\n"
         ),
     )
     NO_MATCHES = (
@@ -1043,6 +1059,11 @@ class PollLoop(Detector):
         (
             "def drain(items, cache):\n    while items:\n        key = items.pop()\n"
             "        cache.get(key)\n"
+        ),
+        # a bare .get() on an object of a module that uses no queue: a cursor, not a wait
+        (
+            "def walk(edge, ok):\n    while True:\n        v = edge.get()\n        if ok(v):\n"
+            "            return v\n        edge.move_to_next()\n"
         ),
         # the sleep is in a nested function, not in the loop itself
         (
@@ -1131,11 +1152,14 @@ class PollLoop(Detector):
         if attr in _RECEIVES:
             return f".{attr}()", True
         if attr == "get":
-            if all(
-                a.keyword is not None and a.keyword.value in ("timeout", "block") for a in node.args
-            ):
-                return ".get()", True
-            return None
+            if node.args:
+                queue_only = all(
+                    a.keyword is not None and a.keyword.value in ("timeout", "block")
+                    for a in node.args
+                )
+                return (".get()", True) if queue_only else None
+            # a bare .get() blocks on a queue, or reads a cursor, a future, a custom object
+            return (".get()", True) if self.ctx.imports_any(*_QUEUE_MODULES) else None
         if attr in _READS:
             return f".{attr}()", False
         if attr == "select" and self.ctx.callee(node) == "select.select":
@@ -1151,6 +1175,35 @@ _YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
 _YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
 _AFOR = "gp307.async_for"  # an async for / async comprehension
 _ASYNC_STREAM_WEIGHT = 2.0
+#: imports that show a module streams network or broker I/O, or runs an event loop: a generator
+#: stage there may carry a stream; anywhere else it is iteration
+_STREAM_MODULES = (
+    "socket", "selectors", "select", "socketserver", "asyncio", "websockets", "websocket",
+    "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
+    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "trio",
+    "anyio", "curio", "gevent", "eventlet", "twisted", "paramiko", "serial",
+)  # fmt: skip
+#: libraries that count only when the stage's own function calls them: a module that fetches one
+#: document over HTTP or guards a cache with a lock does not make its generators streams
+_IO_CALLS = (
+    *_STREAM_MODULES, "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
+    "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
+    "aiobotocore", "celery",
+)  # fmt: skip
+#: calls that read a network stream, whatever object they are made on
+_STREAM_READS = frozenset(
+    {
+        "recv", "recv_into", "recvfrom", "recv_multipart", "recv_json", "recv_string",
+        "iter_lines", "iter_content", "iter_bytes", "iter_text", "iter_raw", "iter_chunked",
+        "iter_any", "readuntil", "readexactly", "get_message", "receive_message",
+        "receive_messages",
+    }
+)  # fmt: skip
+
+
+def _under(name: str, modules: tuple[str, ...]) -> bool:
+    """``name`` is one of ``modules`` or inside one (``requests.get``, not ``requests_cache``)."""
+    return any(name == m or name.startswith(m + ".") for m in modules)
 
 
 def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
@@ -1192,14 +1245,17 @@ def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
 
 
 class StreamingPipeline(Detector):
-    """Generator pipeline stages and async stream consumers.
+    """Generator pipeline stages over network streams, and async stream consumers.
 
     What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
-    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage), an
-    ``async def`` generator that yields inside a loop, and a function that consumes an async
-    stream with ``async for``. One finding per function, at the ``def``; a sync stage weighs
-    ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0 (it is a stream of
-    I/O, not just a lazy transform).
+    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
+    there is evidence of streamed I/O - the module imports a socket, broker or event-loop library
+    (socket, kafka, redis, zmq, grpc, asyncio, trio...), or the function itself calls threading,
+    queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
+    ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
+    consumes an async stream with ``async for``. One finding per function, at the ``def``; a
+    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0
+    (it is a stream of I/O, not just a lazy transform).
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -1210,7 +1266,10 @@ class StreamingPipeline(Detector):
     is not a stage and is ignored, as are ``@contextmanager`` functions; a sync generator that
     walks its own state (``__iter__`` over ``self._items``, ``range(n)``, ``os.scandir``) is
     iteration, not a stage, and is ignored, as is a ``while`` loop that yields (a counter, a
-    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted.
+    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted. A
+    generator stage with no such evidence (a tokenizer yielding tokens, a parser yielding nodes)
+    is one-thread iteration, ``iter.Seq`` in Go and no concurrency, so it is not reported; a
+    stage fed by a network stream through a wrapper of the project's own is missed.
     """
 
     ID = "GP307"
@@ -1220,10 +1279,16 @@ class StreamingPipeline(Detector):
     PYTHON = "generator stages (yield in a loop), async generators, async for"
     GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
     SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
+    TRAITS = (Trait.NETWORK,)
     MATCHES = (
         (
-            "def parse(lines):\n    for line in lines:\n        if line:\n"
-            "            yield line.split(',')\n"
+            "import requests\n\ndef rows(urls):\n    for url in urls:\n"
+            "        for line in requests.get(url, stream=True).iter_lines():\n"
+            "            yield line.split(b',')\n"
+        ),
+        (
+            "def frames(conns):\n    for conn in conns:\n        data = conn.recv(4096)\n"
+            "        if data:\n            yield data\n"
         ),
         (
             "async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
@@ -1258,6 +1323,13 @@ class StreamingPipeline(Detector):
         ),
         # a sync while-loop counter generator
         "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+        # a tokenizer yielding tokens: iteration on one thread, not a stream
+        (
+            "import re\n\ndef tokens(lines):\n    for line in lines:\n"
+            "        for word in re.findall(r'\\w+', line):\n            yield word.lower()\n"
+        ),
+        # a parser stage over parsed lines, in a module with no network or concurrency
+        "def parse(lines):\n    for line in lines:\n        if line:\n            yield line.split(',')\n",
     )
 
     def __init__(self, ctx: Context) -> None:
@@ -1300,6 +1372,17 @@ class StreamingPipeline(Detector):
         if frame.counters.get(_FOR, 0) > 0:
             frame.counters[_YIELD_FOR] = 1
 
+    def _streams(self, frame: FunctionFrame) -> bool:
+        """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
+        if self.ctx.imports_any(*_STREAM_MODULES):
+            return True
+        # calls into an imported library, not into a local variable named ``queue``
+        imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
+        return any(
+            last_part(call) in _STREAM_READS or (imported and _under(call, imported))
+            for call in frame.calls
+        )
+
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
@@ -1314,7 +1397,7 @@ class StreamingPipeline(Detector):
         name = node.name.value
         if frame.is_async and counters.get(_YIELD_LOOP):
             self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
-        elif not frame.is_async and counters.get(_YIELD_FOR):
+        elif not frame.is_async and counters.get(_YIELD_FOR) and self._streams(frame):
             self.report(node, f"generator stage {name} (yields inside a loop)")
         elif counters.get(_AFOR):
             self.report(
@@ -1402,6 +1485,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
     PYTHON = "uvicorn.run / app.run / HTTPServer.serve_forever / web.run_app"
     GO_IDIOM = "http.Server{...}.ListenAndServe() with graceful Shutdown(ctx)"
     SUMMARY = "server entry point: the process boundary a Go binary can take over"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
         (
             "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"

@@ -37,7 +37,9 @@ HOT_FUNCTION_RULE = "hot-function"
 HOT_FUNCTION_NAME = "hot-function"
 #: how many non-blocker findings of one candidate are annotated, heaviest first
 TOP_FINDINGS = 3
-GO_STRATEGIES = frozenset({Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI})
+GO_STRATEGIES = frozenset(
+    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
+)
 BLOCKING = frozenset({Category.BLOCKER, Category.ECOSYSTEM})
 
 

@@ -13,8 +13,10 @@ from goport.model import (
     AnalysisError,
     Candidate,
     Finding,
+    FunctionEstimate,
     HotFunction,
     Metrics,
+    ModuleEstimate,
     RunResult,
 )
 from goport.reports import Options, dumps
@@ -40,8 +42,39 @@ def finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def _function(fn: HotFunction, findings: list[Finding]) -> dict[str, Any]:
+#: functions listed under a candidate's "estimate", largest estimated share first
+ESTIMATED_FUNCTIONS = 10
+
+
+def _significant(x: float) -> float:
+    """Four significant digits: shares and frequencies span many orders of magnitude."""
+    return float(f"{x:.4g}")
+
+
+def _estimated(fn: FunctionEstimate) -> dict[str, Any]:
+    return {
+        "qualname": fn.qualname,
+        "share": _significant(fn.share),
+        "frequency": _significant(fn.frequency),
+        "chain": list(fn.chain),
+    }
+
+
+def estimate(e: ModuleEstimate) -> dict[str, Any]:
+    return {
+        "share": _significant(e.share),
+        "rank": e.rank,
+        "ranked": e.ranked,
+        "chain": list(e.functions[0].chain) if e.functions else [],
+        "functions": [_estimated(fn) for fn in e.functions[:ESTIMATED_FUNCTIONS]],
+    }
+
+
+def _function(
+    fn: HotFunction, findings: list[Finding], shares: dict[str, float] | None = None
+) -> dict[str, Any]:
     m = fn.measured
+    share = None if shares is None else shares.get(fn.qualname)
     return {
         "qualname": fn.qualname,
         "line": fn.span.line,
@@ -50,6 +83,7 @@ def _function(fn: HotFunction, findings: list[Finding]) -> dict[str, Any]:
         "heat": fn.heat,
         "reasons": list(fn.reasons),
         "go_signature": fn.signature,
+        "estimated_share": None if share is None else _significant(share),
         "measured": None
         if m is None
         else {
@@ -77,6 +111,7 @@ def _metrics(m: Metrics) -> dict[str, Any]:
 def candidate(c: Candidate) -> dict[str, Any]:
     findings = list(c.findings)
     b = c.boundary
+    shares = None if c.estimate is None else {f.qualname: f.share for f in c.estimate.functions}
     return {
         "rank": c.rank,
         "path": c.rel_path,
@@ -93,7 +128,7 @@ def candidate(c: Candidate) -> dict[str, Any]:
             }
             for f in c.factors
         ],
-        "functions": [_function(fn, findings) for fn in c.functions],
+        "functions": [_function(fn, findings, shares) for fn in c.functions],
         "findings": [finding(f) for f in findings],
         "blockers": list(c.blockers),
         "boundary": {
@@ -104,12 +139,15 @@ def candidate(c: Candidate) -> dict[str, Any]:
             "used_names": list(b.used_names),
             "tested_by": list(b.tested_by),
         },
-        "effort": {
+        "effort": None
+        if c.effort is None
+        else {
             "size": c.effort.size,
             "days_low": c.effort.days_low,
             "days_high": c.effort.days_high,
             "explanation": c.effort.explanation,
         },
+        "features": dict(c.features),
         "go_idioms": [
             {"python": i.python, "go": i.go, "rule": i.rule, "lines": list(i.lines)}
             for i in c.idioms
@@ -133,6 +171,7 @@ def candidate(c: Candidate) -> dict[str, Any]:
             "last_change": c.history.last_change,
             "window_days": c.history.window_days,
         },
+        "estimate": None if c.estimate is None else estimate(c.estimate),
     }
 
 
@@ -207,6 +246,10 @@ def document(result: RunResult) -> dict[str, Any]:
         "candidates": [candidate(c) for c in result.candidates],
         "decided": [
             {"path": d.rel_path, "module": d.module, "reason": d.reason} for d in result.decided
+        ],
+        "set_apart": [
+            {"path": a.rel_path, "kind": a.kind.value, "reason": a.reason}
+            for a in result.set_apart
         ],
         "errors": [error(e) for e in result.errors],
     }

@@ -37,7 +37,9 @@ DETAILS = 5
 TOP_FINDINGS = 3
 #: list items per details section before "... and N more"
 DETAIL_ITEMS = 8
-GO_STRATEGIES = frozenset({Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI})
+GO_STRATEGIES = frozenset(
+    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
+)
 
 # -- escaping ------------------------------------------------------------------------------------
 
@@ -245,7 +247,7 @@ def _signed(value: float) -> str:
 
 def top_reasons(c: Candidate, n: int = 2) -> str:
     """The two largest positive contributions, the largest negative one, and the hottest function."""
-    shown: list[Factor] = [f for f in c.factors if f.name != "bounds"]
+    shown: list[Factor] = list(c.factors)
     positive = sorted((f for f in shown if f.contribution > 0), key=lambda f: -f.contribution)
     negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
     parts = [f"{_signed(f.contribution)} {text(f.name, table=True)}" for f in positive[:n]]
@@ -258,6 +260,8 @@ def top_reasons(c: Candidate, n: int = 2) -> str:
 
 def effort(c: Candidate) -> str:
     e = c.effort
+    if e is None:
+        return "-"
     return f"{text(e.size, table=True)} ({e.days_low}-{e.days_high} d)"
 
 
@@ -306,8 +310,13 @@ def top_findings(c: Candidate, n: int = TOP_FINDINGS) -> list[Finding]:
 def details_block(c: Candidate) -> str:
     head = (
         f"<details>\n<summary><b>#{c.rank} <code>{html(c.rel_path)}</code></b>: "
-        f"{html(c.strategy.value)}, score {c.score:g}, effort {html(c.effort.size)} "
-        f"({c.effort.days_low}-{c.effort.days_high} d)</summary>"
+        f"{html(c.strategy.value)}, score {c.score:g}"
+        + (
+            ""
+            if c.effort is None
+            else f", effort {html(c.effort.size)} ({c.effort.days_low}-{c.effort.days_high} d)"
+        )
+        + "</summary>"
     )
     body: list[str] = [head, "", text(c.strategy_reason)]
     if c.functions:

@@ -15,13 +15,21 @@ rich's colour codes neither contain ``##[`` nor hide a leading ``::`` from ``ine
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from goport.model import Candidate, RunResult, Strategy
+from goport.model import (
+    Candidate,
+    FileKind,
+    FunctionEstimate,
+    FunctionHotness,
+    RunResult,
+    Strategy,
+)
 from goport.reports import Options
 from goport.text import inert_lines, printable
 
@@ -29,6 +37,7 @@ STYLE = {
     Strategy.GO_SERVICE: "bold green",
     Strategy.GO_WORKER: "bold green",
     Strategy.GO_CLI: "bold green",
+    Strategy.GO_EXTENSION: "bold green",
     Strategy.OPTIMISE_FIRST: "yellow",
     Strategy.KEEP: "dim",
 }
@@ -61,12 +70,18 @@ def _console(options: Options) -> tuple[Console, io.StringIO]:
 
 
 def bar(score: float, width: int = 10) -> str:
-    filled = round(score / 100 * width)
+    """The score as a bar; scores are never clamped, the bar is (below 0 empty, past 100 full)."""
+    filled = round(min(max(score, 0.0), 100.0) / 100 * width)
     return "█" * filled + "░" * (width - filled)
 
 
+def effort_cell(c: Candidate) -> str:
+    e = c.effort
+    return "-" if e is None else f"{e.size} {e.days_low}-{e.days_high}d"
+
+
 def top_reasons(c: Candidate, n: int = 2) -> str:
-    shown = [f for f in c.factors if f.name != "bounds"]
+    shown = list(c.factors)
     positive = sorted((f for f in shown if f.contribution > 0), key=lambda f: -f.contribution)
     negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
     parts = [f"+{f.contribution:g} {f.name}" for f in positive[:n]]
@@ -81,6 +96,13 @@ def top_reasons(c: Candidate, n: int = 2) -> str:
         hottest = c.functions[0]
         text += f"; hottest: {hottest.qualname} at line {hottest.span.line}"
     return text
+
+
+def set_apart_line(result: RunResult) -> str:
+    """One line on the modules left out of the ranking, by kind in a fixed order."""
+    counts = Counter(a.kind for a in result.set_apart)
+    kinds = ", ".join(f"{counts[k]} {k.value}" for k in FileKind if counts[k])
+    return f"Left out of the ranking: {kinds} (--include KIND to rank them, --verbose to list them)"
 
 
 def render(result: RunResult, options: Options) -> str:
@@ -140,12 +162,16 @@ def render(result: RunResult, options: Options) -> str:
                 bar(c.score),
                 _t(c.rel_path),
                 _t((c.strategy.value, STYLE[c.strategy])),
-                _t(f"{c.effort.size} {c.effort.days_low}-{c.effort.days_high}d"),
+                _t(effort_cell(c)),
                 _t(top_reasons(c)),
             )
         console.print(table)
     else:
         console.print("No candidate modules matched the filters.")
+    if result.set_apart:
+        console.print(_t(set_apart_line(result)), soft_wrap=True)  # one line, however long
+        for a in result.set_apart if options.verbose else ():
+            console.print(_t(f"  {a.rel_path} ({a.kind.value}): {a.reason}"))
     if result.decided:
         console.print("[bold]Decided[/bold] (marked keep-python):")
         for decided in result.decided:
@@ -228,6 +254,7 @@ def render_explain(c: Candidate, options: Options) -> str:
                 _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
             )
         console.print(ft)
+    _estimate(console, c)
     if c.idioms:
         it = Table(title="Python construct -> Go idiom", box=box.SIMPLE_HEAD)
         it.add_column("rule")
@@ -255,12 +282,15 @@ def render_explain(c: Candidate, options: Options) -> str:
         for tip in c.python_first:
             console.print(_t(f"  - {tip}"))
     e = c.effort
-    console.print(
-        _t(
-            ("Effort", "bold"),
-            f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
+    if e is None:
+        console.print(_t(("Effort", "bold"), ": none, it stays in Python."))
+    else:
+        console.print(
+            _t(
+                ("Effort", "bold"),
+                f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
+            )
         )
-    )
     if c.findings:
         console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
         for finding in c.findings[: 40 if not options.verbose else None]:
@@ -270,3 +300,95 @@ def render_explain(c: Candidate, options: Options) -> str:
         if len(c.findings) > 40 and not options.verbose:
             console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
     return inert_lines(buffer.getvalue())
+
+
+#: functions in the estimate table of ``goport explain``
+ESTIMATE_ROWS = 8
+#: an estimate this many times off the measured share (either way) is called out
+ESTIMATE_OFF = 3.0
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x <= 0:
+        return "0%"
+    return "<0.1%" if x < 0.001 else f"{x:.1%}"
+
+
+def _estimate(console: Console, c: Candidate) -> None:
+    """The static estimate of where time goes; beside the measured shares when profiled."""
+    e = c.estimate
+    if e is None:
+        return
+    line = (
+        f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
+        f"run time, rank {e.rank} of {e.ranked} modules"
+    )
+    if c.hotness is not None:
+        h = c.hotness
+        line += f"; measured: {_pct(h.self_share)} of samples in its own code"
+    console.print(_t(line + "."))
+    if e.functions and len(e.functions[0].chain) > 1:
+        console.print(_t("  hottest call chain: ", " -> ".join(e.functions[0].chain)))
+    if c.hotness is not None:
+        _estimate_vs_measured(console, c, e.functions, c.hotness.by_function)
+        return
+    table = Table(title="Where the estimate puts this module's time", box=box.SIMPLE_HEAD)
+    table.add_column("function")
+    table.add_column("share", justify="right")
+    table.add_column("runs", justify="right")
+    table.add_column("from (hottest chain)", overflow="fold")
+    for fn in e.functions[:ESTIMATE_ROWS]:
+        table.add_row(
+            _t(fn.qualname),
+            _pct(fn.share),
+            f"{fn.frequency:.3g}",
+            _t(" -> ".join(fn.chain[:-1]) or "entry point"),
+        )
+    console.print(table)
+
+
+def _estimate_vs_measured(
+    console: Console,
+    c: Candidate,
+    estimated: tuple[FunctionEstimate, ...],
+    measured: tuple[FunctionHotness, ...],
+) -> None:
+    """Per function, the share of this module's time the estimate gives and the profile shows."""
+    est_total = sum(f.share for f in estimated)
+    measured_total = sum(f.self_share for f in measured)
+    est = {f.qualname: f.share / est_total for f in estimated} if est_total > 0 else {}
+    meas = {f.qualname: f.self_share / measured_total for f in measured} if measured_total else {}
+    names = [f.qualname for f in measured[:ESTIMATE_ROWS]]
+    names += [f.qualname for f in estimated[:ESTIMATE_ROWS] if f.qualname not in names]
+    names.sort(key=lambda q: (-meas.get(q, 0.0), -est.get(q, 0.0), q))
+    table = Table(
+        title="Estimated vs measured, as shares of this module's own time", box=box.SIMPLE_HEAD
+    )
+    table.add_column("function")
+    table.add_column("estimated", justify="right")
+    table.add_column("measured", justify="right")
+    table.add_column("the estimate", overflow="fold")
+    for name in names[: ESTIMATE_ROWS + 4]:
+        table.add_row(
+            _t(name),
+            _pct(est.get(name)),
+            _pct(meas.get(name)),
+            estimate_verdict(est.get(name), meas.get(name)),
+        )
+    console.print(table)
+
+
+def estimate_verdict(estimated: float | None, measured: float | None) -> str:
+    est, meas = estimated or 0.0, measured or 0.0
+    if meas <= 0:
+        return "not in the profile" if est >= 0.05 else ""
+    if est <= 0:
+        return "missed: no static path reaches it"
+    ratio = est / meas
+    if ratio >= ESTIMATE_OFF:
+        return f"{ratio:.0f}x too high"
+    if ratio <= 1 / ESTIMATE_OFF:
+        return f"{1 / ratio:.0f}x too low"
+    return "close"

@@ -1,0 +1,144 @@
+"""Facts + boundary + measured or estimated time + history -> a score made of named factors.
+
+The score is expected gain against cost, as the migration guidance goes, continuous and never
+clamped:
+
+* gain: how much running time lives in the module -- a profile's measured share when given,
+  else the static estimate (``goport.hotpath``) and the shape of the work found there (loops,
+  bit and byte work, scanners, protocol calls from hot code) -- times how much Go speeds that
+  kind of work up (pure-Python loops a lot, network concurrency steadier latency, work already
+  in numpy hardly at all);
+* cost and risk: size and complexity, coupling (what depends on the strategy: an in-process
+  extension keeps import sites, a service moves them), blockers (dynamic Python with no Go
+  equivalent), the Python-owned ecosystem and churn.
+
+Every contribution is rounded once and the score is their exact sum, so the factors shown always
+add up to the score shown. Every number comes from ``calibration.py``, where each has a reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goport.config import Config
+from goport.model import Boundary, Factor, FileHistory, Finding, Hotness, ModuleFacts, Strategy
+from goport.scoring import factors as F
+from goport.scoring.calibration import CALIBRATION, Calibration
+from goport.scoring.coverage import Coverage
+from goport.scoring.features import Features, module_features
+from goport.scoring.signals import Signals
+
+__all__ = [
+    "CALIBRATION",
+    "Calibration",
+    "Coverage",
+    "Features",
+    "Scored",
+    "Signals",
+    "StaticEvidence",
+    "score_module",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StaticEvidence:
+    """What the whole-project estimate (``goport.hotpath``) says of one module."""
+
+    share: float = 0.0  # estimated share of run time
+    kernel_calls: float = 0.0  # loop-weighted calls into it from other modules
+    dunder_calls: float = 0.0  # loop-weighted protocol calls its classes get
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    score: float
+    factors: tuple[Factor, ...]
+    signals: Signals
+    features: Features
+    gain: float  # sum of the positive factors (tests credit included)
+    cost: float  # sum of the negative factors, as a positive number
+
+    @property
+    def raw(self) -> float:
+        """Kept for readers of older code: the score is never clamped, so raw is the score."""
+        return self.score
+
+
+def score_module(
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    boundary: Boundary,
+    config: Config,
+    hotness: Hotness | None = None,
+    history: FileHistory | None = None,
+    coverage: Coverage = Coverage.NO_PROFILE,
+    *,
+    evidence: StaticEvidence | None = None,
+    form: Strategy | None = None,
+    cal: Calibration = CALIBRATION,
+) -> Scored:
+    """Score one module; ``coverage`` says what the run's profiles say about it, ``evidence``
+    what the static estimate says, ``form`` the Go form it would take (coupling depends on it)."""
+    evidence = evidence or StaticEvidence()
+    sig = Signals.of(findings)
+    x = module_features(
+        facts,
+        findings,
+        sig,
+        fan_in=boundary.fan_in,
+        used_names=len(boundary.used_names),
+        estimated_share=evidence.share,
+        kernel_calls=evidence.kernel_calls,
+        dunder_calls=evidence.dunder_calls,
+    )
+    w = config.weight
+    factors: list[Factor | None] = []
+    measured = F.measured_time(facts.module, hotness, coverage, cal, w("profile"))
+    factors.append(measured)
+    scale = F.static_scale(coverage, cal)
+    cpu_scale = scale * w("cpu") * (cal.native_numeric_fit if sig.native_numeric else 1.0)
+    fit_note = (
+        " (damped: the heavy lifting is already in numpy/pandas-style native code)"
+        if sig.native_numeric
+        else ""
+    )
+    # the fitted static model (calibration.py says how it was fitted); the static estimate of
+    # run time (goport.hotpath) is shown beside it but did not improve the fit, so it has no
+    # weight of its own yet
+    factors += [
+        F.density(x, cpu_scale, cal),
+        F.imported_by(x, cpu_scale, cal),
+        F.code_size(x, cpu_scale, cal),
+        F.cpu_findings(x, cpu_scale, cal, fit_note),
+        F.scanners(x, cpu_scale, cal),
+        F.bit_work(x, cpu_scale, cal),
+        F.loop_work(x, cpu_scale, cal),
+        F.per_element_calls(x, cpu_scale, cal),
+        F.concurrency(sig, scale, cal, w("concurrency")),
+    ]
+    gain = sum(f.contribution for f in factors if f is not None and f.contribution > 0)
+    factors += [
+        F.tests(boundary, gain, cal, w("tests")),
+        F.nothing_runs(x, cal),
+        F.size(max(facts.metrics.sloc, 1), facts.metrics.complexity_max, cal, w("size")),
+        F.coupling(boundary, form, cal, w("coupling")),
+        F.blockers(sig, cal, w("blockers")),
+        F.ecosystem(sig, cal, w("ecosystem")),
+        F.churn(history, cal, w("churn")),
+    ]
+    shown = [f for f in factors if f is not None]
+    if measured is not None and measured.contribution > 0:
+        costs = -sum(f.contribution for f in shown if f.contribution < 0)
+        cap = F.cost_cap(costs, measured.contribution, cal)
+        if cap is not None:
+            shown.append(cap)
+    total = F.r1(sum(f.contribution for f in shown))
+    return Scored(
+        score=total,
+        factors=tuple(shown),
+        signals=sig,
+        features=x,
+        gain=F.r1(sum(f.contribution for f in shown if f.contribution > 0)),
+        cost=F.r1(-sum(f.contribution for f in shown if f.contribution < 0)),
+    )

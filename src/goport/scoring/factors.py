@@ -1,0 +1,331 @@
+"""One function per factor of the score. Each returns a ``Factor`` (or None when it does not
+apply): a name, the raw quantity it is computed from, its signed contribution in points, and an
+explanation a user can check against the code.
+
+Gain factors say how much time Go would save (measured or estimated share of run time, and the
+shape of the work: loops, bit and byte work, calls from hot code); cost factors what moving the
+module costs and risks. ``score_module`` (``__init__.py``) adds them up.
+"""
+
+from __future__ import annotations
+
+import math
+
+from goport.model import Boundary, Factor, FileHistory, Hotness, Strategy
+from goport.scoring.calibration import Calibration
+from goport.scoring.coverage import Coverage
+from goport.scoring.features import Features
+from goport.scoring.signals import Signals
+
+
+def r1(x: float) -> float:
+    """Contributions are rounded once, so that the shown factors add up to the shown score."""
+    return round(x, 1) + 0.0  # +0.0 turns -0.0 into 0.0
+
+
+def _capped(points: float, cal: Calibration) -> float:
+    return min(points, cal.max_static_factor)
+
+
+def _saturate(x: float, scale: float) -> float:
+    return 1.0 - math.exp(-max(0.0, x) / scale)
+
+
+# -- gain: measured ------------------------------------------------------------------------------
+
+
+def measured_time(
+    module: str, hotness: Hotness | None, coverage: Coverage, cal: Calibration, weight: float
+) -> Factor | None:
+    """The module's own share of profiled time (self time: callees' time is theirs), concave so
+    that 20% and 40% of the time stay apart; never saturated."""
+    package = module.split(".", 1)[0]
+    if coverage is Coverage.NOT_RUN:
+        return Factor(
+            "measured-time",
+            0.0,
+            0.0,
+            f"Not run by the profiled workload: it ran other modules of '{package}' but no "
+            "sample falls here, so the static estimate does not count.",
+        )
+    if coverage is Coverage.NOT_COVERED:
+        return Factor(
+            "measured-time",
+            0.0,
+            0.0,
+            f"No samples: the profile does not reach '{package}'; ranked on the static "
+            "estimate, damped.",
+        )
+    if hotness is None:
+        return None
+    value = cal.max_profile * math.sqrt(min(1.0, hotness.self_share))
+    return Factor(
+        "measured-time",
+        round(hotness.self_share, 4),
+        r1(value * weight),
+        f"{hotness.total_share:.0%} of profiled samples run here, "
+        f"{hotness.self_share:.0%} in its own Python code"
+        + (f", {hotness.library_share:.0%} in libraries it calls" if hotness.library_share else "")
+        + ".",
+    )
+
+
+# -- gain: static estimate -----------------------------------------------------------------------
+
+
+def static_scale(coverage: Coverage, cal: Calibration) -> float:
+    """How much of the static estimate counts, by what the profile says of the module."""
+    return {
+        Coverage.NO_PROFILE: 1.0,
+        Coverage.RUN: cal.static_scale_run,
+        Coverage.NOT_COVERED: cal.static_scale_not_covered,
+        Coverage.NOT_RUN: 0.0,
+    }[coverage]
+
+
+def _fitted(weight: float, feature: float, scale: float, cal: Calibration) -> float:
+    """Points of one fitted term: its weight per unit of log(1 + feature), in points."""
+    return _capped(cal.gain_points * weight * math.log1p(max(0.0, feature)) * scale, cal)
+
+
+def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if not x.runs_code or x.density <= 0:
+        return None
+    return Factor(
+        "density",
+        x.density,
+        r1(_fitted(cal.w_density, x.density, scale, cal)),
+        f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size): "
+        "the denser the operators and operands (rather than calls and assignments), the more "
+        "interpreted work per line.",
+    )
+
+
+def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if x.fan_in <= 0 or not x.runs_code:
+        return None
+    return Factor(
+        "used-widely",
+        x.fan_in,
+        r1(_fitted(cal.w_fan_in, x.fan_in, scale, cal)),
+        f"Imported by {x.fan_in} module(s): code called from many places is where time goes.",
+    )
+
+
+def cpu_findings(x: Features, scale: float, cal: Calibration, fit_note: str) -> Factor | None:
+    if x.cpu_findings <= 0:
+        return None
+    return Factor(
+        "cpu-bound",
+        x.cpu_findings,
+        r1(_fitted(cal.w_cpu_findings, x.cpu_findings, scale, cal)),
+        "Pure-Python CPU work the detectors found (loops, parsing, string building, binary "
+        f"codecs) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
+    )
+
+
+def code_size(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if not x.runs_code or x.sloc <= 0:
+        return None
+    return Factor(
+        "code-volume",
+        x.sloc,
+        r1(_fitted(cal.w_size, x.sloc, scale, cal)),
+        f"{x.sloc} source lines of running code: more code holds more of the run time, all "
+        "else equal.",
+    )
+
+
+def loop_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if x.loop_work <= 0:
+        return None
+    return Factor(
+        "loop-work",
+        x.loop_work,
+        r1(_fitted(cal.w_loop_work, x.loop_work, scale, cal)),
+        f"{x.loop_work:g} arithmetic, comparison and indexing operators inside loops: each is "
+        "interpreted per iteration in Python, a few machine instructions in Go.",
+    )
+
+
+def bit_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if x.bit_work <= 0:
+        return None
+    return Factor(
+        "bit-work",
+        x.bit_work,
+        r1(_fitted(cal.w_bit_work, x.bit_work, scale, cal)),
+        f"{x.bit_work:g} bit operators inside loops: binary protocols, checksums and packing, "
+        "where Go's fixed-width integers shine.",
+    )
+
+
+def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    calls = x.kernel_calls + x.dunder_calls
+    if calls <= 0:
+        return None
+    return Factor(
+        "called-per-element",
+        round(calls, 2),
+        r1(_fitted(cal.w_per_element_calls, calls, scale, cal)),
+        f"Called inside other modules' loops or through its classes' operators, indexing and "
+        f"iteration ({calls:g} loop-weighted calls): a small kernel everything calls per "
+        "element is where time goes.",
+    )
+
+
+def scanners(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    if x.scanners <= 0:
+        return None
+    return Factor(
+        "scanner",
+        x.scanners,
+        r1(_fitted(cal.w_scanner, x.scanners, scale, cal)),
+        f"{x.scanners} character- or byte-level scanner(s): a running position indexes the "
+        "input in a while loop, one interpreted step per character.",
+    )
+
+
+def concurrency(sig: Signals, scale: float, cal: Calibration, weight: float) -> Factor | None:
+    io = sig.io
+    if not io:
+        return None
+    heat = _saturate(io, cal.concurrency_scale)
+    kinds = []
+    if sig.concurrency:
+        kinds.append("threads/asyncio/sockets")
+    if sig.service:
+        kinds.append("request handling or streaming")
+    explanation = (
+        f"Concurrent network work ({' and '.join(kinds)}): goroutines and channels serve it "
+        "with lower, steadier latency and memory than threads under the GIL."
+    )
+    if sig.orchestrating:
+        heat *= cal.orchestration_damping
+        explanation = (
+            "Orchestrates process pools and executors with no network work of its own: the "
+            "processes already run in parallel, so the functions they run, not this module, "
+            "are the Go targets."
+        )
+    return Factor(
+        "concurrency", round(io, 2), r1(cal.max_concurrency * heat * scale * weight), explanation
+    )
+
+
+def tests(boundary: Boundary, gain: float, cal: Calibration, weight: float) -> Factor | None:
+    """Tests lower the risk of a port; they make nothing worth porting by themselves."""
+    if not boundary.tested_by or gain <= 0:
+        return None
+    return Factor(
+        "tests",
+        len(boundary.tested_by),
+        r1(min(cal.max_tests_credit, cal.tests_share * gain) * weight),
+        f"Covered by {len(boundary.tested_by)} test module(s), which pin the behaviour a Go "
+        "version must reproduce.",
+    )
+
+
+# -- cost and risk -------------------------------------------------------------------------------
+
+
+def nothing_runs(x: Features, cal: Calibration) -> Factor | None:
+    if x.runs_code:
+        return None
+    return Factor(
+        "nothing-runs",
+        0,
+        r1(cal.nothing_runs),
+        "Re-exports, constants or configuration: no function or loop runs here, so there is "
+        "nothing for Go to speed up.",
+    )
+
+
+def size(sloc: int, complexity_max: int, cal: Calibration, weight: float) -> Factor:
+    cost = cal.size_per_doubling * math.log2(
+        1 + sloc / cal.size_reference
+    ) + cal.size_complexity * max(0.0, complexity_max - cal.complexity_threshold)
+    return Factor(
+        "size",
+        sloc,
+        r1(-min(cal.max_size_cost, cost) * weight),
+        f"{sloc} source lines, most complex function {complexity_max}: more to rewrite and to "
+        "verify.",
+    )
+
+
+def coupling(
+    boundary: Boundary, form: Strategy | None, cal: Calibration, weight: float
+) -> Factor | None:
+    cost = cal.coupling_per_importer * boundary.fan_in + cal.coupling_per_name * len(
+        boundary.used_names
+    )
+    if not cost:
+        return None
+    explanation = (
+        f"Imported by {boundary.fan_in} module(s) using {len(boundary.used_names)} of its "
+        "names: each call site must move to the new boundary."
+    )
+    cost = min(cal.max_coupling_cost, cost)
+    if form is Strategy.GO_EXTENSION:
+        cost *= cal.extension_coupling_share
+        explanation = (
+            f"Imported by {boundary.fan_in} module(s) using {len(boundary.used_names)} of its "
+            "names; as an in-process Go extension behind the same Python names, the import "
+            "sites stay as they are."
+        )
+    return Factor("coupling", boundary.fan_in, r1(-cost * weight), explanation)
+
+
+def blockers(sig: Signals, cal: Calibration, weight: float) -> Factor | None:
+    if not sig.blocker:
+        return None
+    return Factor(
+        "blockers",
+        round(sig.blocker, 2),
+        r1(-min(cal.max_blocker_cost, cal.blocker_points * sig.blocker) * weight),
+        "Dynamic Python (eval/exec, runtime attributes, metaclasses, monkeypatching, plugin "
+        "imports, pickle) has no direct Go equivalent and must be redesigned.",
+    )
+
+
+def ecosystem(sig: Signals, cal: Calibration, weight: float) -> Factor | None:
+    """How central the ecosystem is to this module: an ORM session in an API module is a
+    dependency to replace, a module of pandas reports is the ecosystem itself."""
+    if not sig.ecosystem:
+        return None
+    core = sig.ecosystem / (sig.ecosystem + sig.cpu + sig.io)
+    cost = min(cal.max_ecosystem_cost, cal.ecosystem_points * sig.ecosystem)
+    return Factor(
+        "python-ecosystem",
+        round(sig.ecosystem, 2),
+        r1(-cost * max(cal.ecosystem_floor, core) * weight),
+        f"Built on libraries Python owns (numeric, dataframe, ML, ORM, native bindings; "
+        f"{core:.0%} of this module's signal): Go has no equal for them.",
+    )
+
+
+def churn(history: FileHistory | None, cal: Calibration, weight: float) -> Factor | None:
+    if history is None or history.commits <= 1:
+        return None
+    return Factor(
+        "churn",
+        history.commits,
+        r1(-min(cal.max_churn_cost, cal.churn_per_doubling * math.log2(history.commits)) * weight),
+        f"Changed in {history.commits} commits over the last {history.window_days} days: moving "
+        "code is a poor port target; stable hot code is a good one.",
+    )
+
+
+def cost_cap(costs: float, gain: float, cal: Calibration) -> Factor | None:
+    """Give back what the costs take beyond their share of the measured gain."""
+    excess = r1(costs - cal.measured_cost_share * gain)
+    if excess <= 0:
+        return None
+    return Factor(
+        "cost-cap",
+        round(costs, 2),
+        excess,
+        f"Measured time outweighs the cost of moving it: costs count for at most "
+        f"{cal.measured_cost_share:.0%} of the measured gain, so code the workload spends its "
+        "time in stays above code it never ran.",
+    )

@@ -1,0 +1,102 @@
+"""The named, raw features of one module that the static gain model reads.
+
+Features are plain numbers, shown in the JSON report (``features``) so that anyone can refit
+the model (``benchmarks/fit.py``) or see why two modules were ordered as they were. Nothing here
+is weighted: weights and transforms live in ``calibration.py`` and ``factors.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from goport.model import Finding, ModuleFacts
+from goport.scoring.signals import Signals
+
+#: source lines at which a module's Halstead density counts half: below it, density is noise
+DENSITY_PRIOR = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    sloc: int
+    complexity_total: int
+    functions: int  # functions and methods defined
+    runs_code: bool  # defines a function or runs a loop: not only re-exports and constants
+    cpu_findings: float  # summed weight of the CPU detectors' findings
+    loop_depth: float  # summed loop nesting of its (non-async) functions
+    halstead_density: float  # radon's Halstead volume per source line
+    #: the density shrunk toward 0 for small modules, sloc / (sloc + DENSITY_PRIOR): a
+    #: two-line helper's density says little about where time goes
+    density: float
+    loop_work: float  # arithmetic, comparisons and indexing operators inside loops
+    bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
+    nested_work: int  # statements inside two or more loop levels
+    loop_work_density: float  # loop_work + bit_work per 100 source lines: how much is kernel
+    max_function_work: float  # the most loop operators one function holds: a concentrated kernel
+    scanners: int  # functions that index a sequence by a running position in a while loop
+    recursive: int  # functions that call themselves
+    estimated_share: float  # static estimate of its share of run time (0-1)
+    kernel_calls: float  # loop-weighted calls into it from other project modules
+    dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
+    network: float  # weight of network/streaming findings
+    fan_in: int
+    used_names: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+def module_features(
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    signals: Signals,
+    *,
+    fan_in: int = 0,
+    used_names: int = 0,
+    estimated_share: float = 0.0,
+    kernel_calls: float = 0.0,
+    dunder_calls: float = 0.0,
+) -> Features:
+    sloc = max(facts.metrics.sloc, 0)
+    loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
+    loop_work = bit_work = 0.0
+    nested = scanners = recursive = 0
+    most = 0.0
+    for fn in facts.functions:
+        if fn.is_async:  # loops in coroutines mostly wait on I/O
+            continue
+        work = fn.work
+        ops = work.loop_arith + work.loop_compares + work.loop_subscripts
+        loop_work += ops
+        bit_work += work.loop_bitops
+        most = max(most, ops + work.loop_bitops)
+        nested += work.nested_loop_statements
+        scanners += work.while_index_scan
+        recursive += work.recursive
+    network = sum(f.weight for f in findings if f.category.value in ("concurrency", "service"))
+    return Features(
+        sloc=sloc,
+        complexity_total=facts.metrics.complexity_total,
+        functions=len(facts.functions),
+        runs_code=bool(facts.functions) or loops > 0 or signals.cpu > 0,
+        cpu_findings=round(signals.cpu, 3),
+        loop_depth=loops,
+        halstead_density=round(facts.metrics.halstead_volume / max(sloc, 1), 3),
+        density=round(
+            facts.metrics.halstead_volume / max(sloc, 1) * sloc / (sloc + DENSITY_PRIOR), 3
+        ),
+        loop_work=round(loop_work, 3),
+        bit_work=round(bit_work, 3),
+        nested_work=nested,
+        loop_work_density=round((loop_work + bit_work) * 100 / max(sloc, 20), 3),
+        max_function_work=most,
+        scanners=scanners,
+        recursive=recursive,
+        estimated_share=estimated_share,
+        kernel_calls=round(kernel_calls, 3),
+        dunder_calls=round(dunder_calls, 3),
+        network=round(network if signals.network else 0.0, 3),
+        fan_in=fan_in,
+        used_names=used_names,
+    )

@@ -1,0 +1,317 @@
+"""The five ways the static ranking used to fail on real packages, each on a project made for it.
+
+1. a small kernel everything calls (a row class indexed per element) scored near 0;
+2. binary-protocol code (struct unpacking, bit loops) was barely seen as CPU work;
+3. benchmarks, examples and vendored code ranked above the product;
+4. generators were read as network streaming;
+5. most modules sat at a 0 clamp, unordered, and glue showed an effort.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from goport.config import Config
+from goport.model import Candidate, RunResult, Strategy
+from goport.pipeline import run
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    for rel, code in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(code), encoding="utf-8")
+    return root
+
+
+def _scan(root: Path) -> RunResult:
+    return run(Config(root=root, history=False, use_cache=False))
+
+
+def _by_path(result: RunResult) -> dict[str, Candidate]:
+    return {c.rel_path: c for c in result.ranking}
+
+
+# a same-size CLI: argument parsing and printing, no work of its own
+CLI = """
+import argparse
+import sys
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="tool", description="Process records.")
+    parser.add_argument("paths", nargs="+", help="input files")
+    parser.add_argument("--verbose", action="store_true", help="say more")
+    parser.add_argument("--limit", type=int, default=10, help="how many")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--output", default="-", help="where to write")
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    if args.verbose:
+        print("reading", len(args.paths), "files", file=sys.stderr)
+    out = sys.stdout if args.output == "-" else open(args.output, "w")
+    for path in args.paths:
+        print(path, file=out)
+    if out is not sys.stdout:
+        out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+"""
+
+
+def test_a_row_class_indexed_in_loops_from_three_modules_ranks_in_the_top_3(
+    tmp_path: Path,
+) -> None:
+    users = {
+        f"shop/report_{n}.py": f"""
+            from shop.rows import Row
+
+
+            def total_{n}(records):
+                out = 0
+                for rec in records:
+                    row = Row(rec)
+                    out += row[0] + row[1]
+                return out
+
+
+            def describe_{n}(records):
+                lines = []
+                for rec in records:
+                    lines.append(str(rec))
+                return "\\n".join(lines)
+        """
+        for n in range(3)
+    }
+    root = _project(
+        tmp_path / "proj",
+        {
+            "shop/__init__.py": "",
+            "shop/rows.py": """
+                class Row:
+                    __slots__ = ("_values",)
+
+                    def __init__(self, values):
+                        self._values = tuple(values)
+
+                    def __getitem__(self, index):
+                        return self._values[index]
+
+                    def __len__(self):
+                        return len(self._values)
+            """,
+            "shop/settings.py": """
+                import os
+
+                DEBUG = os.environ.get("DEBUG") == "1"
+                NAME = "shop"
+            """,
+            "shop/cli.py": CLI,
+            **users,
+        },
+    )
+    result = _scan(root)
+    top3 = [c.rel_path for c in result.ranking[:3]]
+    assert "shop/rows.py" in top3, [(c.rel_path, c.score) for c in result.ranking]
+    rows = _by_path(result)["shop/rows.py"]
+    assert rows.strategy is not Strategy.GO_SERVICE  # an in-process kernel, not a server
+
+
+RECORDS = """
+import struct
+
+HEADER = struct.Struct("<IHH")
+
+
+def read_varint(buf, pos):
+    shift = 0
+    value = 0
+    while True:
+        byte = buf[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+
+
+def decode(buf):
+    pos = 0
+    out = []
+    while pos < len(buf):
+        size, kind, flags = HEADER.unpack_from(buf, pos)
+        pos += HEADER.size
+        key, pos = read_varint(buf, pos)
+        body = buf[pos : pos + size]
+        pos += size
+        crc = 0
+        for b in body:
+            crc = ((crc << 5) ^ (crc >> 27) ^ b) & 0xFFFFFFFF
+        out.append((kind, flags, key, body, crc))
+    return out
+
+
+def encode(records):
+    parts = []
+    for kind, flags, key, body in records:
+        parts.append(HEADER.pack(len(body), kind, flags))
+        while key >= 0x80:
+            parts.append(struct.pack("B", (key & 0x7F) | 0x80))
+            key >>= 7
+        parts.append(struct.pack("B", key))
+        parts.append(body)
+    return b"".join(parts)
+"""
+
+
+def test_a_struct_record_decoder_ranks_above_a_same_size_cli(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {"wire/__init__.py": "", "wire/records.py": RECORDS, "wire/cli.py": CLI},
+    )
+    ranked = _by_path(_scan(root))
+    decoder, cli = ranked["wire/records.py"], ranked["wire/cli.py"]
+    assert decoder.rank < cli.rank
+    assert decoder.score > cli.score
+    assert any(f.rule == "GP109" for f in decoder.findings)  # seen as binary work
+
+
+def test_benchmarks_examples_and_vendored_code_are_not_ranked(tmp_path: Path) -> None:
+    heavy = """
+        def run(n):
+            total = 0
+            for i in range(n):
+                for j in range(n):
+                    total += (i * j) ^ (i << 3)
+            return total
+    """
+    root = _project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/core.py": "def add(a, b):\n    return a + b\n",
+            "benchmarks/bench_core.py": heavy,
+            "examples/demo.py": heavy,
+            "app/_vendor/six.py": heavy,
+            "app/api_pb2.py": heavy,
+        },
+    )
+    result = _scan(root)
+    assert {c.rel_path for c in result.ranking} == {"app/core.py", "app/__init__.py"}
+    kinds = {s.rel_path: s.kind.value for s in result.set_apart}
+    assert kinds == {
+        "benchmarks/bench_core.py": "benchmark",
+        "examples/demo.py": "example",
+        "app/_vendor/six.py": "vendored",
+        "app/api_pb2.py": "generated",
+    }
+
+
+def test_a_generator_only_parser_gets_no_concurrency_credit(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {
+            "calc/__init__.py": "",
+            "calc/parse.py": """
+                def tokens(text):
+                    i = 0
+                    while i < len(text):
+                        ch = text[i]
+                        if ch.isdigit():
+                            j = i
+                            while j < len(text) and text[j].isdigit():
+                                j += 1
+                            yield ("num", text[i:j])
+                            i = j
+                        elif ch in "+-*/()":
+                            yield ("op", ch)
+                            i += 1
+                        else:
+                            i += 1
+
+
+                def parse(text):
+                    stream = tokens(text)
+                    for kind, value in stream:
+                        yield kind, value
+
+
+                def lines(path):
+                    with open(path) as handle:
+                        for line in handle:
+                            yield line.rstrip()
+            """,
+        },
+    )
+    parser = _by_path(_scan(root))["calc/parse.py"]
+    assert not any(f.name == "concurrency" for f in parser.factors)
+    assert not any(f.category.value in ("concurrency", "service") for f in parser.findings)
+    assert parser.strategy is not Strategy.GO_SERVICE
+
+
+def test_every_module_has_its_own_position_and_glue_sits_at_the_bottom(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {
+            "lib/__init__.py": "from lib.text import wrap\nfrom lib.mathx import dot\n__all__ = ['wrap', 'dot']\n",
+            "lib/constants.py": "LIMIT = 10\nNAMES = ('a', 'b')\nTABLE = {'x': 1, 'y': 2}\n",
+            "lib/text.py": """
+                def wrap(text, width):
+                    out, line = [], ""
+                    for word in text.split():
+                        if len(line) + len(word) + 1 > width:
+                            out.append(line)
+                            line = word
+                        else:
+                            line = (line + " " + word).strip()
+                    out.append(line)
+                    return out
+            """,
+            "lib/mathx.py": """
+                def dot(a, b):
+                    total = 0.0
+                    for i in range(len(a)):
+                        total += a[i] * b[i]
+                    return total
+
+
+                def matmul(a, b):
+                    n, m, p = len(a), len(b), len(b[0])
+                    out = [[0.0] * p for _ in range(n)]
+                    for i in range(n):
+                        for k in range(m):
+                            aik = a[i][k]
+                            for j in range(p):
+                                out[i][j] += aik * b[k][j]
+                    return out
+            """,
+            "lib/io.py": """
+                import json
+
+
+                def load(path):
+                    with open(path) as handle:
+                        return json.load(handle)
+            """,
+        },
+    )
+    ranking = _scan(root).ranking
+    scores = [c.score for c in ranking if c.features and dict(c.features)["runs_code"]]
+    assert len(set(scores)) == len(scores) == 3, scores  # modules with code: a position each
+    bottom = {c.rel_path for c in ranking[-2:]}
+    assert bottom == {"lib/__init__.py", "lib/constants.py"}
+    for c in ranking[-2:]:
+        assert c.strategy is Strategy.KEEP and c.effort is None
+        assert any(f.name == "nothing-runs" for f in c.factors)
+    assert ranking[0].rel_path == "lib/mathx.py"
+    for c in ranking:
+        assert sum(f.contribution for f in c.factors) == pytest.approx(c.score, abs=0.051)

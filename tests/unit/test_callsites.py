@@ -1,0 +1,388 @@
+"""Call sites and work shapes collected during the walk: targets, kinds, loop and branch depths."""
+
+from __future__ import annotations
+
+import textwrap
+
+from goport.extract import extract
+from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts, SourceFile
+
+
+def facts_of(code: str, define: str = "") -> ModuleFacts:
+    """Facts of ``pkg/mod.py``; ``define``: names to define as module-level functions after it
+    (a call of a name the module never defines is a builtin's or a local variable's)."""
+    code = textwrap.dedent(code)
+    code += "".join(f"\ndef {name}(*args): pass\n" for name in define.split())
+    return extract(SourceFile("pkg/mod.py", "pkg/mod.py", "pkg.mod"), code.encode())
+
+
+def function(facts: ModuleFacts, qualname: str) -> FunctionFacts:
+    return next(fn for fn in facts.functions if fn.qualname == qualname)
+
+
+def sites(facts: ModuleFacts, qualname: str) -> set[tuple[str, int, CallKind]]:
+    return {(s.target, s.loop_depth, s.kind) for s in function(facts, qualname).call_sites}
+
+
+def targets(facts: ModuleFacts, qualname: str) -> set[str]:
+    return {s.target for s in function(facts, qualname).call_sites}
+
+
+C, M, D, S, A = CallKind.CALL, CallKind.METHOD, CallKind.DUNDER, CallKind.SUPER, CallKind.ATTR
+
+
+def test_imported_names_resolve_through_aliases_and_relative_imports() -> None:
+    facts = facts_of(
+        """
+        import numpy as np
+        import os.path
+        from pkg.util import helper as h
+        from . import sibling
+        from .. import top
+
+        def f(x):
+            np.dot(x, x)
+            os.path.join("a", "b")
+            h(x)
+            sibling.run(x)
+            top.sub.go()
+        """
+    )
+    assert targets(facts, "f") == {
+        "numpy.dot",
+        "os.path.join",
+        "pkg.util.helper",
+        "pkg.sibling.run",
+        "top.sub.go",
+    }
+
+
+def test_module_names_nested_defs_builtins_and_unknown_locals() -> None:
+    facts = facts_of(
+        """
+        def outer(items, callback):
+            def inner(y):
+                return later(y)
+            for item in items:
+                inner(item)
+            callback()          # a local variable: dropped
+            print(len(items))   # builtins: dropped
+            items.sort()        # a list method by name: dropped
+            items.render()      # an unknown receiver: a call of .render() by name
+            return Later.build()
+
+        def later(z):
+            return z
+
+        class Later:
+            @staticmethod
+            def build():
+                return 1
+        """
+    )
+    assert sites(facts, "outer") == {
+        ("pkg.mod.outer.<locals>.inner", 1, C),
+        ("render", 0, A),
+        ("pkg.mod.Later.build", 0, C),
+    }
+    assert sites(facts, "outer.<locals>.inner") == {("pkg.mod.later", 0, C)}
+
+
+def test_self_cls_super_and_instantiation() -> None:
+    facts = facts_of(
+        """
+        from pkg.base import Base
+
+        class Grid(Base):
+            def __init__(self, n):
+                super().__init__(n)
+                self.reset()
+                self.cells.clear_all()
+
+            @classmethod
+            def make(cls, n):
+                cls.check(n)
+                return cls(n)
+
+            @staticmethod
+            def helper(self):
+                self.reset()
+
+        def build():
+            return Grid(3), Base()
+        """
+    )
+    assert sites(facts, "Grid.__init__") == {
+        ("pkg.mod.Grid.__init__", 0, S),
+        ("pkg.mod.Grid.reset", 0, M),
+        ("clear_all", 0, A),  # attribute access on self: matched by name only
+    }
+    assert sites(facts, "Grid.make") == {
+        ("pkg.mod.Grid.check", 0, M),
+        ("pkg.mod.Grid", 0, C),  # cls(...): instantiation
+    }
+    assert sites(facts, "Grid.helper") == {("reset", 0, A)}  # a static method has no self
+    assert sites(facts, "build") == {("pkg.mod.Grid", 0, C), ("pkg.base.Base", 0, C)}
+
+
+def test_dunder_protocols_on_locally_typed_names() -> None:
+    facts = facts_of(
+        """
+        from typing import Optional
+        from pkg.rows import Row
+
+        def use(p: Row, q: Optional[Row], r: "Row", s: Row | None, n: int):
+            x = Row()
+            x[0]
+            x[1] = 2
+            del x[2]
+            len(x)
+            x + 1
+            1 + p
+            x == q
+            r < 3
+            3 in s
+            hash(x)
+            {}[x]
+            with x:
+                pass
+            x()
+            x += 1
+            n + 1
+            x = 5
+            x[3]
+        """
+    )
+    got = sites(facts, "use")
+    row = "pkg.rows.Row"
+    assert got == {
+        (row, 0, C),
+        (f"{row}.__getitem__", 0, D),
+        (f"{row}.__setitem__", 0, D),
+        (f"{row}.__delitem__", 0, D),
+        (f"{row}.__len__", 0, D),
+        (f"{row}.__add__", 0, D),
+        (f"{row}.__radd__", 0, D),
+        (f"{row}.__eq__", 0, D),
+        (f"{row}.__lt__", 0, D),
+        (f"{row}.__contains__", 0, D),
+        (f"{row}.__hash__", 0, D),
+        (f"{row}.__enter__", 0, D),
+        (f"{row}.__exit__", 0, D),
+        (f"{row}.__call__", 0, D),
+        (f"{row}.__iadd__", 0, D),
+    }
+    # once x is rebound to a number, x[3] is not a Row's __getitem__ any more
+    getitems = [s for s in function(facts, "use").call_sites if s.target.endswith("__getitem__")]
+    assert [s.count for s in getitems] == [1]
+
+
+def test_self_protocols_inside_the_class() -> None:
+    facts = facts_of(
+        """
+        class Vec:
+            def __getitem__(self, i):
+                return i
+
+            def total(self, other: "Vec"):
+                return sum(self[i] for i in range(3)) + len(other)
+        """
+    )
+    assert sites(facts, "Vec.total") == {
+        ("pkg.mod.Vec.__getitem__", 1, D),
+        ("pkg.mod.Vec.__len__", 0, D),
+    }
+
+
+def test_loop_depths_count_loops_and_comprehension_levels() -> None:
+    facts = facts_of(
+        """
+        def f(grid, n):
+            for row in first(grid):          # the iterable runs once
+                a(row)
+                while more(row):             # a while's test runs every round
+                    b(row)
+            else:
+                c()
+            d([e(x) for r in rows(grid) for x in cells(r) if keep(x)])
+            g({k: h(v) for k, v in pairs()})
+            for row in grid:
+                def nested():
+                    return z()
+        """,
+        define="first a more b c d rows cells keep e g pairs h z",
+    )
+    assert sites(facts, "f") == {
+        ("pkg.mod.first", 0, C),
+        ("pkg.mod.a", 1, C),
+        ("pkg.mod.more", 2, C),
+        ("pkg.mod.b", 2, C),
+        ("pkg.mod.c", 0, C),
+        ("pkg.mod.d", 0, C),
+        ("pkg.mod.rows", 0, C),
+        ("pkg.mod.cells", 1, C),
+        ("pkg.mod.keep", 2, C),
+        ("pkg.mod.e", 2, C),
+        ("pkg.mod.g", 0, C),
+        ("pkg.mod.pairs", 0, C),
+        ("pkg.mod.h", 1, C),
+    }
+    assert sites(facts, "f.<locals>.nested") == {("pkg.mod.z", 0, C)}  # a def resets the depth
+    assert function(facts, "f").work.max_loop_depth == 2
+
+
+def test_for_over_a_typed_name_runs_iter_once_and_next_per_round() -> None:
+    facts = facts_of(
+        """
+        from pkg.rows import Row
+
+        def f(rows: Row):
+            for r in rows:
+                pass
+            return [x for x in rows]
+        """
+    )
+    got = [
+        (s.target.rsplit(".", 1)[1], s.loop_depth, s.count) for s in function(facts, "f").call_sites
+    ]
+    assert got == [("__iter__", 0, 2), ("__next__", 1, 2)]
+
+
+def test_branch_depths() -> None:
+    facts = facts_of(
+        """
+        def f(x):
+            a()
+            if x:
+                b()
+            elif x > 1:
+                c()
+            else:
+                if x < 0:
+                    d()
+            try:
+                e()
+            except ValueError:
+                g()
+        """,
+        define="a b c d e g",
+    )
+    got = {(s.target.rsplit(".", 1)[1], s.branch_depth) for s in function(facts, "f").call_sites}
+    assert got == {("a", 0), ("b", 1), ("c", 2), ("d", 3), ("e", 0), ("g", 1)}
+
+
+def test_identical_sites_are_counted_once() -> None:
+    facts = facts_of(
+        """
+        def f():
+            g()
+            g()
+            for _ in range(3):
+                g()
+
+        def g():
+            pass
+        """
+    )
+    assert function(facts, "f").call_sites == (
+        CallSite("pkg.mod.g", 0, C, 0, 2),
+        CallSite("pkg.mod.g", 1, C, 0, 1),
+    )
+
+
+def test_module_level_code_is_the_module_pseudo_function() -> None:
+    facts = facts_of(
+        """
+        import sys
+
+        def main():
+            pass
+
+        class Config:
+            default = build()
+
+        def build():
+            return 1
+
+        if __name__ == "__main__":
+            for arg in sys.argv:
+                main()
+        """
+    )
+    got = {(s.target, s.loop_depth, s.branch_depth) for s in facts.module_call_sites}
+    assert got == {("pkg.mod.build", 0, 0), ("pkg.mod.main", 1, 0)}  # the main block always runs
+    # import, def, class, the class body's assignment, def, if, for, the call
+    assert facts.module_work.statements == 8
+
+
+def test_work_shape_counts() -> None:
+    facts = facts_of(
+        """
+        def scan(text):
+            i = 0
+            out = []
+            while i < len(text):
+                c = text[i]
+                if c == "<" and text[i + 1 : i + 2] != "/":
+                    out.append(ord(c) << 2 | 1)
+                i += 1
+            return out
+
+        def walk(node):
+            total = node.value * 2
+            for child in node.children:
+                total += walk(child)
+                for leaf in child:
+                    total -= leaf
+            return total
+
+        class Tree:
+            def depth(self):
+                return 1 + max(self.depth() for _ in range(2))
+        """
+    )
+    s = function(facts, "scan").work
+    assert (s.statements, s.loop_statements, s.nested_loop_statements) == (8, 4, 0)
+    # while test: < ; body: == and !=
+    assert s.loop_compares == 3
+    assert s.loop_subscripts == 2
+    assert s.loop_bitops == 2  # << and |
+    assert s.loop_arith == 3  # i + 1, i + 2, i += 1
+    assert s.loop_calls == 3  # len, append, ord
+    assert s.while_index_scan and not s.recursive and s.max_loop_depth == 1
+
+    w = function(facts, "walk").work
+    assert (w.statements, w.loop_statements, w.nested_loop_statements) == (6, 3, 1)
+    assert w.recursive and not w.while_index_scan
+    assert w.loop_arith == 2 and w.loop_calls == 1 and w.max_loop_depth == 2
+    assert function(facts, "Tree.depth").work.recursive
+
+
+def test_while_without_a_stepped_index_is_not_a_scanner() -> None:
+    facts = facts_of(
+        """
+        def drain(queue, table):
+            i = 0
+            while queue:
+                item = queue.pop()
+                table[i] = item
+            for j in range(3):
+                j += 1
+        """
+    )
+    assert not function(facts, "drain").work.while_index_scan
+
+
+def test_parameters_and_assigned_names_shadow_the_modules_functions() -> None:
+    facts = facts_of(
+        """
+        def use(render, items):
+            render()            # the parameter, not the module's render
+            for parser in items:
+                parser.feed()   # a loop variable: matched by name
+            make = items.pop
+            make()
+        """,
+        define="render parser make",
+    )
+    assert sites(facts, "use") == {("feed", 1, A)}

@@ -1,0 +1,309 @@
+"""The static estimate: resolution of call sites, frequencies, recursion, shares and chains."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pytest
+
+from goport import hotpath
+from goport.extract import extract
+from goport.model import ModuleFacts, SourceFile
+
+
+def project(files: dict[str, str]) -> list[ModuleFacts]:
+    out = []
+    for rel, code in files.items():
+        module = rel.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        source = SourceFile(rel, rel, module, is_test=rel.startswith("tests/"))
+        out.append(extract(source, textwrap.dedent(code).encode()))
+    return out
+
+
+def share(est: hotpath.Estimate, name: str) -> float:
+    return est.function_shares[name]
+
+
+# a function of some size that does not loop: the same work whoever calls it
+BODY = "\n".join(f"    v{i} = x + {i}" for i in range(6)) + "\n    return x\n"
+
+
+def test_a_helper_called_in_loops_from_three_modules_outweighs_one_called_once() -> None:
+    callers = {
+        f"app/user{i}.py": """
+            from app.util import _helper, _once
+
+            def run(items):
+                _once(items)
+                for item in items:
+                    _helper(item)
+            """
+        for i in range(3)
+    }
+    est = hotpath.estimate(
+        project({"app/util.py": f"def _helper(x):\n{BODY}\ndef _once(x):\n{BODY}", **callers})
+    )
+    assert share(est, "app.util:_helper") > 3 * share(est, "app.util:_once")
+    assert est.frequencies["app.util:_helper"] == pytest.approx(3 * hotpath.LOOP_TRIPS)
+    assert est.frequencies["app.util:_once"] == pytest.approx(3)  # private: no entry of its own
+    assert sum(est.module_shares.values()) == pytest.approx(1.0)
+    assert max(est.module_shares, key=est.module_shares.__getitem__) == "app.util"
+
+
+def test_recursion_and_mutual_recursion_end_with_finite_shares() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "app/tree.py": """
+                    def walk(node):
+                        for child in node:
+                            walk(child)
+
+                    def even(n):
+                        return n == 0 or odd(n - 1)
+
+                    def odd(n):
+                        for _ in range(n):
+                            even(n - 1)
+                        return False
+
+                    def _loop_a(x):
+                        while x:
+                            _loop_b(x)
+
+                    def _loop_b(x):
+                        while x:
+                            _loop_a(x)
+                    """,
+                "app/main.py": """
+                    from app.tree import walk, even, _loop_a
+
+                    if __name__ == "__main__":
+                        walk([])
+                        even(3)
+                        _loop_a(1)
+                    """,
+            }
+        )
+    )
+    values = [*est.function_shares.values(), *est.frequencies.values()]
+    assert all(math.isfinite(v) and v >= 0 for v in values)
+    assert sum(est.function_shares.values()) == pytest.approx(1.0)
+    # a cycle runs RECURSION_RUNS times per call from outside, in total
+    cycle = est.frequencies["app.tree:_loop_a"] + est.frequencies["app.tree:_loop_b"]
+    assert cycle == pytest.approx(hotpath.RECURSION_RUNS)
+    assert est.frequencies["app.tree:walk"] == pytest.approx(2 * hotpath.RECURSION_RUNS)
+    # a chain into a cycle comes from outside it
+    assert est.chain("app.tree", "_loop_b") == (
+        "app.main:<module>",
+        "app.tree:_loop_a",
+        "app.tree:_loop_b",
+    )
+
+
+def test_a_deep_chain_of_nested_loops_stays_finite() -> None:
+    """Hostile input: 400 functions, each calling the next inside four nested loops."""
+    loops = " for a in x:\n  for b in x:\n   for c in x:\n    for d in x:\n"
+    code = "".join(f"def f{i}(x):\n{loops}     f{i + 1}(x)\n" for i in range(400))
+    est = hotpath.estimate(project({"deep.py": code + "def f400(x):\n    return x\n"}))
+    assert all(math.isfinite(v) for v in est.frequencies.values())
+    assert max(est.frequencies.values()) == hotpath.FREQ_CAP
+    assert sum(est.module_shares.values()) == pytest.approx(1.0)
+
+
+def test_chain_goes_back_to_the_entry_point() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "app/__main__.py": """
+                    from app.cli import main
+                    main()
+                    """,
+                "app/cli.py": """
+                    from app import engine
+
+                    def main():
+                        for job in range(3):
+                            engine._step(job)
+                    """,
+                "app/engine.py": """
+                    def _step(job):
+                        for part in job:
+                            _inner(part)
+
+                    def _inner(part):
+                        return part * 2
+                    """,
+            }
+        )
+    )
+    assert est.chain("app.engine", "_inner") == (
+        "app.__main__:<module>",
+        "app.cli:main",
+        "app.engine:_step",
+        "app.engine:_inner",
+    )
+    assert est.entries["app.__main__:<module>"] == hotpath.IMPORT_RUNS
+    estimate = est.module("app.engine")
+    assert estimate is not None and estimate.rank == 1 and estimate.ranked == 3
+    assert [f.qualname for f in estimate.functions] == ["_step", "_inner", "<module>"]
+    assert estimate.functions[0].chain[-1] == "app.engine:_step"
+
+
+def test_instantiation_inheritance_reexports_super_and_dunders() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "lib/__init__.py": "from lib.rows import Row as Row\n",
+                "lib/base.py": """
+                    class _Base:
+                        def __init__(self, values):
+                            self.values = values
+
+                        def _get(self, i):
+                            return self.values[i]
+
+                        def __add__(self, other):
+                            return self
+                    """,
+                "lib/rows.py": """
+                    from lib.base import _Base
+
+                    class Row(_Base):
+                        def __init__(self, values):
+                            super().__init__(values)
+
+                        def __getitem__(self, i):
+                            return self._get(i)
+                    """,
+                "app/use.py": """
+                    import lib
+
+                    def _total(values):
+                        row = lib.Row(values)
+                        for i in range(3):
+                            row[i]
+                            row += row
+                    """,
+                "app/main.py": """
+                    from app.use import _total
+                    _total([1, 2, 3])
+                    """,
+            }
+        )
+    )
+    f = est.frequencies
+    assert f["lib.rows:Row.__init__"] == pytest.approx(1 + hotpath.EXPORTED_RUNS)
+    assert f["lib.base:_Base.__init__"] == pytest.approx(f["lib.rows:Row.__init__"])
+    trips = hotpath.LOOP_TRIPS
+    assert f["lib.rows:Row.__getitem__"] == pytest.approx(trips + hotpath.API_RUNS)
+    assert f["lib.base:_Base._get"] == pytest.approx(f["lib.rows:Row.__getitem__"])
+    assert f["lib.base:_Base.__add__"] == pytest.approx(trips)  # __iadd__ falls back to it
+
+
+def test_calls_by_method_name_split_between_the_projects_methods() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "app/nodes.py": """
+                    class _A:
+                        def visit(self):
+                            pass
+
+                    class _B:
+                        def visit(self):
+                            pass
+
+                    def _run(nodes):
+                        for node in nodes:
+                            node.visit()
+
+                    _run([])
+                    """,
+            }
+        )
+    )
+    each = hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH / 2
+    assert est.frequencies["app.nodes:_A.visit"] == pytest.approx(each)
+    assert est.frequencies["app.nodes:_B.visit"] == pytest.approx(each)
+    assert est.chain("app.nodes", "_A.visit") == (
+        "app.nodes:<module>",
+        "app.nodes:_run",
+        "app.nodes:_A.visit",
+    )
+
+
+def test_entry_points_services_api_and_memoized_functions() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "svc/app.py": """
+                    import functools
+                    from flask import Flask
+                    app = Flask(__name__)
+
+                    @app.route("/items")
+                    def items():
+                        return _lookup(1)
+
+                    @functools.lru_cache
+                    def _lookup(key):
+                        return key
+
+                    def public():
+                        pass
+
+                    class Api:
+                        def get(self):
+                            pass
+
+                        def _hidden(self):
+                            pass
+                    """,
+                "svc/_private.py": "def helper():\n    pass\n",
+            }
+        )
+    )
+    assert est.entries["svc.app:items"] == hotpath.SERVICE_RUNS
+    assert est.entries["svc.app:public"] == hotpath.API_RUNS
+    assert est.entries["svc.app:Api.get"] == hotpath.API_RUNS
+    assert "svc.app:Api._hidden" not in est.entries
+    assert "svc._private:helper" not in est.entries
+    assert est.frequencies["svc.app:_lookup"] == pytest.approx(
+        hotpath.SERVICE_RUNS * hotpath.MEMOIZED_RUNS
+    )
+
+
+def test_tests_are_neither_counted_nor_entry_points() -> None:
+    est = hotpath.estimate(
+        project(
+            {
+                "app/core.py": "def _work(x):\n    for i in x:\n        pass\n",
+                "tests/test_core.py": """
+                    from app.core import _work
+
+                    def test_work():
+                        for _ in range(10):
+                            _work([1])
+                    """,
+            }
+        )
+    )
+    assert set(est.module_shares) == {"app.core"}
+    assert est.frequencies["app.core:_work"] == 0.0
+    assert est.module_shares["app.core"] == pytest.approx(1.0)  # its import is the only work
+
+
+def test_an_empty_project() -> None:
+    est = hotpath.estimate([])
+    assert est.module_shares == {} and est.module("anything") is None
+
+
+def test_the_estimate_does_not_import_libcst() -> None:
+    """A warm scan never imports libcst; the estimate runs on every scan."""
+    import subprocess
+    import sys
+
+    code = "import sys, goport.hotpath; assert 'libcst' not in sys.modules, 'libcst imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
