@@ -83,18 +83,23 @@ def static_scale(coverage: Coverage, cal: Calibration) -> float:
     }[coverage]
 
 
-def _fitted(weight: float, feature: float, scale: float, cal: Calibration) -> float:
-    """Points of one fitted term: its weight per unit of log(1 + feature), in points."""
-    return _capped(cal.gain_points * weight * math.log1p(max(0.0, feature)) * scale, cal)
+def _term(
+    name: str, value: float, weight: float, scale: float, cal: Calibration, why: str
+) -> Factor | None:
+    """One fitted term: ``weight`` per unit of log(1 + value), in points; None when absent."""
+    if value <= 0:
+        return None
+    points = cal.gain_points * weight * math.log1p(value) * scale
+    return Factor(name, value, r1(_capped(points, cal)), why)
 
 
 def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if not x.runs_code or x.density <= 0:
-        return None
-    return Factor(
+    return _term(
         "density",
-        x.density,
-        r1(_fitted(cal.w_density, x.density, scale, cal)),
+        x.density if x.runs_code else 0.0,
+        cal.w_density,
+        scale,
+        cal,
         f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size): "
         "the denser the operators and operands (rather than calls and assignments), the more "
         "interpreted work per line.",
@@ -102,72 +107,72 @@ def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
 
 
 def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.fan_in <= 0 or not x.runs_code:
-        return None
-    return Factor(
+    return _term(
         "used-widely",
-        x.fan_in,
-        r1(_fitted(cal.w_fan_in, x.fan_in, scale, cal)),
+        x.fan_in if x.runs_code else 0,
+        cal.w_fan_in,
+        scale,
+        cal,
         f"Imported by {x.fan_in} module(s): code called from many places is where time goes.",
     )
 
 
 def cpu_findings(x: Features, scale: float, cal: Calibration, fit_note: str) -> Factor | None:
-    if x.cpu_findings <= 0:
-        return None
-    return Factor(
+    return _term(
         "cpu-bound",
         x.cpu_findings,
-        r1(_fitted(cal.w_cpu_findings, x.cpu_findings, scale, cal)),
+        cal.w_cpu_findings,
+        scale,
+        cal,
         "Pure-Python CPU work the detectors found (loops, parsing, string building, binary "
         f"codecs) that the GIL keeps on one core and compiled Go runs natively{fit_note}.",
     )
 
 
 def code_size(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if not x.runs_code or x.sloc <= 0:
-        return None
-    return Factor(
+    return _term(
         "code-volume",
-        x.sloc,
-        r1(_fitted(cal.w_size, x.sloc, scale, cal)),
+        x.sloc if x.runs_code else 0,
+        cal.w_size,
+        scale,
+        cal,
         f"{x.sloc} source lines of running code: more code holds more of the run time, all "
         "else equal.",
     )
 
 
 def loop_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.loop_work <= 0:
-        return None
-    return Factor(
+    return _term(
         "loop-work",
         x.loop_work,
-        r1(_fitted(cal.w_loop_work, x.loop_work, scale, cal)),
+        cal.w_loop_work,
+        scale,
+        cal,
         f"{x.loop_work:g} arithmetic, comparison and indexing operators inside loops: each is "
         "interpreted per iteration in Python, a few machine instructions in Go.",
     )
 
 
 def bit_work(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.bit_work <= 0:
-        return None
-    return Factor(
+    return _term(
         "bit-work",
         x.bit_work,
-        r1(_fitted(cal.w_bit_work, x.bit_work, scale, cal)),
+        cal.w_bit_work,
+        scale,
+        cal,
         f"{x.bit_work:g} bit operators inside loops: binary protocols, checksums and packing, "
         "where Go's fixed-width integers shine.",
     )
 
 
 def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    calls = x.kernel_calls + x.dunder_calls
-    if calls <= 0:
-        return None
-    return Factor(
+    calls = round(x.kernel_calls + x.dunder_calls, 2)
+    return _term(
         "called-per-element",
-        round(calls, 2),
-        r1(_fitted(cal.w_per_element_calls, calls, scale, cal)),
+        calls,
+        cal.w_per_element_calls,
+        scale,
+        cal,
         f"Called inside other modules' loops or through its classes' operators, indexing and "
         f"iteration ({calls:g} loop-weighted calls): a small kernel everything calls per "
         "element is where time goes.",
@@ -175,12 +180,12 @@ def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | N
 
 
 def scanners(x: Features, scale: float, cal: Calibration) -> Factor | None:
-    if x.scanners <= 0:
-        return None
-    return Factor(
+    return _term(
         "scanner",
         x.scanners,
-        r1(_fitted(cal.w_scanner, x.scanners, scale, cal)),
+        cal.w_scanner,
+        scale,
+        cal,
         f"{x.scanners} character- or byte-level scanner(s): a running position indexes the "
         "input in a while loop, one interpreted step per character.",
     )
