@@ -255,6 +255,8 @@ def _methods() -> list[str]:
 
 
 def filtered_findings(facts: ModuleFacts, config: Config) -> list[Finding]:
+    if not config.select and not config.ignore:
+        return list(facts.findings)
     return [f for f in facts.findings if config.rule_enabled(f.rule)]
 
 

@@ -8,7 +8,7 @@ is weighted: weights and transforms live in ``calibration.py`` and ``factors.py`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from goport.model import Finding, ModuleFacts
 from goport.scoring.signals import Signals
@@ -44,7 +44,10 @@ class Features:
     used_names: int
 
     def as_dict(self) -> dict[str, float]:
-        return {k: float(v) for k, v in asdict(self).items()}
+        return {name: float(getattr(self, name)) for name in _NAMES}
+
+
+_NAMES = tuple(f.name for f in fields(Features))
 
 
 def module_features(
