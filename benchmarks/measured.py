@@ -54,6 +54,7 @@ from typing import Any
 from _common import goport_source
 from radon.visitors import ComplexityVisitor
 from validation import download, goport_command, unpack
+from validation import goport_ranking as validation_ranking
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -225,31 +226,11 @@ def order_by(values: dict[str, float]) -> Ranking:
     return [sorted(groups[v]) for v in sorted(groups, reverse=True)]
 
 
-def _raw(candidate: dict[str, Any]) -> float:
-    """The score before goport clamps it to 0-100 (as in validation.py)."""
-    total = sum(float(f["contribution"]) for f in candidate["factors"] if f["name"] != "bounds")
-    return round(total, 1)
-
-
 def goport_ranking(report: dict[str, Any], modules: Sequence[str]) -> tuple[Ranking, list[str]]:
-    """goport's order of the modules; consecutive equal (score, raw) tie; absent ones last, tied."""
-    wanted = set(modules)
-    chosen = sorted(
-        (c for c in report["candidates"] if c["path"] in wanted), key=lambda c: c["rank"]
-    )
-    ranking: Ranking = []
-    last: tuple[float, float] | None = None
-    for c in chosen:
-        key = (c["score"], _raw(c))
-        if ranking and key == last:
-            ranking[-1].append(c["path"])
-        else:
-            ranking.append([c["path"]])
-        last = key
-    missing = sorted(wanted - {c["path"] for c in chosen})
-    if missing:
-        ranking.append(missing)
-    return ranking, missing
+    """goport's order of the modules, ties as in validation.py; absent ones last, tied."""
+    listed = {c["path"] for c in report["candidates"]}
+    missing = sorted(set(modules) - listed)
+    return validation_ranking(report["candidates"], modules), missing
 
 
 @dataclass

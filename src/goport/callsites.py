@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from goport.detectors.base import Context
+from goport.detectors.base import Context, dotted
 from goport.model import MODULE_SCOPE, CallKind, CallSite, WorkShape
 
 #: names Python provides without an import; a call of one is not a project call unless the
@@ -783,12 +783,5 @@ def _name_left_of(node: cst.BaseExpression | None) -> str:
 
 
 def _parts(node: cst.BaseExpression) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    parts.reverse()
-    return parts
+    name = dotted(node)
+    return None if name is None else name.split(".")
