@@ -14,12 +14,10 @@ import os
 import re
 import resource
 import signal
-import subprocess
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from console import run_goport
 
 from goport.discover import shown_name
 
@@ -46,28 +44,6 @@ REASON_SHOWN = "\\x1b[2J reason"
 #: what must never reach a terminal or a CI log raw
 RAW = ("\x1b", "\x07", "\u202e", "\x9b")
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
-GOPORT = str(Path(sys.executable).with_name("goport"))
-
-
-def _goport(
-    *args: str | os.PathLike[str],
-    cwd: Path,
-    env: Mapping[str, str] | None = None,
-    preexec: object = None,
-) -> subprocess.CompletedProcess[bytes]:
-    """The console script (it keeps the working folder off sys.path), output as bytes."""
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    full_env.pop("GITHUB_STEP_SUMMARY", None)
-    full_env.update({"COLUMNS": "250", **(env or {})})
-    return subprocess.run(
-        [GOPORT, *map(str, args)],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-        preexec_fn=preexec,  # type: ignore[arg-type]
-    )
 
 
 def _text(data: bytes) -> str:
@@ -100,7 +76,7 @@ def hostile(tmp_path: Path) -> Path:
 def test_terminal_table_and_gate_lines_show_control_sequences_escaped(
     hostile: Path, color_env: dict[str, str]
 ) -> None:
-    result = _goport(
+    result = run_goport(
         "scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=hostile, env=color_env
     )
     assert result.returncode == 1, _text(result.stderr)
@@ -118,7 +94,7 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
     root.mkdir()
     name = "m[bold]x\\[red]y\\.py"  # a tag, an escaped tag, a backslash before the dot
     (root / name).write_text(HOT, encoding="utf-8")
-    result = _goport("scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=root)
+    result = run_goport("scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=root)
     assert result.returncode == 1, _text(result.stderr)
     out = _text(result.stdout)
     shown = shown_name(name)  # the name's own backslashes doubled, so no two names look alike
@@ -127,7 +103,7 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
 
 
 def test_forced_colour_adds_only_rich_colour_codes(hostile: Path) -> None:
-    result = _goport(
+    result = run_goport(
         "scan",
         ".",
         "--fail-on",
@@ -146,7 +122,7 @@ def test_forced_colour_adds_only_rich_colour_codes(hostile: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["markdown", "github"])
 def test_markdown_and_github_logs_show_control_sequences_escaped(hostile: Path, fmt: str) -> None:
-    result = _goport(
+    result = run_goport(
         "scan", ".", "-f", fmt, "--fail-on", "0", "--no-cache", "--no-history", cwd=hostile
     )
     assert result.returncode == 1, _text(result.stderr)
@@ -169,7 +145,7 @@ def test_json_formats_name_files_as_shown_and_keep_other_text_exact(
 ) -> None:
     """A file's identity (its path in every report) is the name discovery shows, controls
     escaped; other text from the tree (a keep-python reason) is kept exact and JSON-escaped."""
-    result = _goport("scan", ".", "-f", fmt, "--no-cache", "--no-history", cwd=hostile)
+    result = run_goport("scan", ".", "-f", fmt, "--no-cache", "--no-history", cwd=hostile)
     assert result.returncode == 0, _text(result.stderr)
     # json.dumps escapes every C0 control: no raw ESC or BEL in the bytes
     assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout
@@ -188,22 +164,22 @@ def test_json_formats_name_files_as_shown_and_keep_other_text_exact(
 
 
 def test_explain_escapes_names_and_reasons(hostile: Path) -> None:
-    result = _goport("explain", TITLE, "--no-cache", "--no-history", cwd=hostile)
+    result = run_goport("explain", TITLE, "--no-cache", "--no-history", cwd=hostile)
     assert result.returncode == 0, _text(result.stderr)
     _assert_no_raw_controls(result.stdout)
     assert _text(result.stdout).startswith(TITLE_SHOWN)
-    decided = _goport("explain", "k.py", "--no-cache", "--no-history", cwd=hostile)
+    decided = run_goport("explain", "k.py", "--no-cache", "--no-history", cwd=hostile)
     assert decided.returncode == 0
     _assert_no_raw_controls(decided.stdout)
     assert f"({REASON_SHOWN})" in _text(decided.stdout)
-    as_json = _goport("explain", TITLE, "-f", "json", "--no-cache", "--no-history", cwd=hostile)
+    as_json = run_goport("explain", TITLE, "-f", "json", "--no-cache", "--no-history", cwd=hostile)
     assert json.loads(_text(as_json.stdout))["path"] == TITLE_SHOWN
 
 
 def test_error_lines_escape_names_from_the_tree(hostile: Path) -> None:
     name = "test_\x1b[2J.py"  # a test module: "not a candidate", an input error naming it
     (hostile / name).write_text("def test_x():\n    pass\n", encoding="utf-8")
-    result = _goport("explain", name, "--no-cache", "--no-history", cwd=hostile)
+    result = run_goport("explain", name, "--no-cache", "--no-history", cwd=hostile)
     assert result.returncode == 2
     _assert_no_raw_controls(result.stderr)
     assert _text(result.stderr).startswith("goport: error: test_\\x1b[2J.py: not a candidate")
@@ -215,13 +191,13 @@ def test_undecodable_file_name_gives_valid_utf8_in_every_format(tmp_path: Path) 
     (root / "x.py").write_text(HOT, encoding="utf-8")
     (root / os.fsdecode(b"u\xff.py")).write_text(HOT, encoding="utf-8")
     for fmt in ("terminal", "json", "sarif", "gitlab", "markdown", "github"):
-        result = _goport("scan", ".", "-f", fmt, "--no-cache", "--no-history", cwd=root)
+        result = run_goport("scan", ".", "-f", fmt, "--no-cache", "--no-history", cwd=root)
         assert result.returncode == 0, (fmt, _text(result.stderr))
         out = _text(result.stdout)  # strict: raises on invalid UTF-8 (a lone surrogate)
         assert "u\\xff.py" in out.replace("\\\\", "\\") or "u%FF.py" in out, fmt
         if fmt in ("json", "sarif", "gitlab"):
             json.loads(out)
-    doc = json.loads(_text(_goport("scan", ".", "-f", "json", "--no-cache", cwd=root).stdout))
+    doc = json.loads(_text(run_goport("scan", ".", "-f", "json", "--no-cache", cwd=root).stdout))
     assert "u\\xff.py" in [c["path"] for c in doc["candidates"]]
 
 
@@ -244,7 +220,7 @@ def test_output_replaces_a_planted_link_instead_of_writing_through_it(
     if victim_exists:
         victim.write_text("precious\n", encoding="utf-8")
     (plain_tree / "goport.sarif").symlink_to("../victim")
-    result = _goport("scan", ".", "-f", "sarif", "-o", "goport.sarif", "--no-cache", cwd=plain_tree)
+    result = run_goport("scan", ".", "-f", "sarif", "-o", "goport.sarif", "--no-cache", cwd=plain_tree)
     assert result.returncode == 0, _text(result.stderr)
     if victim_exists:
         assert victim.read_text(encoding="utf-8") == "precious\n"
@@ -259,7 +235,7 @@ def test_output_under_a_folder_linked_out_of_the_tree_is_refused(plain_tree: Pat
     outside = plain_tree.parent / "outside"
     outside.mkdir()
     (plain_tree / "reports").symlink_to("../outside")
-    result = _goport(
+    result = run_goport(
         "scan", ".", "-f", "sarif", "-o", "reports/goport.sarif", "--no-cache", cwd=plain_tree
     )
     assert result.returncode == 2
@@ -273,7 +249,7 @@ def test_baseline_write_replaces_a_planted_link(plain_tree: Path) -> None:
     victim = plain_tree.parent / "victim.json"
     victim.write_text("precious\n", encoding="utf-8")
     (plain_tree / "baseline.json").symlink_to("../victim.json")
-    result = _goport("baseline", "write", "baseline.json", "--no-cache", cwd=plain_tree)
+    result = run_goport("baseline", "write", "baseline.json", "--no-cache", cwd=plain_tree)
     assert result.returncode == 0, _text(result.stderr)
     assert victim.read_text(encoding="utf-8") == "precious\n"
     target = plain_tree / "baseline.json"
@@ -302,7 +278,7 @@ def test_a_failed_write_leaves_no_empty_report_and_no_temporary_file(
     if existing:
         target.write_text('{"old": true}\n', encoding="utf-8")
     before = _entries(out_dir)
-    result = _goport(
+    result = run_goport(
         "scan",
         ".",
         "-f",
@@ -333,7 +309,7 @@ def test_a_failed_write_leaves_no_empty_report_and_no_temporary_file(
 )
 def test_an_unwritable_output_is_one_clear_line(plain_tree: Path, where: str, says: str) -> None:
     before = _entries(plain_tree)
-    result = _goport("scan", ".", "-o", where, "--no-cache", "--no-history", cwd=plain_tree)
+    result = run_goport("scan", ".", "-o", where, "--no-cache", "--no-history", cwd=plain_tree)
     assert result.returncode == 2
     err = _text(result.stderr)
     assert err.startswith(f"goport: error: {says}") and err.count("\n") == 1, err
@@ -345,7 +321,7 @@ def test_an_unwritable_output_is_one_clear_line(plain_tree: Path, where: str, sa
 
 
 def test_output_to_dev_stdout_is_the_report_on_stdout(plain_tree: Path) -> None:
-    result = _goport(
+    result = run_goport(
         "scan", ".", "-f", "json", "-o", "/dev/stdout", "--no-cache", "--no-history", cwd=plain_tree
     )
     assert result.returncode == 0, _text(result.stderr)
@@ -374,11 +350,11 @@ def _summary_cases(tmp_path: Path) -> list[tuple[str, Path]]:
 def test_a_step_summary_that_cannot_be_written_is_a_warning_and_annotations_still_print(
     plain_tree: Path, tmp_path: Path
 ) -> None:
-    expected = _goport("scan", ".", "-f", "github", "--no-cache", "--no-history", cwd=plain_tree)
+    expected = run_goport("scan", ".", "-f", "github", "--no-cache", "--no-history", cwd=plain_tree)
     annotations = [l for l in _text(expected.stdout).splitlines() if l.startswith("::")]
     assert annotations
     for says, summary in _summary_cases(tmp_path):
-        result = _goport(
+        result = run_goport(
             "scan",
             ".",
             "-f",
@@ -401,7 +377,7 @@ def test_a_step_summary_that_cannot_be_written_is_a_warning_and_annotations_stil
 def test_a_full_step_summary_is_a_warning(plain_tree: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
-    result = _goport(
+    result = run_goport(
         "scan",
         ".",
         "-f",
@@ -419,7 +395,7 @@ def test_a_full_step_summary_is_a_warning(plain_tree: Path, tmp_path: Path) -> N
 
 def test_log_lines_escape_what_they_quote(plain_tree: Path, tmp_path: Path) -> None:
     summary = tmp_path / "a\x1b[2Jb" / "summary.md"  # the warning quotes the (missing) path
-    result = _goport(
+    result = run_goport(
         "scan",
         ".",
         "-f",

@@ -14,14 +14,12 @@ Everything runs the real console script in a subprocess, output captured as byte
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from console import run_goport
 
 from goport.text import inert, printable
 
@@ -51,7 +49,6 @@ BROKEN = "::stop-commands::broken.py"
 OWN_ANNOTATION = re.compile(r"::(warning|error|notice) [^:]*::")
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the runner splits a step's output on
-GOPORT = str(Path(sys.executable).with_name("goport"))
 
 
 @pytest.fixture(scope="module")
@@ -65,26 +62,10 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _goport(
-    *args: str | os.PathLike[str], cwd: Path, env: Mapping[str, str] | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    full_env.pop("GITHUB_STEP_SUMMARY", None)
-    full_env.update({"COLUMNS": "250", **(env or {})})
-    return subprocess.run(
-        [GOPORT, *map(str, args)],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def _scan(
     tree: Path, tmp_path: Path, *args: str, **kw: object
 ) -> subprocess.CompletedProcess[bytes]:
-    return _goport(
+    return run_goport(
         "scan",
         ".",
         "--no-cache",
@@ -202,16 +183,16 @@ def test_json_formats_keep_names_exact(tree: Path, tmp_path: Path, fmt: str) -> 
 
 def test_explain_of_a_hostile_module(tree: Path, tmp_path: Path) -> None:
     for name in ("::error title=PWN::x.py", "y##[stop-commands]tok.py"):
-        result = _goport("explain", name, "--no-cache", "--no-history", "--root", ".", cwd=tree)
+        result = run_goport("explain", name, "--no-cache", "--no-history", "--root", ".", cwd=tree)
         assert result.returncode == 0, result.stderr
         assert_inert(result.stdout)
         assert name.replace("::", "\\x3a:", 1).replace("##[", "#\\x23[") in result.stdout.decode()
-        as_json = _goport(
+        as_json = run_goport(
             "explain", name, "--no-cache", "--no-history", "--root", ".", "-f", "json", cwd=tree
         )
         assert_inert(as_json.stdout)
         assert json.loads(as_json.stdout)["path"] == name
-    decided = _goport("explain", DECIDED, "--no-cache", "--no-history", "--root", ".", cwd=tree)
+    decided = run_goport("explain", DECIDED, "--no-cache", "--no-history", "--root", ".", cwd=tree)
     assert decided.returncode == 0, decided.stderr
     assert_inert(decided.stdout)
     assert decided.stdout.startswith(b"\\x3a:add-mask::decided.py: decided")
@@ -219,11 +200,11 @@ def test_explain_of_a_hostile_module(tree: Path, tmp_path: Path) -> None:
 
 def test_error_lines(tree: Path, tmp_path: Path) -> None:
     """An input error naming a file from the tree (here: explain of a module that did not parse)."""
-    result = _goport("explain", BROKEN, "--no-cache", "--no-history", "--root", ".", cwd=tree)
+    result = run_goport("explain", BROKEN, "--no-cache", "--no-history", "--root", ".", cwd=tree)
     assert result.returncode == 2
     assert_inert(result.stderr)
     assert b"error: ::stop-commands::broken.py: could not be analysed" in result.stderr
-    missing = _goport("scan", ".", "--baseline", "##[error]gone.json", cwd=tree)
+    missing = run_goport("scan", ".", "--baseline", "##[error]gone.json", cwd=tree)
     assert missing.returncode == 2
     assert_inert(missing.stderr)
     assert b"#\\x23[error]gone.json" in missing.stderr
