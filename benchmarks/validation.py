@@ -319,9 +319,11 @@ def static_metrics(code: str) -> tuple[int, int, str]:
 
 
 def _sums(candidate: dict[str, Any]) -> tuple[float, float]:
-    """goport's tie-breakers below the score: the benefit (positive factors) and the raw total."""
-    parts = [float(f["contribution"]) for f in candidate["factors"] if f["name"] != "bounds"]
-    return round(sum(c for c in parts if c > 0), 6), round(sum(parts), 6)
+    """goport's tie-breakers below the score: the gain (``scoring.gain_of``: positive factors
+    but the tests credit and the cost cap) and the raw total."""
+    parts = [(f["name"], float(f["contribution"])) for f in candidate["factors"]]
+    gain = sum(c for name, c in parts if c > 0 and name not in ("tests", "cost-cap"))
+    return round(gain, 6), round(sum(c for _, c in parts), 6)
 
 
 def goport_ranking(

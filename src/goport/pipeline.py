@@ -280,7 +280,7 @@ def rank(
     from goport import graph as graph_mod
     from goport import hotpath
     from goport.planning import go_form, plan
-    from goport.scoring import StaticEvidence, score_module
+    from goport.scoring import StaticEvidence, gain_of, score_module
 
     graph = graph_mod.build(facts, apart={m.rel_path for m in set_apart(facts, config)})
     estimate = hotpath.estimate(facts)  # static time shares; tests are not part of it
@@ -345,7 +345,7 @@ def rank(
         )
     # with a profile, measured modules come first and those the workload never ran last; the
     # score is continuous, so ties are rare: then what Go would gain there decides
-    candidates.sort(key=lambda t: (t[0], -t[1].score, -_benefit(t[1]), t[1].rel_path))
+    candidates.sort(key=lambda t: (t[0], -t[1].score, -gain_of(t[1].factors), t[1].rel_path))
     return Ranking(
         candidates=tuple(_with_rank(c, i + 1) for i, (_, c) in enumerate(candidates)),
         decided=tuple(sorted(decided, key=lambda d: d.rel_path)),
@@ -493,10 +493,6 @@ def _coverage(
         return Coverage.NOT_RUN if m.module.split(".", 1)[0] in ran else Coverage.NOT_COVERED
 
     return of
-
-
-def _benefit(c: Candidate) -> float:
-    return sum(f.contribution for f in c.factors if f.contribution > 0 and f.name != "cost-cap")
 
 
 def _with_rank(c: Candidate, position: int) -> Candidate:

@@ -26,7 +26,7 @@ from goport.model import (
     Strategy,
     Trait,
 )
-from goport.scoring import CALIBRATION, Calibration, Scored, Signals
+from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
 
 #: a cheaper Python-side fix for what a rule found, tried before any rewrite
 PYTHON_FIRST = {
@@ -141,11 +141,7 @@ def _strategy(
     cal: Calibration,
 ) -> tuple[Strategy, str]:
     sig = scored.signals
-    benefit = sum(
-        f.contribution
-        for f in scored.factors
-        if f.contribution > 0 and f.name not in ("tests", "cost-cap")
-    )
+    benefit = gain_of(scored.factors)
     if not scored.features.runs_code:
         return Strategy.KEEP, (
             "Re-exports, constants or configuration: nothing runs here, so there is nothing "

@@ -18,7 +18,7 @@ add up to the score shown. Every number comes from ``calibration.py``, where eac
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from goport.config import Config
@@ -37,6 +37,7 @@ __all__ = [
     "Scored",
     "Signals",
     "StaticEvidence",
+    "gain_of",
     "score_module",
 ]
 
@@ -56,13 +57,15 @@ class Scored:
     factors: tuple[Factor, ...]
     signals: Signals
     features: Features
-    gain: float  # sum of the positive factors (tests credit included)
-    cost: float  # sum of the negative factors, as a positive number
 
-    @property
-    def raw(self) -> float:
-        """Kept for readers of older code: the score is never clamped, so raw is the score."""
-        return self.score
+
+def gain_of(factors: Iterable[Factor]) -> float:
+    """What Go would gain: the positive factors, less the tests credit (lower risk, not gain)
+    and the cost cap (costs given back)."""
+    return sum(f.contribution for f in factors if f.contribution > 0 and f.name not in _NOT_GAIN)
+
+
+_NOT_GAIN = frozenset({"tests", "cost-cap"})
 
 
 def score_module(
@@ -84,7 +87,6 @@ def score_module(
     sig = Signals.of(findings)
     x = module_features(
         facts,
-        findings,
         sig,
         fan_in=boundary.fan_in,
         used_names=len(boundary.used_names),
@@ -117,7 +119,7 @@ def score_module(
         F.per_element_calls(x, cpu_scale, cal),
         F.concurrency(sig, scale, cal, w("concurrency")),
     ]
-    gain = sum(f.contribution for f in factors if f is not None and f.contribution > 0)
+    gain = gain_of(f for f in factors if f is not None)
     factors += [
         F.tests(boundary, gain, cal, w("tests")),
         F.nothing_runs(x, cal),
@@ -133,12 +135,9 @@ def score_module(
         cap = F.cost_cap(costs, measured.contribution, cal)
         if cap is not None:
             shown.append(cap)
-    total = F.r1(sum(f.contribution for f in shown))
     return Scored(
-        score=total,
+        score=F.r1(sum(f.contribution for f in shown)),
         factors=tuple(shown),
         signals=sig,
         features=x,
-        gain=F.r1(sum(f.contribution for f in shown if f.contribution > 0)),
-        cost=F.r1(-sum(f.contribution for f in shown if f.contribution < 0)),
     )

@@ -7,10 +7,9 @@ is weighted: weights and transforms live in ``calibration.py`` and ``factors.py`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from goport.model import Finding, ModuleFacts
+from goport.model import ModuleFacts
 from goport.scoring.signals import Signals
 
 #: source lines at which a module's Halstead density counts half: below it, density is noise
@@ -52,7 +51,6 @@ _NAMES = tuple(f.name for f in fields(Features))
 
 def module_features(
     facts: ModuleFacts,
-    findings: Sequence[Finding],
     signals: Signals,
     *,
     fan_in: int = 0,
@@ -77,7 +75,6 @@ def module_features(
         nested += work.nested_loop_statements
         scanners += work.while_index_scan
         recursive += work.recursive
-    network = sum(f.weight for f in findings if f.category.value in ("concurrency", "service"))
     return Features(
         sloc=sloc,
         complexity_total=facts.metrics.complexity_total,
@@ -99,7 +96,7 @@ def module_features(
         estimated_share=estimated_share,
         kernel_calls=round(kernel_calls, 3),
         dunder_calls=round(dunder_calls, 3),
-        network=round(network if signals.network else 0.0, 3),
+        network=round(signals.io if signals.network else 0.0, 3),
         fan_in=fan_in,
         used_names=used_names,
     )
