@@ -93,6 +93,10 @@ class Trait(str, Enum):
         "the heavy work is already in numpy-style native libraries: Go gains little",
     )
     CHEAP_FIX = ("cheap-fix", "a small Python-side fix removes most of the cost: try it first")
+    RESHAPE = (
+        "reshape",
+        "made explicit site by site (struct fields, a map, a dispatch table), not redesigned",
+    )
 
 
 class Strategy(str, Enum):

@@ -27,6 +27,7 @@ from goport.model import (
     Trait,
 )
 from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
+from goport.scoring.factors import blocker_cost
 
 #: a cheaper Python-side fix for what a rule found, tried before any rewrite
 PYTHON_FIRST = {
@@ -152,7 +153,7 @@ def _strategy(
             "Built on the Python data/ML/ORM ecosystem, where the heavy work is already native or "
             "Go has no equal; keep it in Python and put a service boundary in front if needed."
         )
-    if sig.blocker >= 4.0 and 4.0 * sig.blocker >= benefit:
+    if sig.blocker >= cal.keep_blocker_weight and blocker_cost(sig, cal) >= benefit:
         return Strategy.KEEP, (
             "Dynamic Python (runtime imports, attributes, eval, pickle) outweighs any speed-up; "
             "keep it in Python, or redesign it before a port."

@@ -107,7 +107,9 @@ def test_cpu_work_fed_by_a_pool_is_a_go_worker() -> None:
 
 
 def test_request_serving_is_a_go_service() -> None:
-    extra = [f("GP301", Category.SERVICE), f("GP205", Category.CONCURRENCY), f("GP206", Category.CONCURRENCY)]
+    # a handler, a listener and a fan-out, each weighty enough that together they pass the Go
+    # threshold on their own (the concurrency gain grows linearly with the signal)
+    extra = [f("GP301", Category.SERVICE, 9.0), f("GP205", Category.CONCURRENCY, 9.0), f("GP206", Category.CONCURRENCY, 9.0)]
     p, _ = _plan("def work():\n    pass\n", extra)
     assert p.strategy is Strategy.GO_SERVICE
     assert {i.rule for i in p.idioms} == {"GP205", "GP206", "GP301"} or p.idioms == ()

@@ -45,12 +45,12 @@ def test_every_trait_is_declared_by_some_rule_and_has_a_reason() -> None:
 
 def test_serving_traits_make_a_go_service_whatever_the_rule_id() -> None:
     serving = [
-        finding("GP901", Category.SERVICE, Trait.NETWORK, Trait.SERVING, weight=6.0),
-        finding("GP902", Category.CONCURRENCY, Trait.NETWORK, weight=6.0),
+        finding("GP901", Category.SERVICE, Trait.NETWORK, Trait.SERVING, weight=15.0),
+        finding("GP902", Category.CONCURRENCY, Trait.NETWORK, weight=15.0),
     ]
     feeding = [
-        finding("GP901", Category.SERVICE, Trait.NETWORK, Trait.FEEDING, weight=6.0),
-        finding("GP902", Category.CONCURRENCY, Trait.NETWORK, weight=6.0),
+        finding("GP901", Category.SERVICE, Trait.NETWORK, Trait.FEEDING, weight=15.0),
+        finding("GP902", Category.CONCURRENCY, Trait.NETWORK, weight=15.0),
     ]
     _, served = _run("def work():\n    pass\n", serving)
     _, fed = _run("def work():\n    pass\n", feeding)
@@ -113,3 +113,24 @@ def test_a_compiled_pattern_in_a_loop_has_no_cheap_fix_left() -> None:
     facts = extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(code).encode())
     by_message = {f.message.split(" ")[0]: f.traits for f in facts.findings if f.rule == "GP107"}
     assert by_message == {"WORD.findall": (), "re.findall": (Trait.CHEAP_FIX,)}
+
+
+def test_attributes_named_at_run_time_cost_less_than_a_redesign() -> None:
+    """The same blocker weight costs less when it is made explicit site by site (``reshape``:
+    computed getattr/setattr) than when it needs a redesign (eval, pickle, metaclasses)."""
+    kernel = "def work(xs):\n    t = 0\n    for x in xs:\n        t += x * x\n    return t\n"
+
+    def blockers(*traits: Trait) -> float:
+        scored, _ = _run(kernel, [finding("GP999", Category.BLOCKER, *traits, weight=6.0)])
+        (factor,) = [f for f in scored.factors if f.name == "blockers"]
+        return factor.contribution
+
+    reshape, redesign = blockers(Trait.RESHAPE), blockers()
+    assert redesign < reshape < 0
+
+
+def test_the_dynamic_attributes_rule_is_a_reshape_and_eval_is_not() -> None:
+    by_name = {d.NAME: d for d in REGISTRY}
+    assert Trait.RESHAPE in by_name["dynamic-attributes"].TRAITS
+    assert Trait.RESHAPE not in by_name["eval-exec"].TRAITS
+    assert Trait.RESHAPE not in by_name["pickle-serialisation"].TRAITS

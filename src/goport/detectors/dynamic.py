@@ -12,7 +12,7 @@ import libcst as cst
 from goport.detectors.base import Context, Detector, last_part
 from goport.detectors.base import dotted as _dotted
 from goport.detectors.base import positional as _positional
-from goport.model import Category
+from goport.model import Category, Trait
 
 
 def _root(expr: cst.BaseExpression) -> cst.Name | None:
@@ -152,6 +152,7 @@ class DynamicAttributes(Detector):
     ID = "GP402"
     NAME = "dynamic-attributes"
     CATEGORY = Category.BLOCKER
+    TRAITS = (Trait.RESHAPE,)
     WEIGHT = 2.0
     PYTHON = "getattr(obj, name) / __getattr__ / obj.__dict__ writes"
     GO_IDIOM = "explicit struct fields, a map[string]T, or a map[string]func dispatch table"

@@ -106,8 +106,13 @@ class Calibration:
         "lower than CPU: asyncio and threads already give Python I/O concurrency; Go's gain is "
         "steadier latency and memory under load",
     )
-    concurrency_scale: float = cal(
-        20.0, "network-signal weight at which the concurrency gain reaches 63% of its maximum"
+    concurrency_points: float = cal(
+        0.6,
+        "points per unit of network/serving signal weight, linear up to the cap: a module with "
+        "a few socket calls is a client (a few points), a listener with queues, back-pressure "
+        "and fan-out is a service (the cap); a saturating curve gave the client most of the "
+        "service's gain, and the validation packages' protocol modules (no native twin) "
+        "ranked above their kernels",
     )
     orchestration_damping: float = cal(
         0.4,
@@ -140,9 +145,26 @@ class Calibration:
         "they are",
     )
     blocker_points: float = cal(
-        4.0, "points per unit of dynamic-Python blocker weight (eval, metaclasses, pickle...)"
+        4.0,
+        "points per unit of the weight of blockers that need a redesign (eval, metaclasses, "
+        "pickle, monkeypatching, imports by name); also what planning weighs against the gain "
+        "when it keeps a module in Python",
+    )
+    reshape_points: float = cal(
+        2.0,
+        "points per unit of blocker weight that is made explicit site by site (attributes named "
+        "at run time): between the joint fit's 0.75 (benchmarks/fit.py with factor:blockers: "
+        "hot proxies and containers are full of them) and a redesign's 4",
+    )
+    max_reshape_cost: float = cal(
+        15.0, "attributes named at run time never cost more than this: half the blockers' cap"
     )
     max_blocker_cost: float = cal(30.0, "blockers never cost more than this")
+    keep_blocker_weight: float = cal(
+        4.0,
+        "blocker weight (two computed getattrs, one eval) from which planning keeps a module in "
+        "Python when the blockers cost more than Go would gain",
+    )
     ecosystem_points: float = cal(
         8.0, "points per unit of Python-ecosystem signal (numpy, pandas, ORMs, ML)"
     )

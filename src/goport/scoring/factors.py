@@ -27,10 +27,6 @@ def _capped(points: float, cal: Calibration) -> float:
     return min(points, cal.max_static_factor)
 
 
-def _saturate(x: float, scale: float) -> float:
-    return 1.0 - math.exp(-max(0.0, x) / scale)
-
-
 # -- gain: measured ------------------------------------------------------------------------------
 
 
@@ -195,7 +191,7 @@ def concurrency(sig: Signals, scale: float, cal: Calibration, weight: float) -> 
     io = sig.io
     if not io:
         return None
-    heat = _saturate(io, cal.concurrency_scale)
+    heat = min(1.0, cal.concurrency_points * io / cal.max_concurrency)
     kinds = []
     if sig.concurrency:
         kinds.append("threads/asyncio/sockets")
@@ -281,15 +277,24 @@ def coupling(
     return Factor("coupling", boundary.fan_in, r1(-cost * weight), explanation)
 
 
+def blocker_cost(sig: Signals, cal: Calibration) -> float:
+    """Points the module's dynamic Python costs: a redesign for most blockers, a site-by-site
+    rewrite for attributes named at run time (``Trait.RESHAPE``), which weigh less."""
+    reshape = min(cal.max_reshape_cost, cal.reshape_points * sig.reshape)
+    redesign = cal.blocker_points * (sig.blocker - sig.reshape)
+    return min(cal.max_blocker_cost, redesign + reshape)
+
+
 def blockers(sig: Signals, cal: Calibration, weight: float) -> Factor | None:
     if not sig.blocker:
         return None
     return Factor(
         "blockers",
         round(sig.blocker, 2),
-        r1(-min(cal.max_blocker_cost, cal.blocker_points * sig.blocker) * weight),
-        "Dynamic Python (eval/exec, runtime attributes, metaclasses, monkeypatching, plugin "
-        "imports, pickle) has no direct Go equivalent and must be redesigned.",
+        r1(-blocker_cost(sig, cal) * weight),
+        "Dynamic Python (eval/exec, metaclasses, monkeypatching, plugin imports, pickle) has no "
+        "direct Go equivalent and must be redesigned; attributes named at run time become "
+        "explicit fields or maps, site by site.",
     )
 
 

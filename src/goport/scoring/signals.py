@@ -14,6 +14,7 @@ class Signals:
     concurrency: float
     service: float
     blocker: float
+    reshape: float  # of the blocker weight, what is made explicit site by site (Trait.RESHAPE)
     ecosystem: float
     native_numeric: bool  # imports numpy/pandas-style native array libraries
     network: bool  # some finding shows network or streaming work
@@ -28,15 +29,19 @@ class Signals:
         network = any(Trait.NETWORK in f.traits for f in findings)
         orchestrating = not network and any(Trait.ORCHESTRATION in f.traits for f in findings)
         sums = {c: 0.0 for c in Category}
+        reshape = 0.0
         for f in findings:
             if orchestrating and Trait.ORCHESTRATION in f.traits:
                 continue
             sums[f.category] += f.weight
+            if f.category is Category.BLOCKER and Trait.RESHAPE in f.traits:
+                reshape += f.weight
         return Signals(
             cpu=sums[Category.CPU],
             concurrency=sums[Category.CONCURRENCY],
             service=sums[Category.SERVICE],
             blocker=sums[Category.BLOCKER],
+            reshape=reshape,
             ecosystem=sums[Category.ECOSYSTEM],
             native_numeric=any(Trait.NATIVE_NUMERIC in f.traits for f in findings),
             network=network,
