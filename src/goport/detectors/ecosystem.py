@@ -238,10 +238,10 @@ _LOAD_LEAVES = frozenset({last_part(n) for n in _LIBRARY_LOADS} | {"dlopen"})
 
 
 class NativeBindings(_PackageImports, Detector):
-    """Native code bindings: ctypes, cffi, Cython; native library loads.
+    """Native code bindings: ctypes, cffi, pyximport; native library loads.
 
-    What it detects: each import statement of ``ctypes``, ``cffi``, ``cython``/``Cython`` or
-    ``pyximport``; and each native library load: ``ctypes.CDLL(...)``,
+    What it detects: each import statement of ``ctypes``, ``cffi`` or ``pyximport``; and each
+    native library load: ``ctypes.CDLL(...)``,
     ``ctypes.cdll.LoadLibrary(...)`` (and the PyDLL/WinDLL variants), cffi ``ffi.dlopen(...)``.
     Why it matters for a Go port: the module talks to a C ABI; Go can too, through cgo, but every
     struct layout, pointer lifetime and callback must be redone by hand, and cgo calls are slow
@@ -251,16 +251,20 @@ class NativeBindings(_PackageImports, Detector):
     Known limits: compiled extension modules (pybind11, nanobind, hand-written C extensions,
     Rust/PyO3) look like ordinary imports and are not detectable from source; ``.pyx`` files and
     ``cimport`` are not Python syntax and are not parsed, so only their ``import`` is seen.
+    ``import cython`` is not reported: in Cython's pure-Python mode the module is ordinary Python
+    that a build may compile (the ``cython`` shim does nothing when it is not), not a C ABI
+    boundary, and whether a build compiles it says nothing about what its code does; goport
+    judges the Python code as written.
     """
 
     ID = "GP504"
     NAME = "native-bindings"
     CATEGORY = Category.ECOSYSTEM
     WEIGHT = 3.0
-    PYTHON = "import ctypes / cffi / cython; ctypes.CDLL(...)"
+    PYTHON = "import ctypes / cffi / pyximport; ctypes.CDLL(...)"
     GO_IDIOM = "cgo or purego for the same C library; better a pure-Go replacement"
     SUMMARY = "native bindings: a C ABI boundary that needs cgo and hand-made glue"
-    PACKAGES = ("ctypes", "cffi", "cython", "Cython", "pyximport")
+    PACKAGES = ("ctypes", "cffi", "pyximport")
     LABEL = "native bindings"
     MATCHES = (
         "import ctypes\n",
@@ -269,6 +273,7 @@ class NativeBindings(_PackageImports, Detector):
     )
     NO_MATCHES = (
         "import struct\nimport array\n",
+        "import cython\n\n@cython.locals(x=cython.double)\ndef f(x):\n    return x * x\n",
         "def load(loader):\n    return loader.LoadLibrary('x')\n",
     )
 
