@@ -28,6 +28,7 @@ from goport.model import (
 )
 from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
 from goport.scoring.factors import blocker_cost
+from goport.scoring.kernel import Kernel
 
 #: a cheaper Python-side fix for what a rule found, tried before any rewrite
 PYTHON_FIRST = {
@@ -122,13 +123,16 @@ def plan(
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
     strategy, reason = _strategy(facts, findings, scored, boundary, python_first, cal)
     moves = strategy not in (Strategy.KEEP, Strategy.OPTIMISE_FIRST)
+    kernel = scored.kernel if strategy is Strategy.GO_EXTENSION else None
+    if kernel is not None:
+        blockers = _blockers(kernel.findings)
     return Plan(
         strategy=strategy,
         reason=reason,
         functions=hot_functions(facts, findings, hotness),
         idioms=_idioms(findings),
         blockers=blockers,
-        effort=_effort(facts, boundary, len(blockers)) if moves else None,
+        effort=_effort(facts, boundary, blockers, kernel) if moves else None,
         python_first=python_first,
     )
 
@@ -218,17 +222,27 @@ def _idioms(findings: Sequence[Finding]) -> tuple[GoIdiom, ...]:
     )
 
 
-def _effort(facts: ModuleFacts, boundary: Boundary, blockers: int) -> Effort:
-    sloc = facts.metrics.sloc
-    base = sloc / 80 + facts.metrics.complexity_total / 60
-    low = max(1, round(base + 0.5 * boundary.fan_in + blockers))
+def _effort(
+    facts: ModuleFacts, boundary: Boundary, blockers: Sequence[str], kernel: Kernel | None
+) -> Effort:
+    """Person-days from what moves: the module, or only its kernel functions for an extension."""
+    if kernel is None:
+        sloc, complexity = facts.metrics.sloc, facts.metrics.complexity_total
+        what = f"{sloc} source lines"
+    else:
+        sloc, complexity = kernel.sloc, kernel.complexity_total
+        what = (
+            f"{sloc} lines in {len(kernel.functions)} kernel function(s) (the rest stays in Python)"
+        )
+    base = sloc / 80 + complexity / 60
+    low = max(1, round(base + 0.5 * boundary.fan_in + len(blockers)))
     high = max(low + 1, round(low * 1.8 + (0 if boundary.tested_by else 2)))
     size = "S" if sloc < 200 else "M" if sloc < 600 else "L" if sloc < 1500 else "XL"
-    why = [f"{sloc} source lines", f"total complexity {facts.metrics.complexity_total}"]
+    why = [what, f"total complexity {complexity}"]
     if boundary.fan_in:
         why.append(f"{boundary.fan_in} importing module(s) to switch over")
     if blockers:
-        why.append(f"{blockers} blocker(s) to redesign")
+        why.append(f"{len(blockers)} blocker(s) to redesign")
     why.append(
         "tests exist to port against" if boundary.tested_by else "no tests: write them first"
     )

@@ -27,6 +27,7 @@ from goport.scoring import factors as F
 from goport.scoring.calibration import CALIBRATION, Calibration
 from goport.scoring.coverage import Coverage
 from goport.scoring.features import Features, module_features
+from goport.scoring.kernel import Kernel, kernel_of
 from goport.scoring.signals import Signals
 
 __all__ = [
@@ -57,6 +58,7 @@ class Scored:
     factors: tuple[Factor, ...]
     signals: Signals
     features: Features
+    kernel: Kernel | None = None  # what moves when the module becomes a Go extension
 
 
 def gain_of(factors: Iterable[Factor]) -> float:
@@ -120,12 +122,13 @@ def score_module(
         F.concurrency(sig, scale, cal, w("concurrency")),
     ]
     gain = gain_of(f for f in factors if f is not None)
+    kernel = kernel_of(facts, cal.kernel_share) if form is Strategy.GO_EXTENSION else None
     factors += [
         F.tests(boundary, gain, cal, w("tests")),
         F.nothing_runs(x, cal),
-        F.size(max(facts.metrics.sloc, 1), facts.metrics.complexity_max, cal, w("size")),
+        F.size(max(facts.metrics.sloc, 1), facts.metrics.complexity_max, cal, w("size"), kernel),
         F.coupling(boundary, form, cal, w("coupling")),
-        F.blockers(sig, cal, w("blockers")),
+        F.blockers(Signals.of(kernel.findings) if kernel else sig, cal, w("blockers"), kernel),
         F.ecosystem(sig, cal, w("ecosystem")),
         F.churn(history, cal, w("churn")),
     ]
@@ -140,4 +143,5 @@ def score_module(
         factors=tuple(shown),
         signals=sig,
         features=x,
+        kernel=kernel,
     )

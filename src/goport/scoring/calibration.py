@@ -121,6 +121,11 @@ class Calibration:
     )
 
     # -- cost and risk (hand-set from the guidance) ----------------------------------------------
+    kernel_share: float = cal(
+        0.8,
+        "share of a module's own work that its kernel functions carry: what moves (and is "
+        "costed) when it becomes a Go extension",
+    )
     size_per_doubling: float = cal(
         3.0, "points per doubling of source lines past 150: more to rewrite and verify"
     )

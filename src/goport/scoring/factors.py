@@ -15,6 +15,7 @@ from goport.model import Boundary, Factor, FileHistory, Hotness, Strategy
 from goport.scoring.calibration import Calibration
 from goport.scoring.coverage import Coverage
 from goport.scoring.features import Features
+from goport.scoring.kernel import Kernel
 from goport.scoring.signals import Signals
 
 
@@ -241,16 +242,27 @@ def nothing_runs(x: Features, cal: Calibration) -> Factor | None:
     )
 
 
-def size(sloc: int, complexity_max: int, cal: Calibration, weight: float) -> Factor:
+def size(
+    sloc: int, complexity_max: int, cal: Calibration, weight: float, kernel: Kernel | None = None
+) -> Factor:
+    """What there is to rewrite and verify: the module, or only its kernel functions when it
+    moves as a Go extension (the rest stays in Python)."""
+    if kernel is not None:
+        sloc, complexity_max = kernel.sloc, kernel.complexity_max
     cost = cal.size_per_doubling * math.log2(
         1 + sloc / cal.size_reference
     ) + cal.size_complexity * max(0.0, complexity_max - cal.complexity_threshold)
+    what = (
+        f"{sloc} lines in the {len(kernel.functions)} function(s) that carry most of its work "
+        "(as a Go extension only they move)"
+        if kernel is not None
+        else f"{sloc} source lines"
+    )
     return Factor(
         "size",
         sloc,
         r1(-min(cal.max_size_cost, cost) * weight),
-        f"{sloc} source lines, most complex function {complexity_max}: more to rewrite and to "
-        "verify.",
+        f"{what}, most complex function {complexity_max}: more to rewrite and to verify.",
     )
 
 
@@ -285,7 +297,10 @@ def blocker_cost(sig: Signals, cal: Calibration) -> float:
     return min(cal.max_blocker_cost, redesign + reshape)
 
 
-def blockers(sig: Signals, cal: Calibration, weight: float) -> Factor | None:
+def blockers(
+    sig: Signals, cal: Calibration, weight: float, kernel: Kernel | None = None
+) -> Factor | None:
+    """``sig`` is the module's signals, or only its kernel's when it moves as a Go extension."""
     if not sig.blocker:
         return None
     return Factor(
@@ -294,7 +309,8 @@ def blockers(sig: Signals, cal: Calibration, weight: float) -> Factor | None:
         r1(-blocker_cost(sig, cal) * weight),
         "Dynamic Python (eval/exec, metaclasses, monkeypatching, plugin imports, pickle) has no "
         "direct Go equivalent and must be redesigned; attributes named at run time become "
-        "explicit fields or maps, site by site.",
+        "explicit fields or maps, site by site."
+        + (" Counted in the functions that move; the rest stays in Python." if kernel else ""),
     )
 
 

@@ -1,0 +1,67 @@
+"""The part of a module that moves when it becomes a Go extension: its kernel functions.
+
+A Go extension keeps the module and its import sites in Python and replaces only the functions
+that do the work (the plan's hot functions); the rest of the module (helpers, configuration,
+dynamic glue around the kernel) stays as it is. What such a port costs is therefore the size and
+the blockers of those functions, not of the whole file: a 6-line masking loop in a 350-line
+module of helpers is a small port, however much else the file holds.
+
+The kernel is drawn from the functions that do the work a Go port speeds up: those with loops
+or CPU findings (all functions, if none has either). Of these it is the smallest set that,
+heaviest first, carries ``share`` of their work (``hotpath.local_work``: statements, with loop
+bodies weighted by their trips and the operators they run), so a module whose work is spread
+evenly has a kernel close to the whole module and gains nothing from this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from goport.hotpath import local_work
+from goport.model import Category, Finding, FunctionFacts, ModuleFacts
+
+
+@dataclass(frozen=True, slots=True)
+class Kernel:
+    functions: tuple[str, ...]  # qualnames, heaviest first
+    sloc: int  # their lines (a nested function counts once, inside its parent)
+    complexity_max: int
+    complexity_total: int
+    findings: tuple[Finding, ...]  # the findings inside them
+
+
+def kernel_of(facts: ModuleFacts, share: float) -> Kernel | None:
+    """The functions that carry ``share`` of the module's own work; None without functions."""
+    if not facts.functions:
+        return None
+    working = [fn for fn in facts.functions if _works(fn)] or list(facts.functions)
+    weighed = sorted(working, key=lambda fn: (-local_work(fn.work), fn.span.line))
+    total = sum(local_work(fn.work) for fn in weighed)
+    chosen = []
+    carried = 0.0
+    for fn in weighed:
+        chosen.append(fn)
+        carried += local_work(fn.work)
+        if carried >= share * total:
+            break
+    # a nested function inside a chosen one adds no lines of its own
+    outer = [
+        fn
+        for fn in chosen
+        if not any(
+            o is not fn and o.span.line <= fn.span.line and fn.span.end_line <= o.span.end_line
+            for o in chosen
+        )
+    ]
+    return Kernel(
+        functions=tuple(fn.qualname for fn in chosen),
+        sloc=sum(fn.sloc for fn in outer),
+        complexity_max=max(fn.complexity for fn in chosen),
+        complexity_total=sum(fn.complexity for fn in chosen),
+        findings=tuple(f for fn in chosen for f in fn.findings),
+    )
+
+
+def _works(fn: FunctionFacts) -> bool:
+    """Loops or CPU findings: the work a Go port speeds up."""
+    return fn.work.loop_statements > 0 or any(f.category is Category.CPU for f in fn.findings)
