@@ -87,6 +87,17 @@ def default_features(rows: Sequence[Row]) -> tuple[list[str], str]:
     )
 
 
+def offset(row: Row, fitted_factors: Sequence[str], scale: float) -> float:
+    """The part of goport's score the fit does not set (costs and hand-set gains), in model
+    units: the score less the contributions of ``fitted_factors``, over ``scale`` (points per
+    model unit, ``gain_points``)."""
+    factors = row.get("factors") or {}
+    score = row.get("score")
+    if not isinstance(score, (int, float)):
+        return 0.0
+    return (float(score) - sum(float(factors.get(f, 0.0)) for f in fitted_factors)) / scale
+
+
 def by_package(rows: Iterable[Row]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
@@ -134,11 +145,18 @@ class Design:
 # -- the pairwise model ------------------------------------------------------------------------------
 
 
-def pair_differences(packages: Mapping[str, Sequence[Row]], design: Design) -> list[list[Vector]]:
-    """Per package, z_hot - z_other for every (hot, other) pair."""
+def pair_differences(
+    packages: Mapping[str, Sequence[Row]],
+    design: Design,
+    offsets: Mapping[int, float] | None = None,
+) -> list[list[Vector]]:
+    """Per package, z_hot - z_other for every (hot, other) pair; with ``offsets`` (by row id),
+    the difference of the rows' fixed score parts is appended as a last element."""
     out = []
     for rows in packages.values():
         z = [design.row(r) for r in rows]
+        if offsets is not None:
+            z = [v + [offsets[id(r)]] for v, r in zip(z, rows)]
         if any("truth" in r for r in rows):  # measured: graded, pairs by share
             t = [float(r.get("truth") or 0.0) for r in rows]
             diffs = [
@@ -188,19 +206,25 @@ class _Python:
     """Loss, gradient and Hessian in plain Python."""
 
     def __init__(self, groups: list[list[Vector]], dim: int) -> None:
-        self.pairs = [(d, 1 / (len(groups) * len(g))) for g in groups for d in g]
+        self.pairs = [
+            (d[:dim], d[dim] if len(d) > dim else 0.0, 1 / (len(groups) * len(g)))
+            for g in groups
+            for d in g
+        ]
         self.dim = dim
 
     def loss(self, w: Vector, l2: float) -> float:
-        data = sum(c * _softplus(-sum(a * b for a, b in zip(w, d))) for d, c in self.pairs)
+        data = sum(
+            c * _softplus(-(sum(a * b for a, b in zip(w, d)) + o)) for d, o, c in self.pairs
+        )
         return data + l2 * sum(x * x for x in w)
 
     def newton_step(self, w: Vector, l2: float) -> Vector:
         n = self.dim
         g = [2 * l2 * x for x in w]
         h = [[2 * l2 if i == j else 0.0 for j in range(n)] for i in range(n)]
-        for d, c in self.pairs:
-            p = _sigmoid(-sum(a * b for a, b in zip(w, d)))  # how wrong the pair is
+        for d, o, c in self.pairs:
+            p = _sigmoid(-(sum(a * b for a, b in zip(w, d)) + o))  # how wrong the pair is
             for i in range(n):
                 g[i] -= c * p * d[i]
                 ci = c * p * (1 - p) * d[i]
@@ -218,19 +242,21 @@ class _Numpy:
         import numpy as np
 
         self.np = np
-        self.d = np.array([d for g in groups for d in g], dtype=float).reshape(-1, dim)
+        rows = [d + [0.0] if len(d) == dim else d for g in groups for d in g]
+        full = np.array(rows, dtype=float).reshape(-1, dim + 1)
+        self.d, self.o = full[:, :dim], full[:, dim]
         self.c = np.array([1 / (len(groups) * len(g)) for g in groups for _ in g])
         self.dim = dim
 
     def loss(self, w: Vector, l2: float) -> float:
         np = self.np
-        m = self.d @ np.asarray(w)
+        m = self.d @ np.asarray(w) + self.o
         return float(self.c @ np.logaddexp(0.0, -m) + l2 * float(np.dot(w, w)))
 
     def newton_step(self, w: Vector, l2: float) -> Vector:
         np = self.np
         wv = np.asarray(w)
-        p = 1 / (1 + np.exp(np.clip(self.d @ wv, -700, 700)))
+        p = 1 / (1 + np.exp(np.clip(self.d @ wv + self.o, -700, 700)))
         g = -(self.d.T @ (self.c * p)) + 2 * l2 * wv
         h = (self.d.T * (self.c * p * (1 - p))) @ self.d + 2 * l2 * np.eye(self.dim)
         return [float(x) for x in np.linalg.solve(h, g)]
@@ -270,12 +296,25 @@ def fit_pairwise(
 
 
 @dataclass(frozen=True)
+class Offsets:
+    """The fixed part of goport's score, for fitting the gain around the costs it applies."""
+
+    fitted_factors: tuple[str, ...]
+    scale: float
+
+    def of(self, row: Row) -> float:
+        return offset(row, self.fitted_factors, self.scale)
+
+
+@dataclass(frozen=True)
 class Fitted:
     design: Design
     weights: tuple[float, ...]
+    offsets: Offsets | None = None
 
     def score(self, row: Row) -> float:
-        return sum(w * z for w, z in zip(self.weights, self.design.row(row)))
+        fixed = self.offsets.of(row) if self.offsets else 0.0
+        return fixed + sum(w * z for w, z in zip(self.weights, self.design.row(row)))
 
     def raw_weights(self) -> tuple[float, ...]:
         """Per unit of the (transformed) feature: the standardised weight over its std."""
@@ -288,11 +327,13 @@ def fit(
     l2: float,
     transform: str,
     use_numpy: bool | None = None,
+    offsets: Offsets | None = None,
 ) -> Fitted:
     rows = [r for rs in packages.values() for r in rs]
     design = Design.fit(rows, names, transform)
-    w = fit_pairwise(pair_differences(packages, design), len(names), l2, use_numpy)
-    return Fitted(design, tuple(w))
+    fixed = {id(r): offsets.of(r) for r in rows} if offsets else None
+    w = fit_pairwise(pair_differences(packages, design, fixed), len(names), l2, use_numpy)
+    return Fitted(design, tuple(w), offsets)
 
 
 # -- evaluation ------------------------------------------------------------------------------------
@@ -326,12 +367,13 @@ def lopo(
     transform: str,
     use_numpy: bool | None = None,
     extra: Mapping[str, Sequence[Row]] | None = None,
+    offsets: Offsets | None = None,
 ) -> dict[str, float | None]:
     """Leave-one-package-out AP of every package: fitted on all the others (and ``extra``)."""
     out: dict[str, float | None] = {}
     for held in packages:
         train = {p: rs for p, rs in packages.items() if p != held} | dict(extra or {})
-        model = fit(train, names, l2, transform, use_numpy)
+        model = fit(train, names, l2, transform, use_numpy, offsets)
         out[held] = model_ap(model, packages[held])
     return out
 
@@ -365,6 +407,16 @@ def main(argv: list[str] | None = None) -> int:
         help="also train on the measured rows: pairs of modules whose measured shares differ "
         f"by {JOINT_RATIO:g}x or more (the hotter one above)",
     )
+    parser.add_argument(
+        "--offset",
+        metavar="FACTORS",
+        help="fit the gain around goport's other factors: each row's score less these "
+        "comma-separated factor contributions (the fitted ones) is a fixed part of the model "
+        "score, in units of --gain-points; the features should be the fitted factors' inputs",
+    )
+    parser.add_argument(
+        "--gain-points", type=float, default=15.0, help="points per model unit (calibration)"
+    )
     args = parser.parse_args(argv)
 
     if not args.data.is_file():
@@ -387,8 +439,15 @@ def main(argv: list[str] | None = None) -> int:
 
     measured = by_package(load_rows(args.measured)) if args.measured else {}
     extra = measured if args.joint else {}
-    held_out = lopo(packages, names, args.l2, args.transform, extra=extra)
-    model = fit({**packages, **extra}, names, args.l2, args.transform)
+    offsets = (
+        Offsets(tuple(f.strip() for f in args.offset.split(",")), args.gain_points)
+        if args.offset
+        else None
+    )
+    if offsets:
+        print(f"offset: the score less {', '.join(offsets.fitted_factors)}")
+    held_out = lopo(packages, names, args.l2, args.transform, extra=extra, offsets=offsets)
+    model = fit({**packages, **extra}, names, args.l2, args.transform, offsets=offsets)
     base = {p: baselines(rs) for p, rs in packages.items()}
     inside = {p: model_ap(model, rs) for p, rs in packages.items()}
     head = f"{'package':<14} {'n':>4} {'k':>3}  {'LOPO':>6} {'in-fit':>6}  {'goport':>6} {'loc':>6} {'cc':>6}"

@@ -184,6 +184,27 @@ def test_fit_recovers_a_planted_signal_leave_one_package_out() -> None:
     assert model.design.log == (True, False, True)
 
 
+def test_an_offset_carries_what_the_fit_does_not_set() -> None:
+    """With goport's other factors as a fixed part of the score, the fit learns only what they
+    leave: a planted cost that pushes the hot modules down is taken as given, and the signal's
+    weight grows to rank them first anyway."""
+    rows = _synthetic(packages=6, modules=25, seed=5)
+    for r in rows:
+        cost = -20.0 if r["label"] else 0.0  # the hot modules carry a cost the fit cannot change
+        r["factors"] = {"signal-term": 0.0, "cost": cost}
+        r["score"] = cost
+    packages = fit.by_package(rows)
+    names = ["signal", "noise"]
+    offsets = fit.Offsets(("signal-term",), scale=15.0)
+    assert offsets.of(rows[0]) == rows[0]["score"] / 15.0
+    plain = fit.fit(packages, names, l2=0.01, transform="log1p", use_numpy=False)
+    around = fit.fit(packages, names, l2=0.01, transform="log1p", use_numpy=False, offsets=offsets)
+    assert around.weights[0] > plain.weights[0] > 0
+    assert around.score(rows[0]) == pytest.approx(
+        offsets.of(rows[0]) + sum(w * z for w, z in zip(around.weights, around.design.row(rows[0])))
+    )
+
+
 def test_numpy_and_plain_python_fits_agree() -> None:
     pytest.importorskip("numpy")
     packages = fit.by_package(_synthetic(packages=4, modules=15, seed=8))
@@ -191,6 +212,13 @@ def test_numpy_and_plain_python_fits_agree() -> None:
     a = fit.fit(packages, names, l2=0.1, transform="log1p", use_numpy=False)
     b = fit.fit(packages, names, l2=0.1, transform="log1p", use_numpy=True)
     assert a.weights == pytest.approx(b.weights, abs=1e-6)
+    rows = [r for rs in packages.values() for r in rs]
+    for r in rows:
+        r["score"] = float(r["label"]) * 3.0
+    offsets = fit.Offsets((), scale=15.0)
+    c = fit.fit(packages, names, l2=0.1, transform="log1p", use_numpy=False, offsets=offsets)
+    d = fit.fit(packages, names, l2=0.1, transform="log1p", use_numpy=True, offsets=offsets)
+    assert c.weights == pytest.approx(d.weights, abs=1e-6)
 
 
 def test_fit_reads_validation_rows_and_writes_coefficients(
