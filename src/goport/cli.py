@@ -63,13 +63,12 @@ def _root(
 # -- shared helpers ------------------------------------------------------------------------------
 
 
-def _width() -> int | None:
-    """The terminal's width when stdout is one (rich cannot see it through a buffer)."""
-    if sys.stdout.isatty():
-        import shutil
+def _width() -> int:
+    """The width to lay terminal output out for: COLUMNS, else the terminal's, even when piped
+    (rich cannot see them through the buffer the reporter writes to)."""
+    from goport.reports.terminal import terminal_width
 
-        return shutil.get_terminal_size((120, 24)).columns
-    return None
+    return terminal_width()
 
 
 def _use_color(stream: Any) -> bool:
@@ -410,6 +409,13 @@ def scan(
         Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
     ] = None,
     include: IncludeOpt = [],  # noqa: B006
+    legend: Annotated[
+        bool | None,
+        typer.Option(
+            "--legend/--no-legend",
+            help="Explain score, strategies and effort under the table (default: on a terminal).",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -463,6 +469,7 @@ def scan(
         color=color,
         width=_width() if output is None else None,
         verbose=verbose,
+        legend=legend if legend is not None else output is None and sys.stdout.isatty(),
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
     )

@@ -238,8 +238,8 @@ class EffortModel:
         """The model in one line, for the terminal legend."""
         return (
             f"lines/{self.lines_per_day:g} + complexity/{self.complexity_per_day:g} "
-            f"+ {self.per_importer:g} per importing module + {self.per_blocker:g} per blocker; "
-            f"high = {self.spread:g} x low, +{self.untested:g} without tests"
+            f"+ {self.per_importer:g}/importer + {self.per_blocker:g}/blocker, "
+            f"high = {self.spread:g} x low (+{self.untested:g} untested)"
         )
 
 

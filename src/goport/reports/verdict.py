@@ -1,0 +1,143 @@
+"""The first line of the terminal report, and the legend under its table.
+
+The verdict answers the question goport is run for before the table details it: which modules
+to port ("6 Go candidates: tokenizer.py (go-extension, score 112.9, gain +123.0), ...") or,
+when none, "Nothing here is worth porting to Go" with the reason read from the results (the best
+score against the score a Go strategy needs, and what keeps the modules in Python). It counts
+every ranked module, not only the rows ``--top`` or ``--min-score`` leave.
+
+The legend says what the table's units mean: the score scale, the strategy names, how effort is
+estimated (``planning.EFFORT``) and the "(N tests)" of the header. Its numbers come from the
+code that uses them, so it cannot drift from them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.cells import cell_len
+
+from goport.model import Candidate, RunResult, Strategy
+from goport.planning import EFFORT
+from goport.reports import GO_STRATEGIES, OTHER, points
+from goport.reports.columns import Names
+from goport.scoring import CALIBRATION, gain_of
+from goport.text import printable
+
+#: what a Go strategy means, in a few words (the other two names say it themselves)
+MEANING = {
+    Strategy.GO_EXTENSION: "in-process, a CPython extension",
+    Strategy.GO_SERVICE: "behind HTTP/gRPC",
+    Strategy.GO_WORKER: "behind a queue",
+    Strategy.GO_CLI: "a CLI or sidecar Python calls",
+}
+
+#: why a module that stays in Python does: its gain is below the calibrated minimum
+LITTLE_GAIN = "little to gain"
+
+
+def short_names(paths: Sequence[str]) -> dict[str, str]:
+    """Each path by its shortest unambiguous tail: ``tokenizer.py``, ``api/__init__.py``."""
+    out: dict[str, str] = {}
+    for path in paths:
+        parts = path.split("/")
+        for n in range(1, len(parts) + 1):
+            tail = "/".join(parts[-n:])
+            if sum(1 for p in paths if p == tail or p.endswith("/" + tail)) == 1:
+                break
+        out[path] = printable(tail)
+    return out
+
+
+def fit_list(items: Sequence[str], width: int, sep: str = ", ") -> str | None:
+    """As many ``items`` as fit ``width``, then "+N more"; None when not even the first fits."""
+    for n in range(len(items), 0, -1):
+        rest = len(items) - n
+        text = sep.join([*items[:n], *([f"+{rest} more"] if rest else [])])
+        if cell_len(text) <= width:
+            return text
+    return None
+
+
+def verdict(result: RunResult, width: int) -> str:
+    """One line: the Go candidates, best first, or why nothing here is worth porting."""
+    ranked = result.ranking or result.candidates
+    if not ranked:
+        return ""
+    names = short_names([c.rel_path for c in ranked])
+    go = [c for c in ranked if c.strategy in GO_STRATEGIES]
+    if not go:
+        head = "Nothing here is worth porting to Go: "
+        clauses = _why_none(ranked, names)
+        return head + (fit_list(clauses, width - cell_len(head), sep="; ") or clauses[0])
+    head = f"{len(go)} Go candidate{'' if len(go) == 1 else 's'}: "
+    rest = [f"{names[c.rel_path]} ({c.strategy.value})" for c in go[1:]]
+    top = go[0]
+    gain = points(gain_of(top.factors), sign=True)
+    for first in (
+        f"{names[top.rel_path]} ({top.strategy.value}, expected gain {gain} points)",
+        f"{names[top.rel_path]} ({top.strategy.value}, gain {gain})",
+        f"{names[top.rel_path]} ({top.strategy.value})",
+    ):
+        listed = fit_list([first, *rest], width - cell_len(head))
+        if listed is not None:
+            return head + listed
+    return head + f"{names[top.rel_path]} ({top.strategy.value})"
+
+
+def held_back(c: Candidate) -> str:
+    """What keeps a module in Python: too little to gain, else its largest cost."""
+    if gain_of(c.factors) < CALIBRATION.min_gain:
+        return LITTLE_GAIN
+    costs = [f for f in c.factors if f.contribution < 0]
+    return min(costs, key=lambda f: f.contribution).name if costs else OTHER
+
+
+def _why_none(ranked: Sequence[Candidate], names: dict[str, str]) -> list[str]:
+    best = max(ranked, key=lambda c: c.score)
+    need = CALIBRATION.min_go_score
+    clause = f"the best score is {points(best.score)} ({names[best.rel_path]})"
+    if best.score < need:
+        clause += f", below the {points(need)} a Go strategy needs"
+    else:
+        clause += f", but it is {best.strategy.value}"
+    clauses = [clause]
+    first = sum(1 for c in ranked if c.strategy is Strategy.OPTIMISE_FIRST)
+    if first:
+        clauses.append(f"{first} {'has' if first == 1 else 'have'} a cheaper Python fix first")
+    kept = Counter(held_back(c) for c in ranked if c.strategy is Strategy.KEEP)
+    if kept:
+        clauses.append(
+            "kept in Python for " + ", ".join(f"{why} ({n})" for why, n in kept.most_common())
+        )
+    return clauses
+
+
+def legend(result: RunResult, shown: Sequence[Candidate], names: Names) -> list[str]:
+    """A few short lines on the table's units; ``names``: how the strategy column names them."""
+    lines = [
+        (
+            f"score = gain - cost in points, the sum of its factors: from "
+            f"{points(CALIBRATION.min_go_score)} (with enough gain) a Go strategy, below 0 the "
+            f"costs win; why: the largest contributions, {OTHER} = the rest."
+        )
+    ]
+    used = [s for s in Strategy if any(c.strategy is s for c in shown)]
+    named = []
+    for s in used:
+        name = s.value if names.of(s) == s.value else f"{names.of(s)} = {s.value}"
+        named.append(f"{name} ({MEANING[s]})" if s in MEANING else name)
+    lines.append("strategy: " + "; ".join(named) + ".")
+    if any(c.effort is not None for c in shown):
+        sizes = "/".join(label for label, _ in EFFORT.sizes) + "/XL"
+        below = "/".join(f"<{n}" for _, n in EFFORT.sizes)
+        lines.append(
+            f"effort: {sizes} by source lines ({below}), and person-days low-high = "
+            f"{EFFORT.describe()}."
+        )
+    lines.append(
+        f"({result.summary.test_files} tests): test files; they show what covers each module "
+        "and are never ranked."
+    )
+    return lines
