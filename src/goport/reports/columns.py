@@ -217,7 +217,8 @@ def layout(rows: Sequence[Row], width: int) -> Layout:
     """The most informative layout of ``rows`` within ``width`` cells: the first of ``CHOICES``
     that fits with the path column at ``PATH_PREFERRED`` (or the full path when shorter), else
     the first that fits with only the file names whole; the cells left over widen the path (up
-    to its full length), then the "why", then make room for the score bar."""
+    to its full length), then the "why", then make room for the score bar (never in place of
+    the "why")."""
     gap = len(GAP)
     rank = _widest(HEADERS["rank"], (r.rank for r in rows))
     score = _widest(HEADERS["score"], (r.score for r in rows))
@@ -253,7 +254,7 @@ def layout(rows: Sequence[Row], width: int) -> Layout:
                     names or Names.FULL,
                     effort if with_effort else 0,
                     why,
-                    left >= BAR_WIDTH + gap,
+                    left >= BAR_WIDTH + gap and (with_why or not why_full),
                 )
     return Layout(rank, score, path_min, 0, Names.FULL, 0, 0, False)
 

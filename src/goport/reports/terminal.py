@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -33,7 +36,7 @@ from goport.model import (
 )
 from goport.reports import Options, points
 from goport.reports.columns import STYLE, Row, bar, layout, lines
-from goport.reports.verdict import legend, verdict
+from goport.reports.verdict import legend, tests_note, verdict
 from goport.text import inert_lines, printable
 
 #: the width when neither COLUMNS nor a terminal says (a CI log: lines are cheap there)
@@ -70,9 +73,45 @@ def _t(*parts: str | tuple[str, str]) -> Text:
     return out
 
 
+class _Console(Console):
+    """A Console whose lines of text break at spaces only: a word longer than the line (a deep
+    path in "Next: goport explain ...") runs past the edge whole, where rich would fold it, so
+    it reads and copies as one word. Tables and other renderables print as rich lays them out."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if len(objects) != 1 or not isinstance(objects[0], (str, Text)) or kwargs.get("soft_wrap"):
+            super().print(*objects, **kwargs)
+            return
+        text = objects[0]
+        text = self.render_str(text) if isinstance(text, str) else text.copy()
+        style = kwargs.pop("style", None)
+        if style:
+            text.stylize(style)
+        for line in text.split("\n", allow_blank=True):
+            for part in line.divide(word_breaks(line.plain, self.width)):
+                part.rstrip()
+                super().print(part, soft_wrap=True, **kwargs)
+
+
+_WORD = re.compile(r"\S+\s*")
+
+
+def word_breaks(text: str, width: int) -> list[int]:
+    """Where to break ``text`` into lines of at most ``width`` cells, at spaces only."""
+    breaks: list[int] = []
+    used = len(text) - len(text.lstrip())
+    for m in _WORD.finditer(text):
+        word = cell_len(m.group().rstrip())
+        if used and used + word > width and m.start() > (breaks[-1] if breaks else 0):
+            breaks.append(m.start())
+            used = 0
+        used += cell_len(m.group())
+    return breaks
+
+
 def _console(options: Options) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    console = Console(
+    console = _Console(
         file=buffer,
         force_terminal=options.color,
         no_color=not options.color,
@@ -101,7 +140,7 @@ def _table(console: Console, result: RunResult, options: Options) -> None:
         console.print(
             _t(
                 f"({', '.join(lay.hidden)}: no room at {console.width} columns; "
-                "goport explain PATH shows every factor)"
+                "see goport explain PATH)"
             ),
             style="dim",
         )
@@ -122,7 +161,7 @@ def render(result: RunResult, options: Options) -> str:
     console.print(
         _t(
             ("goport", "bold"),
-            f" {result.tool_version}: {analysed} Python files analysed ({s.test_files} tests), "
+            f" {result.tool_version}: {analysed} Python files analysed ({tests_note(s.test_files)}), "
             f"{s.candidates} ranked, {s.findings} findings",
         )
     )

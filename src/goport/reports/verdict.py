@@ -50,11 +50,12 @@ def short_names(paths: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def fit_list(items: Sequence[str], width: int, sep: str = ", ") -> str | None:
-    """As many ``items`` as fit ``width``, then "+N more"; None when not even the first fits."""
+def fit_list(items: Sequence[str], width: int, sep: str = ", ", more: bool = True) -> str | None:
+    """As many ``items`` as fit ``width`` (then "+N more" when ``more``); None when not even the
+    first fits."""
     for n in range(len(items), 0, -1):
         rest = len(items) - n
-        text = sep.join([*items[:n], *([f"+{rest} more"] if rest else [])])
+        text = sep.join([*items[:n], *([f"+{rest} more"] if rest and more else [])])
         if cell_len(text) <= width:
             return text
     return None
@@ -69,8 +70,7 @@ def verdict(result: RunResult, width: int) -> str:
     go = [c for c in ranked if c.strategy in GO_STRATEGIES]
     if not go:
         head = "Nothing here is worth porting to Go: "
-        clauses = _why_none(ranked, names)
-        return head + (fit_list(clauses, width - cell_len(head), sep="; ") or clauses[0])
+        return head + _why_none(ranked, names, width - cell_len(head))
     head = f"{len(go)} Go candidate{'' if len(go) == 1 else 's'}: "
     rest = [f"{names[c.rel_path]} ({c.strategy.value})" for c in go[1:]]
     top = go[0]
@@ -86,32 +86,44 @@ def verdict(result: RunResult, width: int) -> str:
     return head + f"{names[top.rel_path]} ({top.strategy.value})"
 
 
+def tests_note(n: int) -> str:
+    """The header's count of test files: "1 test", "4 tests"."""
+    return f"{n} test{'' if n == 1 else 's'}"
+
+
 def held_back(c: Candidate) -> str:
-    """What keeps a module in Python: too little to gain, else its largest cost."""
-    if gain_of(c.factors) < CALIBRATION.min_gain:
-        return LITTLE_GAIN
+    """What keeps a module in Python: its largest cost when that outweighs the gain, else too
+    little to gain."""
+    gain = gain_of(c.factors)
     costs = [f for f in c.factors if f.contribution < 0]
-    return min(costs, key=lambda f: f.contribution).name if costs else OTHER
+    worst = min(costs, key=lambda f: f.contribution, default=None)
+    if worst is not None and -worst.contribution > gain:
+        return worst.name
+    return LITTLE_GAIN
 
 
-def _why_none(ranked: Sequence[Candidate], names: dict[str, str]) -> list[str]:
+def _why_none(ranked: Sequence[Candidate], names: dict[str, str], width: int) -> str:
+    """Why nothing is worth porting, in ``width`` cells: what keeps the modules in Python (most
+    common first), how many have a Python fix to try first, and the best score."""
     best = max(ranked, key=lambda c: c.score)
     need = CALIBRATION.min_go_score
-    clause = f"the best score is {points(best.score)} ({names[best.rel_path]})"
+    tail = [f"the best score is {points(best.score)} ({names[best.rel_path]})"]
     if best.score < need:
-        clause += f", below the {points(need)} a Go strategy needs"
-    else:
-        clause += f", but it is {best.strategy.value}"
-    clauses = [clause]
+        tail[0] += f", below the {points(need)} a Go strategy needs"
     first = sum(1 for c in ranked if c.strategy is Strategy.OPTIMISE_FIRST)
     if first:
-        clauses.append(f"{first} {'has' if first == 1 else 'have'} a cheaper Python fix first")
+        tail.insert(0, f"{first} {'has' if first == 1 else 'have'} a cheaper Python fix first")
     kept = Counter(held_back(c) for c in ranked if c.strategy is Strategy.KEEP)
-    if kept:
-        clauses.append(
-            "kept in Python for " + ", ".join(f"{why} ({n})" for why, n in kept.most_common())
-        )
-    return clauses
+    if not kept:
+        return fit_list(tail, width, sep="; ", more=False) or tail[-1]
+    count = sum(kept.values())
+    head = f"{count} {'stays' if count == 1 else 'stay'} in Python"
+    reasons = fit_list(
+        [f"{reason} ({n})" for reason, n in kept.most_common()], width - cell_len(head) - 5
+    )
+    why = f"{head} for {reasons}" if reasons else head
+    more = fit_list(tail, width - cell_len(why) - 2, sep="; ", more=False)
+    return f"{why}; {more}" if more else why
 
 
 def legend(result: RunResult, shown: Sequence[Candidate], names: Names) -> list[str]:
@@ -137,7 +149,7 @@ def legend(result: RunResult, shown: Sequence[Candidate], names: Names) -> list[
             f"{EFFORT.describe()}."
         )
     lines.append(
-        f"({result.summary.test_files} tests): test files; they show what covers each module "
-        "and are never ranked."
+        f"({tests_note(result.summary.test_files)}): test files; they show what covers each "
+        "module and are never ranked."
     )
     return lines
