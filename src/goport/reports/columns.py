@@ -215,10 +215,10 @@ def _widest(header: str, cells: Iterable[str]) -> int:
 
 def layout(rows: Sequence[Row], width: int) -> Layout:
     """The most informative layout of ``rows`` within ``width`` cells: the first of ``CHOICES``
-    that fits with the path column at ``PATH_PREFERRED`` (or the full path when shorter), else
-    the first that fits with only the file names whole; the cells left over widen the path (up
-    to its full length), then the "why", then make room for the score bar (never in place of
-    the "why")."""
+    with a strategy column that fits with the path column at ``PATH_PREFERRED`` (or the full
+    path when shorter), else the first that fits with only the file names whole; the cells left
+    over widen the path (up to its full length), then the "why", then make room for the score
+    bar (never in place of the "why")."""
     gap = len(GAP)
     rank = _widest(HEADERS["rank"], (r.rank for r in rows))
     score = _widest(HEADERS["score"], (r.score for r in rows))
@@ -229,33 +229,34 @@ def layout(rows: Sequence[Row], width: int) -> Layout:
     # the narrowest "why" column in which every row shows its shortest "why"
     why_min = max([WHY_MIN, *(cell_len(r.why[-1]) for r in rows if r.why)]) if why_full else 0
     room = width - rank - gap - score
-    for path in (min(path_full, PATH_PREFERRED), path_min):
-        for names, with_effort, with_why in CHOICES:
-            if with_why and not why_min:
-                continue
-            strategy = (
-                _widest(HEADERS["strategy"], (names.of(r.strategy) for r in rows)) if names else 0
-            )
-            parts = [path, strategy, effort if with_effort else 0, why_min if with_why else 0]
-            used = sum(w + gap for w in parts if w)
-            if used <= room:
-                left = room - used
-                grow = min(path_full - path, left)
-                why = 0
-                if with_why:
-                    why = why_min + min(left - grow, max(0, why_full - why_min))
-                    left -= why - why_min
-                left -= grow
-                return Layout(
-                    rank,
-                    score,
-                    path + grow,
-                    strategy,
-                    names or Names.FULL,
-                    effort if with_effort else 0,
-                    why,
-                    left >= BAR_WIDTH + gap and (with_why or not why_full),
-                )
+    tries = [(min(path_full, PATH_PREFERRED), c) for c in CHOICES if c[0] is not None]
+    tries += [(path_min, c) for c in CHOICES]
+    for path, (names, with_effort, with_why) in tries:
+        if with_why and not why_min:
+            continue
+        strategy = (
+            _widest(HEADERS["strategy"], (names.of(r.strategy) for r in rows)) if names else 0
+        )
+        parts = [path, strategy, effort if with_effort else 0, why_min if with_why else 0]
+        left = room - sum(w + gap for w in parts if w)
+        if left < 0:
+            continue
+        # the path column as wide as its longest path cut to the room it may take
+        widest = path + min(path_full - path, left)
+        shown = _widest(HEADERS["path"], (fit_path(r.path, widest) for r in rows))
+        left -= shown - path
+        why = why_min + min(left, why_full - why_min) if with_why else 0
+        left -= why - why_min if with_why else 0
+        return Layout(
+            rank,
+            score,
+            shown,
+            strategy,
+            names or Names.FULL,
+            effort if with_effort else 0,
+            why,
+            left >= BAR_WIDTH + gap and (with_why or not why_full),
+        )
     return Layout(rank, score, path_min, 0, Names.FULL, 0, 0, False)
 
 

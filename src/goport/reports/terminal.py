@@ -152,6 +152,9 @@ def _table(console: Console, result: RunResult, options: Options) -> None:
 
 def render(result: RunResult, options: Options) -> str:
     console, buffer = _console(options)
+    said = verdict(result, console.width)  # the answer first, then what it is made of
+    if said:
+        console.print(_t((said, "bold")))
     s = result.summary
     analysed = (
         f"{s.files_analysed}"
@@ -165,10 +168,7 @@ def render(result: RunResult, options: Options) -> str:
             f"{s.candidates} ranked, {s.findings} findings",
         )
     )
-    said = verdict(result, console.width)
-    if said:
-        console.print(_t((said, "bold")))
-        console.print()
+    console.print()
     if result.profile is not None:
         p = result.profile
         console.print(
