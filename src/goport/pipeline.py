@@ -192,8 +192,9 @@ def _run_jobs(jobs: Sequence[_Job], config: Config, tally: _Tally) -> Iterable[E
     workers = min(config.effective_jobs, max(1, len(jobs) // 4))
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         for job in jobs:
-            yield _analyse(job)
-            tally.add(1, len(job.data))
+            entry = _analyse(job)
+            tally.add(1, len(job.data))  # before the yield: zip() never resumes after the last
+            yield entry
         return
     batches = _batches([len(j.data) for j in jobs], workers)
     out: list[Entry | None] = [None] * len(jobs)
