@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rich.cells import cell_len
-
 from console import run_goport, run_goport_tty
+from rich.cells import cell_len
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "fixtures" / "demo_service"
