@@ -95,3 +95,17 @@ def test_progress_with_an_eta_on_a_terminal_stderr_only(demo: Path) -> None:
     )
     assert code == 0
     assert "analysing" not in _text(err)
+
+
+@pytest.mark.parametrize("columns", [60, 140])
+def test_rules_fit_the_width(tmp_path: Path, columns: int) -> None:
+    from goport.detectors.registry import REGISTRY
+
+    result = run_goport("rules", cwd=tmp_path, env={"COLUMNS": str(columns)})
+    assert result.returncode == 0, result.stderr
+    lines = _text(result.stdout).splitlines()
+    assert all(cell_len(line.rstrip()) <= columns for line in lines)
+    starts = {line.split()[0] for line in lines if line.strip()}
+    assert {d.ID for d in REGISTRY} <= starts  # one entry per rule, its id never wrapped
+    for d in REGISTRY:  # and its name beside it, whole
+        assert any(line.split()[:2] == [d.ID, d.NAME] for line in lines), d.ID
