@@ -109,3 +109,25 @@ def test_rules_fit_the_width(tmp_path: Path, columns: int) -> None:
     assert {d.ID for d in REGISTRY} <= starts  # one entry per rule, its id never wrapped
     for d in REGISTRY:  # and its name beside it, whole
         assert any(line.split()[:2] == [d.ID, d.NAME] for line in lines), d.ID
+
+
+def test_readme_shows_the_first_screen(tmp_path: Path) -> None:
+    """The Quick start's sample is what ``goport scan fixtures/demo_service`` prints on a
+    terminal 100 columns wide (the legend included), run from the repository root."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("The first screen, in a terminal 100 columns wide:\n\n```\n", 1)[1]
+    sample = sample.split("\n```\n", 1)[0]
+    result = run_goport(
+        "scan",
+        "fixtures/demo_service",
+        "--legend",
+        "--cache-dir",
+        str(tmp_path),
+        cwd=ROOT,
+        env={"COLUMNS": "100"},
+    )
+    assert result.returncode == 0, result.stderr
+    shown = re.sub(r"^goport \S+:", "goport VERSION:", _text(result.stdout), flags=re.MULTILINE)
+    assert re.sub(r"^goport \S+:", "goport VERSION:", sample, flags=re.MULTILINE) == shown.rstrip(
+        "\n"
+    )
