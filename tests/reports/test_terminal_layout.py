@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,17 @@ def test_legend_on_request_with_the_effort_model(result: RunResult) -> None:
 def test_paths_lose_whole_folders_from_the_left(width: int, shown: str) -> None:
     assert fit_path("src/deep/pkg/status_codes.py", width) == shown
     assert cell_len(fit_path("src/deep/pkg/status_codes.py", width)) <= width
+
+
+def test_a_narrowed_report_says_how_many_go_candidates_the_project_has(
+    result: RunResult,
+) -> None:
+    go = [c for c in result.ranking if c.strategy in GO_STRATEGIES]
+    top = replace(result, candidates=result.candidates[:2])  # as --top 2 leaves it
+    verdict = render(Format.TERMINAL, top, Options(width=200)).splitlines()[0]
+    assert verdict.startswith(f"2 of {len(go)} Go candidates shown: ")
+    kept = tuple(c for c in result.candidates if c.strategy not in GO_STRATEGIES)
+    staged = replace(result, candidates=kept[:2])  # as a pre-commit run on two files leaves it
+    verdict = render(Format.TERMINAL, staged, Options(width=200)).splitlines()[0]
+    assert verdict.startswith("Nothing here is worth porting to Go: ")
+    assert f"; {len(go)} Go candidates elsewhere in the project" in verdict

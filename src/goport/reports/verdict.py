@@ -62,16 +62,21 @@ def fit_list(items: Sequence[str], width: int, sep: str = ", ", more: bool = Tru
 
 
 def verdict(result: RunResult, width: int) -> str:
-    """One line: the Go candidates, best first, or why nothing here is worth porting."""
-    ranked = result.ranking or result.candidates
-    if not ranked:
+    """One line: the reported Go candidates, best first, or why none of the reported modules
+    is worth porting; a report narrowed to some files (named files, ``--diff-base``,
+    ``--baseline``, ``--top``) says how many Go candidates the whole project has."""
+    shown = result.candidates
+    if not shown:
         return ""
-    names = short_names([c.rel_path for c in ranked])
-    go = [c for c in ranked if c.strategy in GO_STRATEGIES]
+    names = short_names([c.rel_path for c in result.ranking or shown])
+    go = [c for c in shown if c.strategy in GO_STRATEGIES]
+    project = sum(1 for c in result.ranking if c.strategy in GO_STRATEGIES) or len(go)
     if not go:
         head = "Nothing here is worth porting to Go: "
-        return head + _why_none(ranked, names, width - cell_len(head))
-    head = f"{len(go)} Go candidate{'' if len(go) == 1 else 's'}: "
+        elsewhere = f"{project} Go candidate{'' if project == 1 else 's'} elsewhere in the project"
+        return head + _why_none(shown, names, width - cell_len(head), elsewhere if project else "")
+    many = f"{len(go)} Go candidate{'' if len(go) == 1 else 's'}"
+    head = f"{many}: " if project == len(go) else f"{len(go)} of {project} Go candidates shown: "
     rest = [f"{names[c.rel_path]} ({c.strategy.value})" for c in go[1:]]
     top = go[0]
     gain = points(gain_of(top.factors), sign=True)
@@ -102,28 +107,33 @@ def held_back(c: Candidate) -> str:
     return LITTLE_GAIN
 
 
-def _why_none(ranked: Sequence[Candidate], names: dict[str, str], width: int) -> str:
+def _why_none(
+    ranked: Sequence[Candidate], names: dict[str, str], width: int, elsewhere: str
+) -> str:
     """Why nothing is worth porting, in ``width`` cells: what keeps the modules in Python (most
-    common first), how many have a Python fix to try first, and the best score."""
+    common first), how many have a Python fix to try first, the best score, and ``elsewhere``
+    (the Go candidates among the modules not reported)."""
     best = max(ranked, key=lambda c: c.score)
     need = CALIBRATION.min_go_score
-    tail = [f"the best score is {points(best.score)} ({names[best.rel_path]})"]
+    score = f"the best score is {points(best.score)} ({names[best.rel_path]})"
     if best.score < need:
-        tail[0] += f", below the {points(need)} a Go strategy needs"
+        score += f", below the {points(need)} a Go strategy needs"
     first = sum(1 for c in ranked if c.strategy is Strategy.OPTIMISE_FIRST)
-    if first:
-        tail.insert(0, f"{first} {'has' if first == 1 else 'have'} a cheaper Python fix first")
+    fix = f"{first} {'has' if first == 1 else 'have'} a cheaper Python fix first" if first else ""
     kept = Counter(held_back(c) for c in ranked if c.strategy is Strategy.KEEP)
-    if not kept:
-        return fit_list(tail, width, sep="; ", more=False) or tail[-1]
-    count = sum(kept.values())
-    head = f"{count} {'stays' if count == 1 else 'stay'} in Python"
-    reasons = fit_list(
-        [f"{reason} ({n})" for reason, n in kept.most_common()], width - cell_len(head) - 5
-    )
-    why = f"{head} for {reasons}" if reasons else head
-    more = fit_list(tail, width - cell_len(why) - 2, sep="; ", more=False)
-    return f"{why}; {more}" if more else why
+    clauses = []
+    if kept:
+        count = sum(kept.values())
+        head = f"{count} {'stays' if count == 1 else 'stay'} in Python"
+        reasons = fit_list(
+            [f"{reason} ({n})" for reason, n in kept.most_common()], width - cell_len(head) - 5
+        )
+        clauses.append(f"{head} for {reasons}" if reasons else head)
+    # the rest, most telling first, as far as the line goes
+    for clause in (fix, elsewhere, score):
+        if clause and (not clauses or cell_len("; ".join([*clauses, clause])) <= width):
+            clauses.append(clause)
+    return "; ".join(clauses)
 
 
 def legend(result: RunResult, shown: Sequence[Candidate], names: Names) -> list[str]:
