@@ -168,7 +168,6 @@ def render(result: RunResult, options: Options) -> str:
             f"{s.candidates} ranked, {s.findings} findings",
         )
     )
-    console.print()
     if result.profile is not None:
         p = result.profile
         console.print(
@@ -200,6 +199,7 @@ def render(result: RunResult, options: Options) -> str:
     if result.baseline is not None:
         console.print(_t(f"baseline {result.baseline}: reporting only what it does not know"))
     if result.candidates:
+        console.print()
         _table(console, result, options)
     else:
         console.print("No candidate modules matched the filters.")
