@@ -63,13 +63,12 @@ def _root(
 # -- shared helpers ------------------------------------------------------------------------------
 
 
-def _width() -> int | None:
-    """The terminal's width when stdout is one (rich cannot see it through a buffer)."""
-    if sys.stdout.isatty():
-        import shutil
+def _width() -> int:
+    """The width to lay terminal output out for: COLUMNS, else the terminal's, even when piped
+    (rich cannot see them through the buffer the reporter writes to)."""
+    from goport.reports.terminal import terminal_width
 
-        return shutil.get_terminal_size((120, 24)).columns
-    return None
+    return terminal_width()
 
 
 def _use_color(stream: Any) -> bool:
@@ -129,25 +128,46 @@ def _is_within(path: Path, base: Path) -> bool:
 
 
 def _progress(quiet: bool) -> tuple[Any, Any]:
-    """A rich progress bar on stderr when stderr is a terminal; (callback, closer)."""
+    """A rich progress bar on stderr when stderr is a terminal: files done of all, files per
+    second and the time left; (callback, closer). The bar and the time left follow the bytes
+    analysed (the biggest files go first, so a count of files would promise too much too
+    early); files answered from the cache count as done but not towards the rate."""
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     progress = Progress(
-        "analysing",
+        TextColumn("analysing"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[files]} files {task.fields[rate]}"),
         TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
         console=Console(file=sys.stderr),
         transient=True,
     )
-    task = progress.add_task("files", total=None)
+    task = progress.add_task("files", total=None, files="", rate="")
     progress.start()
+    start: list[tuple[int, float]] = []  # files done before any was analysed, and when
 
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+    def update(done: int, total: int, work: float) -> None:
+        now = progress.get_time()
+        if not start:
+            start.append((done, now))
+            progress.reset(task, total=1.0, files=f"{done}/{total}", rate="")
+            progress.update(task, completed=work)
+            return
+        first, since = start[0]
+        rate = (done - first) / (now - since) if now > since else 0.0
+        shown = f"{rate:.0f}/s" if rate >= 1 else f"{rate:.1f}/s"
+        progress.update(task, completed=work, files=f"{done}/{total}", rate=shown)
 
     return update, progress.stop
 
@@ -410,6 +430,13 @@ def scan(
         Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
     ] = None,
     include: IncludeOpt = [],  # noqa: B006
+    legend: Annotated[
+        bool | None,
+        typer.Option(
+            "--legend/--no-legend",
+            help="Explain score, strategies and effort under the table (default: on a terminal).",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -463,6 +490,7 @@ def scan(
         color=color,
         width=_width() if output is None else None,
         verbose=verbose,
+        legend=legend if legend is not None else output is None and sys.stdout.isatty(),
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
     )

@@ -55,22 +55,43 @@ def rules_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def rules_table(color: bool = False) -> str:
+#: narrower than this, the catalogue is a list: a four-column table would fold every cell
+RULES_TABLE_WIDTH = 100
+
+
+def rules_table(color: bool = False, width: int | None = None) -> str:
+    """The catalogue ``width`` columns wide (default: COLUMNS or the terminal's): a table, or a
+    list (id, name and category on one line, the prose under it) when narrower than
+    ``RULES_TABLE_WIDTH``. Ids and names are never wrapped; prose wraps between words."""
     from rich import box
     from rich.console import Console
-    from rich.markup import escape
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
+
+    from goport.reports.terminal import terminal_width
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=140, highlight=False)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("id")
-    table.add_column("name")
-    table.add_column("category / traits")
-    table.add_column("why it matters / Go idiom", overflow="fold")
+    width = width or terminal_width()
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False
+    )
+    rows = []
     for d in REGISTRY:
         traits = ", ".join(t.value for t in d.TRAITS)
         kind = f"{d.CATEGORY.value} ({traits})" if traits else d.CATEGORY.value
-        table.add_row(d.ID, d.NAME, kind, escape(f"{d.SUMMARY}. Go: {d.GO_IDIOM}"))
+        rows.append((d.ID, d.NAME, kind, f"{d.SUMMARY}. Go: {d.GO_IDIOM}"))
+    if width < RULES_TABLE_WIDTH:
+        for rule, name, kind, why in rows:
+            console.print(Text.assemble((f"{rule} {name}", "bold"), f"  {kind}"))
+            console.print(Padding(Text(why), (0, 0, 0, 4), expand=False))
+        return buffer.getvalue()
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("category / traits")
+    table.add_column("why it matters / Go idiom")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
     console.print(table)
     return buffer.getvalue()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
@@ -41,11 +41,17 @@ from goport.scoring import Coverage
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
+#: ``progress(done, total, work)``: files done (cache hits included) of all, and the share of
+#: the analysis work done (by bytes of the files to extract, 0.0 to 1.0), which an ETA can trust
+#: while the biggest files go first
+Progress = Callable[[int, int, float], None]
 Entry = ModuleFacts | AnalysisError
 
 #: below this many cache misses, starting worker processes costs more than it saves
 PARALLEL_THRESHOLD = 16
+#: most files per task sent to a worker: a task's results come back (and count as done)
+#: together, so a small one keeps the progress moving; sending one costs well under a file's parse
+BATCH_FILES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +142,6 @@ def analyse_sources(
     results: dict[str, Entry] = {}
     jobs: list[_Job] = []
     done = already_done
-    total = len(sources) + already_done
     for source, data in sources:
         if len(data) > config.max_file_size:
             results[source.rel_path] = AnalysisError(
@@ -151,10 +156,10 @@ def analyse_sources(
             done += 1
         else:
             jobs.append(_Job(source, data, digest))
-    if progress:
-        progress(done, total)
+    tally = _Tally(progress, done, len(sources) + already_done, sum(len(j.data) for j in jobs))
+    tally.add(0, 0)
 
-    for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, total)):
+    for job, entry in zip(jobs, _run_jobs(jobs, config, tally)):
         results[job.source.rel_path] = entry
         if cache is not None:
             cache.put(job.digest, job.source, entry)
@@ -166,29 +171,41 @@ def analyse_sources(
     return facts, errors, cache.hits if cache else 0
 
 
-def _run_jobs(
-    jobs: Sequence[_Job], config: Config, progress: Progress | None, done: int, total: int
-) -> Iterable[Entry]:
+@dataclass(slots=True)
+class _Tally:
+    """Files and bytes done, told to ``progress`` as each batch of results comes in."""
+
+    progress: Progress | None
+    done: int
+    total: int
+    work: int  # bytes of the files to extract
+    worked: int = 0
+
+    def add(self, files: int, nbytes: int) -> None:
+        self.done += files
+        self.worked += nbytes
+        if self.progress:
+            self.progress(self.done, self.total, self.worked / self.work if self.work else 1.0)
+
+
+def _run_jobs(jobs: Sequence[_Job], config: Config, tally: _Tally) -> Iterable[Entry]:
     workers = min(config.effective_jobs, max(1, len(jobs) // 4))
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         for job in jobs:
-            yield _analyse(job)
-            done += 1
-            if progress:
-                progress(done, total)
+            entry = _analyse(job)
+            tally.add(1, len(job.data))  # before the yield: zip() never resumes after the last
+            yield entry
         return
-    # batches keep inter-process traffic low; biggest files first balance the workers
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].data))
-    batches: list[list[int]] = [[] for _ in range(max(workers * 8, 1))]
-    for n, i in enumerate(order):
-        batches[n % len(batches)].append(i)
-    batches = [b for b in batches if b]
+    batches = _batches([len(j.data) for j in jobs], workers)
     out: list[Entry | None] = [None] * len(jobs)
     context = get_context("forkserver" if "forkserver" in _methods() else "spawn")
     crashed: list[int] = []
     with worker_start(), _pool(workers, context) as pool:
-        futures = [(b, pool.submit(_analyse_batch, [jobs[i] for i in b])) for b in batches]
-        for batch, future in futures:
+        # results are taken as batches finish (not in the order sent), so progress moves with
+        # the work; each lands at its file's index, so the output order does not depend on it
+        pending = {pool.submit(_analyse_batch, [jobs[i] for i in b]): b for b in batches}
+        for future in as_completed(pending):
+            batch = pending[future]
             try:
                 entries = future.result()
             except BrokenProcessPool:
@@ -202,18 +219,35 @@ def _run_jobs(
                 ]
             for i, entry in zip(batch, entries):
                 out[i] = entry
-            done += len(batch)
-            if progress:
-                progress(done, total)
+            tally.add(len(batch), sum(len(jobs[i].data) for i in batch))
     if crashed:
         # one file at a time in a fresh one-worker pool, so a second crash names its file
         with worker_start():
             for i, entry in _isolate(jobs, sorted(crashed), context):
                 out[i] = entry
-                done += 1
-                if progress:
-                    progress(done, total)
+                tally.add(1, len(jobs[i].data))
     yield from (e for e in out if e is not None)
+
+
+def _batches(sizes: Sequence[int], workers: int) -> list[list[int]]:
+    """Indices of the files, biggest first, in tasks of at most ``BATCH_FILES`` files (fewer
+    when there are few, so every worker gets several) and about 1/32 of a worker's share of
+    the bytes: a big file goes alone, and the first results do not wait for the biggest eight."""
+    order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
+    most = max(1, min(BATCH_FILES, len(sizes) // (workers * 8)))
+    budget = max(1, sum(sizes) // (workers * 32))
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    held = 0
+    for i in order:
+        if batch and (len(batch) == most or held + sizes[i] > budget):
+            batches.append(batch)
+            batch, held = [], 0
+        batch.append(i)
+        held += sizes[i]
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _isolate(

@@ -222,8 +222,42 @@ def _idioms(findings: Sequence[Finding]) -> tuple[GoIdiom, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class EffortModel:
+    """Person-days to port a module and switch its callers over: a rough range to plan with,
+    from its size, complexity, importers and blockers; the legend under the table prints it."""
+
+    lines_per_day: float = 80.0  # source lines ported (and checked against the tests) per day
+    complexity_per_day: float = 60.0  # cyclomatic complexity, summed over functions, per day
+    per_importer: float = 0.5  # days to switch one importing module over
+    per_blocker: float = 1.0  # days to redesign one blocker (eval, pickle, plugins...)
+    spread: float = 1.8  # the high end of the range, as a multiple of the low end
+    untested: float = 2.0  # days to write the tests a port is checked against, when none exist
+    #: size labels by source lines: S below 200, M below 600, L below 1500, XL above
+    sizes: tuple[tuple[str, int], ...] = (("S", 200), ("M", 600), ("L", 1500))
+
+    def size(self, sloc: int) -> str:
+        return next((label for label, below in self.sizes if sloc < below), "XL")
+
+    def describe(self) -> str:
+        """The model in one line, for the terminal legend."""
+        return (
+            f"lines/{self.lines_per_day:g} + complexity/{self.complexity_per_day:g} "
+            f"+ {self.per_importer:g}/importer + {self.per_blocker:g}/blocker, "
+            f"high = {self.spread:g} x low (+{self.untested:g} untested); a go-extension counts "
+            "only its kernel functions"
+        )
+
+
+EFFORT = EffortModel()
+
+
 def _effort(
-    facts: ModuleFacts, boundary: Boundary, blockers: Sequence[str], kernel: Kernel | None
+    facts: ModuleFacts,
+    boundary: Boundary,
+    blockers: Sequence[str],
+    kernel: Kernel | None,
+    model: EffortModel = EFFORT,
 ) -> Effort:
     """Person-days from what moves: the module, or only its kernel functions for an extension."""
     if kernel is None:
@@ -234,10 +268,11 @@ def _effort(
         what = (
             f"{sloc} lines in {len(kernel.functions)} kernel function(s) (the rest stays in Python)"
         )
-    base = sloc / 80 + complexity / 60
-    low = max(1, round(base + 0.5 * boundary.fan_in + len(blockers)))
-    high = max(low + 1, round(low * 1.8 + (0 if boundary.tested_by else 2)))
-    size = "S" if sloc < 200 else "M" if sloc < 600 else "L" if sloc < 1500 else "XL"
+    base = sloc / model.lines_per_day + complexity / model.complexity_per_day
+    low = max(
+        1, round(base + model.per_importer * boundary.fan_in + model.per_blocker * len(blockers))
+    )
+    high = max(low + 1, round(low * model.spread + (0 if boundary.tested_by else model.untested)))
     why = [what, f"total complexity {complexity}"]
     if boundary.fan_in:
         why.append(f"{boundary.fan_in} importing module(s) to switch over")
@@ -246,7 +281,7 @@ def _effort(
     why.append(
         "tests exist to port against" if boundary.tested_by else "no tests: write them first"
     )
-    return Effort(size, low, high, "; ".join(why) + ".")
+    return Effort(model.size(sloc), low, high, "; ".join(why) + ".")
 
 
 # -- hot functions ------------------------------------------------------------------------------

@@ -12,17 +12,50 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from goport.model import RunResult
+from goport.model import Factor, RunResult, Strategy
 from goport.text import break_legacy, printable
 
 #: UTF-8 cannot encode a lone surrogate; Python keeps undecodable file-name bytes as U+DC80-DCFF
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+#: the strategies that move a module to Go (the others keep it in Python)
+GO_STRATEGIES = frozenset(
+    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
+)
+
+
+def points(value: float, *, sign: bool = False) -> str:
+    """A score or a contribution as every format a person reads shows it: one decimal (51.2,
+    51.0), so the table, markdown, annotations and ``explain`` agree with each other and with
+    the JSON number (scores and contributions are rounded to one decimal when computed)."""
+    rounded = round(value, 1) + 0.0  # +0.0 turns -0.0 into 0.0
+    return f"{rounded:+.1f}" if sign else f"{rounded:.1f}"
+
+
+#: the name of the sum of the contributions a short list leaves out
+OTHER = "other"
+
+
+def shown_factors(factors: Sequence[Factor], score: float, n: int) -> list[tuple[str, float]]:
+    """At most ``n`` factors that say most about a score, largest first, and ``other``, the
+    sum of the rest, so that what a row shows adds up to the score it shows. The largest gain
+    comes first, then the largest cost, then the next gains: a row shows both sides."""
+    gains = sorted((f for f in factors if f.contribution > 0), key=lambda f: -f.contribution)
+    costs = sorted((f for f in factors if f.contribution < 0), key=lambda f: f.contribution)
+    order = [*gains[:1], *costs[:1], *gains[1:], *costs[1:]]
+    picked = sorted(order[: max(0, n)], key=lambda f: -f.contribution)
+    out = [(f.name, f.contribution) for f in picked]
+    rest = round(score - sum(f.contribution for f in picked), 1) + 0.0
+    if rest != 0.0:
+        out.append((OTHER, rest))
+    return out
 
 
 class Format(str, Enum):
@@ -39,6 +72,8 @@ class Options:
     color: bool = False
     width: int | None = None
     verbose: bool = False
+    #: terminal: explain score, strategies, effort and the counts below the table
+    legend: bool = False
     #: github: append the full markdown report here (the CLI passes $GITHUB_STEP_SUMMARY)
     step_summary: Path | None = None
     #: github: at most this many annotations per level (GitHub shows 10 per step, drops the rest)

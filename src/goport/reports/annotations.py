@@ -31,15 +31,13 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from goport.model import Candidate, Category, Finding, HotFunction, RunResult, Strategy
+from goport.reports import GO_STRATEGIES, points
 
 #: the pseudo rule id of a hot-function annotation (no detector has it: ids are GP + 3 digits)
 HOT_FUNCTION_RULE = "hot-function"
 HOT_FUNCTION_NAME = "hot-function"
 #: how many non-blocker findings of one candidate are annotated, heaviest first
 TOP_FINDINGS = 3
-GO_STRATEGIES = frozenset(
-    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
-)
 BLOCKING = frozenset({Category.BLOCKER, Category.ECOSYSTEM})
 
 
@@ -179,7 +177,7 @@ def _hot_bases(c: Candidate, path: str) -> dict[int, str]:
 
 
 def _standing(c: Candidate) -> str:
-    return f"{c.rel_path} is migration candidate #{c.rank} (score {c.score:g}, {c.strategy.value})"
+    return f"{c.rel_path} is migration candidate #{c.rank} (score {points(c.score)}, {c.strategy.value})"
 
 
 def _hot(c: Candidate, fn: HotFunction, path: str, basis: str, level: Level) -> Annotation:
@@ -203,7 +201,7 @@ def _hot(c: Candidate, fn: HotFunction, path: str, basis: str, level: Level) -> 
         path=path,
         line=fn.span.line,
         end_line=max(fn.span.line, fn.span.end_line),
-        title=f"goport: hot function {fn.qualname} ({c.strategy.value}, score {c.score:g})",
+        title=f"goport: hot function {fn.qualname} ({c.strategy.value}, score {points(c.score)})",
         message="\n".join(parts),
         level=level,
         rule=HOT_FUNCTION_RULE,
@@ -237,7 +235,7 @@ def _finding(
         path=path,
         line=f.span.line,
         end_line=max(f.span.line, f.span.end_line),
-        title=f"goport {f.rule} {f.name} ({suffix}, score {c.score:g})",
+        title=f"goport {f.rule} {f.name} ({suffix}, score {points(c.score)})",
         message="\n".join(parts),
         level=level,
         rule=f.rule,

@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from goport.model import RunResult
-from goport.reports import Options, markdown
-from goport.reports.annotations import GO_STRATEGIES, Annotation, Level, by_importance, select
+from goport.reports import GO_STRATEGIES, Options, markdown
+from goport.reports.annotations import Annotation, Level, by_importance, select
 from goport.safeio import UnsafeFileError, kind
 from goport.text import inert, printable
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from goport.model import Category, RunResult
-from goport.reports import Options, dumps
-from goport.reports.annotations import GO_STRATEGIES, Annotation, Kind, select
+from goport.reports import GO_STRATEGIES, Options, dumps
+from goport.reports.annotations import Annotation, Kind, select
 
 SEVERITIES = ("info", "minor", "major", "critical", "blocker")
 #: (lowest score, severity), highest first

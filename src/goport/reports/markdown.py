@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goport.model import Candidate, Category, Factor, Finding, RunResult, Strategy
-from goport.reports import Options
+from goport.model import Candidate, Category, Finding, RunResult
+from goport.reports import GO_STRATEGIES, Options, points, shown_factors
 from goport.text import printable
 
 #: a bot can find (and update) its previous comment by this marker
@@ -37,9 +37,6 @@ DETAILS = 5
 TOP_FINDINGS = 3
 #: list items per details section before "... and N more"
 DETAIL_ITEMS = 8
-GO_STRATEGIES = frozenset(
-    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
-)
 
 # -- escaping ------------------------------------------------------------------------------------
 
@@ -190,7 +187,7 @@ def summary_line(result: RunResult) -> str:
     line = "; ".join(parts) + "."
     if result.candidates:
         top = result.candidates[0]
-        line += f" Top: {code(top.rel_path)} (score {top.score:g}, {top.strategy.value})."
+        line += f" Top: {code(top.rel_path)} (score {points(top.score)}, {top.strategy.value})."
     if result.profile is not None:
         p = result.profile
         line += (
@@ -211,7 +208,7 @@ def gate(result: RunResult) -> str:
 
 
 def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+    return "-" if value is None else points(value)
 
 
 def diff_section(result: RunResult) -> str:
@@ -241,17 +238,13 @@ def diff_section(result: RunResult) -> str:
     return head + "\n\n" + "\n".join(rows)
 
 
-def _signed(value: float) -> str:
-    return f"{value:+g}"
-
-
-def top_reasons(c: Candidate, n: int = 2) -> str:
-    """The two largest positive contributions, the largest negative one, and the hottest function."""
-    shown: list[Factor] = list(c.factors)
-    positive = sorted((f for f in shown if f.contribution > 0), key=lambda f: -f.contribution)
-    negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
-    parts = [f"{_signed(f.contribution)} {text(f.name, table=True)}" for f in positive[:n]]
-    parts += [f"{_signed(f.contribution)} {text(f.name, table=True)}" for f in negative[:1]]
+def top_reasons(c: Candidate, n: int = 3) -> str:
+    """The largest contributions and "other" (the rest), adding up to the score; the hottest
+    function."""
+    parts = [
+        f"{points(value, sign=True)} {text(name, table=True)}"
+        for name, value in shown_factors(c.factors, c.score, n)
+    ]
     out = ", ".join(parts) or "-"
     if c.functions:
         out += f"; hottest: {code(c.functions[0].qualname, table=True)}"
@@ -277,7 +270,7 @@ def table(candidates: Sequence[Candidate], rows: int | None = TABLE_ROWS) -> str
         cells = [
             str(c.rank),
             code(c.rel_path, table=True),
-            f"{c.score:g}",
+            points(c.score),
             c.strategy.value,
             effort(c),
             top_reasons(c),
@@ -310,7 +303,7 @@ def top_findings(c: Candidate, n: int = TOP_FINDINGS) -> list[Finding]:
 def details_block(c: Candidate) -> str:
     head = (
         f"<details>\n<summary><b>#{c.rank} <code>{html(c.rel_path)}</code></b>: "
-        f"{html(c.strategy.value)}, score {c.score:g}"
+        f"{html(c.strategy.value)}, score {points(c.score)}"
         + (
             ""
             if c.effort is None

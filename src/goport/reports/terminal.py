@@ -15,9 +15,14 @@ rich's colour codes neither contain ``##[`` nor hide a leading ``::`` from ``ine
 from __future__ import annotations
 
 import io
+import os
+import re
 from collections import Counter
+from collections.abc import Mapping
+from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -28,19 +33,32 @@ from goport.model import (
     FunctionEstimate,
     FunctionHotness,
     RunResult,
-    Strategy,
 )
-from goport.reports import Options
+from goport.reports import Options, points
+from goport.reports.columns import STYLE, Row, bar, layout, lines
+from goport.reports.verdict import legend, tests_note, verdict
 from goport.text import inert_lines, printable
 
-STYLE = {
-    Strategy.GO_SERVICE: "bold green",
-    Strategy.GO_WORKER: "bold green",
-    Strategy.GO_CLI: "bold green",
-    Strategy.GO_EXTENSION: "bold green",
-    Strategy.OPTIMISE_FIRST: "yellow",
-    Strategy.KEEP: "dim",
-}
+#: the width when neither COLUMNS nor a terminal says (a CI log: lines are cheap there)
+DEFAULT_WIDTH = 120
+#: narrower than this, the table's required columns overflow anyway
+MIN_WIDTH = 40
+
+
+def terminal_width(environ: Mapping[str, str] | None = None) -> int:
+    """The width to lay the report out for, as rich and pytest find it: ``COLUMNS`` when set
+    (piped output too), else the terminal on stdout, stderr or stdin, else ``DEFAULT_WIDTH``."""
+    columns = (os.environ if environ is None else environ).get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for fd in (1, 2, 0):
+        try:
+            size = os.get_terminal_size(fd).columns
+        except (OSError, ValueError):
+            continue
+        if size > 0:
+            return size
+    return DEFAULT_WIDTH
 
 
 def _t(*parts: str | tuple[str, str]) -> Text:
@@ -55,47 +73,54 @@ def _t(*parts: str | tuple[str, str]) -> Text:
     return out
 
 
+class _Console(Console):
+    """A Console whose lines of text break at spaces only: a word longer than the line (a deep
+    path in "Next: goport explain ...") runs past the edge whole, where rich would fold it, so
+    it reads and copies as one word. Tables and other renderables print as rich lays them out."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if len(objects) != 1 or not isinstance(objects[0], (str, Text)) or kwargs.get("soft_wrap"):
+            super().print(*objects, **kwargs)
+            return
+        text = objects[0]
+        text = self.render_str(text) if isinstance(text, str) else text.copy()
+        style = kwargs.pop("style", None)
+        if style:
+            text.stylize(style)
+        for line in text.split("\n", allow_blank=True):
+            for part in line.divide(word_breaks(line.plain, self.width)):
+                part.rstrip()
+                super().print(part, soft_wrap=True, **kwargs)
+
+
+_WORD = re.compile(r"\S+\s*")
+
+
+def word_breaks(text: str, width: int) -> list[int]:
+    """Where to break ``text`` into lines of at most ``width`` cells, at spaces only."""
+    breaks: list[int] = []
+    used = len(text) - len(text.lstrip())
+    for m in _WORD.finditer(text):
+        word = cell_len(m.group().rstrip())
+        if used and used + word > width and m.start() > (breaks[-1] if breaks else 0):
+            breaks.append(m.start())
+            used = 0
+        used += cell_len(m.group())
+    return breaks
+
+
 def _console(options: Options) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    console = Console(
+    console = _Console(
         file=buffer,
         force_terminal=options.color,
         no_color=not options.color,
         color_system="standard" if options.color else None,
-        width=options.width or 120,
+        width=max(options.width or DEFAULT_WIDTH, MIN_WIDTH),
         highlight=False,
         emoji=False,
     )
     return console, buffer
-
-
-def bar(score: float, width: int = 10) -> str:
-    """The score as a bar; scores are never clamped, the bar is (below 0 empty, past 100 full)."""
-    filled = round(min(max(score, 0.0), 100.0) / 100 * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def effort_cell(c: Candidate) -> str:
-    e = c.effort
-    return "-" if e is None else f"{e.size} {e.days_low}-{e.days_high}d"
-
-
-def top_reasons(c: Candidate, n: int = 2) -> str:
-    shown = list(c.factors)
-    positive = sorted((f for f in shown if f.contribution > 0), key=lambda f: -f.contribution)
-    negative = sorted((f for f in shown if f.contribution < 0), key=lambda f: f.contribution)
-    parts = [f"+{f.contribution:g} {f.name}" for f in positive[:n]]
-    parts += [f"{f.contribution:g} {f.name}" for f in negative[:1]]
-    text = ", ".join(parts)
-    if c.hotness is not None:
-        text = (
-            f"{c.hotness.total_share:.0%} of samples, {c.hotness.self_share:.0%} self in Python; "
-            + text
-        )
-    if c.functions:
-        hottest = c.functions[0]
-        text += f"; hottest: {hottest.qualname} at line {hottest.span.line}"
-    return text
 
 
 def set_apart_line(result: RunResult) -> str:
@@ -105,15 +130,42 @@ def set_apart_line(result: RunResult) -> str:
     return f"Left out of the ranking: {kinds} (--include KIND to rank them, --verbose to list them)"
 
 
+def _table(console: Console, result: RunResult, options: Options) -> None:
+    """The ranked table, one line per candidate (``columns``), what did not fit, the legend."""
+    rows = [Row.of(c) for c in result.candidates]
+    lay = layout(rows, console.width)
+    for row in lines(rows, lay):
+        console.print(row, soft_wrap=True)  # laid out to fit: never folded
+    if lay.hidden:
+        console.print(
+            _t(
+                f"({', '.join(lay.hidden)}: no room at {console.width} columns; "
+                "see goport explain PATH)"
+            ),
+            style="dim",
+        )
+    if options.legend:
+        console.print()
+        for note in legend(result, result.candidates, lay.names):
+            console.print(_t(note), style="dim")
+
+
 def render(result: RunResult, options: Options) -> str:
     console, buffer = _console(options)
+    said = verdict(result, console.width)  # the answer first, then what it is made of
+    if said:
+        console.print(_t((said, "bold")))
     s = result.summary
+    analysed = (
+        f"{s.files_analysed}"
+        if s.files_analysed == s.files_discovered
+        else f"{s.files_analysed} of {s.files_discovered}"
+    )
     console.print(
         _t(
             ("goport", "bold"),
-            f" {result.tool_version} - {s.files_analysed} of {s.files_discovered} Python files "
-            f"analysed ({s.test_files} tests), {s.candidates} candidate modules, "
-            f"{s.findings} findings",
+            f" {result.tool_version}: {analysed} Python files analysed ({tests_note(s.test_files)}), "
+            f"{s.candidates} ranked, {s.findings} findings",
         )
     )
     if result.profile is not None:
@@ -140,32 +192,15 @@ def render(result: RunResult, options: Options) -> str:
         for x in d.deltas:
             if not (x.notes or x.rel_path in d.changed):
                 continue
-            before = "-" if x.before is None else f"{x.before:g}"
-            after = "-" if x.after is None else f"{x.after:g}"
+            before = "-" if x.before is None else points(x.before)
+            after = "-" if x.after is None else points(x.after)
             notes = f" ({', '.join(x.notes)})" if x.notes else ""
             console.print(_t(f"  {x.rel_path}: {before} -> {after}{notes}"))
     if result.baseline is not None:
         console.print(_t(f"baseline {result.baseline}: reporting only what it does not know"))
     if result.candidates:
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        table.add_column("#", justify="right")
-        table.add_column("score", justify="right")
-        table.add_column("", no_wrap=True)
-        table.add_column("module", overflow="fold")
-        table.add_column("strategy", no_wrap=True)
-        table.add_column("effort", justify="right", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for c in result.candidates:
-            table.add_row(
-                str(c.rank),
-                f"{c.score:.0f}",
-                bar(c.score),
-                _t(c.rel_path),
-                _t((c.strategy.value, STYLE[c.strategy])),
-                _t(effort_cell(c)),
-                _t(top_reasons(c)),
-            )
-        console.print(table)
+        console.print()
+        _table(console, result, options)
     else:
         console.print("No candidate modules matched the filters.")
     if result.set_apart:
@@ -210,7 +245,7 @@ def render_explain(c: Candidate, options: Options) -> str:
         _t(
             (c.rel_path, "bold"),
             f" ({c.module}) - rank {c.rank}, score ",
-            (f"{c.score:g}", "bold"),
+            (points(c.score), "bold"),
             f" {bar(c.score)}",
         )
     )
@@ -223,8 +258,10 @@ def render_explain(c: Candidate, options: Options) -> str:
     table.add_column("points", justify="right")
     table.add_column("explanation", overflow="fold")
     for f in c.factors:
-        table.add_row(_t(f.name), f"{f.value:g}", f"{f.contribution:+g}", _t(f.explanation))
-    table.add_row("[bold]score[/bold]", "", f"[bold]{c.score:g}[/bold]", "")
+        table.add_row(
+            _t(f.name), f"{f.value:g}", points(f.contribution, sign=True), _t(f.explanation)
+        )
+    table.add_row("[bold]score[/bold]", "", f"[bold]{points(c.score)}[/bold]", "")
     console.print(table)
     if c.hotness is not None:
         h = c.hotness
