@@ -97,6 +97,8 @@ _DICT_TYPES = frozenset(
         "MutableMapping",
     }
 )
+#: methods whose self.x assignments do not change a live key (__hash__ caching its own value)
+_SETUP_METHODS = frozenset({"__init__", "__new__", "__post_init__", "__setstate__", "__hash__"})
 _SET_CALLS = frozenset({"set", "frozenset"})
 _DICT_CALLS = frozenset({"dict", "defaultdict", "Counter", "OrderedDict"})
 _FLOAT_SPECS = "eEfFgG%"
@@ -209,6 +211,7 @@ class _Scope:
     globals: set[str] = field(default_factory=set)
     reported: set[tuple[str, str]] = field(default_factory=set)
     self_name: str = ""  # first parameter of a method
+    qualname: str = ""  # "Class.method" for a method, else the name
     withs: list[str] = field(default_factory=list)  # context expressions of enclosing withs
     acquires: bool = False  # calls .acquire() somewhere: a lock is taken by hand
 
@@ -247,7 +250,7 @@ class _Walker(ast.NodeVisitor):
         self.re_functions: dict[str, str] = {}  # from re import search -> {"search": "search"}
         self.constants: dict[str, str] = {}  # module-level NAME = "literal"
         self.explained: set[int] = set()  # ids of nodes a more specific risk already covered
-        self.thread_targets: dict[str, int] = {}  # function name -> line started on a thread
+        self.thread_targets: dict[str, int] = {}  # qualname -> line it is started on a thread
         self.executors: set[str] = set()
         self.lock_names: set[str] = set()
         self.mutations: list[_Mutation] = []
@@ -406,7 +409,7 @@ class _Walker(ast.NodeVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._mutable_defaults(node)
-        scope = _Scope("function", node.name)
+        scope = _Scope("function", node.name, qualname=node.name)
         args = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         if (
             self.scope.kind == "class"
@@ -414,6 +417,7 @@ class _Walker(ast.NodeVisitor):
             and not any(_tail(d) == "staticmethod" for d in node.decorator_list)
         ):
             scope.self_name = args[0].arg
+            scope.qualname = f"{self.classes[-1].name}.{node.name}"
         for arg in [*args, node.args.vararg, node.args.kwarg]:
             if arg is None:
                 continue
@@ -572,7 +576,7 @@ class _Walker(ast.NodeVisitor):
         if function is None or not function.self_name:
             return
         own = isinstance(target.value, ast.Name) and target.value.id == function.self_name
-        if own and function.name not in {"__init__", "__new__", "__post_init__", "__setstate__"}:
+        if own and function.name not in _SETUP_METHODS:
             self.classes[-1].reassigned.setdefault(target.attr, node.lineno)
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
@@ -809,7 +813,7 @@ class _Walker(ast.NodeVisitor):
         if _tail(func) == "Thread":
             for kw in node.keywords:
                 if kw.arg == "target":
-                    self.thread_targets.setdefault(_tail(kw.value), node.lineno)
+                    self._thread_target(kw.value, node)
         self.generic_visit(node)
 
     def _builtin_call(self, name: str, node: ast.Call) -> None:
@@ -853,7 +857,7 @@ class _Walker(ast.NodeVisitor):
         elif node.args and (
             method == "submit" or (method == "map" and _dotted(receiver) in self.executors)
         ):
-            self.thread_targets.setdefault(_tail(node.args[0]), node.lineno)
+            self._thread_target(node.args[0], node)
         elif method == "acquire" and self.function:
             self.function.acquires = True
         if method in _EMITTERS:
@@ -1066,7 +1070,7 @@ class _Walker(ast.NodeVisitor):
             name = "self" + name[len(function.self_name) :]
         self.mutations.append(
             _Mutation(
-                function.name,
+                function.qualname,
                 function,
                 name,
                 getattr(node, "lineno", 1),
@@ -1090,6 +1094,18 @@ class _Walker(ast.NodeVisitor):
             name in self.lock_names or "lock" in name.lower() or "mutex" in name.lower()
             for name in mutation.withs
         )
+
+    def _thread_target(self, target: ast.expr, node: ast.Call) -> None:
+        """A function started on a thread: ``f`` (module function) or ``self.m`` (a method of
+        the enclosing class); other receivers are not resolved."""
+        name = _dotted(target)
+        function = self.function
+        if name is not None and function is not None and function.self_name:
+            prefix = function.self_name + "."
+            if name.startswith(prefix) and name.count(".") == 1 and self.classes:
+                name = f"{self.classes[-1].name}.{name[len(prefix) :]}"
+        if name is not None and (name.count(".") == 0 or not name.startswith(("self.", "cls."))):
+            self.thread_targets.setdefault(name, node.lineno)
 
     def _thread_risks(self) -> None:
         module_names = set(self.scopes[0].locals)
