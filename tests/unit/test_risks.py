@@ -118,7 +118,7 @@ CASES = [
         3,
         """
         def code(ch):
-            return ch.encode()
+            return ch.encode(), ord("("), chr(0)
         """,
         id="str-index-ord",
     ),
