@@ -432,6 +432,60 @@ def test_each_kind_has_a_positive_and_a_negative_example(
     assert [found for found in risks(negative) if found[0] == kind] == []
 
 
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        pytest.param("def f(h):\n    return (h * 31) % 2**64\n", [("int-width", 2)], id="wrap"),
+        pytest.param("def f(n):\n    return pow(2, n)\n", [("int-width", 2)], id="pow"),
+        pytest.param("def f(x=0xFFFFFFFFFFFFFFFFF):\n    pass\n", [("int-width", 1)], id="default"),
+        pytest.param("x = 2 ** 10**12\n", [("int-width", 1)], id="huge-power-not-computed"),
+        pytest.param(
+            "def f(xs):\n    return ','.join({x.name for x in xs})\n",
+            [("iteration-order", 2)],
+            id="join-set-comprehension",
+        ),
+        pytest.param(
+            "import re as rx\nP = rx.compile(r'a (?!b)', rx.I | rx.X)\n", [("re2", 2)], id="re-X"
+        ),
+        pytest.param(
+            """
+import threading
+class Counter:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.hits = 0
+    def hit(self):
+        with self._lock:
+            self.hits += 1
+    def start(self):
+        threading.Thread(target=self.hit).start()
+""",
+            [],
+            id="instance-state-under-its-lock",
+        ),
+        pytest.param(
+            """
+import threading
+class Counter:
+    def __init__(self):
+        self.hits = 0
+    def hit(self):
+        self.hits += 1
+class Other:
+    def hit(self):
+        self.hits += 1
+    def start(self):
+        threading.Thread(target=self.hit).start()
+""",
+            [("thread-safety", 10)],
+            id="thread-target-is-the-method-of-its-own-class",
+        ),
+    ],
+)
+def test_more_cases(code: str, expected: list[tuple[str, int]]) -> None:
+    assert risks(code) == expected
+
+
 def test_a_risk_says_what_to_do_in_go() -> None:
     (risk,) = semantic_risks(b"def f(x):\n    return x & 0xFFFFFFFF\n", "pkg/m.py")
     assert (risk.rel_path, risk.line, risk.kind) == ("pkg/m.py", 2, "int-width")

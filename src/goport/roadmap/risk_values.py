@@ -30,6 +30,10 @@ def pattern_text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
+def _literal(value: int) -> str:
+    return f"0x{value:X}" if value.bit_length() <= 128 else f"of {value.bit_length()} bits"
+
+
 def _percent_specs(template: str) -> list[str]:
     """The float conversions of a %-format string (``%.2f``, ``%g``), in order."""
     return [match.group(1) for match in _PERCENT.finditer(template) if match.group(2) in "eEfFgG"]
@@ -45,7 +49,7 @@ class ValueRules(WalkState):
         elif isinstance(op, ast.Mod):
             self._wrap(node)
         elif isinstance(op, ast.Pow):
-            self._power(node)
+            self._power(node, node.left, node.right)
         elif isinstance(op, ast.LShift):
             self._shift(node, node.right)
         self.generic_visit(node)
@@ -57,7 +61,8 @@ class ValueRules(WalkState):
             self.add(
                 INT_WIDTH,
                 node,
-                f"the literal 0x{value:X} is above 2**63-1: it does not fit an int64 ({fits})",
+                f"the literal {_literal(value)} is above 2**63-1: it does not fit an int64 "
+                f"({fits})",
                 "declare it (and the values it combines with) uint64"
                 if value < 2**64
                 else "use math/big.Int",
@@ -110,15 +115,19 @@ class ValueRules(WalkState):
             "(a Python % on a negative number is never negative; Go's % can be)",
         )
 
-    def _power(self, node: ast.BinOp) -> None:
-        base, exponent = int_value(node.left), int_value(node.right)
+    def _power(self, node: ast.AST, left: ast.expr, right: ast.expr) -> None:
+        """``base ** exponent`` or ``pow(base, exponent)`` with an int literal base."""
+        base, exponent = int_value(left), int_value(right)
         if base is None or abs(base) < 2:
             return
         if exponent is None:
-            if isinstance(node.right, ast.Constant):
+            if isinstance(right, ast.Constant):
                 return  # a float exponent: float arithmetic
             text = f"{base} ** <variable>"
-        elif exponent < 0 or (abs(base) ** exponent).bit_length() <= 63:
+        elif exponent < 0 or (
+            abs(base).bit_length() * exponent <= 128  # never compute a huge power
+            and (abs(base) ** exponent).bit_length() <= 63
+        ):
             return
         else:
             self.explained.update(id(part) for part in ast.walk(node))

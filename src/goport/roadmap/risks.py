@@ -132,8 +132,9 @@ class _Walker(ValueRules, FlowRules):
         for stmt in node.body:
             self.visit(stmt)
         self.scopes.pop()
-        for deco in node.decorator_list:
-            self.visit(deco)
+        for outer in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if outer is not None:
+                self.visit(outer)  # evaluated where the function is defined
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -298,6 +299,8 @@ class _Walker(ValueRules, FlowRules):
                 "in Go a string index is a byte: range over the string (or []rune) to get runes, "
                 "and use string(rune(n)) for chr()",
             )
+        elif name == "pow" and len(args) == 2:
+            self._power(node, args[0], args[1])
         elif name == "round" and args:
             self._round(node)
         elif name == "format" and len(args) == 2:
