@@ -78,7 +78,8 @@ def _part(c: Candidate, facts: ModuleFacts | None, crossings: int, measured: boo
         where = f"{share:.1%} of the profiled self time" if c.hotness else "not in the profile"
     elif c.estimate is not None:
         share, basis = c.estimate.share, "estimated"
-        where = f"an estimated {share:.1%} of run time (static)"
+        shown = "<0.1%" if 0 < share < 0.001 else f"{share:.1%}"
+        where = f"an estimated {shown} of run time (static)"
     else:
         return _Part(None, None, "none", f"{name}: no profile and no static time estimate")
     if Trait.NATIVE_NUMERIC in traits:

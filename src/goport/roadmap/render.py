@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from goport.reports import Options, dumps
 from goport.reports import markdown as md
@@ -251,7 +252,7 @@ def render_terminal(plan: Plan, options: Options) -> str:
         table.add_row(
             str(s.number),
             str(s.wave),
-            _t("\n".join(s.modules)),
+            Text("\n").join(_t(m) for m in s.modules),
             s.strategy.value,
             gain_text(s.gain).split(" of run time")[0],
             effort_text(s),

@@ -135,8 +135,12 @@ def build(
         untested = tuple(
             f"{p}: {name}" for p in modules for name in _untested(facts[p], cands[p], tests)
         )
-        callers = {
-            p: [by_module[m] for m in cands[p].boundary.imported_by if m in by_module]
+        callers = {  # importers outside the step: calls inside it cross no boundary
+            p: [
+                by_module[m]
+                for m in cands[p].boundary.imported_by
+                if m in by_module and by_module[m].rel_path not in modules
+            ]
             for p in modules
         }
         crossings = {p: loop_crossings(facts[p].module, callers[p]) for p in modules}
