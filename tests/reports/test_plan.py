@@ -230,3 +230,11 @@ def test_modules_always_committed_together_move_as_one_step(goport: Goport, tmp_
     assert doc["couplings"] == [
         {"a": "pkg/codec.py", "b": "pkg/frame.py", "shared_commits": 6, "degree": 1.0}
     ]
+
+
+def test_readme_excerpt_is_the_golden_plan() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    golden = (GOLDEN / "plan_demo.md").read_text(encoding="utf-8")
+    excerpt = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    for block in excerpt.split("\n\n"):
+        assert block in golden, block[:80]
