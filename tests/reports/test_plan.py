@@ -238,3 +238,15 @@ def test_readme_excerpt_is_the_golden_plan() -> None:
     excerpt = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
     for block in excerpt.split("\n\n"):
         assert block in golden, block[:80]
+
+
+def test_a_profile_makes_the_gain_measured(goport: Goport, tmp_path: Path) -> None:
+    app = ROOT / "fixtures" / "profiled_app"
+    prof = ROOT / "fixtures" / "profiles" / "profiled_app.speedscope.json"
+    args = (app, "--profile", prof, "--no-history", "--cache-dir", tmp_path, "--format", "json")
+    doc = json.loads(_plan(goport, *args))
+    assert doc["time_basis"] == "measured"
+    gains = [s["gain"] for s in doc["steps"]]
+    assert gains and all(g["basis"] == "measured" for g in gains)
+    assert all("of the profiled self time" in g["assumptions"] for g in gains)
+    assert all(0 <= g["low"] <= g["high"] <= 1 for g in gains)

@@ -74,13 +74,16 @@ def reader(root: Path, limit: int) -> Reader:
     from goport.safeio import read_bytes
 
     real = Path(root).resolve()
+    seen: dict[str, bytes | None] = {}  # a module read once, however many steps call it
 
     def read(rel_path: str) -> bytes | None:
-        try:
-            return read_bytes(real / rel_path, limit=limit, within=real)
-        except InputError as exc:
-            log.info("plan: %s not read (%s)", rel_path, exc)
-            return None
+        if rel_path not in seen:
+            try:
+                seen[rel_path] = read_bytes(real / rel_path, limit=limit, within=real)
+            except InputError as exc:
+                log.info("plan: %s not read (%s)", rel_path, exc)
+                seen[rel_path] = None
+        return seen[rel_path]
 
     return read
 
