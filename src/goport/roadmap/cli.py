@@ -59,7 +59,8 @@ def changesets(config: Config, root: Path) -> tuple[tuple[tuple[str, ...], ...],
     from goport.history import changesets as read_changesets
 
     sets, note = read_changesets(root)
-    return sets, [] if note is None else [f"no co-change grouping: {note}"]
+    # history's note ends with what it means for churn; here it means no co-change grouping
+    return sets, [] if note is None else [f"no co-change grouping: {note.split(';')[0]}"]
 
 
 def make_plan(result: RunResult, config: Config, *, detail: bool = True) -> Plan:

@@ -144,6 +144,8 @@ def effort_text(s: Step) -> str:
 
 
 def summary_text(plan: Plan) -> str:
+    if not plan.steps:
+        return "Nothing moves: no module is a Go candidate (goport scan says why for each)."
     low, high = _days(plan)
     modules = sum(len(s.modules) for s in plan.steps)
     basis = (
@@ -257,8 +259,9 @@ def render_terminal(plan: Plan, options: Options) -> str:
             gain_text(s.gain).split(" of run time")[0],
             effort_text(s),
         )
-    console.print()
-    console.print(table)
+    if plan.steps:
+        console.print()
+        console.print(table)
     for s in plan.steps:
         _terminal_step(console, s)
     if plan.stays:
