@@ -176,10 +176,11 @@ def _bullets(items: list[str]) -> list[str]:
 
 def render_markdown(plan: Plan) -> str:
     out = ["# Go migration plan", "", md.text(summary_text(plan)), ""]
-    out += [
-        "| Step | Wave | Modules | Strategy | Gain | Effort |",
-        "|---:|---:|---|---|---|---|",
-    ]
+    if plan.steps:
+        out += [
+            "| Step | Wave | Modules | Strategy | Gain | Effort |",
+            "|---:|---:|---|---|---|---|",
+        ]
     for s in plan.steps:
         mods = ", ".join(md.code(m, table=True) for m in s.modules)
         out.append(
