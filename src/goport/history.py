@@ -37,22 +37,41 @@ class _Change:
     lines: int
     author: str
     date: str
+    commit: str = ""
 
 
 def read(root: Path, window_days: int = WINDOW_DAYS) -> History:
+    changes, note = _log(root, window_days)
+    if note is not None:
+        return History({}, note)
+    return History(_summarise(changes, window_days))
+
+
+def changesets(
+    root: Path, window_days: int = WINDOW_DAYS
+) -> tuple[tuple[tuple[str, ...], ...], str | None]:
+    """The Python files of each commit in the window (paths relative to the scanned root), for
+    temporal coupling; and why there are none, when git history cannot be read."""
+    changes, note = _log(root, window_days)
+    by_commit: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        by_commit[change.commit].append(change.path)
+    return tuple(tuple(sorted(set(paths))) for paths in by_commit.values()), note
+
+
+def _log(root: Path, window_days: int) -> tuple[list[_Change], str | None]:
+    """Every Python file change of the window, or why git history cannot be read."""
     try:
         git.run(root, "rev-parse", "--show-toplevel", timeout=30)
     except ToolMissingError:
-        return History({}, f"git is not installed; {_LEFT_OUT}")
+        return [], f"git is not installed; {_LEFT_OUT}"
     except InputError:
-        return History({}, f"not a git repository; {_LEFT_OUT}")
+        return [], f"not a git repository; {_LEFT_OUT}"
     try:
         shallow = git.run(root, "rev-parse", "--is-shallow-repository", timeout=30)
         if shallow.strip() == b"true":
             # the boundary commit of a shallow clone looks as if it wrote every line
-            return History(
-                {}, "shallow git clone; churn is left out (fetch with depth 0 to use it)"
-            )
+            return [], "shallow git clone; churn is left out (fetch with depth 0 to use it)"
         prefix = git.run(root, "rev-parse", "--show-prefix", timeout=30).rstrip(b"\n")
         out = git.run(
             root,
@@ -68,19 +87,20 @@ def read(root: Path, window_days: int = WINDOW_DAYS) -> History:
             ".",
         )
     except (InputError, ToolMissingError) as exc:
-        return History({}, f"{exc}; {_LEFT_OUT}")
-    return History(_summarise(_parse(out, prefix), window_days))
+        return [], f"{exc}; {_LEFT_OUT}"
+    return _parse(out, prefix), None
 
 
 def _parse(out: bytes, prefix: bytes) -> list[_Change]:
     """``git log -z --numstat`` output: a header record ``@<id>\\t<author>\\t<date>`` per commit,
     then one ``<added>\\t<deleted>\\t<path>`` record per file (each NUL-terminated)."""
     changes: list[_Change] = []
-    author, date = "", ""
+    author, date, commit = "", "", ""
     for record in out.split(b"\0"):
         record = record.lstrip(b"\n")
         if record.startswith(b"@"):
-            _, _, rest = record.partition(b"\t")
+            head, _, rest = record.partition(b"\t")
+            commit = head[1:].decode("ascii", "replace")
             name, _, when = rest.rpartition(b"\t")
             author, date = name.decode("utf-8", "replace"), when.decode("ascii", "replace")
             continue
@@ -93,7 +113,7 @@ def _parse(out: bytes, prefix: bytes) -> list[_Change]:
         lines = (_count(added) or 0) + (_count(deleted) or 0)
         # keyed as discovery names files: controls and undecodable bytes shown escaped
         shown = rel_path_of(os.fsdecode(path[len(prefix) :]).split("/"))
-        changes.append(_Change(shown, lines, author, date))
+        changes.append(_Change(shown, lines, author, date, commit))
     return changes
 
 

@@ -1,0 +1,463 @@
+"""The migration roadmap: which modules move in which order, and behind which seams.
+
+From a ``RunResult``: the modules that move are the Go candidates (strategy go-service,
+go-worker, go-cli or go-extension), or the files the user named. Among them:
+
+- an import cycle (a strongly connected component of the import graph) moves as one step, with
+  a "cycle" seam saying what would have to be cut to move its modules apart;
+- modules that change together in git history (``cochange``: code-maat's logical coupling) move
+  as one step when the coupling is strong and merging keeps the order acyclic; otherwise they
+  get a "co-change" seam (every change to them would span two languages for a while);
+- a step comes after the steps of the moving modules it imports (waves: a step's wave is one
+  more than the latest wave it depends on, so steps of one wave can run in parallel);
+- a project module it imports that stays in Python gets a seam: a "callback" seam when the
+  moving code calls into it (its functions, or methods of its classes), a "shared-type" seam
+  when only its classes cross as data.
+
+Each step carries its gain (``gain``), the summed effort, the semantic risks (``risks``), the
+boundary contract (``contracts``), what has to exist first and the boundary names no test
+exercises yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from goport.hotpath import _components as strongly_connected
+from goport.model import (
+    MODULE_SCOPE,
+    CallKind,
+    Candidate,
+    Effort,
+    ModuleFacts,
+    RunResult,
+    Strategy,
+)
+from goport.roadmap import contracts, risks
+from goport.roadmap.cochange import GROUP_DEGREE, Coupling, couplings
+from goport.roadmap.gain import loop_crossings, step_gain
+from goport.roadmap.model import Contract, Risk, Seam, Step
+
+log = logging.getLogger(__name__)
+
+GO = frozenset({Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION})
+
+Reader = Callable[[str], "bytes | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    root: str
+    tool_version: str
+    steps: tuple[Step, ...]  # roadmap order
+    contracts: tuple[tuple[int, Contract], ...]  # every step's contracts, by step number
+    stays: tuple[tuple[str, str], ...]  # (rel path, why) of what a seam leads to, staying in Python
+    couplings: tuple[Coupling, ...]  # temporal couplings among the project's modules
+    measured: bool  # time shares come from a profile
+    notes: tuple[str, ...] = ()
+
+    @property
+    def waves(self) -> int:
+        return max((s.wave for s in self.steps), default=0)
+
+    def step_of(self, rel_path: str) -> Step | None:
+        return next((s for s in self.steps if rel_path in s.modules), None)
+
+
+def reader(root: Path, limit: int) -> Reader:
+    """Reads a module's bytes through ``safeio`` (regular files inside ``root`` only)."""
+    from goport.errors import InputError
+    from goport.safeio import read_bytes
+
+    real = Path(root).resolve()
+    seen: dict[str, bytes | None] = {}  # a module read once, however many steps call it
+
+    def read(rel_path: str) -> bytes | None:
+        if rel_path not in seen:
+            try:
+                seen[rel_path] = read_bytes(real / rel_path, limit=limit, within=real)
+            except InputError as exc:
+                log.info("plan: %s not read (%s)", rel_path, exc)
+                seen[rel_path] = None
+        return seen[rel_path]
+
+    return read
+
+
+def moving(result: RunResult, *, named: bool) -> tuple[Candidate, ...]:
+    """What moves: the files the user named (``result.candidates`` is then limited to them),
+    else every Go candidate of the project."""
+    if named:
+        return result.candidates
+    return tuple(c for c in result.ranking if c.strategy in GO)
+
+
+def build(
+    result: RunResult,
+    *,
+    named: bool = False,
+    changesets: Iterable[Sequence[str]] = (),
+    read: Reader | None = None,
+    detail: bool = True,
+    notes: Sequence[str] = (),
+) -> Plan:
+    """The plan. ``detail`` False leaves out what needs the sources (risks, contracts)."""
+    movers = moving(result, named=named)
+    facts = {m.rel_path: m for m in result.modules}
+    by_module = {m.module: m for m in result.modules}
+    rel_of = {m.module: m.rel_path for m in result.modules}
+    cands = {c.rel_path: c for c in movers}
+    order = [c.rel_path for c in movers]  # best first
+    deps = {
+        p: sorted({rel_of[d] for d in cands[p].boundary.imports if rel_of.get(d) in cands} - {p})
+        for p in order
+    }
+    product = frozenset(m.rel_path for m in result.modules if not m.is_test)
+    coupled = couplings(changesets, among=product)
+    groups, seams = _groups(order, deps, coupled, cands)
+    group_of = {p: i for i, g in enumerate(groups) for p in g}
+    gdeps = [sorted({group_of[d] for p in g for d in deps[p]} - {i}) for i, g in enumerate(groups)]
+    wave = _waves(gdeps)
+    rank = {p: i for i, p in enumerate(order)}
+    sequence = sorted(range(len(groups)), key=lambda i: (wave[i], min(rank[p] for p in groups[i])))
+    number = {g: n + 1 for n, g in enumerate(sequence)}
+    tests = [m for m in result.modules if m.is_test]
+    stays = _stays(result, cands)
+    steps: list[Step] = []
+    all_contracts: list[tuple[int, Contract]] = []
+    for g in sequence:
+        modules = groups[g]
+        members = [cands[p] for p in modules]
+        step_seams = list(seams.get(g, ()))
+        for p in modules:
+            step_seams.extend(_dependency_seams(facts[p], cands, stays, by_module))
+        untested = tuple(
+            f"{p}: {name}" for p in modules for name in _untested(facts[p], cands[p], tests)
+        )
+        callers = {  # importers outside the step: calls inside it cross no boundary
+            p: [
+                by_module[m]
+                for m in cands[p].boundary.imported_by
+                if m in by_module and by_module[m].rel_path not in modules
+            ]
+            for p in modules
+        }
+        crossings = {p: loop_crossings(facts[p].module, callers[p]) for p in modules}
+        found_risks: list[Risk] = []
+        found_contracts: list[Contract] = []
+        if detail and read is not None:
+            for p in modules:
+                source = read(p)
+                if source is None:
+                    continue
+                found_risks.extend(risks.semantic_risks(source, p))
+                caller_sources = {
+                    m.rel_path: s for m in callers[p] if (s := read(m.rel_path)) is not None
+                }
+                made = contracts.contract_for(
+                    facts[p], cands[p].boundary, cands[p].strategy, source, caller_sources
+                )
+                if made is not None:
+                    found_contracts.append(made)
+        all_contracts.extend((number[g], c) for c in found_contracts)
+        requires = [
+            f"step {number[d]} ({', '.join(groups[d])})"
+            for d in sorted(gdeps[g], key=number.__getitem__)
+        ]
+        requires.extend(_seam_need(s) for s in step_seams if s.kind in ("callback", "shared-type"))
+        if untested:
+            requires.append(f"tests for {len(untested)} untested boundary name(s) (tests first)")
+        requires.extend(f"remove blocker: {b}" for c in members for b in c.blockers)
+        lead = members[0]
+        steps.append(
+            Step(
+                number=number[g],
+                wave=wave[g],
+                modules=tuple(modules),
+                strategy=lead.strategy,
+                why=_why(members),
+                gain=step_gain(members, facts, crossings, measured=result.profile is not None),
+                effort=_effort(members),
+                risks=tuple(found_risks),
+                requires=tuple(requires),
+                contract=found_contracts[0] if found_contracts else None,
+                seams=tuple(step_seams),
+                tests_first=untested,
+            )
+        )
+    needed = {b for s in steps for seam in s.seams for b in seam.between if b not in cands}
+    return Plan(
+        root=result.root,
+        tool_version=result.tool_version,
+        steps=tuple(steps),
+        contracts=tuple(all_contracts),
+        stays=tuple((p, stays[p]) for p in sorted(needed) if p in stays),
+        couplings=coupled,
+        measured=result.profile is not None,
+        notes=tuple(notes),
+    )
+
+
+# -- grouping and order --------------------------------------------------------------------------
+
+
+def _groups(
+    order: Sequence[str],
+    deps: Mapping[str, Sequence[str]],
+    coupled: Sequence[Coupling],
+    cands: Mapping[str, Candidate],
+) -> tuple[list[tuple[str, ...]], dict[int, list[Seam]]]:
+    """Steps as groups of modules (cycles, then strong co-change), and the seams they need."""
+    index = {p: i for i, p in enumerate(order)}
+    edges: list[dict[int, float]] = [{index[d]: 1.0 for d in deps[p]} for p in order]
+    groups: list[set[str]] = []
+    seams: dict[int, list[Seam]] = defaultdict(list)
+    for component in strongly_connected(edges):
+        members = {order[i] for i in component}
+        groups.append(members)
+        if len(members) > 1:
+            names = tuple(sorted(members, key=index.__getitem__))
+            seams[len(groups) - 1].append(
+                Seam(
+                    "cycle",
+                    names,
+                    f"{', '.join(names)} import each other (an import cycle): they move as one "
+                    "step; to move them apart, first cut the cycle (move the shared names into "
+                    "one module, or put an interface between them).",
+                )
+            )
+    for pair in coupled:
+        how = f"changed together in {pair.shared} commits (coupling {pair.degree:.0%})"
+        both = (pair.a, pair.b)
+        if not all(p in cands for p in both):
+            mover = pair.a if pair.a in cands else pair.b if pair.b in cands else None
+            if mover is not None:
+                where = next(i for i, g in enumerate(groups) if mover in g)
+                seams[where].append(
+                    Seam(
+                        "co-change",
+                        both,
+                        f"{pair.a} and {pair.b} {how}, but only {mover} moves: every such change "
+                        "will span Python and Go; keep their shared contract explicit and tested.",
+                    )
+                )
+            continue
+        ga = next(i for i, g in enumerate(groups) if pair.a in g)
+        gb = next(i for i, g in enumerate(groups) if pair.b in g)
+        if ga == gb:
+            continue
+        if pair.degree >= GROUP_DEGREE and not _through_other(groups, deps, ga, gb):
+            groups[ga] |= groups[gb]
+            seams[ga].extend(seams.pop(gb, []))
+            seams[ga].append(
+                Seam("co-change", both, f"{pair.a} and {pair.b} {how}: they move as one step.")
+            )
+            groups[gb] = set()
+        else:
+            seams[ga].append(
+                Seam(
+                    "co-change",
+                    both,
+                    f"{pair.a} and {pair.b} {how}, yet move in different steps: until both have "
+                    "moved, each change spans Python and Go; keep their shared contract tested.",
+                )
+            )
+    kept = [i for i, g in enumerate(groups) if g]
+    renumber = {old: new for new, old in enumerate(kept)}
+    ordered = [tuple(sorted(groups[i], key=index.__getitem__)) for i in kept]
+    return ordered, {renumber[i]: s for i, s in seams.items() if i in renumber}
+
+
+def _through_other(
+    groups: Sequence[set[str]], deps: Mapping[str, Sequence[str]], a: int, b: int
+) -> bool:
+    """Whether a path of imports leads from group ``a`` to ``b`` (or back) through another
+    group: merging the two would then put a cycle in the order."""
+    of = {p: i for i, g in enumerate(groups) for p in g}
+
+    def reaches(start: int, goal: int) -> bool:
+        todo = [of[d] for p in groups[start] for d in deps[p] if of[d] not in (start, goal)]
+        seen: set[int] = set()
+        while todo:
+            g = todo.pop()
+            if g in seen:
+                continue
+            seen.add(g)
+            for d in (of[d] for p in groups[g] for d in deps[p]):
+                if d == goal:
+                    return True
+                if d != g:
+                    todo.append(d)
+        return False
+
+    return reaches(a, b) or reaches(b, a)
+
+
+def _waves(gdeps: Sequence[Sequence[int]]) -> list[int]:
+    """1 + the latest wave a group depends on (the groups' graph is acyclic)."""
+    wave = [0] * len(gdeps)
+    for root in range(len(gdeps)):
+        stack = [root]
+        while stack:
+            i = stack[-1]
+            if wave[i]:
+                stack.pop()
+                continue
+            todo = [d for d in gdeps[i] if not wave[d]]
+            if todo:
+                stack.extend(todo)
+                continue
+            wave[i] = 1 + max((wave[d] for d in gdeps[i]), default=0)
+            stack.pop()
+    return wave
+
+
+# -- seams to what stays in Python ---------------------------------------------------------------
+
+
+def _stays(result: RunResult, cands: Mapping[str, Candidate]) -> dict[str, str]:
+    """Every product module that stays in Python, with why."""
+    why = {c.rel_path: f"{c.strategy.value}: {c.strategy_reason}" for c in result.ranking}
+    why.update({d.rel_path: f"decided: {d.reason}" for d in result.decided})
+    return {
+        m.rel_path: why.get(m.rel_path, "not planned to move")
+        for m in result.modules
+        if not m.is_test and m.rel_path not in cands
+    }
+
+
+def _targets(facts: ModuleFacts) -> list[tuple[str, CallKind]]:
+    sites = [s for fn in facts.functions for s in fn.call_sites]
+    sites.extend(facts.module_call_sites)
+    return [(s.target, s.kind) for s in sites]
+
+
+def _dependency_seams(
+    mover: ModuleFacts,
+    cands: Mapping[str, Candidate],
+    stays: Mapping[str, str],
+    by_module: Mapping[str, ModuleFacts],
+) -> list[Seam]:
+    found = []
+    for dep_name in cands[mover.rel_path].boundary.imports:
+        dep = by_module.get(dep_name)
+        if dep is None or dep.rel_path not in stays:
+            continue
+        kind, names = _use_of(mover, dep)
+        if kind is None:
+            continue
+        why = stays[dep.rel_path].split(":", 1)[0]
+        if kind == "callback":
+            text = (
+                f"{mover.rel_path} calls into {dep.rel_path} ({', '.join(names)}), which stays "
+                f"in Python ({why}). The Go code needs a callback seam: a Go interface for "
+                "these calls, implemented by calling back into Python, or this stage left in "
+                "Python with records passed across in batches."
+            )
+        else:
+            text = (
+                f"{mover.rel_path} uses {', '.join(names)} from {dep.rel_path} as data, which "
+                f"stays in Python ({why}). Define the type once on the boundary (a message or "
+                "struct) and convert at the edge."
+            )
+        found.append(Seam(kind, (mover.rel_path, dep.rel_path), text))
+    return found
+
+
+def _use_of(mover: ModuleFacts, dep: ModuleFacts) -> tuple[str | None, tuple[str, ...]]:
+    """("callback", what is called) when ``mover`` runs code of ``dep``; ("shared-type", the
+    classes) when only ``dep``'s classes cross; (None, ()) for constants or nothing."""
+    prefix = dep.module + "."
+    names = {
+        i.target[len(prefix) :].split(".")[0] for i in mover.imports if i.target.startswith(prefix)
+    }
+    names |= {attr for mod, attr in mover.names_used if mod == dep.module}
+    functions = {f.qualname for f in dep.functions if "." not in f.qualname}
+    classes = {c.qualname: c for c in dep.classes if "." not in c.qualname}
+    targets = _targets(mover)
+    attr_calls = {t for t, kind in targets if kind is CallKind.ATTR}
+    called: list[str] = []
+    types: list[str] = []
+    for name in sorted(names):
+        if name in functions and any(t == prefix + name for t, _ in targets):
+            called.append(f"{name}()")
+        elif name in classes:
+            methods = {m for m in classes[name].methods if not m.startswith("_")}
+            direct = {
+                t[len(prefix + name) + 1 :]
+                for t, _ in targets
+                if t.startswith(f"{prefix}{name}.") and not t.rsplit(".", 1)[-1].startswith("_")
+            }
+            used = sorted((methods & attr_calls) | (direct & methods))
+            if used:
+                called.extend(f"{name}.{m}()" for m in used)
+            else:
+                types.append(name)
+    if called:
+        return "callback", tuple(called)
+    if types:
+        return "shared-type", tuple(types)
+    return None, ()
+
+
+def _seam_need(seam: Seam) -> str:
+    other = seam.between[-1]
+    if seam.kind == "callback":
+        return f"a callback seam to {other} (stays in Python)"
+    return f"a shared type with {other} (stays in Python)"
+
+
+# -- tests first, effort, why --------------------------------------------------------------------
+
+
+def tested_names(module: str, tests: Iterable[ModuleFacts]) -> set[str]:
+    """The names of ``module`` that test modules import, reference or call."""
+    prefix = module + "."
+    names: set[str] = set()
+    for t in tests:
+        dotted = [i.target for i in t.imports] + [target for target, _ in _targets(t)]
+        dotted += [f"{mod}.{attr}" for mod, attr in t.names_used]
+        names.update(d[len(prefix) :].split(".")[0] for d in dotted if d.startswith(prefix))
+    return names
+
+
+def _untested(facts: ModuleFacts, c: Candidate, tests: Sequence[ModuleFacts]) -> list[str]:
+    """Boundary functions and classes (names other modules use) that no test exercises."""
+    defined = {f.qualname for f in facts.functions if "." not in f.qualname}
+    defined |= {k.qualname for k in facts.classes if "." not in k.qualname}
+    defined.discard(MODULE_SCOPE)
+    covered = tested_names(facts.module, tests)
+    return [n for n in c.boundary.used_names if n in defined and n not in covered]
+
+
+def _effort(members: Sequence[Candidate]) -> Effort | None:
+    efforts = [c.effort for c in members if c.effort is not None]
+    if not efforts:
+        return None
+    if len(efforts) == 1:
+        return efforts[0]
+    low = sum(e.days_low for e in efforts)
+    high = sum(e.days_high for e in efforts)
+    size = "S" if high <= 7 else "M" if high <= 15 else "L" if high <= 30 else "XL"
+    parts = "; ".join(
+        f"{c.rel_path}: {c.effort.days_low}-{c.effort.days_high} days"
+        for c in members
+        if c.effort is not None
+    )
+    return Effort(size, low, high, f"sum of the modules' efforts ({parts}).")
+
+
+def _why(members: Sequence[Candidate]) -> str:
+    lead = members[0]
+    if len(members) == 1:
+        return lead.strategy_reason
+    others = [c for c in members[1:] if c.strategy is not lead.strategy]
+    text = f"{lead.rel_path} leads the step ({lead.strategy.value}): {lead.strategy_reason}"
+    if others:
+        text += " Alone, " + "; ".join(f"{c.rel_path} would be {c.strategy.value}" for c in others)
+        text += "; moving together, they share one Go package behind the lead's boundary."
+    return text
