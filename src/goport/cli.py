@@ -54,7 +54,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Which parts of a Python codebase to rewrite in Go first, why, and how."""
@@ -287,16 +290,28 @@ ExcludeOpt = Annotated[
     list[str], typer.Option("--exclude", "-e", help="Gitignore-style pattern to skip (repeatable).")
 ]
 SelectOpt = Annotated[
-    list[str], typer.Option("--select", help="Only these rule ids or prefixes, e.g. GP1 (repeatable).")
+    list[str],
+    typer.Option("--select", help="Only these rule ids or prefixes, e.g. GP1 (repeatable)."),
 ]
-IgnoreOpt = Annotated[list[str], typer.Option("--ignore", help="Skip these rule ids or prefixes (repeatable).")]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")]
-CacheDirOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Where per-file results are cached.")]
+IgnoreOpt = Annotated[
+    list[str], typer.Option("--ignore", help="Skip these rule ids or prefixes (repeatable).")
+]
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")
+]
+CacheDirOpt = Annotated[
+    Path | None, typer.Option("--cache-dir", help="Where per-file results are cached.")
+]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
-NoHistoryOpt = Annotated[bool, typer.Option("--no-history", help="Do not read git history (churn).")]
-NoConfigOpt = Annotated[bool, typer.Option("--no-config", help="Ignore [tool.goport] in pyproject.toml.")]
+NoHistoryOpt = Annotated[
+    bool, typer.Option("--no-history", help="Do not read git history (churn).")
+]
+NoConfigOpt = Annotated[
+    bool, typer.Option("--no-config", help="Ignore [tool.goport] in pyproject.toml.")
+]
 RootOpt = Annotated[
-    Path | None, typer.Option("--root", help="Project root when PATHs are files (default: the current folder).")
+    Path | None,
+    typer.Option("--root", help="Project root when PATHs are files (default: the current folder)."),
 ]
 MaxSizeOpt = Annotated[
     int | None,
@@ -332,7 +347,9 @@ IncludeOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="List everything, and log details.")
+]
 
 
 def _say(message: str, *, err: bool = True) -> None:
@@ -372,10 +389,15 @@ def _logging(quiet: bool, verbose: bool) -> None:
 def scan(
     paths: PathsArg = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Report the N best candidates.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Report the N best candidates.")
+    ] = None,
     min_score: Annotated[
-        float | None, typer.Option("--min-score", min=0, max=100, help="Hide candidates scoring below this.")
+        float | None,
+        typer.Option("--min-score", min=0, max=100, help="Hide candidates scoring below this."),
     ] = None,
     exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
     select: SelectOpt = [],  # noqa: B006
@@ -391,11 +413,18 @@ def scan(
     profile_root: ProfileRootOpt = [],  # noqa: B006
     diff_base: Annotated[
         str | None,
-        typer.Option("--diff-base", help="Report only what changed since this git ref (e.g. origin/main)."),
+        typer.Option(
+            "--diff-base", help="Report only what changed since this git ref (e.g. origin/main)."
+        ),
     ] = None,
     fail_on: Annotated[
         float | None,
-        typer.Option("--fail-on", min=0, max=100, help="Exit 1 when a reported candidate scores at least this."),
+        typer.Option(
+            "--fail-on",
+            min=0,
+            max=100,
+            help="Exit 1 when a reported candidate scores at least this.",
+        ),
     ] = None,
     fail_on_new: Annotated[
         float | None,
@@ -407,7 +436,8 @@ def scan(
         ),
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
+        Path | None,
+        typer.Option("--baseline", help="Report only what this baseline file does not know."),
     ] = None,
     include: IncludeOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
@@ -482,7 +512,8 @@ def scan(
 def explain(
     module: Annotated[Path, typer.Argument(help="The module to explain: a path to a .py file.")],
     root: Annotated[
-        Path | None, typer.Option("--root", help="Project root (default: found from the module's folders).")
+        Path | None,
+        typer.Option("--root", help="Project root (default: found from the module's folders)."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
     exclude: ExcludeOpt = [],  # noqa: B006
@@ -618,7 +649,10 @@ def _project_root(module: Path) -> Path:
     Found from where the path is, not where a link leads: a link out of the project stays out."""
     start = Path(os.path.abspath(module)).parent.resolve()
     for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
+        if any(
+            (folder / marker).exists()
+            for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+        ):
             return folder
     return start
 
@@ -631,15 +665,22 @@ def profile_cmd(
     command: Annotated[
         list[str] | None, typer.Argument(help="The command to run under py-spy, after --.")
     ] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the profile.")] = Path(
-        "goport-profile.json"
-    ),
-    pid: Annotated[int | None, typer.Option("--pid", help="Attach to this running process.")] = None,
-    duration: Annotated[
-        float | None, typer.Option("--duration", "-d", min=0.1, help="Stop recording after this many seconds.")
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the profile.")
+    ] = Path("goport-profile.json"),
+    pid: Annotated[
+        int | None, typer.Option("--pid", help="Attach to this running process.")
     ] = None,
-    rate: Annotated[int | None, typer.Option("--rate", "-r", min=1, help="Samples per second.")] = None,
-    subprocesses: Annotated[bool, typer.Option("--subprocesses", help="Also profile child processes.")] = False,
+    duration: Annotated[
+        float | None,
+        typer.Option("--duration", "-d", min=0.1, help="Stop recording after this many seconds."),
+    ] = None,
+    rate: Annotated[
+        int | None, typer.Option("--rate", "-r", min=1, help="Samples per second.")
+    ] = None,
+    subprocesses: Annotated[
+        bool, typer.Option("--subprocesses", help="Also profile child processes.")
+    ] = False,
     idle: Annotated[bool, typer.Option("--idle", help="Include idle (waiting) samples.")] = False,
     native: Annotated[bool, typer.Option("--native", help="Include native (C) frames.")] = False,
 ) -> None:

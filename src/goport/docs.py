@@ -62,7 +62,9 @@ def rules_table(color: bool = False) -> str:
     from rich.table import Table
 
     buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=140, highlight=False)
+    console = Console(
+        file=buffer, force_terminal=color, no_color=not color, width=140, highlight=False
+    )
     table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("id")
     table.add_column("name")

@@ -118,7 +118,9 @@ def plan(
     boundary: Boundary,
     hotness: Hotness | None = None,
     cal: Calibration = CALIBRATION,
+    source: bytes | None = None,
 ) -> Plan:
+    """How to move the module (``source``, when the caller has it, sharpens the Go sketches)."""
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
@@ -130,7 +132,7 @@ def plan(
     return Plan(
         strategy=strategy,
         reason=reason,
-        functions=hot_functions(facts, findings, hotness),
+        functions=hot_functions(facts, findings, hotness, source=source),
         idioms=_idioms(findings),
         blockers=blockers,
         effort=_effort(facts, boundary, blockers, kernel) if moves else None,
@@ -254,8 +256,14 @@ def _effort(
 
 
 def hot_functions(
-    facts: ModuleFacts, findings: Sequence[Finding], hotness: Hotness | None, limit: int = 5
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    hotness: Hotness | None,
+    limit: int = 5,
+    source: bytes | None = None,
 ) -> tuple[HotFunction, ...]:
+    """The module's hottest functions with Go sketches; with the module's ``source`` the
+    sketches also use what the bodies say (raises, masks, yields, docstring types)."""
     by_symbol: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_symbol[f.symbol].append(f)
@@ -274,6 +282,13 @@ def hot_functions(
         rows.append((raw, fn, reasons, m))
     if not rows:
         return ()
+    hints: dict[str, GoHints] = {}
+    kinds: dict[str, ClassKind] = {}
+    if source is not None:
+        from goport.roadmap import surface  # it builds GoHints: imported here, not at the top
+
+        found = surface.read(source)
+        hints, kinds = found.hints, found.kinds()
     top = max(r[0] for r in rows)
     rows.sort(key=lambda r: (-r[0], r[1].span.line))
     return tuple(
@@ -284,7 +299,7 @@ def hot_functions(
             heat=round(raw / top, 2) if top > 0 else 0.0,
             reasons=reasons,
             measured=m,
-            signature=go_signature(fn),
+            signature=go_signature(fn, hints.get(fn.qualname), kinds),
         )
         for raw, fn, reasons, m in rows[:limit]
     )

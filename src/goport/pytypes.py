@@ -13,6 +13,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class Shape(str, Enum):
@@ -37,6 +38,7 @@ class ClassKind(str, Enum):
     RECORD = "record"  # dataclass, attrs, NamedTuple, TypedDict: a struct / message
     ENUM = "enum"
     INTERFACE = "interface"  # Protocol or ABC: a Go interface
+    ERROR = "error"  # an exception class: a Go error type, a gRPC status, an error document
     CLASS = "class"  # anything else: a struct with methods
 
 
@@ -72,6 +74,7 @@ _QUEUES = {"Queue", "SimpleQueue", "LifoQueue", "PriorityQueue", "JoinableQueue"
 _WRAPPERS = {"Final", "ClassVar", "Required", "NotRequired", "ReadOnly", "Annotated"}
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str | None) -> PyType:
     """The type an annotation's source text names; ``UNKNOWN`` for none or unreadable text."""
     if not text or not text.strip():

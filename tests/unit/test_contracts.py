@@ -274,6 +274,8 @@ def test_proto_has_rpcs_messages_enums_streams_and_unsigned_hashes() -> None:
     assert "message SpansResponse {\n  repeated Span result = 1;\n}" in text  # docstring types
     assert 'import "google/protobuf/struct.proto";' in text
     assert "Callback interfaces (Sink, Store)" in text
+    assert "Exceptions (LimitError) become gRPC status errors" in text
+    assert "message LimitError" not in text
 
 
 def test_go_api_reads_like_go() -> None:
@@ -299,6 +301,8 @@ def test_go_api_reads_like_go() -> None:
     assert "type Point struct {\n\tX     float64\n\tY     float64\n\tLabel *string\n}" in text
     assert "type_ string" in text  # a Go keyword as a parameter name
     assert 'import "context"' in text
+    error = "type LimitError struct {\n\tMsg string\n}\n\nfunc (e *LimitError) Error() string {"
+    assert error + " return e.Msg }" in text
 
 
 def test_schema_describes_requests_and_responses() -> None:
@@ -324,7 +328,7 @@ def test_unknown_types_say_where_to_pin_them() -> None:
     assert contract.unknown_types == (
         (
             "scale(by): parameter 'by' has no annotation; callers pass float at "
-            "shapes/caller.py:15, used here; annotate it at shapes/shapes.py:98"
+            "shapes/caller.py:15, used here; annotate it at shapes/shapes.py:106"
         ),
     )
     assert "Counter" in contract.names and "hash64" in contract.names
@@ -364,6 +368,7 @@ def test_chatty_call_sites_in_loops_with_advice() -> None:
     assert "callee loops over its input" in ext[0]  # hash64 loops: each call carries work
     assert "Counter.add()" in ext[1] and "batch it (add AddBatch" in ext[1]
     assert "2 nested loops" in ext[2]
+    assert "about 3 crossings per call of the enclosing code" in ext[3]  # range(3)
     service = _shapes(Strategy.GO_SERVICE).chatty
     assert "100 µs" in service[0] and "Hash64Batch" in service[0]  # a round trip: batch anyway
 

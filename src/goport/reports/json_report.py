@@ -248,8 +248,7 @@ def document(result: RunResult) -> dict[str, Any]:
             {"path": d.rel_path, "module": d.module, "reason": d.reason} for d in result.decided
         ],
         "set_apart": [
-            {"path": a.rel_path, "kind": a.kind.value, "reason": a.reason}
-            for a in result.set_apart
+            {"path": a.rel_path, "kind": a.kind.value, "reason": a.reason} for a in result.set_apart
         ],
         "errors": [error(e) for e in result.errors],
     }

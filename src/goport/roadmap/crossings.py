@@ -25,6 +25,9 @@ class Crossing:
     loop_line: int = 0  # line of the innermost loop (0 outside loops)
     loop_over: str = ""  # what the innermost loop iterates, as written (shortened)
     args: tuple[tuple[str, str], ...] = ()  # ("0", "str") positional, ("key", "int") keyword
+    #: calls per run of the enclosing code when every enclosing loop has a literal size
+    #: (``range(64)``, a literal list); 0 when any size is only known at run time
+    crossings: int = 0
 
 
 def crossings(
@@ -73,6 +76,25 @@ def type_text(t: PyType) -> str:
     ) + f"[{inner}]"
 
 
+def _size(node: ast.expr | None) -> int:
+    """How many items a loop over ``node`` runs when the code says so: ``range(64)``,
+    ``range(1, 9)``, a literal list or tuple; 0 otherwise."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return len(node.elts)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "range"
+        and 1 <= len(node.args) <= 2
+    ):
+        bounds = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if len(bounds) != len(node.args) or not all(type(b) is int for b in bounds):
+            return 0
+        ints = [b for b in bounds if isinstance(b, int)]
+        return max(0, ints[-1] - (ints[0] if len(ints) == 2 else 0))
+    return 0
+
+
 def _short(node: ast.expr) -> str:
     text = ast.unparse(node).replace("\n", " ")
     return text if len(text) <= 40 else text[:37] + "..."
@@ -88,7 +110,7 @@ class _Calls(ast.NodeVisitor):
         self.bound: dict[str, str] = {}  # local name -> boundary name
         self.aliases: set[str] = set()  # expressions naming the module itself
         self.instances: dict[str, str] = {}  # "idx", "self.index" -> class name
-        self.loops: list[tuple[int, str]] = []
+        self.loops: list[tuple[int, str, int]] = []  # (line, iterable as written, literal size)
         self.found: list[Crossing] = []
 
     # imports bind the boundary's names
@@ -107,22 +129,22 @@ class _Calls(ast.NodeVisitor):
                 self.aliases.add(alias.asname or alias.name)
 
     # loops: the iterable of a for and the first comprehension generator are outside the loop
-    def _loop(self, line: int, over: str, inside: Iterable[ast.AST]) -> None:
-        self.loops.append((line, over))
+    def _loop(self, line: int, over: ast.expr | None, inside: Iterable[ast.AST]) -> None:
+        self.loops.append((line, _short(over) if over else "", _size(over)))
         for node in inside:
             self.visit(node)
         self.loops.pop()
 
     def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
-        self._loop(node.lineno, _short(node.iter), [node.target, *node.body])
+        self._loop(node.lineno, node.iter, [node.target, *node.body])
         for stmt in node.orelse:
             self.visit(stmt)
 
     visit_AsyncFor = visit_For
 
     def visit_While(self, node: ast.While) -> None:
-        self._loop(node.lineno, "", [node.test, *node.body])
+        self._loop(node.lineno, None, [node.test, *node.body])
         for stmt in node.orelse:
             self.visit(stmt)
 
@@ -135,7 +157,7 @@ class _Calls(ast.NodeVisitor):
         for i, gen in enumerate(gens):
             if i:
                 self.visit(gen.iter)
-            self.loops.append((node.lineno, _short(gen.iter)))
+            self.loops.append((node.lineno, _short(gen.iter), _size(gen.iter)))
             for cond in gen.ifs:
                 self.visit(cond)
         if isinstance(node, ast.DictComp):
@@ -207,7 +229,10 @@ class _Calls(ast.NodeVisitor):
         if name:
             args = [(str(i), literal_type(a)) for i, a in enumerate(node.args)]
             args += [(k.arg, literal_type(k.value)) for k in node.keywords if k.arg]
-            line, over = self.loops[-1] if self.loops else (0, "")
+            line, over, _n = self.loops[-1] if self.loops else (0, "", 0)
+            total = 1
+            for _line, _over, size in self.loops:
+                total *= size
             self.found.append(
                 Crossing(
                     rel_path=self.rel_path,
@@ -217,6 +242,7 @@ class _Calls(ast.NodeVisitor):
                     loop_line=line,
                     loop_over=over,
                     args=tuple((k, type_text(t)) for k, t in args if t != UNKNOWN),
+                    crossings=total if self.loops else 0,
                 )
             )
         self.generic_visit(node)

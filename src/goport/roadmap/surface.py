@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from goport.planning import GoHints
 from goport.pytypes import UNKNOWN, ClassKind
@@ -20,6 +20,7 @@ from goport.pytypes import parse as parse_type
 _RECORD_BASES = {"NamedTuple", "TypedDict"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
 _INTERFACE_BASES = {"Protocol", "ABC"}
+_ERROR_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _ATTRS_DECORATORS = {"s", "attrs", "define", "frozen", "mutable"}
 _ATTRS_FIELDS = {"ib", "attrib", "field"}
 _IO_MODULES = {"socket", "subprocess", "requests", "httpx", "aiohttp", "urllib", "shutil", "ssl"}
@@ -42,6 +43,7 @@ class ClassInfo:
     members: tuple[tuple[str, object], ...] = ()  # an enum's (name, literal value or None)
     methods: tuple[str, ...] = ()  # qualnames of the methods defined in the class body
     doc: str = ""  # the docstring's first line
+    bases: tuple[str, ...] = ()  # the bases' last names, as written
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ def read(source: bytes) -> Surface:
     surface = Surface()
     raw: dict[str, _Body] = {}
     _walk(tree.body, "", surface, raw, consts)
+    _errors(surface)
     _propagate(raw)
     for qualname, body in raw.items():
         surface.hints[qualname] = body.hints()
@@ -151,7 +154,9 @@ def _class(node: ast.ClassDef, qualname: str) -> ClassInfo:
     methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     abstract = any("abstractmethod" in {_last(d) for d in m.decorator_list} for m in methods)
     meta = any(k.arg == "metaclass" and _last(k.value) == "ABCMeta" for k in node.keywords)
-    if bases & _ENUM_BASES:
+    if any(b.endswith(_ERROR_SUFFIXES) for b in bases):
+        kind = ClassKind.ERROR
+    elif bases & _ENUM_BASES:
         kind = ClassKind.ENUM
     elif bases & _INTERFACE_BASES or meta or abstract:
         kind = ClassKind.INTERFACE
@@ -164,11 +169,27 @@ def _class(node: ast.ClassDef, qualname: str) -> ClassInfo:
         name=node.name,
         kind=kind,
         line=node.lineno,
-        fields=_fields(node, methods) if kind is not ClassKind.ENUM else (),
+        fields=_fields(node, methods) if kind in (ClassKind.RECORD, ClassKind.CLASS) else (),
         members=_members(node) if kind is ClassKind.ENUM else (),
         methods=tuple(f"{qualname}.{m.name}" for m in methods),
         doc=doc[0] if doc else "",
+        bases=tuple(sorted(bases)),
     )
+
+
+def _errors(surface: Surface) -> None:
+    """Classes derived from the module's own exceptions are exceptions too."""
+    changed = True
+    while changed:
+        changed = False
+        for name, info in surface.classes.items():
+            if info.kind is not ClassKind.ERROR and any(
+                surface.classes[b].kind is ClassKind.ERROR
+                for b in info.bases
+                if b in surface.classes
+            ):
+                surface.classes[name] = replace(info, kind=ClassKind.ERROR, fields=())
+                changed = True
 
 
 def _fields(

@@ -4,6 +4,7 @@ from .shapes import (
     Box,
     Color,
     Counter,
+    LimitError,
     Options,
     Point,
     Sink,
@@ -20,6 +21,6 @@ from .shapes import (
 )
 
 __all__ = [
-    "Box", "Color", "Counter", "Options", "Point", "Sink", "Span", "Store",
+    "Box", "Color", "Counter", "LimitError", "Options", "Point", "Sink", "Span", "Store",
     "apply", "decode", "fetch", "größe", "pairs", "points", "scale", "spans",
 ]  # fmt: skip

@@ -52,12 +52,20 @@ class Store(abc.ABC):
     def get(self, key: str) -> bytes | None: ...
 
 
+class ShapeError(Exception):
+    """Base of this module's errors."""
+
+
+class LimitError(ShapeError):
+    pass
+
+
 class Counter:
     """Counts keys; rejects empty ones."""
 
     def __init__(self, limit: int) -> None:
         if limit <= 0:
-            raise ValueError("limit must be positive")
+            raise LimitError("limit must be positive")
         self.limit = limit
         self.counts: dict[str, int] = {}
 
