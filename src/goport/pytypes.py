@@ -81,7 +81,7 @@ def parse(text: str | None) -> PyType:
         return UNKNOWN
     try:
         node = ast.parse(text.strip(), mode="eval").body
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return UNKNOWN
     return _node(node, 0)
 

@@ -381,3 +381,19 @@ def test_demo_tokenizer_contract() -> None:
     assert "func TokenizeLine(line string, maxTokens int) []*Token {" in contract.text
     assert "type TokenKind string" in contract.text
     assert any("workers.py" in c and "tokenize_line()" in c for c in contract.chatty)
+
+
+def test_broken_and_hostile_code_gives_a_contract_not_a_traceback() -> None:
+    code = b"def f(x: int) -> int:\n    return x\n"
+    m = extract(SourceFile("m.py", "m.py", "m"), code)
+    boundary = Boundary(1, 0, ("c",), (), ("f",), ())
+    deep = b"x = " + b"(" * 5000 + b"1" + b")" * 5000 + b"\n"
+    callers = {"c.py": b"def broken(:\n", "d.py": deep, "e.py": b"from m import f\nf('\x1b[2J')\n"}
+    for source in (code, b"def f(x: int) -> int\n", deep):
+        for strategy in MOVING:
+            contract = contract_for(m, boundary, strategy, source, callers)
+            assert contract is not None and "f" in contract.names
+    weird = b"MASK = 2 ** 10 ** 10\ndef f(x: 'list[' ) -> int:\n    return x & MASK\n"
+    m2 = extract(SourceFile("m.py", "m.py", "m"), weird)
+    contract = contract_for(m2, boundary, Strategy.GO_EXTENSION, weird, {})
+    assert contract is not None and "func F(x any) int" in contract.text

@@ -38,12 +38,11 @@ def crossings(
     wanted, class_names = set(names), set(classes)
     out: list[Crossing] = []
     for rel_path in sorted(callers):
-        try:
-            tree = ast.parse(callers[rel_path])
-        except (SyntaxError, ValueError):
-            continue
         visitor = _Calls(rel_path, module, wanted | class_names, class_names)
-        visitor.visit(tree)
+        try:
+            visitor.visit(ast.parse(callers[rel_path]))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # hostile or broken code
+            continue
         out.extend(visitor.found)
     return out
 

@@ -59,12 +59,12 @@ def read(source: bytes) -> Surface:
     """The classes and per-function hints of a module; an empty surface for unparsable code."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        consts = _constants(tree)
+        surface = Surface()
+        raw: dict[str, _Body] = {}
+        _walk(tree.body, "", surface, raw, consts)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # hostile or broken code
         return Surface()
-    consts = _constants(tree)
-    surface = Surface()
-    raw: dict[str, _Body] = {}
-    _walk(tree.body, "", surface, raw, consts)
     _errors(surface)
     _propagate(raw)
     for qualname, body in raw.items():
