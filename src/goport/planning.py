@@ -318,7 +318,8 @@ class GoHints:
     masked_params: tuple[tuple[str, int], ...] = ()  # (param, 32|64): used in a masked expression
     generator: bool = False  # yields: a channel in Go
     returns_value: bool = False  # some ``return`` carries a value
-    io: bool = False  # does I/O (opens files, sockets, subprocesses)
+    io: bool = False  # network or subprocess I/O: a context.Context and an error in Go
+    files: bool = False  # opens files: an error in Go, no context (os.Open takes none)
     #: types found for unannotated parameters (docstring, use, call sites), as annotation text
     param_types: tuple[tuple[str, str], ...] = ()
     returns: str | None = None  # the return type from the docstring, as annotation text
@@ -450,7 +451,7 @@ def go_signature(
             t = "map[string]any"
         local = _camel(p.name, exported=False)
         args.append(f"{local}_ {t}" if local in _GO_KEYWORDS else f"{local} {t}")
-    errs = hints.raises or io
+    errs = hints.raises or io or hints.files
     text = fn.returns or hints.returns
     if constructor:
         outs = ["*" + owner]

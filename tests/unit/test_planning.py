@@ -129,6 +129,10 @@ def test_go_sketch_reads_like_go() -> None:
         def pair(a: int) -> tuple[int, str]:
             return a, str(a)
 
+        def load(path: str) -> bytes:
+            with open(path, "rb") as f:
+                return f.read()
+
         def send(host: str, payload: bytes) -> int:
             return socket.create_connection((host, 80)).send(payload)
         """
@@ -147,6 +151,7 @@ def test_go_sketch_reads_like_go() -> None:
         "func DecodeAll(chunks []byte, sep string) any",  # .decode() / .encode() pin them
         "func Split(text string) []string",  # a docstring's types
         "func Pair(a int) (int, string)",  # a tuple: multiple results
+        "func Load(path string) ([]byte, error)",  # a file: an error, no context
         "func Send(ctx context.Context, host string, payload []byte) (int, error)",  # I/O
     ]
 

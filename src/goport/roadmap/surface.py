@@ -23,7 +23,9 @@ _INTERFACE_BASES = {"Protocol", "ABC"}
 _ERROR_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _ATTRS_DECORATORS = {"s", "attrs", "define", "frozen", "mutable"}
 _ATTRS_FIELDS = {"ib", "attrib", "field"}
-_IO_MODULES = {"socket", "subprocess", "requests", "httpx", "aiohttp", "urllib", "shutil", "ssl"}
+_IO_MODULES = {"socket", "subprocess", "requests", "httpx", "aiohttp", "urllib", "ssl"}
+_FILE_MODULES = {"shutil", "tempfile", "gzip", "bz2", "lzma"}
+_FILE_METHODS = {"open", "read_text", "read_bytes", "write_text", "write_bytes"}
 _WIDTHS = {0xFFFFFFFF: 32, 0xFFFFFFFFFFFFFFFF: 64, 2**32: 32, 2**64: 64}
 
 
@@ -294,6 +296,7 @@ class _Body:
         )
         self.callees: set[str] = set()
         self.io = False
+        self.files = False
         uses: dict[str, str] = {}
         for n in nodes:
             if not isinstance(n, ast.Call):
@@ -301,12 +304,17 @@ class _Body:
             func = n.func
             if isinstance(func, ast.Name):
                 self.callees.add(func.id)
-                self.io |= func.id == "open"
-            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                self.files |= func.id == "open"
+            elif isinstance(func, ast.Attribute):
+                self.files |= func.attr in _FILE_METHODS and not (
+                    isinstance(func.value, ast.Name) and func.value.id in ("self", "cls")
+                )
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
                 base = func.value.id
                 if base in ("self", "cls") and owner:
                     self.callees.add(f"{owner}.{func.attr}")
                 self.io |= base in _IO_MODULES
+                self.files |= base in _FILE_MODULES
                 if base in self.params and func.attr in ("decode", "encode"):
                     uses.setdefault(base, "bytes" if func.attr == "decode" else "str")
         self.uses = uses
@@ -377,6 +385,7 @@ class _Body:
             generator=self.generator,
             returns_value=self.returns_value,
             io=self.io,
+            files=self.files,
             param_types=tuple(sorted(pinned.items())),
             returns=self.doc_returns,
         )
