@@ -46,7 +46,11 @@ def fingerprints(c: Candidate) -> list[str]:
 
 def document(result: RunResult, all_candidates: Sequence[Candidate]) -> str:
     modules = {
-        c.rel_path: {"score": c.score, "strategy": c.strategy.value, "fingerprints": sorted(fingerprints(c))}
+        c.rel_path: {
+            "score": c.score,
+            "strategy": c.strategy.value,
+            "fingerprints": sorted(fingerprints(c)),
+        }
         for c in sorted(all_candidates, key=lambda c: c.rel_path)
     }
     doc = {"format": FORMAT, "version": VERSION, "tool_version": __version__, "modules": modules}
@@ -57,17 +61,25 @@ def load(path: Path) -> Baseline:
     """A baseline file, validated field by field: anything else is an InputError naming it."""
     write_hint = f"write it again with: goport baseline write {path}"
     if not path.exists() and not path.is_symlink():
-        raise InputError(f"{path}: no such baseline file (create it with: goport baseline write {path})")
+        raise InputError(
+            f"{path}: no such baseline file (create it with: goport baseline write {path})"
+        )
     try:
         doc = json.loads(read_text(path, limit=LIMIT), parse_constant=_no_constant)
     except RecursionError as exc:
         raise InputError(f"{path}: nested too deeply to be a goport baseline") from exc
     except (json.JSONDecodeError, ValueError) as exc:
         raise InputError(f"{path}: not a readable goport baseline ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("modules"), dict):
+    if (
+        not isinstance(doc, dict)
+        or doc.get("format") != FORMAT
+        or not isinstance(doc.get("modules"), dict)
+    ):
         raise InputError(f"{path}: not a goport baseline ({write_hint})")
     if doc.get("version") != VERSION:
-        raise InputError(f"{path}: baseline version {doc.get('version')!r} is not supported; {write_hint}")
+        raise InputError(
+            f"{path}: baseline version {doc.get('version')!r} is not supported; {write_hint}"
+        )
     modules: dict[str, Entry] = {}
     for rel, entry in doc["modules"].items():
         problem = _entry_problem(entry)

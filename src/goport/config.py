@@ -65,7 +65,9 @@ class Config:
     history: bool = True
     respect_gitignore: bool = True
     profiles: tuple[Path, ...] = ()
-    profile_roots: tuple[str, ...] = ()  # folders that stood for the root when profiles were recorded
+    profile_roots: tuple[
+        str, ...
+    ] = ()  # folders that stood for the root when profiles were recorded
     diff_base: str | None = None
     baseline: Path | None = None
     fail_on: float | None = None
@@ -119,7 +121,11 @@ _KEYS: dict[str, tuple[str, tuple[type, ...], str]] = {
         "list of folders that stood for the project root where profiles were recorded",
     ),
     "ignore": ("ignore", (list,), "list of rule ids or prefixes"),
-    "include": ("include", (list,), f"list of kinds to rank with the product code ({INCLUDE_CHOICES})"),
+    "include": (
+        "include",
+        (list,),
+        f"list of kinds to rank with the product code ({INCLUDE_CHOICES})",
+    ),
     "weights": ("weights", (dict,), f"table of factor weights ({', '.join(WEIGHT_NAMES)})"),
     "top": ("top", (int,), "a whole number"),
     "min-score": ("min_score", (int, float), "a number from 0 to 100"),
@@ -167,7 +173,9 @@ def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config
             close = difflib.get_close_matches(key, list(_KEYS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(sorted(_KEYS))
-            raise ConfigError(f"{origin}: unknown key '{key}' in [tool.goport]{hint}. Known keys: {known}")
+            raise ConfigError(
+                f"{origin}: unknown key '{key}' in [tool.goport]{hint}. Known keys: {known}"
+            )
         name, types, description = _KEYS[key]
         if isinstance(value, bool) and bool not in types:
             raise ConfigError(f"{origin}: [tool.goport] {key} must be {description}, not {value!r}")
@@ -241,8 +249,7 @@ def check_rules(selectors: tuple[str, ...], where: str) -> None:
             close = difflib.get_close_matches(selector, RULE_IDS, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise ConfigError(
-                f"{where}: unknown rule id or prefix {selector!r}{hint}; "
-                "`goport rules` lists them"
+                f"{where}: unknown rule id or prefix {selector!r}{hint}; `goport rules` lists them"
             )
 
 

@@ -245,9 +245,7 @@ def changed_lines(old: bytes, new: bytes, budget: list[int] | None = None) -> Ra
         budget[0] -= pairs
     matcher = difflib.SequenceMatcher(None, a[head:end_a], b[head:end_b], autojunk=False)
     return tuple(
-        _span(head + j1, head + j2)
-        for tag, _, _, j1, j2 in matcher.get_opcodes()
-        if tag != "equal"
+        _span(head + j1, head + j2) for tag, _, _, j1, j2 in matcher.get_opcodes() if tag != "equal"
     )
 
 

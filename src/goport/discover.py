@@ -81,6 +81,7 @@ _UNUSABLE = re.compile(r"^(?:!|\\|.*[^\\]\\|\\\\\\)$")
 class TooManyPatterns(ValueError):
     """An ignore file with more patterns than goport reads."""
 
+
 LINK_OUT = "symbolic link out of the scanned folder; not followed"
 
 Spec = pathspec.PathSpec[Any]
@@ -98,9 +99,7 @@ def is_test_path(rel_parts: tuple[str, ...]) -> bool:
     return classify(rel_parts).kind is FileKind.TEST
 
 
-def source_file(
-    parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str]
-) -> SourceFile:
+def source_file(parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str]) -> SourceFile:
     """The SourceFile of the file at ``parts`` below the root: its module name and its kind."""
     verdict = classify(parts, package_dirs)
     return SourceFile(

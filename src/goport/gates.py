@@ -16,7 +16,11 @@ from goport.model import Candidate, GateOutcome, RunResult, ScoreDelta
 
 
 def deltas(
-    before: Sequence[Candidate], after: Sequence[Candidate], *, top: int, thresholds: Sequence[float]
+    before: Sequence[Candidate],
+    after: Sequence[Candidate],
+    *,
+    top: int,
+    thresholds: Sequence[float],
 ) -> tuple[ScoreDelta, ...]:
     """How each module's score and rank moved; only modules that moved or crossed something."""
     old = {c.rel_path: c for c in before}
@@ -66,15 +70,21 @@ def evaluate(result: RunResult, config: Config, baseline: Baseline | None = None
                     continue
                 if d.before is None or d.before < t:
                     was = "new" if d.before is None else f"was {d.before:g}"
-                    reasons.append(f"{d.rel_path} now scores {d.after:g} ({was}; --fail-on-new {t:g})")
+                    reasons.append(
+                        f"{d.rel_path} now scores {d.after:g} ({was}; --fail-on-new {t:g})"
+                    )
         elif baseline is not None:
             # candidates were already reduced to what the baseline does not know
             known = {p for p, entry in baseline.modules.items() if entry.score >= t}
             for c in result.candidates:
                 if c.score >= t and c.rel_path not in known:
-                    reasons.append(f"{c.rel_path} scores {c.score:g}, not in the baseline at that score")
+                    reasons.append(
+                        f"{c.rel_path} scores {c.score:g}, not in the baseline at that score"
+                    )
         else:
             for c in result.candidates:
                 if c.score >= t:
-                    reasons.append(f"{c.rel_path} scores {c.score:g} (--fail-on-new {t:g}, no baseline or diff base)")
+                    reasons.append(
+                        f"{c.rel_path} scores {c.score:g} (--fail-on-new {t:g}, no baseline or diff base)"
+                    )
     return GateOutcome(tripped=bool(reasons), reasons=tuple(reasons))

@@ -9,9 +9,8 @@ is fixed there first; data-science, dynamic, and glue code stays in Python.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from goport.model import (
@@ -26,6 +25,8 @@ from goport.model import (
     Strategy,
     Trait,
 )
+from goport.pytypes import ClassKind, Shape, to_go
+from goport.pytypes import parse as parse_type
 from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
 from goport.scoring.factors import blocker_cost
 from goport.scoring.kernel import Kernel
@@ -117,7 +118,9 @@ def plan(
     boundary: Boundary,
     hotness: Hotness | None = None,
     cal: Calibration = CALIBRATION,
+    source: bytes | None = None,
 ) -> Plan:
+    """How to move the module (``source``, when the caller has it, sharpens the Go sketches)."""
     rules = {f.rule for f in findings}
     blockers = _blockers(findings)
     python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
@@ -129,7 +132,7 @@ def plan(
     return Plan(
         strategy=strategy,
         reason=reason,
-        functions=hot_functions(facts, findings, hotness),
+        functions=hot_functions(facts, findings, hotness, source=source),
         idioms=_idioms(findings),
         blockers=blockers,
         effort=_effort(facts, boundary, blockers, kernel) if moves else None,
@@ -288,8 +291,14 @@ def _effort(
 
 
 def hot_functions(
-    facts: ModuleFacts, findings: Sequence[Finding], hotness: Hotness | None, limit: int = 5
+    facts: ModuleFacts,
+    findings: Sequence[Finding],
+    hotness: Hotness | None,
+    limit: int = 5,
+    source: bytes | None = None,
 ) -> tuple[HotFunction, ...]:
+    """The module's hottest functions with Go sketches; with the module's ``source`` the
+    sketches also use what the bodies say (raises, masks, yields, docstring types)."""
     by_symbol: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
         by_symbol[f.symbol].append(f)
@@ -308,6 +317,13 @@ def hot_functions(
         rows.append((raw, fn, reasons, m))
     if not rows:
         return ()
+    hints: dict[str, GoHints] = {}
+    kinds: dict[str, ClassKind] = {}
+    if source is not None:
+        from goport.roadmap import surface  # it builds GoHints: imported here, not at the top
+
+        found = surface.read(source)
+        hints, kinds = found.hints, found.kinds()
     top = max(r[0] for r in rows)
     rows.sort(key=lambda r: (-r[0], r[1].span.line))
     return tuple(
@@ -318,7 +334,7 @@ def hot_functions(
             heat=round(raw / top, 2) if top > 0 else 0.0,
             reasons=reasons,
             measured=m,
-            signature=go_signature(fn),
+            signature=go_signature(fn, hints.get(fn.qualname), kinds),
         )
         for raw, fn, reasons, m in rows[:limit]
     )
@@ -326,100 +342,77 @@ def hot_functions(
 
 # -- Go signature sketch ------------------------------------------------------------------------
 
-_SCALARS = {
-    "int": "int",
-    "float": "float64",
-    "str": "string",
-    "bytes": "[]byte",
-    "bytearray": "[]byte",
-    "bool": "bool",
-    "None": "",
-    "Any": "any",
-    "object": "any",
-    "complex": "complex128",
-    "Decimal": "decimal.Decimal",
-    "datetime": "time.Time",
-    "timedelta": "time.Duration",
+
+@dataclass(frozen=True, slots=True)
+class GoHints:
+    """What a function's body says beyond its signature, read from its source
+    (``goport.roadmap.surface``): the sketch is pure and never parses code itself."""
+
+    raises: bool = False  # a raise in the body, or a call to a function of the module that raises
+    returns_width: int = 0  # 32 or 64: the value returned is masked or wrapped to that many bits
+    masked_params: tuple[tuple[str, int], ...] = ()  # (param, 32|64): used in a masked expression
+    generator: bool = False  # yields: a channel in Go
+    returns_value: bool = False  # some ``return`` carries a value
+    io: bool = False  # network or subprocess I/O: a context.Context and an error in Go
+    files: bool = False  # opens files: an error in Go, no context (os.Open takes none)
+    #: types found for unannotated parameters (docstring, use, call sites), as annotation text
+    param_types: tuple[tuple[str, str], ...] = ()
+    returns: str | None = None  # the return type from the docstring, as annotation text
+
+
+_GO_KEYWORDS = frozenset(
+    [
+        "break",
+        "case",
+        "chan",
+        "const",
+        "continue",
+        "default",
+        "defer",
+        "else",
+        "fallthrough",
+        "for",
+        "func",
+        "go",
+        "goto",
+        "if",
+        "import",
+        "interface",
+        "map",
+        "package",
+        "range",
+        "return",
+        "select",
+        "struct",
+        "switch",
+        "type",
+        "var",
+    ]
+)
+_DUNDERS = {
+    "__len__": "Len",
+    "__iter__": "All",
+    "__contains__": "Contains",
+    "__getitem__": "Get",
+    "__setitem__": "Set",
+    "__delitem__": "Delete",
+    "__eq__": "Equal",
+    "__hash__": "Hash",
+    "__str__": "String",
+    "__repr__": "GoString",
+    "__call__": "Call",
+    "__lt__": "Less",
+    "__enter__": "Open",
+    "__exit__": "Close",
+    "__aenter__": "Open",
+    "__aexit__": "Close",
 }
-_SEQ = {
-    "list",
-    "List",
-    "Sequence",
-    "Iterable",
-    "MutableSequence",
-    "set",
-    "Set",
-    "frozenset",
-    "FrozenSet",
-    "Collection",
-    "deque",
-    "tuple",
-    "Tuple",
-}
-_MAP = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
-_STREAM = {"Iterator", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable"}
 
 
-def go_type(annotation: str | None) -> str:
-    """A best-effort Go type for a Python annotation written as source text."""
-    if not annotation:
-        return "any"
-    text = annotation.strip().strip("\"'")
-    parts = _split_top(text, "|")
-    if len(parts) > 1:
-        rest = [p for p in parts if p != "None"]
-        if len(rest) == 1:
-            inner = go_type(rest[0])
-            return inner if inner.startswith(("[]", "map[", "*", "<-chan", "any")) else "*" + inner
-        return "any"
-    match = re.fullmatch(r"([\w.]+)\s*(?:\[(.*)\])?", text, re.DOTALL)
-    if not match:
-        return "any"
-    head = match.group(1).rsplit(".", 1)[-1]
-    args = _split_args(match.group(2) or "")
-    if head in _SCALARS:
-        return _SCALARS[head] or "struct{}"
-    if head == "Optional" and args:
-        inner = go_type(args[0])
-        return inner if inner.startswith(("[]", "map[", "*", "any")) else "*" + inner
-    if head in _SEQ:
-        if head in ("tuple", "Tuple") and len(args) > 1 and args[-1] != "...":
-            return "struct{ " + "; ".join(f"F{i} {go_type(a)}" for i, a in enumerate(args)) + " }"
-        return "[]" + go_type(args[0] if args else None)
-    if head in _MAP:
-        key = go_type(args[0]) if args else "string"
-        value = go_type(args[1]) if len(args) > 1 else ("int" if head == "Counter" else "any")
-        return f"map[{key}]{value}"
-    if head in _STREAM:
-        return "<-chan " + go_type(args[0] if args else None)
-    if head in ("Callable",):
-        return "func(...any) any"
-    if head[:1].isupper():
-        return "*" + head
-    return "any"
-
-
-def _split_args(text: str) -> list[str]:
-    return _split_top(text, ",")
-
-
-def _split_top(text: str, sep: str) -> list[str]:
-    out: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        if ch == sep and depth == 0:
-            out.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    if "".join(current).strip():
-        out.append("".join(current).strip())
-    return out
+def go_type(annotation: str | None, classes: Mapping[str, ClassKind] | None = None) -> str:
+    """A best-effort Go type for a Python annotation written as source text (``classes``: the
+    module's enums and interfaces, passed by value; other classes are structs, by pointer)."""
+    return to_go(parse_type(annotation), classes)
 
 
 def _camel(name: str, exported: bool = True) -> str:
@@ -430,27 +423,88 @@ def _camel(name: str, exported: bool = True) -> str:
     return head + "".join(p.capitalize() for p in parts[1:])
 
 
-def go_signature(fn: FunctionFacts) -> str:
-    """``func Tokenize(line string) ([]Token, error)`` for ``def tokenize(line: str) -> list[Token]``."""
+def go_name(qualname: str) -> str:
+    """The Go name of a function or method: exported unless the Python name is private."""
+    last = qualname.rsplit(".", 1)[-1]
+    if last in _DUNDERS:
+        return _DUNDERS[last]
+    return _camel(last.lstrip("_"), exported=not last.startswith("_"))
+
+
+def _int_width(go: str, width: int) -> str:
+    """``int`` (or an unpinned ``any``) as the unsigned type a mask or a wrap implies."""
+    return {32: "uint32", 64: "uint64"}.get(width, go) if go in ("int", "any") else go
+
+
+def go_signature(
+    fn: FunctionFacts,
+    hints: GoHints | None = None,
+    classes: Mapping[str, ClassKind] | None = None,
+) -> str:
+    """``func TokenizeLine(line string) []*Token`` for ``def tokenize_line(line: str) -> list[Token]``.
+
+    Go as a Go programmer writes it: ``NewX`` for ``__init__``, methods on pointer receivers,
+    ``context.Context`` first for I/O, ``(T, error)`` only where the Python raises (or does I/O),
+    unsigned ints where the body masks or wraps, ``<-chan T`` for a generator. An unpinned
+    parameter is ``any`` with a comment saying what would pin it.
+    """
+    hints = hints or GoHints()
     parts = fn.qualname.split(".")
-    name = _camel(parts[-1].lstrip("_"), exported=not parts[-1].startswith("_"))
+    owner = parts[-2] if len(parts) >= 2 and parts[-2] != "<locals>" else ""
+    bound = bool(owner) and bool(fn.params) and fn.params[0].name in ("self", "cls")
+    is_cls = bound and fn.params[0].name == "cls"
+    static = bool(owner) and "staticmethod" in fn.decorators
+    name = go_name(fn.qualname)
     receiver = ""
-    params = [p for p in fn.params if p.name not in ("self", "cls")]
-    if (
-        len(parts) >= 2
-        and parts[-2] != "<locals>"
-        and fn.params
-        and fn.params[0].name in ("self", "cls")
-    ):
-        receiver = f"({parts[-2][:1].lower()} *{parts[-2]}) "
-    args = ["ctx context.Context"] if fn.is_async else []
+    constructor = bound and parts[-1] == "__init__"
+    if constructor:
+        name = "New" + owner
+    elif is_cls or static:
+        name = (
+            owner + name
+            if name[:1].isupper()
+            else _camel(owner, False) + name[:1].upper() + name[1:]
+        )
+    elif bound:
+        receiver = f"({owner[:1].lower()} *{owner}) "
+    params = fn.params[1:] if bound else fn.params
+    io = fn.is_async or hints.io or any(Trait.NETWORK in f.traits for f in fn.findings)
+    args = ["ctx context.Context"] if io or hints.generator else []
+    pinned = dict(hints.param_types)
+    masked = dict(hints.masked_params)
+    unpinned = []
     for p in params:
-        t = go_type(p.annotation)
+        text = p.annotation or pinned.get(p.name)
+        t = go_type(text, classes)
+        if p.name in masked:
+            t = _int_width(t, masked[p.name])
+        if t == "any" and not text:
+            unpinned.append(p.name)
         if p.kind == "var-positional":
             t = "..." + t
         elif p.kind == "var-keyword":
             t = "map[string]any"
-        args.append(f"{_camel(p.name, exported=False)} {t}")
-    ret = go_type(fn.returns) if fn.returns else ""
-    result = f"({ret}, error)" if ret and ret != "struct{}" else "error"
-    return f"func {receiver}{name}({', '.join(args)}) {result}"
+        local = _camel(p.name, exported=False)
+        args.append(f"{local}_ {t}" if local in _GO_KEYWORDS else f"{local} {t}")
+    errs = hints.raises or io or hints.files
+    text = fn.returns or hints.returns
+    if constructor:
+        outs = ["*" + owner]
+    elif hints.generator:
+        stream = go_type(text, classes)
+        outs = [stream if stream.startswith("<-chan") else "<-chan any"]
+    elif text and (returned := parse_type(text)).shape is Shape.TUPLE:
+        outs = [to_go(a, classes) for a in returned.args]  # a tuple returned: Go's multiple results
+    else:
+        ret = go_type(text, classes) if text else ("any" if hints.returns_value else "")
+        ret = _int_width(ret, hints.returns_width)
+        outs = [ret] if ret and ret != "struct{}" else []
+    if errs:
+        outs.append("<-chan error" if hints.generator else "error")
+    result = outs[0] if len(outs) == 1 else f"({', '.join(outs)})" if outs else ""
+    sig = f"func {receiver}{name}({', '.join(args)})" + (f" {result}" if result else "")
+    if receiver and (classes or {}).get(owner) is ClassKind.INTERFACE:
+        sig = f"type {owner} interface {{ {sig.split(') ', 1)[1]} }}"  # a method of an interface
+    if unpinned:
+        sig += f" // any: annotate {', '.join(unpinned)} to pin the type"
+    return sig

@@ -114,7 +114,7 @@ def read_text(
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnsafeFileError(
-            path, f"not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+            path, f"not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})"
         ) from exc
 
 

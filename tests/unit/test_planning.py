@@ -12,6 +12,7 @@ from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import Boundary, Category, Finding, SourceFile, Span, Strategy
 from goport.planning import go_form, go_signature, go_type, plan
+from goport.roadmap import surface
 from goport.scoring import CALIBRATION, score_module
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
@@ -53,15 +54,105 @@ def test_go_signature_for_function_method_and_async() -> None:
         class Index:
             def add(self, doc_id: int, *terms: str) -> None: ...
         async def fetch_all(urls: list[str]) -> dict[str, bytes]: ...
-        def _helper(x): ...
+        def _helper(x, type): ...
         """
     )
     sigs = [go_signature(f) for f in fns]
     assert sigs == [
-        "func TokenizeLine(line string, maxTokens int) ([]*Token, error)",
-        "func (i *Index) Add(docId int, terms ...string) error",
+        "func TokenizeLine(line string, maxTokens int) []*Token",  # no raise: no error
+        "func (i *Index) Add(docId int, terms ...string)",
         "func FetchAll(ctx context.Context, urls []string) (map[string][]byte, error)",
-        "func helper(x any) error",
+        "func helper(x any, type_ any) // any: annotate x, type to pin the type",
+    ]
+
+
+def _sketch(code: str) -> list[str]:
+    """Go signatures with the hints the module's source gives (what ``goport plan`` shows)."""
+    source = textwrap.dedent(code).encode()
+    m = extract(SourceFile("m.py", "m.py", "m"), source)
+    s = surface.read(source)
+    return [go_signature(f, s.hints.get(f.qualname), s.kinds()) for f in m.functions]
+
+
+def test_go_sketch_reads_like_go() -> None:
+    sigs = _sketch(
+        """
+        import socket
+        from typing import Iterator, Protocol
+        MASK32 = 0xFFFFFFFF
+
+        class Sink(Protocol):
+            def write(self, data: bytes) -> None: ...
+
+        class Pipeline:
+            def __init__(self, sink: Sink, size: int) -> None:
+                if size < 1:
+                    raise ValueError(size)
+                self.sink = sink
+            def push(self, line: str) -> None:
+                self.sink.write(line.encode())
+            def flush(self) -> int:
+                self._check()
+                return 0
+            def _check(self) -> None:
+                raise RuntimeError("closed")
+            @classmethod
+            def from_path(cls, path: str) -> "Pipeline": ...
+
+        def crc(data: bytes) -> int:
+            h = 0
+            for b in data:
+                h = (h * 31 + b) & MASK32
+            return h
+
+        def mix(a: int, b: int) -> int:
+            return (a * b) % 2**64
+
+        def wrap(seed):
+            return crc(seed) ^ 1
+
+        def lines(path: str) -> Iterator[str]:
+            with open(path) as f:
+                yield from f
+
+        def decode_all(chunks, sep):
+            return sep.encode().join(c for c in chunks), chunks.decode()
+
+        def split(text):
+            \"\"\"Split it.
+
+            :param str text: the text
+            :rtype: list[str]
+            \"\"\"
+            return text.split()
+
+        def pair(a: int) -> tuple[int, str]:
+            return a, str(a)
+
+        def load(path: str) -> bytes:
+            with open(path, "rb") as f:
+                return f.read()
+
+        def send(host: str, payload: bytes) -> int:
+            return socket.create_connection((host, 80)).send(payload)
+        """
+    )
+    assert sigs == [
+        "type Sink interface { Write(data []byte) }",
+        "func NewPipeline(sink Sink, size int) (*Pipeline, error)",  # raises: (T, error)
+        "func (p *Pipeline) Push(line string)",
+        "func (p *Pipeline) Flush() (int, error)",  # its callee raises
+        "func (p *Pipeline) check() error",
+        "func PipelineFromPath(path string) *Pipeline",
+        "func Crc(data []byte) uint32",  # & 0xFFFFFFFF through a module constant
+        "func Mix(a uint64, b uint64) uint64",  # % 2**64
+        "func Wrap(seed any) any // any: annotate seed to pin the type",
+        "func Lines(ctx context.Context, path string) (<-chan string, <-chan error)",
+        "func DecodeAll(chunks []byte, sep string) any",  # .decode() / .encode() pin them
+        "func Split(text string) []string",  # a docstring's types
+        "func Pair(a int) (int, string)",  # a tuple: multiple results
+        "func Load(path string) ([]byte, error)",  # a file: an error, no context
+        "func Send(ctx context.Context, host string, payload []byte) (int, error)",  # I/O
     ]
 
 
@@ -92,7 +183,9 @@ def work(rows):
 
 
 def test_cpu_kernel_is_a_go_cli() -> None:
-    p, scored = _plan(CPU, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)])
+    p, scored = _plan(
+        CPU, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)]
+    )
     assert scored.score >= CALIBRATION.min_go_score
     assert p.strategy is Strategy.GO_CLI
     assert p.functions and p.functions[0].qualname == "work"
@@ -101,7 +194,12 @@ def test_cpu_kernel_is_a_go_cli() -> None:
 def test_cpu_work_fed_by_a_pool_is_a_go_worker() -> None:
     p, _ = _plan(
         CPU,
-        [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU), f("GP108", Category.CPU)],
+        [
+            f("GP102", Category.CPU),
+            f("GP105", Category.CPU),
+            f("GP106", Category.CPU),
+            f("GP108", Category.CPU),
+        ],
     )
     assert p.strategy is Strategy.GO_WORKER
 
@@ -109,7 +207,11 @@ def test_cpu_work_fed_by_a_pool_is_a_go_worker() -> None:
 def test_request_serving_is_a_go_service() -> None:
     # a handler, a listener and a fan-out, each weighty enough that together they pass the Go
     # threshold on their own (the concurrency gain grows linearly with the signal)
-    extra = [f("GP301", Category.SERVICE, 9.0), f("GP205", Category.CONCURRENCY, 9.0), f("GP206", Category.CONCURRENCY, 9.0)]
+    extra = [
+        f("GP301", Category.SERVICE, 9.0),
+        f("GP205", Category.CONCURRENCY, 9.0),
+        f("GP206", Category.CONCURRENCY, 9.0),
+    ]
     p, _ = _plan("def work():\n    pass\n", extra)
     assert p.strategy is Strategy.GO_SERVICE
     assert {i.rule for i in p.idioms} == {"GP205", "GP206", "GP301"} or p.idioms == ()
@@ -128,7 +230,10 @@ def test_glue_keeps_python() -> None:
 
 
 def test_cheap_fix_first() -> None:
-    p, _ = _plan("def work(xs):\n    s = ''\n    for x in xs:\n        s += x\n", [f("GP104", Category.CPU, 2.0)])
+    p, _ = _plan(
+        "def work(xs):\n    s = ''\n    for x in xs:\n        s += x\n",
+        [f("GP104", Category.CPU, 2.0)],
+    )
     assert p.strategy is Strategy.OPTIMISE_FIRST
     assert any("join" in tip for tip in p.python_first)
 
@@ -142,8 +247,13 @@ def test_a_kernel_other_modules_call_is_a_go_extension_with_cheap_coupling() -> 
     assert ext.strategy is Strategy.GO_EXTENSION
     assert "import site" in ext.reason and "batch" in ext.reason
     m = extract(SourceFile("m.py", "m.py", "m"), textwrap.dedent(CPU).encode())
-    as_cli = score_module(m, [*m.findings, *HEAVY], IMPORTED, Config(root=Path(".")), form=Strategy.GO_CLI)
-    coupling = {s: next(x.contribution for x in sc.factors if x.name == "coupling") for s, sc in (("ext", ext_scored), ("cli", as_cli))}
+    as_cli = score_module(
+        m, [*m.findings, *HEAVY], IMPORTED, Config(root=Path(".")), form=Strategy.GO_CLI
+    )
+    coupling = {
+        s: next(x.contribution for x in sc.factors if x.name == "coupling")
+        for s, sc in (("ext", ext_scored), ("cli", as_cli))
+    }
     assert coupling["cli"] < coupling["ext"] < 0  # the extension keeps most import sites
     assert ext_scored.score > as_cli.score
 
@@ -168,5 +278,8 @@ def test_effort_grows_with_size_and_coupling() -> None:
     small, _ = _plan(CPU, HEAVY)
     big, _ = _plan(CPU * 30, HEAVY, boundary=Boundary(5, 0, ("a", "b", "c", "d", "e"), (), (), ()))
     assert small.effort is not None and big.effort is not None
-    assert (big.effort.days_low, big.effort.days_high) > (small.effort.days_low, small.effort.days_high)
+    assert (big.effort.days_low, big.effort.days_high) > (
+        small.effort.days_low,
+        small.effort.days_high,
+    )
     assert "no tests" in small.effort.explanation

@@ -171,7 +171,11 @@ class Matcher:
             while i >= 0:
                 start, end, q = index.functions[i]
                 if start <= frame.line <= end:
-                    if q == name or q.rsplit(".", 1)[-1] == last or name.startswith(q + ".<locals>."):
+                    if (
+                        q == name
+                        or q.rsplit(".", 1)[-1] == last
+                        or name.startswith(q + ".<locals>.")
+                    ):
                         return q, False
                     innermost = innermost or q
                 i = index.enclosing[i]

@@ -471,4 +471,3 @@ def with_code(recording: bytes) -> bytes:
             code[file] = hashes
     document[CODE_KEY] = {"code": code}
     return json.dumps(document, separators=(",", ":")).encode()
-
