@@ -15,7 +15,7 @@ from rich.text import Text
 from goport.reports import Options, dumps
 from goport.reports import markdown as md
 from goport.reports.terminal import _console, _t
-from goport.roadmap.model import Contract, Gain, Risk, Seam, Step
+from goport.roadmap.model import Contract, ContractKind, Gain, Risk, Seam, Step
 from goport.roadmap.roadmap import Plan
 from goport.text import inert_lines, printable
 
@@ -163,11 +163,22 @@ def summary_text(plan: Plan) -> str:
 # -- Markdown ------------------------------------------------------------------------------------
 
 
-def _fence(text: str) -> str:
+#: the info string of a contract's code block, for syntax highlighting
+_LANGUAGE = {
+    ContractKind.PROTO: "proto",
+    ContractKind.JSON_SCHEMA: "json",
+    ContractKind.GO_API: "go",
+}
+
+
+def _fence(text: str, language: str = "") -> str:
+    """A fenced code block; tabs (gofmt indents with them) stay, other controls are escaped."""
     longest = max((len(run) for run in md._BACKTICKS.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
-    body = "\n".join(printable(line) for line in text.splitlines())
-    return f"{fence}\n{body}\n{fence}"
+    body = "\n".join(
+        "\t".join(printable(part) for part in line.split("\t")) for line in text.splitlines()
+    )
+    return f"{fence}{language}\n{body}\n{fence}"
 
 
 def _bullets(items: list[str]) -> list[str]:
@@ -223,7 +234,7 @@ def render_markdown(plan: Plan) -> str:
                 out += ["", "Types to pin:", "", *_bullets(list(c.unknown_types))]
             if c.chatty:
                 out += ["", "Chatty call sites:", "", *_bullets(list(c.chatty))]
-            out += ["", _fence(c.text)]
+            out += ["", _fence(c.text, _LANGUAGE[c.kind])]
     if plan.couplings:
         out += ["", "## Temporal coupling (git history)", ""]
         out += [
