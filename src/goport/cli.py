@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import stat
 import sys
 from collections.abc import Sequence
-from enum import IntEnum
+from enum import Enum, IntEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -331,6 +332,16 @@ IncludeOpt = Annotated[
         "all: every kind).",
     ),
 ]
+WeightOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--weight",
+        "-w",
+        metavar="FACTOR=N",
+        help="Multiply a factor's points by N, e.g. cpu-bound=1.5 (the factor names the report "
+        "prints; repeatable; over [tool.goport.weights]).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="List everything, and log details.")]
 
@@ -410,6 +421,7 @@ def scan(
         Path | None, typer.Option("--baseline", help="Report only what this baseline file does not know.")
     ] = None,
     include: IncludeOpt = [],  # noqa: B006
+    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -449,6 +461,7 @@ def scan(
             "fail_on": fail_on,
             "fail_on_new": fail_on_new,
             "baseline": baseline,
+            "weights": tuple(weight) or None,
         },
     )
     result = _run(config, quiet)
@@ -496,6 +509,7 @@ def explain(
     profile: ProfileOpt = [],  # noqa: B006
     profile_root: ProfileRootOpt = [],  # noqa: B006
     include: IncludeOpt = [],  # noqa: B006
+    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -535,6 +549,7 @@ def explain(
         profiles=profile,
         profile_roots=profile_root,
         include=include,
+        extra={"weights": tuple(weight) or None},
     )
     result = _run(config, quiet)
     from goport.discover import rel_path_of
@@ -669,22 +684,47 @@ def profile_cmd(
     _say(f"goport: next: goport scan . --profile {result.output}")
 
 
+class RulesFormat(str, Enum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
 @app.command()
 def rules(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or markdown.")] = "table",
+    rule: Annotated[
+        str | None,
+        typer.Argument(help="A rule id or name (its page), or an id prefix such as GP1."),
+    ] = None,
+    fmt: Annotated[
+        RulesFormat | None,
+        typer.Option(
+            "--format", "-f", help="table (default), markdown, or json; one rule: its page."
+        ),
+    ] = None,
 ) -> None:
     """The detector catalogue: id, name, category, and why it matters for a Go port.
 
-    Example: goport rules --format markdown > docs/rules.md
+    Example: goport rules GP101 ; goport rules GP2 ; goport rules --format json
     """
-    from goport.docs import rules_markdown, rules_table
+    from goport import docs
+    from goport.config import unknown_rule
+    from goport.detectors.registry import REGISTRY
+    from goport.reports import dumps
 
-    if fmt == "markdown":
-        _write(rules_markdown(), None)
-    elif fmt == "table":
-        _write(rules_table(color=_use_color(sys.stdout)), None)
+    selected = REGISTRY if rule is None else docs.find_rules(rule)
+    if not selected:
+        raise UsageError(unknown_rule(rule or ""))
+    # COLUMNS, else the terminal's width, else 80 (a pipe)
+    width = shutil.get_terminal_size((80, 24)).columns
+    if fmt is RulesFormat.JSON:
+        _write(dumps(docs.rules_json(selected), indent=2) + "\n", None)
+    elif fmt is RulesFormat.MARKDOWN:
+        _write(docs.rules_markdown(selected), None)
+    elif len(selected) == 1 and fmt is None:
+        _write(docs.rule_page(selected[0], width), None)
     else:
-        raise UsageError(f"--format must be table or markdown, not {fmt!r}")
+        _write(docs.rules_table(_use_color(sys.stdout), width, selected), None)
 
 
 def main() -> None:

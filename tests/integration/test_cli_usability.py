@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -83,3 +82,139 @@ def test_completion_completes_commands_and_options() -> None:
     assert complete("goport sc") == ["scan"]
     assert "--format" in complete("goport scan --for")
     assert complete("goport scan --format sa") == ["sarif"]
+
+
+# -- selectors, weights and rule pages -----------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "fixtures" / "demo_service"
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore"])
+@pytest.mark.parametrize("selector", ["GP9", "GP999", "XYZ", "gp6"])
+def test_a_selector_that_matches_no_rule_is_a_usage_error(
+    goport: Goport, cache_dir: Path, flag: str, selector: str
+) -> None:
+    stderr = _usage(goport("scan", DEMO, flag, selector, "--cache-dir", cache_dir))
+    assert repr(selector) in stderr or repr(selector.upper()) in stderr
+    assert "valid prefixes: GP (every rule), GP1 (cpu), GP2 (concurrency)" in stderr
+
+
+def test_a_selector_in_the_project_that_matches_no_rule_is_an_error(
+    goport: Goport, make_tree: Callable[..., Path], cache_dir: Path
+) -> None:
+    root = make_tree({"pyproject.toml": '[tool.goport]\nselect = ["GP9"]\n', "pkg/__init__.py": ""})
+    stderr = _usage(goport("scan", root, "--cache-dir", cache_dir))
+    assert "[tool.goport] select" in stderr
+    assert "valid prefixes" in stderr
+
+
+def test_every_family_prefix_is_a_real_one() -> None:
+    from goport.detectors import FAMILIES
+    from goport.detectors.registry import REGISTRY
+
+    by_prefix = {p: {d.CATEGORY.value for d in REGISTRY if d.ID.startswith(p)} for p, _ in FAMILIES}
+    assert by_prefix == {p: {category} for p, category in FAMILIES}
+    assert all(any(d.ID.startswith(p) for p, _ in FAMILIES) for d in REGISTRY)
+
+
+def _factors(doc: dict[str, Any], path: str) -> dict[str, float]:
+    [cand] = [c for c in doc["candidates"] if c["path"] == path]
+    return {f["name"]: f["contribution"] for f in cand["factors"]}
+
+
+def test_weights_use_the_factor_names_the_report_prints(goport: Goport, cache_dir: Path) -> None:
+    base = ["scan", DEMO, "--format", "json", "--no-history", "--cache-dir", cache_dir]
+    plain = json.loads(_ok(goport(*base)).stdout)
+    printed = {f["name"] for c in plain["candidates"] for f in c["factors"]}
+    assert {"cpu-bound", "python-ecosystem", "size"} <= printed
+    weights = [f"--weight={name}=0" for name in sorted(printed - {"nothing-runs", "cost-cap"})]
+    zeroed = json.loads(_ok(goport(*base, *weights)).stdout)
+    for cand in zeroed["candidates"]:
+        for factor in cand["factors"]:
+            if factor["name"] not in ("nothing-runs", "cost-cap"):
+                assert factor["contribution"] == 0, (cand["path"], factor)
+    doubled = json.loads(_ok(goport(*base, "-w", "cpu-bound=2")).stdout)
+    path = "demo_service/tokenizer.py"
+    assert _factors(doubled, path)["cpu-bound"] == pytest.approx(
+        2 * _factors(plain, path)["cpu-bound"], abs=0.1
+    )
+
+
+def test_old_weight_names_warn_and_still_apply(
+    goport: Goport, make_tree: Callable[..., Path], cache_dir: Path
+) -> None:
+    demo = make_tree({}, under="demo")
+    shutil.copytree(DEMO, demo, dirs_exist_ok=True)
+    pyproject = demo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + "\n[tool.goport.weights]\necosystem = 0\n",
+        encoding="utf-8",
+    )
+    result = _ok(goport("scan", demo, "--format", "json", "--no-history", "--cache-dir", cache_dir))
+    assert "weight 'ecosystem' is deprecated" in result.stderr
+    assert "python-ecosystem" in result.stderr
+    doc = json.loads(result.stdout)
+    assert _factors(doc, "demo_service/analytics.py")["python-ecosystem"] == 0
+
+
+def test_an_unknown_weight_suggests_the_factor_name(goport: Goport, cache_dir: Path) -> None:
+    stderr = _usage(goport("scan", DEMO, "--weight", "ecosytem=2", "--cache-dir", cache_dir))
+    assert "did you mean" in stderr
+    assert "python-ecosystem" in stderr
+
+
+def test_rules_with_an_id_prints_that_rules_page(goport: Goport) -> None:
+    from goport.detectors.registry import REGISTRY
+    from goport.planning import PYTHON_FIRST
+
+    [nested] = [d for d in REGISTRY if d.ID == "GP101"]
+    page = _ok(goport("rules", "GP101", env={"COLUMNS": "80"})).stdout
+    assert page.startswith("GP101 nested-loops")
+    for title in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits"):
+        assert f"\n{title}\n" in page
+    assert PYTHON_FIRST["GP101"] in page.replace("\n  ", " ")
+    assert "    " + nested.MATCHES[0].splitlines()[1] in page  # an example, indented as code
+    assert "# goport: ignore[GP101]" in page
+    assert max(len(line) for line in page.splitlines()) <= 80
+    assert _ok(goport("rules", "nested-loops", env={"COLUMNS": "80"})).stdout == page
+
+
+def test_rules_with_a_prefix_lists_that_family(goport: Goport) -> None:
+    out = _ok(goport("rules", "GP2")).stdout
+    assert "GP201" in out
+    assert "GP101" not in out
+
+
+def test_rules_with_an_unknown_id_is_a_usage_error(goport: Goport) -> None:
+    stderr = _usage(goport("rules", "GP999"))
+    assert "'GP999'" in stderr
+    assert "valid prefixes" in stderr
+
+
+def test_rules_json_validates_against_its_schema(goport: Goport) -> None:
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    from goport.detectors.registry import REGISTRY
+
+    schema = json.loads(
+        resources.files("goport").joinpath("schemas/rules.schema.json").read_text("utf-8")
+    )
+    Draft202012Validator.check_schema(schema)
+    doc = json.loads(_ok(goport("rules", "--format", "json")).stdout)
+    Draft202012Validator(schema).validate(doc)
+    assert [r["id"] for r in doc["rules"]] == [d.ID for d in REGISTRY]
+    one = json.loads(_ok(goport("rules", "GP107", "-f", "json")).stdout)
+    Draft202012Validator(schema).validate(one)
+    assert [r["id"] for r in one["rules"]] == ["GP107"]
+    assert one["rules"][0]["python_first"].startswith("compile regular expressions")
+
+
+@pytest.mark.parametrize("columns", [60, 100, 200])
+def test_rules_table_fits_the_terminal_width(goport: Goport, columns: int) -> None:
+    lines = _ok(goport("rules", env={"COLUMNS": str(columns)})).stdout.splitlines()
+    widest = max(len(line.rstrip()) for line in lines)
+    assert widest <= columns
+    assert widest > columns - 20  # and uses it: no fixed width
