@@ -82,8 +82,13 @@ def _use_color(stream: Any) -> bool:
 
 
 def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[Path, ...]]:
-    """(root to scan, files to report on) from the PATH arguments."""
-    from goport.discover import lexical_path, outside_root
+    """(project root to scan, what to report on) from the PATH arguments.
+
+    The root is ``--root``, else the project the paths belong to (``project_root``: the nearest
+    folder upward with a pyproject.toml, setup.cfg, setup.py or .git), so a scan started in a
+    subfolder analyses the whole project, with its config and tests, and reports on the
+    subfolder; files are reported on themselves."""
+    from goport.discover import lexical_path, outside_root, project_root
     from goport.text import printable
 
     for p in paths:
@@ -91,9 +96,11 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
             what = "a broken symbolic link" if p.is_symlink() else "no such file or directory"
             raise InputError(f"{printable(str(p))}: {what}")
     if len(paths) == 1 and paths[0].is_dir():
-        if root is not None and root.resolve() != paths[0].resolve():
-            raise UsageError("--root is for file arguments; give either a folder or files")
-        return paths[0], ()
+        folder = paths[0].resolve()  # a link to a folder scans the folder it leads to
+        base = (root or project_root(folder)).resolve()
+        if not _is_within(folder, base):
+            raise UsageError(outside_root(paths[0], base))
+        return base, () if folder == base else (folder,)
     dirs = [p for p in paths if p.is_dir()]
     if dirs:
         raise UsageError("give one folder, or any number of .py files (not both)")
@@ -104,9 +111,9 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
             )
     # a named link is judged where it is, not where it leads (discovery reports a link out)
     named = [lexical_path(p) for p in paths]
-    base = (root or Path.cwd()).resolve()
+    base = (root or project_root(Path.cwd())).resolve()
     if root is None and not all(_is_within(p, base) for p in named):
-        base = named[0].parent
+        base = project_root(named[0].parent)
     for p, absolute in zip(paths, named):
         if not _is_within(absolute, base):
             raise UsageError(outside_root(p, base))
@@ -478,6 +485,7 @@ def scan(
         verbose=verbose,
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
+        explain_command=_explain_command(result),
     )
     text = render(fmt, result, options)
     if fmt is Format.MARKDOWN and output is None:
@@ -489,6 +497,42 @@ def scan(
         for reason in result.gate.reasons:
             _say(f"goport: gate: {reason}")
         raise typer.Exit(ExitCode.GATE)
+
+
+def _explain_command(result: RunResult) -> str:
+    """``goport explain`` of the top candidate as the user types it where they are: the path
+    from their working folder, and ``--root`` when explain would not find the scanned project
+    from the module by itself (a nested project, or a scan given --root)."""
+    from goport.discover import project_root
+
+    if not result.candidates:
+        return ""
+    root = Path(result.root)
+    rel = result.candidates[0].rel_path
+    module = root / rel
+    words = ["goport", "explain", _typed(module)]
+    if project_root(module) != root:
+        words += ["--root", _typed(root)]
+    # ranked because its folder was named (goport scan benchmarks): explain must rank it too
+    kind = next((m.kind for m in result.modules if m.rel_path == rel), None)
+    if kind is not None and include_name(kind):
+        words += ["--include", include_name(kind)]
+    return " ".join(words)
+
+
+def _typed(path: Path) -> str:
+    """``path`` as typed in a POSIX shell from the working folder: relative to it unless the
+    absolute path is shorter, quoted when it needs to be, never read as an option."""
+    import shlex
+
+    try:
+        relative = os.path.relpath(path, Path.cwd())
+    except (OSError, ValueError):  # the working folder is gone, or on another drive
+        relative = str(path)
+    shown = min((relative, str(path)), key=len)
+    if shown.startswith("-"):
+        shown = os.path.join(".", shown)
+    return shlex.quote(Path(shown).as_posix())
 
 
 @app.command()
@@ -525,7 +569,9 @@ def explain(
     _logging(quiet, verbose)
     if not module.is_file():
         raise InputError(f"{module}: no such Python file")
-    project = root or _project_root(module)
+    from goport.discover import project_root
+
+    project = root or project_root(module)
     if not _is_within(module.resolve(), project.resolve()):
         where = "a symbolic link out of" if module.is_symlink() else "outside"
         raise InputError(
@@ -626,16 +672,6 @@ def baseline_write(
     result = _run(config, quiet)
     _write(document(result, result.candidates), file, root=Path(result.root))
     _say(f"goport: wrote {file} ({len(result.candidates)} modules)")
-
-
-def _project_root(module: Path) -> Path:
-    """The nearest folder above ``module`` with a pyproject.toml, setup.py or .git, else its parent.
-    Found from where the path is, not where a link leads: a link out of the project stays out."""
-    start = Path(os.path.abspath(module)).parent.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")):
-            return folder
-    return start
 
 
 @app.command(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -218,3 +219,163 @@ def test_rules_table_fits_the_terminal_width(goport: Goport, columns: int) -> No
     widest = max(len(line.rstrip()) for line in lines)
     assert widest <= columns
     assert widest > columns - 20  # and uses it: no fixed width
+
+
+# -- the project root, from any folder -----------------------------------------------------------
+
+HOT = (
+    "def pairs(xs, ys):\n"
+    "    total = 0\n"
+    "    out = ''\n"
+    "    for a in xs:\n"
+    "        for b in ys:\n"
+    "            total += a * b\n"
+    "            out += str(a)\n"
+    "    return total, out\n"
+)
+
+LAYERED = {
+    "pyproject.toml": '[project]\nname = "layered"\n\n[tool.goport]\nignore = ["GP104"]\n',
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/hot.py": HOT,
+    "app/core/util.py": "def double(x):\n    return [v * 2 for v in x]\n",
+    "app/glue.py": "from app.core.hot import pairs\n\n\ndef main():\n    return pairs([1], [2])\n",
+    "tests/test_hot.py": "from app.core.hot import pairs\n\n\ndef test_pairs():\n    assert pairs([1], [2])\n",
+}
+
+
+def _scan_json(goport: Goport, *args: str | Path, cwd: Path, cache: Path) -> dict[str, Any]:
+    result = _ok(
+        goport(
+            "scan", *args, "-f", "json", "--no-history", "--cache-dir", cache, cwd=cwd,
+            console_script=True,
+        )
+    )  # fmt: skip
+    doc: dict[str, Any] = json.loads(result.stdout)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("cwd", "args"),
+    [
+        pytest.param("app/core", (), id="started-inside-a-subpackage"),
+        pytest.param(".", ("app/core",), id="given-a-subfolder"),
+        pytest.param("tests", ("../app/core",), id="given-a-subfolder-from-elsewhere"),
+    ],
+)
+def test_scan_of_a_subfolder_analyses_its_project(
+    goport: Goport,
+    make_tree: Callable[..., Path],
+    cache_dir: Path,
+    cwd: str,
+    args: tuple[str, ...],
+) -> None:
+    root = make_tree(LAYERED)
+    doc = _scan_json(goport, *args, cwd=root / cwd, cache=cache_dir)
+    assert Path(doc["root"]) == root.resolve()
+    assert sorted(c["path"] for c in doc["candidates"]) == [
+        "app/core/__init__.py",
+        "app/core/hot.py",
+        "app/core/util.py",
+    ]
+    [hot] = [c for c in doc["candidates"] if c["path"] == "app/core/hot.py"]
+    rules = {f["rule"] for f in hot["findings"]} | {
+        f["rule"] for fn in hot["functions"] for f in fn["findings"]
+    }
+    assert "GP101" in rules
+    assert "GP104" not in rules  # the project's [tool.goport] applies
+    assert hot["boundary"]["tested_by"] == ["test_hot"]  # its tests are found
+    assert hot["boundary"]["fan_in"] >= 1  # and who imports it, outside the subfolder
+    explained = _ok(
+        goport(
+            "explain", root / "app" / "core" / "hot.py", "-f", "json", "--no-history",
+            "--cache-dir", cache_dir,
+        )
+    )  # fmt: skip
+    assert json.loads(explained.stdout) == hot  # scan and explain agree on the module
+
+
+def test_a_named_folder_the_project_excludes_is_an_error_that_says_what_to_do(
+    goport: Goport, make_tree: Callable[..., Path], cache_dir: Path
+) -> None:
+    root = make_tree({**LAYERED, ".gitignore": "generated/\n", "generated/gen.py": HOT})
+    stderr = _usage(goport("scan", "generated", "--cache-dir", cache_dir, cwd=root))
+    assert "generated" in stderr
+    assert "--root generated" in stderr
+    doc = _scan_json(goport, "generated", "--root", "generated", cwd=root, cache=cache_dir)
+    assert [c["path"] for c in doc["candidates"]] == ["gen.py"]
+
+
+def test_code_below_a_virtualenv_is_its_own_project(
+    goport: Goport, make_tree: Callable[..., Path], cache_dir: Path
+) -> None:
+    """A package installed in a project's .venv is scanned as itself, not as the project."""
+    root = make_tree(LAYERED)
+    lib = root / ".venv" / "lib" / "python3.11" / "site-packages" / "lib"
+    lib.mkdir(parents=True)
+    (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (lib / "__init__.py").write_text("", encoding="utf-8")
+    (lib / "kernel.py").write_text(HOT, encoding="utf-8")
+    doc = _scan_json(goport, lib, cwd=root, cache=cache_dir)
+    assert Path(doc["root"]) == lib.resolve()
+    assert sorted(c["path"] for c in doc["candidates"]) == ["__init__.py", "kernel.py"]
+
+
+# -- the suggested next command runs as printed --------------------------------------------------
+
+
+def _next_command(stdout: str) -> list[str]:
+    """The ``goport explain ...`` command of the terminal report's "Next:" line."""
+    [line] = [line for line in stdout.splitlines() if line.startswith("Next: ")]
+    command = line.removeprefix("Next: ").split(" for every factor", 1)[0]
+    words = shlex.split(command)
+    assert words[:2] == ["goport", "explain"], line
+    return words
+
+
+@pytest.mark.parametrize(
+    ("cwd", "target"),
+    [
+        pytest.param("..", "demo_service", id="above-the-project"),
+        pytest.param(".", ".", id="at-the-root"),
+        pytest.param("demo_service", None, id="inside-a-subpackage"),
+        pytest.param("tests", "..", id="in-a-sibling-folder"),
+        pytest.param("/", "{root}", id="elsewhere-with-an-absolute-path"),
+    ],
+)
+def test_the_next_hint_runs_as_printed_from_the_users_folder(
+    goport: Goport, tmp_path: Path, cache_dir: Path, cwd: str, target: str | None
+) -> None:
+    root = tmp_path / "demo_service"
+    shutil.copytree(DEMO, root)
+    where = Path(cwd) if cwd.startswith("/") else root / cwd
+    args = [] if target is None else [target.format(root=root)]
+    scan = _ok(goport("scan", *args, "--no-history", "--cache-dir", cache_dir, cwd=where))
+    words = _next_command(scan.stdout)
+    assert words[2].endswith("demo_service/tokenizer.py") or words[2] == "tokenizer.py"
+    explained = _ok(goport(*words[1:], "--no-history", "--cache-dir", cache_dir, cwd=where))
+    assert "demo_service/tokenizer.py" in explained.stdout
+
+
+def test_the_next_hint_names_the_root_when_explain_would_find_another(
+    goport: Goport, make_tree: Callable[..., Path], cache_dir: Path
+) -> None:
+    """The top module lives in a nested project: explain needs --root to see the same one."""
+    outer = make_tree(
+        {
+            "pyproject.toml": '[project]\nname = "outer"\n',
+            "lib/__init__.py": "",
+            "lib/glue.py": "X = 1\n",
+            "nested/pyproject.toml": '[project]\nname = "nested"\n',
+            "nested/kernel.py": HOT,
+        }
+    )
+    scan = _ok(goport("scan", "--no-history", "--cache-dir", cache_dir, cwd=outer))
+    words = _next_command(scan.stdout)
+    assert words[2:] == ["nested/kernel.py", "--root", "."]
+    explained = _ok(
+        goport(*words[1:], "-f", "json", "--no-history", "--cache-dir", cache_dir, cwd=outer)
+    )
+    scanned = _scan_json(goport, cwd=outer, cache=cache_dir)
+    assert json.loads(explained.stdout) == scanned["candidates"][0]

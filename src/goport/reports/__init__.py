@@ -46,6 +46,9 @@ class Options:
     #: github/gitlab/sarif: posix path from the repository root to the scanned root ("svc/api"),
     #: so annotation paths are repo-relative when goport scans a subdirectory
     path_prefix: str = ""
+    #: terminal: the ``goport explain`` command for the top candidate as the user types it from
+    #: their working folder (the CLI knows it; "": a path relative to the scanned root)
+    explain_command: str = ""
 
 
 def dumps(doc: Any, *, indent: int | None = None) -> str:
