@@ -7,23 +7,24 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Sequence
 from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from goport import __version__
-from goport.config import MAX_FILE_SIZE_LIMIT, Config
+from goport.choices import MAX_FILE_SIZE_LIMIT, Include
 from goport.errors import GoportError, InputError, UsageError
-from goport.kinds import Include, include_name
-from goport.model import RunResult
 from goport.reports import Format, Options
 from goport.text import inert, inert_lines, printable
+
+if TYPE_CHECKING:  # the analysis types load with the first command that runs, not at start
+    from goport.config import Config
+    from goport.model import RunResult
 
 
 class ExitCode(IntEnum):
@@ -513,6 +514,8 @@ def _explain_command(result: RunResult) -> str:
     words = ["goport", "explain", _typed(module)]
     if project_root(module) != root:
         words += ["--root", _typed(root)]
+    from goport.kinds import include_name
+
     # ranked because its folder was named (goport scan benchmarks): explain must rank it too
     kind = next((m.kind for m in result.modules if m.rel_path == rel), None)
     if kind is not None and include_name(kind):
@@ -610,6 +613,8 @@ def explain(
             _say(f"{rel}: decided, kept in Python ({decided.reason}).", err=False)
             return
         if apart is not None:
+            from goport.kinds import include_name
+
             _say(
                 f"{rel}: set apart from the ranking as {apart.kind.value} code ({apart.reason}); "
                 f"--include {include_name(apart.kind)} ranks and explains it.",
@@ -751,6 +756,8 @@ def rules(
     selected = REGISTRY if rule is None else docs.find_rules(rule)
     if not selected:
         raise UsageError(unknown_rule(rule or ""))
+    import shutil
+
     # COLUMNS, else the terminal's width, else 80 (a pipe)
     width = shutil.get_terminal_size((80, 24)).columns
     if fmt is RulesFormat.JSON:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from goport.choices import MAX_FILE_SIZE_LIMIT
 from goport.detectors import FAMILIES, RULE_IDS
 from goport.errors import ConfigError, InputError
 from goport.kinds import INCLUDE_CHOICES, included_kinds
@@ -30,8 +31,6 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
-#: no Python module worth analysing is larger; libcst needs many times a file's size in memory
-MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024
 #: a factor weight multiplies that factor's contribution; past this a weight is a typo
 MAX_WEIGHT = 100.0
 #: pyproject.toml larger than this is not a real project file

@@ -379,3 +379,24 @@ def test_the_next_hint_names_the_root_when_explain_would_find_another(
     )
     scanned = _scan_json(goport, cwd=outer, cache=cache_dir)
     assert json.loads(explained.stdout) == scanned["candidates"][0]
+
+
+# -- startup -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"]], ids=["version", "help"])
+def test_starting_loads_neither_the_analysis_nor_pydantic(args: list[str]) -> None:
+    """``goport --version`` and ``--help`` load typer and goport's CLI choices only: not the
+    model's dataclasses, libcst, or pydantic (which typer >= 0.29 loads to coerce an option's
+    value, so a subcommand with options does load it)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "goport", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "goport.cli" in imported
+    assert not imported & {"goport.model", "goport.config", "libcst", "pydantic", "rich"}

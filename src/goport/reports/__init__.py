@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from goport.model import RunResult
 from goport.text import break_legacy, printable
+
+if TYPE_CHECKING:  # Format and Options load with the CLI; the model with the first report
+    from goport.model import RunResult
 
 #: UTF-8 cannot encode a lone surrogate; Python keeps undecodable file-name bytes as U+DC80-DCFF
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -68,7 +70,7 @@ def dumps(doc: Any, *, indent: int | None = None) -> str:
     return _SURROGATE.sub(lambda m: json.dumps(printable(m.group()))[1:-1], text)
 
 
-Renderer = Callable[[RunResult, Options], str]
+Renderer = Callable[["RunResult", Options], str]
 
 
 def _terminal(result: RunResult, options: Options) -> str:
