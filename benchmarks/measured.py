@@ -245,8 +245,10 @@ def scan(tree: Tree, spec: Spec, profile: Path | None) -> Scan:
     out = WORK / "reports" / f"measured-{spec.name}-{kind}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    cmd = [*goport_command(), "scan", str(tree.sdist), "--format", "json", "--output", str(out),
-           "--no-history", "--quiet", "--cache-dir", str(WORK / "cache")]  # fmt: skip
+    # --root: the sdist is the project even without a pyproject.toml or setup.py of its own
+    cmd = [*goport_command(), "scan", str(tree.sdist), "--root", str(tree.sdist), "--format",
+           "json", "--output", str(out), "--no-history", "--quiet", "--cache-dir",
+           str(WORK / "cache")]  # fmt: skip
     if profile is not None:
         cmd += ["--profile", str(profile)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)

@@ -144,9 +144,11 @@ def scan(folder: Path, name: str) -> dict[str, Any]:
     report = WORK / "reports" / f"validation-{name}.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.unlink(missing_ok=True)
+    # the set's scan folder is the project, as the recorded results measured it (goport would
+    # otherwise take the sdist root above it, with its tests, as the project)
     cmd = [
-        *goport_command(), "scan", str(folder), "--format", "json", "--output", str(report),
-        "--no-history", "--quiet", "--cache-dir", str(WORK / "cache"),
+        *goport_command(), "scan", str(folder), "--root", str(folder), "--format", "json",
+        "--output", str(report), "--no-history", "--quiet", "--cache-dir", str(WORK / "cache"),
     ]  # fmt: skip
     proc = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if proc.returncode != 0 or not report.is_file():

@@ -10,19 +10,21 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from enum import IntEnum
+from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from goport import __version__
-from goport.config import MAX_FILE_SIZE_LIMIT, Config
+from goport.choices import MAX_FILE_SIZE_LIMIT, Include
 from goport.errors import GoportError, InputError, UsageError
-from goport.kinds import Include, include_name
-from goport.model import RunResult
 from goport.reports import Format, Options
 from goport.text import inert, inert_lines, printable
+
+if TYPE_CHECKING:  # the analysis types load with the first command that runs, not at start
+    from goport.config import Config
+    from goport.model import RunResult
 
 
 class ExitCode(IntEnum):
@@ -38,7 +40,7 @@ app = typer.Typer(
         "Example: goport scan . --top 15"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -83,8 +85,13 @@ def _use_color(stream: Any) -> bool:
 
 
 def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[Path, ...]]:
-    """(root to scan, files to report on) from the PATH arguments."""
-    from goport.discover import lexical_path, outside_root
+    """(project root to scan, what to report on) from the PATH arguments.
+
+    The root is ``--root``, else the project the paths belong to (``project_root``: the nearest
+    folder upward with a pyproject.toml, setup.cfg, setup.py or .git), so a scan started in a
+    subfolder analyses the whole project, with its config and tests, and reports on the
+    subfolder; files are reported on themselves."""
+    from goport.discover import lexical_path, outside_root, project_root
     from goport.text import printable
 
     for p in paths:
@@ -92,9 +99,11 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
             what = "a broken symbolic link" if p.is_symlink() else "no such file or directory"
             raise InputError(f"{printable(str(p))}: {what}")
     if len(paths) == 1 and paths[0].is_dir():
-        if root is not None and root.resolve() != paths[0].resolve():
-            raise UsageError("--root is for file arguments; give either a folder or files")
-        return paths[0], ()
+        folder = paths[0].resolve()  # a link to a folder scans the folder it leads to
+        base = (root or project_root(folder)).resolve()
+        if not _is_within(folder, base):
+            raise UsageError(outside_root(paths[0], base))
+        return base, () if folder == base else (folder,)
     dirs = [p for p in paths if p.is_dir()]
     if dirs:
         raise UsageError("give one folder, or any number of .py files (not both)")
@@ -105,9 +114,9 @@ def _resolve_target(paths: list[Path], root: Path | None) -> tuple[Path, tuple[P
             )
     # a named link is judged where it is, not where it leads (discovery reports a link out)
     named = [lexical_path(p) for p in paths]
-    base = (root or Path.cwd()).resolve()
+    base = (root or project_root(Path.cwd())).resolve()
     if root is None and not all(_is_within(p, base) for p in named):
-        base = named[0].parent
+        base = project_root(named[0].parent)
     for p, absolute in zip(paths, named):
         if not _is_within(absolute, base):
             raise UsageError(outside_root(p, base))
@@ -366,6 +375,16 @@ IncludeOpt = Annotated[
         "all: every kind).",
     ),
 ]
+WeightOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--weight",
+        "-w",
+        metavar="FACTOR=N",
+        help="Multiply a factor's points by N, e.g. cpu-bound=1.5 (the factor names the report "
+        "prints; repeatable; over [tool.goport.weights]).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no log lines.")]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="List everything, and log details.")
@@ -467,6 +486,7 @@ def scan(
             help="Explain score, strategies and effort under the table (default: on a terminal).",
         ),
     ] = None,
+    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -506,6 +526,7 @@ def scan(
             "fail_on": fail_on,
             "fail_on_new": fail_on_new,
             "baseline": baseline,
+            "weights": tuple(weight) or None,
         },
     )
     result = _run(config, quiet)
@@ -523,6 +544,7 @@ def scan(
         legend=legend if legend is not None else output is None and sys.stdout.isatty(),
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
+        explain_command=_explain_command(result),
     )
     text = render(fmt, result, options)
     if fmt is Format.MARKDOWN and output is None:
@@ -534,6 +556,44 @@ def scan(
         for reason in result.gate.reasons:
             _say(f"goport: gate: {reason}")
         raise typer.Exit(ExitCode.GATE)
+
+
+def _explain_command(result: RunResult) -> str:
+    """``goport explain`` of the top candidate as the user types it where they are: the path
+    from their working folder, and ``--root`` when explain would not find the scanned project
+    from the module by itself (a nested project, or a scan given --root)."""
+    from goport.discover import project_root
+
+    if not result.candidates:
+        return ""
+    root = Path(result.root)
+    rel = result.candidates[0].rel_path
+    module = root / rel
+    words = ["goport", "explain", _typed(module)]
+    if project_root(module) != root:
+        words += ["--root", _typed(root)]
+    from goport.kinds import include_name
+
+    # ranked because its folder was named (goport scan benchmarks): explain must rank it too
+    kind = next((m.kind for m in result.modules if m.rel_path == rel), None)
+    if kind is not None and include_name(kind):
+        words += ["--include", include_name(kind)]
+    return " ".join(words)
+
+
+def _typed(path: Path) -> str:
+    """``path`` as typed in a POSIX shell from the working folder: relative to it unless the
+    absolute path is shorter, quoted when it needs to be, never read as an option."""
+    import shlex
+
+    try:
+        relative = os.path.relpath(path, Path.cwd())
+    except (OSError, ValueError):  # the working folder is gone, or on another drive
+        relative = str(path)
+    shown = min((relative, str(path)), key=len)
+    if shown.startswith("-"):
+        shown = os.path.join(".", shown)
+    return shlex.quote(Path(shown).as_posix())
 
 
 @app.command()
@@ -555,6 +615,7 @@ def explain(
     profile: ProfileOpt = [],  # noqa: B006
     profile_root: ProfileRootOpt = [],  # noqa: B006
     include: IncludeOpt = [],  # noqa: B006
+    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -570,7 +631,9 @@ def explain(
     _logging(quiet, verbose)
     if not module.is_file():
         raise InputError(f"{module}: no such Python file")
-    project = root or _project_root(module)
+    from goport.discover import project_root
+
+    project = root or project_root(module)
     if not _is_within(module.resolve(), project.resolve()):
         where = "a symbolic link out of" if module.is_symlink() else "outside"
         raise InputError(
@@ -594,6 +657,7 @@ def explain(
         profiles=profile,
         profile_roots=profile_root,
         include=include,
+        extra={"weights": tuple(weight) or None},
     )
     result = _run(config, quiet)
     from goport.discover import rel_path_of
@@ -608,6 +672,8 @@ def explain(
             _say(f"{rel}: decided, kept in Python ({decided.reason}).", err=False)
             return
         if apart is not None:
+            from goport.kinds import include_name
+
             _say(
                 f"{rel}: set apart from the ranking as {apart.kind.value} code ({apart.reason}); "
                 f"--include {include_name(apart.kind)} ranks and explains it.",
@@ -675,19 +741,6 @@ def baseline_write(
     _say(f"goport: wrote {file} ({len(result.candidates)} modules)")
 
 
-def _project_root(module: Path) -> Path:
-    """The nearest folder above ``module`` with a pyproject.toml, setup.py or .git, else its parent.
-    Found from where the path is, not where a link leads: a link out of the project stays out."""
-    start = Path(os.path.abspath(module)).parent.resolve()
-    for folder in (start, *start.parents):
-        if any(
-            (folder / marker).exists()
-            for marker in ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-        ):
-            return folder
-    return start
-
-
 @app.command(
     "profile",
     context_settings={"allow_interspersed_args": False},
@@ -741,22 +794,49 @@ def profile_cmd(
     _say(f"goport: next: goport scan . --profile {result.output}")
 
 
+class RulesFormat(str, Enum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
 @app.command()
 def rules(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or markdown.")] = "table",
+    rule: Annotated[
+        str | None,
+        typer.Argument(help="A rule id or name (its page), or an id prefix such as GP1."),
+    ] = None,
+    fmt: Annotated[
+        RulesFormat | None,
+        typer.Option(
+            "--format", "-f", help="table (default), markdown, or json; one rule: its page."
+        ),
+    ] = None,
 ) -> None:
     """The detector catalogue: id, name, category, and why it matters for a Go port.
 
-    Example: goport rules --format markdown > docs/rules.md
+    Example: goport rules GP101 ; goport rules GP2 ; goport rules --format json
     """
-    from goport.docs import rules_markdown, rules_table
+    from goport import docs
+    from goport.config import unknown_rule
+    from goport.detectors.registry import REGISTRY
+    from goport.reports import dumps
 
-    if fmt == "markdown":
-        _write(rules_markdown(), None)
-    elif fmt == "table":
-        _write(rules_table(color=_use_color(sys.stdout)), None)
+    selected = REGISTRY if rule is None else docs.find_rules(rule)
+    if not selected:
+        raise UsageError(unknown_rule(rule or ""))
+    import shutil
+
+    # COLUMNS, else the terminal's width, else 80 (a pipe)
+    width = shutil.get_terminal_size((80, 24)).columns
+    if fmt is RulesFormat.JSON:
+        _write(dumps(docs.rules_json(selected), indent=2) + "\n", None)
+    elif fmt is RulesFormat.MARKDOWN:
+        _write(docs.rules_markdown(selected), None)
+    elif len(selected) == 1 and fmt is None:
+        _write(docs.rule_page(selected[0], width), None)
     else:
-        raise UsageError(f"--format must be table or markdown, not {fmt!r}")
+        _write(docs.rules_table(_use_color(sys.stdout), width, selected), None)
 
 
 def main() -> None:

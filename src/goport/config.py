@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
 import os
 import sys
 from collections.abc import Mapping
@@ -15,11 +16,14 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from goport.detectors import RULE_IDS
+from goport.choices import MAX_FILE_SIZE_LIMIT
+from goport.detectors import FAMILIES, RULE_IDS
 from goport.errors import ConfigError, InputError
 from goport.kinds import INCLUDE_CHOICES, included_kinds
 from goport.model import FileKind
 from goport.safeio import read_text
+
+log = logging.getLogger(__name__)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,25 +31,41 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_MAX_FILE_SIZE = 1_000_000
-#: no Python module worth analysing is larger; libcst needs many times a file's size in memory
-MAX_FILE_SIZE_LIMIT = 64 * 1024 * 1024
 #: a factor weight multiplies that factor's contribution; past this a weight is a typo
 MAX_WEIGHT = 100.0
 #: pyproject.toml larger than this is not a real project file
 PYPROJECT_LIMIT = 4 * 1024 * 1024
 
-#: factor weights a project may tune; each multiplies that factor's contribution
+#: the factors of the static estimate (the fitted model in goport.scoring)
+STATIC_FACTORS = (
+    "density",
+    "used-widely",
+    "code-volume",
+    "cpu-bound",
+    "scanner",
+    "bit-work",
+    "loop-work",
+    "called-per-element",
+)
+#: factor weights a project may tune, by the factor names reports print; each multiplies that
+#: factor's contribution (``nothing-runs`` and ``cost-cap`` follow from the others)
 WEIGHT_NAMES = (
-    "cpu",
+    "measured-time",
+    *STATIC_FACTORS,
     "concurrency",
+    "tests",
     "size",
     "coupling",
     "blockers",
-    "ecosystem",
+    "python-ecosystem",
     "churn",
-    "tests",
-    "profile",
 )
+#: weight names of earlier releases -> the factors they set; accepted with a warning
+DEPRECATED_WEIGHTS: dict[str, tuple[str, ...]] = {
+    "cpu": STATIC_FACTORS,
+    "ecosystem": ("python-ecosystem",),
+    "profile": ("measured-time",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,15 +226,19 @@ def apply_table(config: Config, table: Mapping[str, Any], origin: str) -> Config
     return replace(config, sources=(*config.sources, origin), **changes)
 
 
-def _weights(table: Mapping[str, Any], origin: str) -> tuple[tuple[str, float], ...]:
-    out = []
-    for name, value in table.items():
-        if name not in WEIGHT_NAMES:
-            close = difflib.get_close_matches(name, WEIGHT_NAMES, n=1)
+def _weights(
+    table: Mapping[str, Any], origin: str, where: str = " in [tool.goport.weights]"
+) -> tuple[tuple[str, float], ...]:
+    """Validated weights by factor name. An old name sets the factors it stood for, with a
+    warning; a factor named as well keeps its own weight, whatever the order."""
+    out: dict[str, float] = {}
+    for name, value in sorted(table.items(), key=lambda item: item[0] not in DEPRECATED_WEIGHTS):
+        if name not in WEIGHT_NAMES and name not in DEPRECATED_WEIGHTS:
+            close = difflib.get_close_matches(name, [*WEIGHT_NAMES, *DEPRECATED_WEIGHTS], n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(
-                f"{origin}: unknown weight '{name}' in [tool.goport.weights]{hint}. "
-                f"Known weights: {', '.join(WEIGHT_NAMES)}"
+                f"{origin}: unknown weight '{name}'{where}{hint}. "
+                f"Known weights (the factor names): {', '.join(WEIGHT_NAMES)}"
             )
         if (
             isinstance(value, bool)
@@ -225,8 +249,34 @@ def _weights(table: Mapping[str, Any], origin: str) -> tuple[tuple[str, float], 
                 f"{origin}: weight '{name}' must be a number from 0 to {MAX_WEIGHT:g}, "
                 f"not {value!r}"
             )
-        out.append((name, float(value)))
-    return tuple(sorted(out))
+        if name in DEPRECATED_WEIGHTS:
+            factors = DEPRECATED_WEIGHTS[name]
+            log.warning(
+                "%s: weight '%s' is deprecated; use the factor name%s it stands for: %s",
+                origin,
+                name,
+                "s" if len(factors) > 1 else "",
+                ", ".join(factors),
+            )
+            out.update(dict.fromkeys(factors, float(value)))
+        else:
+            out[name] = float(value)
+    return tuple(sorted(out.items()))
+
+
+def weight_flags(flags: tuple[str, ...]) -> dict[str, Any]:
+    """``--weight NAME=VALUE`` flags as a weights table (validated by ``_weights``)."""
+    table: dict[str, Any] = {}
+    for flag in flags:
+        name, sep, value = flag.partition("=")
+        try:
+            number = float(value) if sep else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise ConfigError(f"--weight: {flag!r} is not NAME=NUMBER (e.g. cpu-bound=1.5)")
+        table[name.strip()] = number
+    return table
 
 
 def kinds(names: tuple[str, ...], where: str) -> tuple[FileKind, ...]:
@@ -243,14 +293,22 @@ def kinds(names: tuple[str, ...], where: str) -> tuple[FileKind, ...]:
 
 
 def check_rules(selectors: tuple[str, ...], where: str) -> None:
-    """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``)."""
+    """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``): like ruff, a
+    selector that matches no rule is a usage error, not a run that silently reports nothing."""
     for selector in selectors:
         if not any(rule.startswith(selector) for rule in RULE_IDS) or not selector:
-            close = difflib.get_close_matches(selector, RULE_IDS, n=3)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise ConfigError(
-                f"{where}: unknown rule id or prefix {selector!r}{hint}; `goport rules` lists them"
-            )
+            raise ConfigError(f"{where}: {unknown_rule(selector)}")
+
+
+def unknown_rule(selector: str) -> str:
+    """Why ``selector`` names no rule: the closest ids, and every valid prefix."""
+    close = difflib.get_close_matches(selector.upper(), RULE_IDS, n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    families = ", ".join(f"{prefix} ({category})" for prefix, category in FAMILIES)
+    return (
+        f"unknown rule id or prefix {selector!r}{hint}; valid prefixes: GP (every rule), "
+        f"{families}, or a rule id such as GP101 (`goport rules` lists them)"
+    )
 
 
 def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = True) -> Config:
@@ -273,6 +331,9 @@ def load(root: Path, overrides: Mapping[str, Any], *, read_pyproject: bool = Tru
             continue
         if name in ("select", "ignore"):
             check_rules(value, f"--{name}")
+        if name == "weights":
+            given = _weights(weight_flags(value), "--weight", "")
+            value = tuple(sorted({**dict(config.weights), **dict(given)}.items()))
         if name == "include":
             value = tuple(k for k in FileKind if k in {*config.include, *kinds(value, "--include")})
         if name in ("exclude", "select", "ignore", "profile_roots"):

@@ -93,6 +93,7 @@ class Discovery:
     files: tuple[SourceFile, ...]
     errors: tuple[AnalysisError, ...]
     only: frozenset[str] | None  # rel paths the user named; None: report on everything
+    folders: tuple[str, ...] = ()  # the folders the user named, whose files ``only`` holds
 
 
 def is_test_path(rel_parts: tuple[str, ...]) -> bool:
@@ -328,6 +329,7 @@ class _Walker:
         self.errors: list[AnalysisError] = []
         self.package_dirs: set[str] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
+        self.venvs: set[str] = set()  # virtualenvs found and skipped, as shown
 
     def walk(self) -> None:
         stack: list[_Dir] = []
@@ -366,6 +368,7 @@ class _Walker:
         names = {e.name for e in entries}
         if shown and "pyvenv.cfg" in names:
             log.debug("skipping virtualenv %s", "/".join(shown))
+            self.venvs.add("/".join(shown))
             return None
         if "__init__.py" in names:
             self.package_dirs.add("/".join(shown))
@@ -383,7 +386,7 @@ class _Walker:
             self._report(shown, f"cannot stat: {exc.strerror}")
             return None
         if is_dir:
-            if name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info"):
+            if _never_entered(name):
                 return None
             if self.ignore.ignored("/".join(match), True):
                 return None
@@ -435,6 +438,32 @@ def _stat_failure(exc: OSError, *, is_link: bool) -> str:
 # -- entry point ---------------------------------------------------------------------------------
 
 
+#: what marks the root folder of a project, looked for upward as ruff and pytest do
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def project_root(start: Path) -> Path:
+    """The project a folder or file belongs to: the nearest folder at or above it holding a
+    ``ROOT_MARKERS`` entry, else the folder itself. Every command finds it this way, so ``scan``
+    from a subfolder and ``explain`` of one of its modules see the same project, its
+    ``[tool.goport]`` and its tests. The search starts where the path is, not where a link
+    leads (a link out of the project stays out), and stops at a folder a scan never enters (a
+    virtualenv, ``site-packages``...): code below one is a project of its own."""
+    absolute = Path(os.path.abspath(start))
+    folder = absolute if absolute.is_dir() else absolute.parent
+    start_dir = folder.resolve()
+    for candidate in (start_dir, *start_dir.parents):
+        if any(os.path.lexists(candidate / marker) for marker in ROOT_MARKERS):
+            return candidate
+        if _never_entered(candidate.name) or (candidate / "pyvenv.cfg").is_file():
+            break
+    return start_dir
+
+
+def _never_entered(name: str) -> bool:
+    return name in DEFAULT_EXCLUDED_DIRS or name.endswith(".egg-info")
+
+
 def discover(
     target: Path,
     *,
@@ -442,7 +471,8 @@ def discover(
     respect_gitignore: bool = True,
     named: Iterable[Path] = (),
 ) -> Discovery:
-    """Find the Python files under the directory ``target``; ``named`` limits what is reported."""
+    """Find the Python files under the directory ``target``; ``named`` (files, or folders below
+    ``target``) limits what is reported."""
     shown_target = printable(str(target))
     if not target.exists():
         if target.is_symlink():
@@ -459,9 +489,15 @@ def discover(
     out = tuple(source_file(parts, abs_path, package_dirs) for parts, abs_path in walker.files)
     errors = [*ignore.errors, *walker.errors]
     named_paths = _named(root, named) if named else None
-    only = frozenset(named_paths) if named_paths is not None else None
+    only = None
+    folders: tuple[str, ...] = ()
     if named_paths is not None:
-        known = {f.rel_path for f in out} | {e.rel_path for e in errors}
+        folders = tuple(rel for rel, path in named_paths.items() if os.path.isdir(path))
+        for folder in folders:
+            _check_scope(folder, ignore, walker)
+        inside = {f.rel_path for f in out if f.rel_path.startswith(tuple(f"{d}/" for d in folders))}
+        only = frozenset(set(named_paths).difference(folders) | inside)
+        known = {f.rel_path for f in out} | {e.rel_path for e in errors} | set(folders)
         for rel in sorted(set(named_paths) - known):
             if os.path.lexists(named_paths[rel]):
                 # excluded by config, .gitignore or the default excludes: like ruff's
@@ -469,7 +505,23 @@ def discover(
                 log.debug("%s: named but excluded; skipped", rel)
                 continue
             errors.append(AnalysisError(rel, "discover", "named on the command line but not found"))
-    return Discovery(root=root, files=out, errors=tuple(errors), only=only)
+    return Discovery(root=root, files=out, errors=tuple(errors), only=only, folders=folders)
+
+
+def _check_scope(folder: str, ignore: _Ignore, walker: _Walker) -> None:
+    """A folder the user named is reported on; one the scan of its project never enters (an
+    exclude, a .gitignore, a virtualenv) would silently report nothing, so say so."""
+    parts = folder.split("/")
+    for depth in range(1, len(parts) + 1):
+        rel = "/".join(parts[:depth])
+        if _never_entered(parts[depth - 1]) or ignore.ignored(rel, True) or rel in walker.venvs:
+            break
+    else:
+        return
+    raise UsageError(
+        f"{folder}: not scanned as part of the project at {printable(str(walker.root))} "
+        f"(excluded there, or a virtualenv); give --root {folder} to scan it on its own"
+    )
 
 
 def lexical_path(path: Path) -> Path:

@@ -1,11 +1,8 @@
 """SourceFile -> ModuleFacts: one libcst parse, one source-order walk running every detector, radon.
 
-Why the walk is a code-generation pass: libcst's PositionProvider computes line/column metadata
-for every node through a generic metadata framework, which costs about twice the parse itself.
-We only need line numbers, so we drive libcst's own code generator with a state object that
-counts newlines instead of collecting text, and hooks node entry/exit to run the detectors. That
-visits every node exactly once, in source order, with exact lines, at roughly the cost of
-``Module.code``. radon's complexity and Halstead visitors run on the stdlib ``ast`` of the same
+The walk (``goport.cstwalk``, the one module that touches libcst internals) visits every node
+exactly once, in source order, with exact lines, at roughly the cost of ``Module.code``; the
+detectors hook node entry and exit. radon's complexity and Halstead visitors run on the stdlib ``ast`` of the same
 text; radon's raw analyser is never run on whole files (it is quadratic on long strings), so
 the raw line counts come from the walk instead.
 """
@@ -23,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from goport.callsites import CallSiteCollector, Scope, is_main_guard
 from goport.codehash import body_hash
+from goport.cstwalk import LineWalk
 from goport.detectors.base import Context, Detector, FunctionFrame, dotted
 from goport.detectors.registry import REGISTRY
 from goport.kinds import module_kind
@@ -75,43 +72,8 @@ class _Pending:
     methods: list[str] = field(default_factory=list)
 
 
-class _Positions:
-    __slots__ = ("end_node", "node", "start_node", "walker")
-
-    def __init__(
-        self,
-        walker: _Walker,
-        node: cst.CSTNode,
-        start_node: cst.CSTNode | None,
-        end_node: cst.CSTNode | None,
-    ) -> None:
-        self.walker = walker
-        self.node = node
-        self.start_node = start_node
-        self.end_node = end_node
-
-    def __enter__(self) -> None:
-        w = self.walker
-        w.starts[id(self.node)] = w.line
-        if w.awaiting:
-            # nodes entered before this first syntactic token start here
-            for key in w.awaiting:
-                w.starts.setdefault(key, w.line)
-            w.awaiting.clear()
-
-    def __exit__(self, *exc: object) -> None:
-        w = self.walker
-        key = id(self.node)
-        if self.start_node is not None and id(self.start_node) in w.starts:
-            w.starts[key] = w.starts[id(self.start_node)]
-        if self.end_node is not None and id(self.end_node) in w.ends:
-            w.ends[key] = w.ends[id(self.end_node)]
-        else:
-            w.ends[key] = w.line
-
-
-class _Walker(CodegenState):
-    """A code generator that writes nothing: it counts lines and dispatches to detectors."""
+class _Walker(LineWalk):
+    """The one walk of a module: built-in facts, then every detector, on each node."""
 
     def __init__(
         self,
@@ -120,35 +82,30 @@ class _Walker(CodegenState):
         detectors: Sequence[Detector],
         collector: CallSiteCollector,
     ) -> None:
-        super().__init__(
-            default_indent=module.default_indent, default_newline=module.default_newline
-        )
+        super().__init__(module)
         self.module = module
         self.ctx = ctx
-        self.line = 1
-        self.newline = "\r" if module.default_newline == "\r" else "\n"
-        self.starts: dict[int, int] = {}
-        self.ends: dict[int, int] = {}
-        self.awaiting: list[int] = []
-        self.enter: dict[type, list[Callable[[Any], None]]] = {}
-        self.leave: dict[type, list[Callable[[Any], None]]] = {}
+        enter: dict[type, list[Callable[[Any], None]]] = {}
+        leave: dict[type, list[Callable[[Any], None]]] = {}
         self.collector = collector
         # the call-site collector hooks in like a detector, last: it sees the detectors' view
         for det in (*detectors, collector):
             for attr, is_leave, kinds in _hooks(type(det)):  # type: ignore[arg-type]
-                table = self.leave if is_leave else self.enter
+                table = leave if is_leave else enter
                 for sub in kinds:
                     table.setdefault(sub, []).append(getattr(det, attr))
-        self.track = frozenset(
-            {*self.leave, *self.enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
-        )
-        # built-in facts first, then the detectors, then leaving the scope the node opened
-        self.on_leave: dict[type, tuple[Callable[[Any], None], ...]] = {}
-        for kind in {*_LEAVE_KINDS, *self.leave, *_POP_KINDS}:
+        # every node type anything acts on gets a span; built-in facts first, then the detectors
+        tracked = {*leave, *enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
+        self.on_enter = {
+            kind: (*((self._enter_builtin,) if kind in _ENTER_KINDS else ()), *enter.get(kind, ()))
+            for kind in tracked
+        }
+        # on leaving: built-in facts, then the detectors, then leaving the scope the node opened
+        for kind in {*_LEAVE_KINDS, *leave, *_POP_KINDS}:
             actions: list[Callable[[Any], None]] = []
             if kind in _LEAVE_KINDS:
                 actions.append(self._builtin_leave(kind))
-            actions.extend(self.leave.get(kind, ()))
+            actions.extend(leave.get(kind, ()))
             if kind in _POP_KINDS:
                 actions.append(self._pop)
             self.on_leave[kind] = tuple(actions)
@@ -167,51 +124,6 @@ class _Walker(CodegenState):
         self.imports: list[Import] = []
         self.has_main_guard = False
         ctx._span_of = self.span
-
-    # -- CodegenState hooks ---------------------------------------------------------------------
-    def add_token(self, value: str) -> None:
-        if self.newline in value:
-            self.line += value.count(self.newline)
-
-    def add_indent_tokens(self) -> None:
-        pass
-
-    def pop_trailing_newline(self) -> None:
-        pass
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> _Positions:
-        return _Positions(self, node, start_node, end_node)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        kind = type(node)
-        if kind in self.track:
-            self.awaiting.append(id(node))
-            if kind in _ENTER_KINDS:
-                self._enter_builtin(node)
-            handlers = self.enter.get(kind)
-            if handlers is not None:
-                for handler in handlers:
-                    handler(node)
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        # one lookup per node: this runs for every node of every file
-        actions = self.on_leave.get(type(node))
-        if actions is not None:
-            for action in actions:
-                action(node)
-
-    # -- positions ------------------------------------------------------------------------------
-    def span(self, node: cst.CSTNode) -> Span:
-        key = id(node)
-        start = self.starts.get(key) or self.line
-        end = self.ends.get(key, start)
-        return Span(start, max(start, end))
 
     # -- built-in facts -------------------------------------------------------------------------
     def _enter_builtin(self, node: cst.CSTNode) -> None:
@@ -266,7 +178,7 @@ class _Walker(CodegenState):
             self.blank += 1
             return
         self.comment_lines += 1
-        at_col0 = not self.indent_tokens or not node.indent
+        at_col0 = not self.indented or not node.indent
         if at_col0 and self.keep_python is None and not node.whitespace.value:
             keep = _KEEP.match(node.comment.value)
             if keep:
@@ -623,7 +535,7 @@ def extract_module(
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, WALK_RECURSION_LIMIT))
     try:
-        module._codegen(walker)
+        walker.walk(module)
     except RecursionError as exc:
         raise ExtractError("extract", "too deeply nested to analyse") from exc
     finally:

@@ -21,9 +21,7 @@ the ``goport`` command or ``python -P -m goport`` in a folder you do not trust.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +46,9 @@ def clean_sys_path() -> None:
 @contextmanager
 def worker_start() -> Iterator[None]:
     """Start worker processes inside this block: see the module docstring."""
+    import shutil  # here, not at the top: every start of the CLI imports this module
+    import tempfile
+
     clean_sys_path()
     try:
         previous_cwd = os.open(".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 
+from goport.choices import Include
 from goport.model import FileKind, SourceFile
 
 # -- the vocabulary ------------------------------------------------------------------------------
@@ -326,19 +326,6 @@ def module_kind(source: SourceFile, data: bytes) -> tuple[FileKind, str]:
 
 
 # -- what the user brings back -------------------------------------------------------------------
-
-
-class Include(str, Enum):
-    """A kind the user ranks with the product: ``--include KIND``, ``include = [...]``."""
-
-    BENCHMARKS = "benchmarks"
-    EXAMPLES = "examples"
-    DOCS = "docs"
-    SCRIPTS = "scripts"
-    BUILD = "build"
-    VENDORED = "vendored"
-    GENERATED = "generated"
-    ALL = "all"
 
 
 _INCLUDED: dict[Include, FileKind] = {

@@ -28,6 +28,7 @@ from goport.model import (
     Decided,
     DiffSummary,
     FileHistory,
+    FileKind,
     Finding,
     Hotness,
     ModuleFacts,
@@ -397,6 +398,22 @@ def set_apart(facts: Iterable[ModuleFacts], config: Config) -> tuple[SetApart, .
     )
 
 
+def _named_kinds_ranked(found: Discovery, config: Config) -> Config:
+    """A folder the user names is what they ask about: ``goport scan benchmarks`` ranks the
+    benchmarks there, as if with ``--include benchmarks`` (tests stay tests)."""
+    if not found.folders:
+        return config
+    prefixes = tuple(f"{folder}/" for folder in found.folders)
+    kinds = {
+        f.kind
+        for f in found.files
+        if f.rel_path.startswith(prefixes) and f.kind not in (FileKind.PRODUCT, FileKind.TEST)
+    }
+    if kinds <= set(config.include):
+        return config
+    return replace(config, include=tuple(k for k in FileKind if k in {*config.include, *kinds}))
+
+
 def run(config: Config, progress: Progress | None = None) -> RunResult:
     from goport import history as history_mod
 
@@ -406,6 +423,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         respect_gitignore=config.respect_gitignore,
         named=config.paths,
     )
+    config = _named_kinds_ranked(found, config)
     sources, unreadable = read_sources(found.files, config, found.root)
     change = None
     if config.diff_base:

@@ -98,7 +98,8 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
     assert result.returncode == 1, _text(result.stderr)
     out = _text(result.stdout)
     shown = shown_name(name)  # the name's own backslashes doubled, so no two names look alike
-    assert shown in out and f"goport explain {shown} for" in out
+    # the suggested command quotes it for the shell (brackets are glob characters)
+    assert shown in out and f"goport explain '{shown}' for" in out
     assert f"goport: gate: {shown} scores" in _text(result.stderr)
 
 

@@ -251,10 +251,20 @@ def test_the_config_key_brings_back_its_kinds(goport: Goport, tmp_path: Path) ->
 def test_scanning_the_benchmarks_folder_ranks_its_files(
     goport: Goport, project: tuple[Path, Path]
 ) -> None:
+    """The folder named is what the user asks about: its benchmarks are ranked, within the
+    project (its root, config and imports), and what goport suggests next explains them."""
     root, cache = project
     doc = _scan(goport, root / "benchmarks", cache)
-    assert [c["path"] for c in doc["candidates"]] == ["bench_x.py"]
+    assert doc["root"] == str(root.resolve())
+    assert [c["path"] for c in doc["candidates"]] == ["benchmarks/bench_x.py"]
     assert doc["set_apart"] == []
+    out = _ok(goport("scan", "benchmarks", "--cache-dir", cache, "--no-history", cwd=root)).stdout
+    assert "Next: goport explain benchmarks/bench_x.py --include benchmarks " in out
+    explained = goport(
+        "explain", "benchmarks/bench_x.py", "--include", "benchmarks", "-f", "json",
+        "--cache-dir", cache, "--no-history", cwd=root,
+    )  # fmt: skip
+    assert json.loads(_ok(explained).stdout) == doc["candidates"][0]
 
 
 def test_terminal_says_what_was_left_out_in_one_line(

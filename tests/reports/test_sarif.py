@@ -147,7 +147,7 @@ def test_fixture_sarif_validates(
         assert not uri.startswith("/") and "://" not in uri and "\\" not in uri
         assert 1 <= loc["region"]["startLine"] <= loc["region"]["endLine"]
         props = r["properties"]
-        go = props["strategy"] in {s.value for s in GO_STRATEGIES}
+        go = props["strategy"] in GO_STRATEGIES
         assert r["level"] == ("warning" if go else "note")
         assert f"score {props['candidateScore']:g}" in r["message"]["text"]
         assert props["strategy"] in r["message"]["text"]

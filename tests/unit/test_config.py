@@ -43,7 +43,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
         "jobs = 3\n"
         "history = false\n"
         "respect-gitignore = false\n"
-        "\n[tool.goport.weights]\ncpu = 2\nchurn = 0.5\n",
+        "\n[tool.goport.weights]\ncpu-bound = 2\nchurn = 0.5\n",
     )
     config = load(root, {})
     assert config.exclude == ("legacy/", "*_pb2.py")
@@ -55,7 +55,7 @@ def test_every_key_is_applied(tmp_path: Path) -> None:
     assert config.jobs == 3
     assert config.history is False
     assert config.respect_gitignore is False
-    assert config.weight("cpu") == 2.0
+    assert config.weight("cpu-bound") == 2.0
     assert config.weight("churn") == 0.5
     assert config.weight("size") == 1.0  # untouched weights stay neutral
     assert str(root / "pyproject.toml") in config.sources
@@ -129,9 +129,9 @@ def test_unknown_key_without_a_close_match_lists_known_keys(tmp_path: Path) -> N
         pytest.param('history = "no"', "history", id="history-string"),
         pytest.param("jobs = -1", "jobs", id="jobs-negative"),
         pytest.param("weights = 3", "weights", id="weights-not-a-table"),
-        pytest.param('weights = {cpu = "high"}', "cpu", id="weight-string"),
-        pytest.param("weights = {cpu = -1}", "cpu", id="weight-negative"),
-        pytest.param("weights = {cpu = true}", "cpu", id="weight-bool"),
+        pytest.param('weights = {cpu-bound = "high"}', "cpu-bound", id="weight-string"),
+        pytest.param("weights = {cpu-bound = -1}", "cpu-bound", id="weight-negative"),
+        pytest.param("weights = {cpu-bound = true}", "cpu-bound", id="weight-bool"),
     ],
 )
 def test_wrong_types_are_errors_naming_the_key(tmp_path: Path, table: str, key: str) -> None:
@@ -141,10 +141,10 @@ def test_wrong_types_are_errors_naming_the_key(tmp_path: Path, table: str, key: 
 
 def test_unknown_weight_is_named_with_a_suggestion(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
-        load(_project(tmp_path, "[tool.goport.weights]\ncpuu = 2"), {})
+        load(_project(tmp_path, "[tool.goport.weights]\ncpu-bond = 2"), {})
     message = str(info.value)
-    assert "'cpuu'" in message
-    assert "did you mean 'cpu'" in message
+    assert "'cpu-bond'" in message
+    assert "did you mean 'cpu-bound'" in message
 
 
 def test_tool_goport_not_a_table(tmp_path: Path) -> None:
@@ -191,3 +191,54 @@ def test_extraction_digest_changes_with_max_file_size(tmp_path: Path) -> None:
     b = load(tmp_path, {"max_file_size": 5})
     assert a.extraction_digest() == load(tmp_path, {}).extraction_digest()
     assert a.extraction_digest() != b.extraction_digest()
+
+
+def test_weights_take_the_factor_names_reports_print(tmp_path: Path) -> None:
+    table = "[tool.goport.weights]\nmeasured-time = 3\npython-ecosystem = 0.5\nused-widely = 0\n"
+    config = load(_project(tmp_path, table), {})
+    assert config.weight("measured-time") == 3.0
+    assert config.weight("python-ecosystem") == 0.5
+    assert config.weight("used-widely") == 0.0
+
+
+def test_old_weight_names_still_work_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    table = "[tool.goport.weights]\ncpu = 2\nprofile = 3\necosystem = 0.5\ndensity = 1.5\n"
+    with caplog.at_level("WARNING", logger="goport.config"):
+        config = load(_project(tmp_path, table), {})
+    assert config.weight("measured-time") == 3.0
+    assert config.weight("python-ecosystem") == 0.5
+    # cpu stood for the whole static estimate; a factor named too keeps its own weight
+    assert config.weight("cpu-bound") == config.weight("loop-work") == 2.0
+    assert config.weight("density") == 1.5
+    warned = caplog.text
+    for old, new in (
+        ("cpu", "cpu-bound"),
+        ("profile", "measured-time"),
+        ("ecosystem", "python-ecosystem"),
+    ):
+        assert f"weight '{old}' is deprecated" in warned
+        assert new in warned
+
+
+def test_weight_flags_override_the_project(tmp_path: Path) -> None:
+    root = _project(tmp_path, "[tool.goport.weights]\nchurn = 0.5\nsize = 2\n")
+    config = load(root, {"weights": ("size=0.25", "cpu-bound=3")})
+    assert dict(config.weights) == {"churn": 0.5, "size": 0.25, "cpu-bound": 3.0}
+
+
+@pytest.mark.parametrize(
+    ("flag", "words"),
+    [
+        pytest.param("cpu-bond=2", ["'cpu-bond'", "did you mean 'cpu-bound'"], id="typo"),
+        pytest.param("size", ["NAME=NUMBER"], id="no-value"),
+        pytest.param("size=big", ["NAME=NUMBER"], id="not-a-number"),
+        pytest.param("size=-1", ["'size'", "from 0 to"], id="negative"),
+    ],
+)
+def test_bad_weight_flags_are_errors(tmp_path: Path, flag: str, words: list[str]) -> None:
+    with pytest.raises(ConfigError) as info:
+        load(_project(tmp_path, ""), {"weights": (flag,)})
+    for word in words:
+        assert word in str(info.value)

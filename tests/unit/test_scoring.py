@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from goport.config import Config
+from goport.config import STATIC_FACTORS, Config
 from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import (
@@ -144,9 +144,9 @@ def test_size_is_not_heat() -> None:
 
 def test_weights_scale_factors() -> None:
     m = facts()
-    heavy = replace(CONFIG, weights=(("cpu", 2.0),))
+    heavy = replace(CONFIG, weights=tuple((name, 2.0) for name in STATIC_FACTORS))
     assert score(m, config=heavy).score > score(m).score
-    off = replace(CONFIG, weights=(("cpu", 0.0),))
+    off = replace(CONFIG, weights=tuple((name, 0.0) for name in STATIC_FACTORS))
     assert score(m, config=off).score < score(m).score
 
 

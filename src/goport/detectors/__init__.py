@@ -1,8 +1,8 @@
 """Detectors: one family per module (cpu, concurrency, services, dynamic, ecosystem).
 
 Importing this package is free: the rule classes, and libcst with them, load from
-``goport.detectors.registry``. ``RULE_IDS`` lets a run validate ``--select``/``--ignore`` without
-loading them; a contract test keeps it equal to the registry.
+``goport.detectors.registry``. ``RULE_IDS`` and ``FAMILIES`` let a run validate and explain
+``--select``/``--ignore`` without loading them; contract tests keep them equal to the registry.
 """
 
 from __future__ import annotations
@@ -14,3 +14,12 @@ RULE_IDS: tuple[str, ...] = (
     "GP401", "GP402", "GP403", "GP404", "GP405", "GP406",
     "GP501", "GP502", "GP503", "GP504", "GP505",
 )  # fmt: skip
+
+#: the id prefix of each family, with the category its rules report
+FAMILIES: tuple[tuple[str, str], ...] = (
+    ("GP1", "cpu"),
+    ("GP2", "concurrency"),
+    ("GP3", "service"),
+    ("GP4", "blocker"),
+    ("GP5", "ecosystem"),
+)

@@ -16,19 +16,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from goport.model import Factor, RunResult, Strategy
 from goport.text import break_legacy, printable
+
+if TYPE_CHECKING:  # Format and Options load with the CLI; the model with the first report
+    from goport.model import Factor, RunResult
 
 #: UTF-8 cannot encode a lone surrogate; Python keeps undecodable file-name bytes as U+DC80-DCFF
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-#: the strategies that move a module to Go (the others keep it in Python)
-GO_STRATEGIES = frozenset(
-    {Strategy.GO_SERVICE, Strategy.GO_WORKER, Strategy.GO_CLI, Strategy.GO_EXTENSION}
-)
+#: the strategies that move a module to Go (the others keep it in Python), by value: the
+#: ``Strategy`` members are ``str``s and compare equal to them, and the CLI starts without the model
+GO_STRATEGIES = frozenset({"go-service", "go-worker", "go-cli", "go-extension"})
 
 
 def points(value: float, *, sign: bool = False) -> str:
@@ -81,6 +82,9 @@ class Options:
     #: github/gitlab/sarif: posix path from the repository root to the scanned root ("svc/api"),
     #: so annotation paths are repo-relative when goport scans a subdirectory
     path_prefix: str = ""
+    #: terminal: the ``goport explain`` command for the top candidate as the user types it from
+    #: their working folder (the CLI knows it; "": a path relative to the scanned root)
+    explain_command: str = ""
 
 
 def dumps(doc: Any, *, indent: int | None = None) -> str:
@@ -100,7 +104,7 @@ def dumps(doc: Any, *, indent: int | None = None) -> str:
     return _SURROGATE.sub(lambda m: json.dumps(printable(m.group()))[1:-1], text)
 
 
-Renderer = Callable[[RunResult, Options], str]
+Renderer = Callable[["RunResult", Options], str]
 
 
 def _terminal(result: RunResult, options: Options) -> str:

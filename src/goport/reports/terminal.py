@@ -230,11 +230,12 @@ def render(result: RunResult, options: Options) -> str:
         console.print(
             _t(
                 "Next: ",
-                (f"goport explain {first}", "bold"),
+                (options.explain_command or f"goport explain {first}", "bold"),
                 " for every factor, hot function and Go idiom; add ",
                 ("--profile prof.json", "bold"),
                 " (see goport profile) to rank by measured time.",
-            )
+            ),
+            soft_wrap=True,  # a command to copy: never broken across lines by rich
         )
     return inert_lines(buffer.getvalue())
 

@@ -12,7 +12,7 @@ import re
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,12 +35,13 @@ from goport.cli import (
     SelectOpt,
     VerboseOpt,
 )
-from goport.config import Config
 from goport.errors import InputError
-from goport.model import RunResult
-from goport.reports import Options
-from goport.roadmap.roadmap import Plan, build, reader
 from goport.text import inert_lines, printable
+
+if TYPE_CHECKING:  # the analysis loads when the command runs, not with the CLI
+    from goport.config import Config
+    from goport.model import RunResult
+    from goport.roadmap.roadmap import Plan
 
 #: a contract file name the plan writes: one plain name, no folder, no leading dot
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}")
@@ -64,6 +65,8 @@ def changesets(config: Config, root: Path) -> tuple[tuple[tuple[str, ...], ...],
 
 
 def make_plan(result: RunResult, config: Config, *, detail: bool = True) -> Plan:
+    from goport.roadmap.roadmap import build, reader
+
     root = Path(result.root)
     sets, notes = changesets(config, root)
     return build(
@@ -187,6 +190,8 @@ def plan(
     else:
         color = output is None and _cli._use_color(sys.stdout)
         width = _cli._width() if output is None else None
+        from goport.reports import Options
+
         text = render_terminal(made, Options(color=color, width=width or 80, verbose=verbose))
     _cli._write(text, output, root=scanned)
     if contracts is not None:

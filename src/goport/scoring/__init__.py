@@ -98,10 +98,10 @@ def score_module(
     )
     w = config.weight
     factors: list[Factor | None] = []
-    measured = F.measured_time(facts.module, hotness, coverage, cal, w("profile"))
+    measured = F.measured_time(facts.module, hotness, coverage, cal, w("measured-time"))
     factors.append(measured)
     scale = F.static_scale(coverage, cal)
-    cpu_scale = scale * w("cpu") * (cal.native_numeric_fit if sig.native_numeric else 1.0)
+    cpu_scale = scale * (cal.native_numeric_fit if sig.native_numeric else 1.0)
     fit_note = (
         " (damped: the heavy lifting is already in numpy/pandas-style native code)"
         if sig.native_numeric
@@ -111,14 +111,14 @@ def score_module(
     # run time (goport.hotpath) is shown beside it but did not improve the fit, so it has no
     # weight of its own yet
     factors += [
-        F.density(x, cpu_scale, cal),
-        F.imported_by(x, cpu_scale, cal),
-        F.code_size(x, cpu_scale, cal),
-        F.cpu_findings(x, cpu_scale, cal, fit_note),
-        F.scanners(x, cpu_scale, cal),
-        F.bit_work(x, cpu_scale, cal),
-        F.loop_work(x, cpu_scale, cal),
-        F.per_element_calls(x, cpu_scale, cal),
+        F.density(x, cpu_scale * w("density"), cal),
+        F.imported_by(x, cpu_scale * w("used-widely"), cal),
+        F.code_size(x, cpu_scale * w("code-volume"), cal),
+        F.cpu_findings(x, cpu_scale * w("cpu-bound"), cal, fit_note),
+        F.scanners(x, cpu_scale * w("scanner"), cal),
+        F.bit_work(x, cpu_scale * w("bit-work"), cal),
+        F.loop_work(x, cpu_scale * w("loop-work"), cal),
+        F.per_element_calls(x, cpu_scale * w("called-per-element"), cal),
         F.concurrency(sig, scale, cal, w("concurrency")),
     ]
     gain = gain_of(f for f in factors if f is not None)
@@ -129,7 +129,7 @@ def score_module(
         F.size(max(facts.metrics.sloc, 1), facts.metrics.complexity_max, cal, w("size"), kernel),
         F.coupling(boundary, form, cal, w("coupling")),
         F.blockers(Signals.of(kernel.findings) if kernel else sig, cal, w("blockers"), kernel),
-        F.ecosystem(sig, cal, w("ecosystem")),
+        F.ecosystem(sig, cal, w("python-ecosystem")),
         F.churn(history, cal, w("churn")),
     ]
     shown = [f for f in factors if f is not None]
