@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from goport import __version__
+from goport.cache_cli import app as cache_app
 from goport.config import MAX_FILE_SIZE_LIMIT, Config
 from goport.errors import GoportError, InputError, UsageError
 from goport.kinds import Include, include_name
@@ -43,6 +44,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(cache_app, name="cache")  # goport cache dir | info | clean (goport.cache_cli)
 
 
 def _version(value: bool) -> None:
