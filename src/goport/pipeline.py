@@ -461,7 +461,9 @@ def _analyse_tree(
         from goport.profiles.readers import read_profiles
 
         # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(read_profiles(config.profiles), facts, str(profile_root), config.profile_roots)
+        joined = join(
+            read_profiles(config.profiles), facts, str(profile_root), config.profile_roots
+        )
         hotness, profile = joined.hotness, joined.summary
     ranking = rank(
         facts, config, hotness=hotness, histories=histories, profiled=profile is not None
