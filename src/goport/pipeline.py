@@ -181,7 +181,7 @@ def _analyse_cached(
 
     for job, entry in zip(jobs, _run_jobs(jobs, config, progress, done, total)):
         results[job.source.rel_path] = entry
-        if cache is not None:
+        if cache is not None and _cacheable(entry):
             cache.put(job.digest, job.source, entry)
 
     facts = [e for e in results.values() if isinstance(e, ModuleFacts)]
@@ -189,6 +189,18 @@ def _analyse_cached(
     facts.sort(key=lambda m: m.rel_path)
     errors.sort(key=lambda e: e.rel_path)
     return facts, errors, hits
+
+
+#: what a file gets when its worker process died or failed. Not a fact about the file (the process
+#: may have been killed for memory, or interrupted), so it is never cached: the next run tries again
+_CRASHED = "crashed the parser (its process died); usually pathological generated code"
+_WORKER_FAILED = "worker failed: "
+
+
+def _cacheable(entry: Entry) -> bool:
+    return not isinstance(entry, AnalysisError) or not (
+        entry.message == _CRASHED or entry.message.startswith(_WORKER_FAILED)
+    )
 
 
 def _run_jobs(
@@ -222,7 +234,7 @@ def _run_jobs(
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                 entries = [
-                    AnalysisError(jobs[i].source.rel_path, "extract", f"worker failed: {exc}")
+                    AnalysisError(jobs[i].source.rel_path, "extract", f"{_WORKER_FAILED}{exc}")
                     for i in batch
                 ]
             for i, entry in zip(batch, entries):
@@ -252,11 +264,7 @@ def _isolate(
             except BrokenProcessPool:
                 yield (
                     i,
-                    AnalysisError(
-                        jobs[i].source.rel_path,
-                        "parse",
-                        "crashed the parser (its process died); usually pathological generated code",
-                    ),
+                    AnalysisError(jobs[i].source.rel_path, "parse", _CRASHED),
                 )
                 pool.shutdown(wait=True)
                 pool = _pool(1, context)
@@ -475,7 +483,7 @@ def _analyse_tree(
         files_analysed=len(facts),
         test_files=sum(1 for m in facts if m.is_test),
     )
-    if cache is not None and run_key is not None:
+    if cache is not None and run_key is not None and all(_cacheable(e) for e in errors):
         cache.put_run(run_key, tree)
     return _Analysed(tree, tuple(facts), hits, profile)
 

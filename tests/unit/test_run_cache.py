@@ -11,17 +11,18 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from goport import serial
+from goport import pipeline, serial
 from goport.cache import _MAGIC, KEY_FILE, Cache, _checksum, default_dir
 from goport.config import Config, load
 from goport.discover import discover
-from goport.model import RunResult
+from goport.model import AnalysisError, RunResult
 from goport.pipeline import ranking_settings, read_sources, run
 from goport.sources import digest_bytes
 
@@ -235,3 +236,24 @@ def test_cli_diff_mode_keeps_the_base_and_the_tree_apart(tmp_path: Path, goport:
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout == fresh.stdout
     assert len(_runs(cache)) == 2  # the base tree and the working tree, each in its slot
+
+
+def test_a_file_whose_worker_died_is_neither_cached_nor_ranked_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed for memory or interrupted says nothing about the file: the next run
+    analyses it again instead of reading "crashed" from the cache for ever."""
+    root = _demo(tmp_path)
+    config = load(root, {"cache_dir": tmp_path / "cache", "history": False})
+
+    def dead(jobs: Sequence[Any], *args: object) -> list[AnalysisError]:
+        return [AnalysisError(job.source.rel_path, "parse", pipeline._CRASHED) for job in jobs]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "_run_jobs", dead)
+        crashed = run(config)
+    healthy = run(config)
+
+    assert crashed.summary.errors == crashed.summary.files_discovered > 0
+    assert healthy.summary.errors == 0 and healthy.summary.cache_hits == 0
+    assert _same(healthy, _cold(root))
