@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goport import SCHEMA_VERSION, __version__
 from goport.cache import Cache, RunKey
@@ -42,7 +42,9 @@ from goport.model import (
     Summary,
     TreeRun,
 )
-from goport.scoring import Coverage
+
+if TYPE_CHECKING:  # scoring is imported only to rank: a run cache hit never does
+    from goport.scoring import Coverage
 
 log = logging.getLogger(__name__)
 
@@ -620,6 +622,8 @@ def _coverage(
 ) -> Callable[[ModuleFacts], Coverage]:
     """What the profiles say of each module: run, not run though its package ran, or not
     reached (its top-level package has no sample at all)."""
+    from goport.scoring import Coverage
+
     ran = {m.module.split(".", 1)[0] for m in facts if m.rel_path in hotness}
 
     def of(m: ModuleFacts) -> Coverage:
