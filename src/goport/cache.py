@@ -26,7 +26,8 @@ The folder may be shared or inside the scanned tree, so an entry is untrusted in
   anything that is not a regular file inside the cache folder (a FIFO, a device, a link out) or
   is larger than ``MAX_ENTRY``;
 - the secret is 32 random bytes in ``KEY_FILE`` in the user cache folder (``default_dir``, even
-  when ``--cache-dir`` names another folder, so an in-tree cache folder never holds its own key),
+  when ``--cache-dir`` or ``GOPORT_CACHE_DIR`` names another folder, so an in-tree cache folder
+  never holds its own key),
   made on first use with ``O_CREAT | O_EXCL`` and mode 0600. A key file that is not a regular
   file of 32 bytes, a key folder inside the scanned tree, or one that cannot be written gives a
   key for this run only: entries are then written and read back within the run, older ones miss;
@@ -211,7 +212,7 @@ class Cache:
         folder is over its cap. Never an error."""
         if not self.written or not self.enabled:
             return
-        removed, freed = cachedir.trim(self.folder, self.max_size)
+        removed, freed = cachedir.trim(self.folder, self.max_size, self.written)
         if removed:
             log.debug(
                 "cache over its cap of %s: removed %d least recently used entries (%s)",

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import platformdirs
 
-from goport.errors import ConfigError
+from goport.errors import ConfigError, InputError
+from goport.safeio import read_bytes, write_atomic
 
 #: the environment variables that choose the folder and its cap
 DIR_ENV = "GOPORT_CACHE_DIR"
@@ -48,6 +49,8 @@ DEFAULT_MAX_SIZE = 256 * 2**20
 TRIM_TO = 0.8
 #: an entry read again within this many seconds of its last recorded use is not touched again
 TOUCH_AFTER = 3600
+#: the folder's size as last measured, plus the bytes written since (``trim``), in the folder
+HINT_FILE = "size-hint"
 
 _VERSION = re.compile(r"v[0-9][0-9A-Za-z.+_-]*")
 _SHARD = re.compile(r"[0-9a-f]{2}")
@@ -201,14 +204,26 @@ def _rmdir(path: Path) -> None:
         pass
 
 
-def trim(folder: Path, cap: int) -> tuple[int, int]:
+def trim(folder: Path, cap: int, written: int | None = None) -> tuple[int, int]:
     """Evict the least recently used entries while ``folder`` is over ``cap`` bytes (0: no cap),
-    down to ``TRIM_TO`` of it: (entries removed, bytes freed)."""
+    down to ``TRIM_TO`` of it: (entries removed, bytes freed).
+
+    With ``written`` (the bytes a run just wrote), the folder is listed only when its size as
+    last measured (``HINT_FILE``) plus what runs wrote since could be over the cap: a run that
+    rewrites its tree's run entry does not walk a folder of thousands of entries. The hint is
+    only a hint (runs at the same time may each miss the other's bytes; a file that is not a
+    number is no hint): any doubt means listing the folder."""
     if cap <= 0:
         return 0, 0
+    if written is not None:
+        hint = _read_hint(folder)
+        if hint is not None and hint + written <= cap:
+            _write_hint(folder, hint + written)
+            return 0, 0
     found = listing(folder)
     total = found.size
     if total <= cap:
+        _write_hint(folder, total)
         return 0, 0
     goal = total - int(cap * TRIM_TO)
     victims: list[Entry] = []
@@ -218,7 +233,24 @@ def trim(folder: Path, cap: int) -> tuple[int, int]:
             break
         victims.append(entry)
         picked += entry.size
-    return remove(folder, victims)
+    removed, freed = remove(folder, victims)
+    _write_hint(folder, total - freed)
+    return removed, freed
+
+
+def _read_hint(folder: Path) -> int | None:
+    try:
+        text = read_bytes(folder / HINT_FILE, limit=32, within=os.path.realpath(folder))
+        return int(text.decode("ascii"))
+    except (InputError, ValueError):
+        return None
+
+
+def _write_hint(folder: Path, size: int) -> None:
+    try:
+        write_atomic(folder / HINT_FILE, str(max(size, 0)).encode("ascii"))
+    except InputError:
+        pass
 
 
 def touch(path: str | os.PathLike[str]) -> None:

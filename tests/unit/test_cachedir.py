@@ -150,6 +150,26 @@ def test_trim_evicts_the_least_recently_used_entries_first(tmp_path: Path) -> No
     assert cachedir.trim(folder, cap=0) == (0, 0)  # 0: no cap
 
 
+def test_a_run_lists_the_folder_only_when_its_size_hint_may_be_over_the_cap(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "cache"
+    old = [_fake_entry(folder, i, 1000, age_days=10 - i) for i in range(6)]  # 6000 bytes
+    hint = folder / cachedir.HINT_FILE
+    hint.write_text("1000")  # as measured before those entries came (by another goport)
+
+    assert cachedir.trim(folder, cap=5000, written=500) == (0, 0)  # 1500: not even listed
+    assert all(p.exists() for p in old) and hint.read_text() == "1500"
+
+    hint.write_text("4800")
+    assert cachedir.trim(folder, cap=5000, written=500) == (2, 2000)  # listed: 6000, to 4000
+    assert not old[0].exists() and not old[1].exists() and hint.read_text() == "4000"
+
+    hint.write_text("not a number")  # no hint: listed
+    assert cachedir.trim(folder, cap=3000, written=1) == (2, 2000)
+    assert hint.read_text() == "2000"
+
+
 def test_a_scan_over_the_cap_evicts_old_entries_and_keeps_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
