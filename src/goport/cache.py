@@ -161,13 +161,15 @@ class Cache:
         if not self.enabled:
             return None
         hexkey = self._key(content_digest, source)
-        value = self._read(self._path(hexkey), hexkey, serial.loads)
+        path = self._path(hexkey)
+        value = self._read(path, hexkey, serial.loads)
         if value is not None and value.rel_path != source.rel_path:
             value = None  # well formed, but for another file: planted or copied
         if value is None:
             self.misses += 1
         else:
             self.hits += 1
+            cachedir.touch(path)
         return value
 
     def put(self, content_digest: str, source: SourceFile, value: Entry) -> None:
@@ -194,11 +196,13 @@ class Cache:
 
     def get_run(self, run: RunKey) -> TreeRun | None:
         """The tree's run entry if it was written for exactly this key; on a hit, the per-file
-        entries of the tree count as used."""
+        entries of the tree count as used (unless the entry itself was, within the hour: they
+        were then too)."""
         if not self.enabled:
             return None
-        value = self._read(self._path(run.slot, ".run"), run.key, serial.loads_run, quiet=True)
-        if value is not None:
+        path = self._path(run.slot, ".run")
+        value = self._read(path, run.key, serial.loads_run, quiet=True)
+        if value is not None and cachedir.touch(path):
             for hexkey in run.entries:
                 cachedir.touch(self._path(hexkey))
         return value
@@ -239,7 +243,6 @@ class Cache:
             if not quiet:
                 log.debug("cache entry %s not used: %s", printable(str(path)), exc)
             return None
-        cachedir.touch(path)
         return value
 
     def _write(self, path: Path, hexkey: str, value: Entry | TreeRun, what: str) -> None:

@@ -197,11 +197,12 @@ def test_a_run_hit_records_a_use_of_the_tree_s_file_entries(tmp_path: Path) -> N
     run(config)
     long_ago = time.time_ns() - 3 * 86400 * 10**9
     written = {}
-    for entry in _entries(tmp_path / "cache"):
+    for entry in [*_entries(tmp_path / "cache"), *_runs(tmp_path / "cache")]:
         written[entry] = entry.stat().st_mtime_ns
         os.utime(entry, ns=(long_ago, written[entry]))
 
     assert run(config).modules == ()  # a run hit: no file entry was read
+    assert run(config).modules == ()  # again within the hour: nothing to record
 
     for entry, mtime in written.items():
         info = entry.stat()
