@@ -201,10 +201,11 @@ class Cache:
         if not self.enabled:
             return None
         path = self._path(run.slot, ".run")
+        stale = cachedir.unused_for_an_hour(path)  # before reading it, which may set its atime
         value = self._read(path, run.key, serial.loads_run, quiet=True)
-        if value is not None and cachedir.touch(path):
-            for hexkey in run.entries:
-                cachedir.touch(self._path(hexkey))
+        if value is not None and stale:
+            for entry in (path, *(self._path(hexkey) for hexkey in run.entries)):
+                cachedir.touch(entry)
         return value
 
     def put_run(self, run: RunKey, value: TreeRun) -> None:

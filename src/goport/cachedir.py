@@ -253,15 +253,21 @@ def _write_hint(folder: Path, size: int) -> None:
         pass
 
 
-def touch(path: str | os.PathLike[str]) -> bool:
-    """Record a use of the entry at ``path``: its access time, unless recorded within the hour
-    (then False). The modification time is kept (when the entry was written). Never an error."""
+def unused_for_an_hour(path: str | os.PathLike[str]) -> bool:
+    """Whether the entry at ``path`` was last used (read or touched) over ``TOUCH_AFTER`` ago."""
+    try:
+        return time.time_ns() - os.lstat(path).st_atime_ns > TOUCH_AFTER * 10**9
+    except OSError:
+        return False
+
+
+def touch(path: str | os.PathLike[str]) -> None:
+    """Record a use of the entry at ``path``: its access time, unless recorded within the hour.
+    The modification time is kept (it says when the entry was written). Never an error."""
     try:
         info = os.lstat(path)
         now = time.time_ns()
         if stat.S_ISREG(info.st_mode) and now - info.st_atime_ns > TOUCH_AFTER * 10**9:
             os.utime(path, ns=(now, info.st_mtime_ns), follow_symlinks=_FOLLOW)
-            return True
     except OSError:
         pass
-    return False
