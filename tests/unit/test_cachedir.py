@@ -332,3 +332,9 @@ def test_cli_a_scan_with_a_planted_link_in_the_cache_evicts_nothing_through_it(
 
     assert result.returncode == 0, result.stderr
     assert victim.exists()
+
+
+def test_cli_cache_info_refuses_an_unknown_format(tmp_path: Path, goport: Goport) -> None:
+    result = goport("cache", "info", "--cache-dir", tmp_path / "c", "--format", "yaml")
+    assert result.returncode == 2
+    assert result.stderr == "goport: error: --format must be text or json, not 'yaml'\n"
