@@ -33,8 +33,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from goport.errors import ConfigError, InputError
 from goport.safeio import read_bytes, write_atomic
 
@@ -62,6 +60,8 @@ _SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)(?:i?b)?\s*", re.IGNORE
 
 
 def default_dir() -> Path:
+    import platformdirs  # here: every command imports this module, few need the folder
+
     return Path(platformdirs.user_cache_dir("goport", appauthor=False))
 
 
