@@ -8,9 +8,13 @@ What it does, in one run:
    without ``site-packages``, into a temporary tree, so goport and radon see the same files;
 2. times ``radon cc -s -a TREE`` (radon's own CLI, one process, output to /dev/null);
 3. times a cold ``goport scan TREE --format json`` (a fresh, empty cache directory each time);
-4. times a warm scan (the same command again, same cache directory);
-5. measures the peak memory of one more cold scan, worker processes included;
-6. times a libcst parse-only pass over the same files in a ``multiprocessing.Pool(2)``, as the
+4. times a warm scan (the same command again, same cache directory: nothing changed, so the
+   whole tree's ranking comes from its run entry);
+5. times a scan after a one-line edit of one module (a comment appended to a different module
+   each time): that file is analysed again, every other one is read from the per-file cache,
+   and the tree is ranked again. No target; it shows what an edit-scan loop costs;
+6. measures the peak memory of one more cold scan, worker processes included;
+7. times a libcst parse-only pass over the same files in a ``multiprocessing.Pool(2)``, as the
    floor any libcst-based tool pays.
 
 Each timing is repeated ``--repeat`` times (default 3) and the median is reported. Targets:
@@ -191,6 +195,17 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 
 def runs(commands: list[list[str]]) -> Timing:
     measured = [timed(cmd) for cmd in commands]
+    return Timing([w for w, _ in measured], [c for _, c in measured])
+
+
+def edited_runs(tree: Path, files: list[Path], command: list[str], repeat: int) -> Timing:
+    """``command`` after appending a comment to one module, a different one each run."""
+    measured = []
+    for i in range(repeat):
+        module = tree / files[(len(files) // 2 + 7 * i) % len(files)]
+        with module.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n# edited by the benchmark ({i})\n")
+        measured.append(timed(command))
     return Timing([w for w, _ in measured], [c for _, c in measured])
 
 
@@ -388,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         cold_caches = [work / f"cache-cold-{i}" for i in range(args.repeat)]
         cold_t = runs([scan(c) for c in cold_caches])
         warm_t = runs([scan(cold_caches[-1])] * args.repeat)
+        edit_t = edited_runs(tree, files, scan(cold_caches[-1]), args.repeat)
         parse_cmd = [sys.executable, str(parse_script), str(listing), "2"]
         parse_t = runs([parse_cmd] * args.repeat)
         memory = measure_memory(scan(work / "cache-memory"))
@@ -407,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         ("radon cc -s -a", radon_t, radon_t.median_cpu, ""),
         ("goport scan, cold cache", cold_t, memory.cpu_s, "*"),
         ("goport scan, warm cache", warm_t, warm_t.median_cpu, ""),
+        ("goport scan, one file edited", edit_t, edit_t.median_cpu, ""),
         ("libcst parse only, Pool(2)", parse_t, parse_t.median_cpu, ""),
     ]
     print(

@@ -62,6 +62,8 @@ def _user_cache_in_tmp(xdg_cache_home: Path) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PIP_CACHE_DIR", os.environ.get("PIP_CACHE_DIR") or str(user_cache / "pip"))
         patch.setenv("XDG_CACHE_HOME", str(xdg_cache_home))
+        patch.delenv("GOPORT_CACHE_DIR", raising=False)  # a developer's own setting
+        patch.delenv("GOPORT_CACHE_MAX_SIZE", raising=False)
         patch.setattr(goport_cache, "default_dir", lambda: xdg_cache_home / "goport")
         yield
 

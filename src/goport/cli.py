@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goport import __version__
+from goport.cache_cli import app as cache_app
 from goport.choices import MAX_FILE_SIZE_LIMIT, Include
 from goport.errors import GoportError, InputError, UsageError
 from goport.reports import Format, Options
@@ -45,6 +46,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+app.add_typer(cache_app, name="cache")  # goport cache dir | info | clean (goport.cache_cli)
 
 
 def _version(value: bool) -> None:
@@ -184,13 +186,14 @@ def _progress(quiet: bool) -> tuple[Any, Any]:
     return update, progress.stop
 
 
-def _run(config: Config, quiet: bool) -> RunResult:
-    """The pipeline, with a progress bar on a terminal's stderr."""
+def _run(config: Config, quiet: bool, *, with_facts: bool = False) -> RunResult:
+    """The pipeline, with a progress bar on a terminal's stderr; ``with_facts``: the command
+    reads ``RunResult.modules`` (a warm run leaves them out unless asked)."""
     from goport.pipeline import run
 
     update, stop = _progress(quiet)
     try:
-        return run(config, progress=update)
+        return run(config, progress=update, with_facts=with_facts)
     finally:
         stop()
 
@@ -529,7 +532,8 @@ def scan(
             "weights": tuple(weight) or None,
         },
     )
-    result = _run(config, quiet)
+    # the Next hint reads the kind of a file in a named folder
+    result = _run(config, quiet, with_facts=bool(config.paths))
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt is Format.GITHUB else None
     prefix = ""
@@ -659,7 +663,7 @@ def explain(
         include=include,
         extra={"weights": tuple(weight) or None},
     )
-    result = _run(config, quiet)
+    result = _run(config, quiet, with_facts=True)  # the plan line reads the facts
     from goport.discover import rel_path_of
 
     rel = rel_path_of(module.resolve().relative_to(Path(result.root)).parts)

@@ -1,9 +1,10 @@
 """Every value that crosses a stage boundary: frozen, slotted dataclasses and enums.
 
 Nothing here knows about libcst, radon, git or py-spy; adapters convert their objects into these
-types at the edge. ModuleFacts and AnalysisError are what the per-file cache stores, as JSON
-(``serial.py``): everything reachable from them must be a frozen, slotted dataclass, an enum, a
-tuple, ``str``, ``int``, ``float``, ``bool`` or ``X | None`` of these, so that it round-trips.
+types at the edge. ModuleFacts and AnalysisError are what the per-file cache stores, TreeRun what
+the run cache stores, as JSON (``serial.py``): everything reachable from them must be a frozen,
+slotted dataclass, an enum, a tuple, ``str``, ``int``, ``float``, ``bool`` or ``X | None`` of
+these, so that it round-trips.
 """
 
 from __future__ import annotations
@@ -443,6 +444,28 @@ class SetApart:
 
 
 @dataclass(frozen=True, slots=True)
+class Ranking:
+    """Every candidate of one tree, ranked, and the modules its team keeps in Python."""
+
+    candidates: tuple[Candidate, ...]  # every candidate, best first, ranked
+    decided: tuple[Decided, ...]
+    findings: int
+
+
+@dataclass(frozen=True, slots=True)
+class TreeRun:
+    """What a run takes from analysing and ranking one tree, before its filters (top, baseline,
+    named files, gates). The run cache (``cache.py``) stores it whole, so an unchanged tree is
+    neither decoded file by file nor ranked again; it round-trips through ``serial.py``."""
+
+    ranking: Ranking
+    errors: tuple[AnalysisError, ...]  # files read but not analysed (parse errors, too large)
+    set_apart: tuple[SetApart, ...]
+    files_analysed: int
+    test_files: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileMatch:
     """How one profile's frames were matched to the tree."""
 
@@ -532,4 +555,5 @@ class RunResult:
     baseline: str | None = None  # the baseline file whose known findings were left out
     set_apart: tuple[SetApart, ...] = ()  # benchmarks, examples, vendored code..., by path
     ranking: tuple[Candidate, ...] = field(default=(), compare=False, repr=False)  # all, ranked
+    # the facts analysed; () when the whole tree came from the run cache (cache.py)
     modules: tuple[ModuleFacts, ...] = field(default=(), compare=False, repr=False)

@@ -1,8 +1,10 @@
 """Runs the stages, and is the only place that catches per-file failures.
 
-discover -> read + hash -> cache lookup -> extract misses in parallel -> graph -> history ->
-score -> plan -> RunResult. Files are read in this process (hashing is cheap); only cache misses
-go to worker processes, so a warm run never pays for starting them or importing libcst.
+discover -> read + hash -> run cache lookup -> per-file cache lookup -> extract misses in
+parallel -> graph -> history -> score -> plan -> RunResult. Files are read in this process
+(hashing is cheap); only cache misses go to worker processes, so a warm run never pays for
+starting them or importing libcst. When no file and no setting the ranking reads has changed,
+the run cache gives the whole tree's ranking at once, and nothing is decoded file by file.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goport import SCHEMA_VERSION, __version__
-from goport.cache import Cache, default_dir
+from goport.cache import Cache, RunKey
+from goport.cachedir import resolve_dir
 from goport.config import Config
 from goport.discover import Discovery, discover
 from goport.isolation import clean_sys_path, worker_start
@@ -33,12 +36,16 @@ from goport.model import (
     Hotness,
     ModuleFacts,
     ProfileSummary,
+    Ranking,
     RunResult,
     SetApart,
     SourceFile,
     Summary,
+    TreeRun,
 )
-from goport.scoring import Coverage
+
+if TYPE_CHECKING:  # scoring is imported only to rank: a run cache hit never does
+    from goport.scoring import Coverage
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +129,15 @@ def _analyse_read(
     return facts, errors, hits
 
 
+def open_cache(config: Config) -> Cache | None:
+    """This run's cache (None with ``--no-cache``)."""
+    if not config.use_cache:
+        return None
+    return Cache(
+        resolve_dir(config.cache_dir), config.extraction_digest(), scanned_root=config.root
+    )
+
+
 def analyse_sources(
     sources: Sequence[tuple[SourceFile, bytes]],
     config: Config,
@@ -129,31 +145,42 @@ def analyse_sources(
     already_done: int = 0,
 ) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
     """Analyse file contents (from disk or from git): cache lookups, then the misses in parallel."""
-    from goport.sources import digest_bytes, too_large
+    from goport.sources import digest_bytes
 
-    cache = (
-        Cache(
-            config.cache_dir or default_dir(),
-            config.extraction_digest(),
-            scanned_root=config.root,
-        )
-        if config.use_cache
-        else None
-    )
+    cache = open_cache(config)
+    digests = [digest_bytes(data) for _, data in sources]
+    try:
+        return _analyse_cached(sources, digests, config, cache, progress, already_done)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _analyse_cached(
+    sources: Sequence[tuple[SourceFile, bytes]],
+    digests: Sequence[str],
+    config: Config,
+    cache: Cache | None,
+    progress: Progress | None,
+    already_done: int,
+) -> tuple[list[ModuleFacts], list[AnalysisError], int]:
+    from goport.sources import too_large
+
     results: dict[str, Entry] = {}
     jobs: list[_Job] = []
+    hits = 0
     done = already_done
-    for source, data in sources:
+    for (source, data), digest in zip(sources, digests):
         if len(data) > config.max_file_size:
             results[source.rel_path] = AnalysisError(
                 source.rel_path, "read", too_large(config.max_file_size)
             )
             done += 1
             continue
-        digest = digest_bytes(data)
         hit = cache.get(digest, source) if cache else None
         if hit is not None:
             results[source.rel_path] = hit
+            hits += 1
             done += 1
         else:
             jobs.append(_Job(source, data, digest))
@@ -162,14 +189,26 @@ def analyse_sources(
 
     for job, entry in zip(jobs, _run_jobs(jobs, config, tally)):
         results[job.source.rel_path] = entry
-        if cache is not None:
+        if cache is not None and _cacheable(entry):
             cache.put(job.digest, job.source, entry)
 
     facts = [e for e in results.values() if isinstance(e, ModuleFacts)]
     errors = [e for e in results.values() if isinstance(e, AnalysisError)]
     facts.sort(key=lambda m: m.rel_path)
     errors.sort(key=lambda e: e.rel_path)
-    return facts, errors, cache.hits if cache else 0
+    return facts, errors, hits
+
+
+#: what a file gets when its worker process died or failed. Not a fact about the file (the process
+#: may have been killed for memory, or interrupted), so it is never cached: the next run tries again
+_CRASHED = "crashed the parser (its process died); usually pathological generated code"
+_WORKER_FAILED = "worker failed: "
+
+
+def _cacheable(entry: Entry) -> bool:
+    return not isinstance(entry, AnalysisError) or not (
+        entry.message == _CRASHED or entry.message.startswith(_WORKER_FAILED)
+    )
 
 
 @dataclass(slots=True)
@@ -215,7 +254,7 @@ def _run_jobs(jobs: Sequence[_Job], config: Config, tally: _Tally) -> Iterable[E
                 continue
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
                 entries = [
-                    AnalysisError(jobs[i].source.rel_path, "extract", f"worker failed: {exc}")
+                    AnalysisError(jobs[i].source.rel_path, "extract", f"{_WORKER_FAILED}{exc}")
                     for i in batch
                 ]
             for i, entry in zip(batch, entries):
@@ -262,11 +301,7 @@ def _isolate(
             except BrokenProcessPool:
                 yield (
                     i,
-                    AnalysisError(
-                        jobs[i].source.rel_path,
-                        "parse",
-                        "crashed the parser (its process died); usually pathological generated code",
-                    ),
+                    AnalysisError(jobs[i].source.rel_path, "parse", _CRASHED),
                 )
                 pool.shutdown(wait=True)
                 pool = _pool(1, context)
@@ -293,13 +328,6 @@ def filtered_findings(facts: ModuleFacts, config: Config) -> list[Finding]:
     if not config.select and not config.ignore:
         return list(facts.findings)
     return [f for f in facts.findings if config.rule_enabled(f.rule)]
-
-
-@dataclass(frozen=True, slots=True)
-class Ranking:
-    candidates: tuple[Candidate, ...]  # every candidate, best first, ranked
-    decided: tuple[Decided, ...]
-    findings: int
 
 
 def rank(
@@ -414,7 +442,126 @@ def _named_kinds_ranked(found: Discovery, config: Config) -> Config:
     return replace(config, include=tuple(k for k in FileKind if k in {*config.include, *kinds}))
 
 
-def run(config: Config, progress: Progress | None = None) -> RunResult:
+#: settings a run applies after ranking a tree (filters, gates, the files it reports on), or that
+#: say only where and how to work; they are left out of a run entry's key. Every other setting is
+#: in it, a new one too, so that a setting the ranking comes to read can never give a stale entry.
+#: (``history`` is in the key as the histories read; with ``profiles`` the run cache is not used.)
+_AFTER_RANKING = frozenset(
+    {
+        "root",
+        "paths",
+        "top",
+        "min_score",
+        "jobs",
+        "cache_dir",
+        "use_cache",
+        "history",
+        "profiles",
+        "profile_roots",
+        "diff_base",
+        "baseline",
+        "fail_on",
+        "fail_on_new",
+        "sources",
+    }
+)
+
+
+def ranking_settings(config: Config, histories: dict[str, FileHistory]) -> str:
+    """Everything besides the files' facts that a tree's ranking depends on, as text."""
+    kept = [(f.name, getattr(config, f.name)) for f in fields(config)]
+    settings = [(name, value) for name, value in kept if name not in _AFTER_RANKING]
+    return repr((settings, sorted(histories.items())))
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    tree: TreeRun
+    facts: tuple[ModuleFacts, ...]  # () when the tree came whole from the run cache
+    hits: int
+    profile: ProfileSummary | None = None
+
+
+def _analyse_tree(
+    sources: Sequence[tuple[SourceFile, bytes]],
+    config: Config,
+    cache: Cache | None,
+    *,
+    slot: str,
+    histories: dict[str, FileHistory],
+    progress: Progress | None = None,
+    already_done: int = 0,
+    profile_root: Path | None = None,
+    with_facts: bool = False,
+) -> _Analysed:
+    """Analyse and rank one tree, or take it whole from the run cache. With ``profile_root``
+    and profiles configured, measured time joins the ranking (and the run cache is not used:
+    the profiles are not part of its key). ``with_facts``: the per-file facts are wanted too
+    (``goport plan`` and ``explain`` read them), so a run-cache hit still decodes them."""
+    from goport.sources import digest_bytes
+
+    digests = [digest_bytes(data) for _, data in sources]
+    profiled = bool(config.profiles) and profile_root is not None
+    run_key: RunKey | None = None
+    if cache is not None and not profiled:
+        run_key = cache.run_key(
+            list(zip(digests, (source for source, _ in sources))),
+            slot=slot,
+            settings=ranking_settings(config, histories),
+        )
+        tree = cache.get_run(run_key)
+        if tree is not None:
+            if progress:
+                progress(len(sources) + already_done, len(sources) + already_done, 1.0)
+            # every file looked up was a hit when the entry was written
+            hits = sum(1 for _, data in sources if len(data) <= config.max_file_size)
+            if not with_facts:
+                return _Analysed(tree, (), hits)
+            facts, _, _ = _analyse_cached(sources, digests, config, cache, None, already_done)
+            return _Analysed(tree, tuple(facts), hits)
+    facts, errors, hits = _analyse_cached(sources, digests, config, cache, progress, already_done)
+    hotness: dict[str, Hotness] = {}
+    profile: ProfileSummary | None = None
+    if profiled and profile_root is not None:
+        from goport.profiles.join import join
+        from goport.profiles.readers import read_profiles
+
+        # a profile the user named that cannot be read is an input error (ProfileError)
+        joined = join(
+            read_profiles(config.profiles), facts, str(profile_root), config.profile_roots
+        )
+        hotness, profile = joined.hotness, joined.summary
+    ranking = rank(
+        facts, config, hotness=hotness, histories=histories, profiled=profile is not None
+    )
+    tree = TreeRun(
+        ranking=ranking,
+        errors=tuple(errors),
+        set_apart=set_apart(facts, config),
+        files_analysed=len(facts),
+        test_files=sum(1 for m in facts if m.is_test),
+    )
+    if cache is not None and run_key is not None and all(_cacheable(e) for e in errors):
+        cache.put_run(run_key, tree)
+    return _Analysed(tree, tuple(facts), hits, profile)
+
+
+def run(
+    config: Config, progress: Progress | None = None, *, with_facts: bool = False
+) -> RunResult:
+    """Discover, analyse, rank. ``RunResult.modules`` holds the per-file facts only with
+    ``with_facts`` (or after a cold run): a warm run answered from the run cache skips them."""
+    cache = open_cache(config)
+    try:
+        return _run(config, cache, progress, with_facts)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _run(
+    config: Config, cache: Cache | None, progress: Progress | None, with_facts: bool
+) -> RunResult:
     from goport import history as history_mod
 
     found: Discovery = discover(
@@ -432,30 +579,29 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         # fails early on a bad ref; compares the files just read with the base tree
         contents = {source.rel_path: data for source, data in sources}
         change = changes(found.root, config.diff_base, found.files, contents)
-    facts, errors, hits = _analyse_read(sources, unreadable, config, progress)
-    errors = [*found.errors, *errors]
-    hotness: dict[str, Hotness] = {}
-    profile: ProfileSummary | None = None
-    if config.profiles:
-        from goport.profiles.join import join
-        from goport.profiles.readers import read_profiles
-
-        # a profile the user named that cannot be read is an input error (ProfileError)
-        joined = join(read_profiles(config.profiles), facts, str(found.root), config.profile_roots)
-        hotness, profile = joined.hotness, joined.summary
     histories: dict[str, FileHistory] = {}
     if config.history:
         hist = history_mod.read(found.root)
         histories = hist.files
         if hist.note:
             log.info("%s", hist.note)
-
-    ranking = rank(
-        facts, config, hotness=hotness, histories=histories, profiled=profile is not None
+    analysed = _analyse_tree(
+        sources,
+        config,
+        cache,
+        slot=f"{found.root}\0tree",
+        histories=histories,
+        progress=progress,
+        already_done=len(unreadable),
+        profile_root=found.root,
+        with_facts=with_facts,
     )
-    ranked = ranking.candidates
+    tree, hits, profile = analysed.tree, analysed.hits, analysed.profile
+    errors = [*found.errors, *sorted([*tree.errors, *unreadable], key=lambda e: e.rel_path)]
+
+    ranked = tree.ranking.candidates
     shown = ranked
-    decided = ranking.decided
+    decided = tree.ranking.decided
     if found.only is not None:
         shown = tuple(c for c in shown if c.rel_path in found.only)
         decided = tuple(d for d in decided if d.rel_path in found.only)
@@ -464,8 +610,13 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         from goport.diff import base_sources
         from goport.gates import deltas
 
-        base_facts, _, _ = analyse_sources(base_sources(found.root, change, config.exclude), config)
-        base = rank(base_facts, config, histories=histories)
+        base = _analyse_tree(
+            base_sources(found.root, change, config.exclude),
+            config,
+            cache,
+            slot=f"{found.root}\0base",
+            histories=histories,
+        ).tree.ranking
         discovered = {f.rel_path for f in found.files}
         changed = {
             p: r
@@ -494,17 +645,17 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
     shown = tuple(c for c in shown if config.min_score is None or c.score >= config.min_score)[
         : config.top if config.top else None
     ]
-    apart = set_apart(facts, config)
+    apart = tree.set_apart
     if found.only is not None:
         apart = tuple(a for a in apart if a.rel_path in found.only)
     strategies = Counter(c.strategy.value for c in ranked)
     summary = Summary(
         files_discovered=len(found.files),
-        files_analysed=len(facts),
-        test_files=sum(1 for m in facts if m.is_test),
+        files_analysed=tree.files_analysed,
+        test_files=tree.test_files,
         candidates=len(ranked),
         errors=len(errors),
-        findings=ranking.findings,
+        findings=tree.ranking.findings,
         by_strategy=tuple(sorted(strategies.items())),
         cache_hits=hits,
     )
@@ -521,7 +672,7 @@ def run(config: Config, progress: Progress | None = None) -> RunResult:
         baseline=baseline_name,
         set_apart=tuple(sorted(apart, key=lambda a: a.rel_path)),
         ranking=ranked,
-        modules=tuple(facts),
+        modules=analysed.facts,
     )
     if config.fail_on is not None or config.fail_on_new is not None:
         from goport.gates import evaluate
@@ -535,6 +686,8 @@ def _coverage(
 ) -> Callable[[ModuleFacts], Coverage]:
     """What the profiles say of each module: run, not run though its package ran, or not
     reached (its top-level package has no sample at all)."""
+    from goport.scoring import Coverage
+
     ran = {m.module.split(".", 1)[0] for m in facts if m.rel_path in hotness}
 
     def of(m: ModuleFacts) -> Coverage:

@@ -1,13 +1,15 @@
-"""Data-only encoding of what the per-file cache stores: ``ModuleFacts`` and ``AnalysisError``.
+"""Data-only encoding of what the caches store: ``ModuleFacts`` and ``AnalysisError`` per file,
+``TreeRun`` per tree.
 
 The cache folder may be shared, or inside the scanned tree, so an entry is hostile input and
 loading one must not be able to run code (a pickle can). The encoding is JSON, which holds only
 lists, strings, numbers, booleans and null:
 
 - a dataclass is the list of its field values in field order; an enum is its value; a tuple is a
-  list; the top level is ``[kind, value]`` with kind ``"facts"`` or ``"error"``;
-- decoding builds only the model classes reachable from ``ModuleFacts`` and ``AnalysisError``,
-  chosen by the declared field types, never by a name found in the data;
+  list; the top level is ``[kind, value]`` with kind ``"facts"``, ``"error"`` or ``"run"``;
+- decoding builds only the model classes reachable from the kinds the caller expects (``loads``:
+  facts or error; ``loads_run``: run), chosen by the declared field types, never by a name found
+  in the data;
 - anything that does not fit the declared types exactly is a ``DecodeError``: a wrong number of
   fields, a string where an int belongs (``true`` is not an int), an unknown enum value, NaN or
   an infinite float, nesting the model does not have, bytes that are not JSON.
@@ -26,7 +28,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
-import math
 import operator
 import types
 import typing
@@ -35,15 +36,17 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from goport.model import AnalysisError, ModuleFacts
+from goport.model import AnalysisError, ModuleFacts, TreeRun
 
 Entry = ModuleFacts | AnalysisError
 
 #: the top-level kinds: a fixed table, as an enum's members are
-_KINDS: tuple[tuple[str, type[ModuleFacts | AnalysisError]], ...] = (
+_KINDS: tuple[tuple[str, type], ...] = (
     ("facts", ModuleFacts),
     ("error", AnalysisError),
+    ("run", TreeRun),
 )
+_ENTRY_KINDS = ("facts", "error")
 
 
 class DecodeError(ValueError):
@@ -60,7 +63,7 @@ class EncodeError(ValueError):
 def _as_list(obj: object) -> object:
     """``json.dumps`` hook for what JSON has no type for: the model's dataclasses (and enums
     that are not ``str`` enums, which it writes as strings)."""
-    getter = _codec().getters.get(type(obj))
+    getter = _getters().get(type(obj))
     if getter is not None:
         return getter(obj)
     if isinstance(obj, Enum):
@@ -68,7 +71,7 @@ def _as_list(obj: object) -> object:
     raise EncodeError(f"cannot encode a {type(obj).__name__}")
 
 
-def dumps(value: Entry) -> bytes:
+def dumps(value: Entry | TreeRun) -> bytes:
     """The JSON of ``value``: ASCII (lone surrogates of undecodable file names escaped), compact.
 
     Raises ``EncodeError`` for a value that would not decode to an equal one (NaN, infinity).
@@ -93,65 +96,74 @@ class _Mismatch(Exception):
     """Raised by generated decoders; becomes a DecodeError."""
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):  # 1e999 parses as inf; dumps never writes it
-        raise _Mismatch
-    return value
-
-
 def _no_constant(text: str) -> object:
     raise _Mismatch  # NaN, Infinity, -Infinity: dumps never writes them
 
 
-_JSON = json.JSONDecoder(parse_float=_finite_float, parse_constant=_no_constant)
+# Floats are parsed by json's C scanner (a ``parse_float`` hook would be a Python call for each
+# of a run entry's 60,000 floats); 1e999 parses as inf, which a float field's check refuses.
+_JSON = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def loads(data: bytes) -> Entry:
-    """Decode what ``dumps`` wrote; any other input raises ``DecodeError``."""
+    """Decode a per-file entry (facts or error) that ``dumps`` wrote; any other input, a run
+    included, raises ``DecodeError``."""
+    decoded: Entry = _paused(data, _ENTRY_KINDS)
+    return decoded
+
+
+def loads_run(data: bytes) -> TreeRun:
+    """Decode a ``TreeRun`` that ``dumps`` wrote; any other input raises ``DecodeError``."""
+    decoded: TreeRun = _paused(data, ("run",))
+    return decoded
+
+
+def _paused(data: bytes, kinds: tuple[str, ...]) -> Any:
+    """The value of ``data``, of one of ``kinds``: an instance of its class, built by its decoder."""
     # An entry makes hundreds of lists and objects at once, and the cyclic collector, counting
     # allocations, would run every 700 of them and now and then walk every object decoded so far
     # (a third of a warm run's time). What is made here cannot form a cycle: pause it.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _loads(data)
+        return _loads(data, kinds)
     finally:
         if collecting:
             gc.enable()
 
 
-def _loads(data: bytes) -> Entry:
+def _loads(data: bytes, kinds: tuple[str, ...]) -> Any:
     try:
         tree = _JSON.decode(data.decode("ascii"))
         if tree.__class__ is not list or len(tree) != 2:
             raise _Mismatch
         kind, value = tree
         for name, cls in _KINDS:
-            if kind == name:
-                decoded: Entry = _codec().decoders[cls](value)
-                return decoded
+            if kind == name and name in kinds:
+                return _decoder(cls)(value)
         raise _Mismatch
     # KeyError and TypeError: an unknown or unhashable enum value; RecursionError: deep nesting
     except (_Mismatch, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise DecodeError("not a goport cache entry") from exc
 
 
-@dataclasses.dataclass(frozen=True)
-class _Codec:
-    decoders: dict[type, Callable[[Any], Any]]  # the top-level classes' decoders
-    getters: dict[type, Callable[[Any], tuple[Any, ...]]]  # every class: its field values
+@cache
+def _decoder(cls: type) -> Callable[[Any], Any]:
+    """The generated decoder of a top-level class, made on first use: a warm run that reads only
+    its tree's run entry never generates the per-file decoders."""
+    generator = _Generator()
+    name = generator.dataclass_function(cls)
+    decoder: Callable[[Any], Any] = generator.compile()[name]
+    return decoder
 
 
 @cache
-def _codec() -> _Codec:
+def _getters() -> dict[type, Callable[[Any], tuple[Any, ...]]]:
+    """Every class reachable from the kinds, and how to list its field values (for ``dumps``)."""
     generator = _Generator()
-    names = {cls: generator.dataclass_function(cls) for _, cls in _KINDS}
-    namespace = generator.compile()
-    return _Codec(
-        decoders={cls: namespace[name] for cls, name in names.items()},
-        getters={cls: _field_values(cls) for cls in generator.classes},
-    )
+    for _, cls in _KINDS:
+        generator.dataclass_function(cls)
+    return {cls: _field_values(cls) for cls in generator.classes}
 
 
 def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
@@ -220,8 +232,12 @@ class _Generator:
         """A condition true when ``var`` is not a ``tp``; None when ``tp`` is not a leaf type."""
         if tp in _LEAF_TYPES:  # exact: a bool is not an int
             return f"{var}.__class__ is not {_LEAF_TYPES[tp]}"
-        if tp is float:  # json reads 2.0 back as a float, but a float field may hold an int
-            return f"({var}.__class__ is not float and {var}.__class__ is not int)"
+        if tp is float:  # json reads 2.0 back as a float, but a float field may hold an int;
+            # x - x is 0 for every int and finite float, NaN for inf (1e999) and NaN
+            return (
+                f"(({var}.__class__ is not float and {var}.__class__ is not int)"
+                f" or {var} - {var} != 0)"
+            )
         if _is_optional(tp):
             inner = self._leaf_test(_optional_of(tp), var)
             return None if inner is None else f"({var} is not None and {inner})"

@@ -24,9 +24,10 @@ import goport.cache
 from goport import __version__, serial
 from goport.cache import _MAGIC, FORMAT, KEY_FILE, KEY_SIZE, MAX_ENTRY, Cache, _checksum
 from goport.config import load
+from goport.discover import discover
 from goport.extract import digest_bytes, extract
 from goport.model import AnalysisError, ModuleFacts, SourceFile
-from goport.pipeline import run
+from goport.pipeline import analyse, run
 
 HOT = (
     "import math\n"
@@ -58,6 +59,11 @@ def _src(rel: str) -> SourceFile:
 
 def _entries(directory: Path) -> list[Path]:
     return sorted(directory.rglob("*.entry"))
+
+
+def _runs(directory: Path) -> list[Path]:
+    """The run entries (a whole tree's ranking, one per scanned folder and role)."""
+    return sorted(directory.rglob("*.run"))
 
 
 # -- Cache itself --------------------------------------------------------------------------------
@@ -528,14 +534,15 @@ def test_every_fixture_project_decodes_from_the_cache_as_extracted(
     tmp_path: Path, fixture: str
 ) -> None:
     config = load(FIXTURES / fixture, {"cache_dir": tmp_path / "cache", "history": False})
-    cold = run(config)
-    warm = run(config)
+    files = discover(config.root).files
+    cold, cold_errors, cold_hits = analyse(files, config)
+    warm, warm_errors, warm_hits = analyse(files, config)
 
-    assert cold.summary.cache_hits == 0
-    assert warm.summary.cache_hits == cold.summary.files_discovered > 0
-    assert warm.modules == cold.modules  # dataclass equality of every decoded ModuleFacts
-    assert [type(m) for m in warm.modules] == [ModuleFacts] * len(cold.modules)
-    assert warm.errors == cold.errors
+    assert cold_hits == 0
+    assert warm_hits == len(files) > 0
+    assert warm == cold  # dataclass equality of every decoded ModuleFacts
+    assert [type(m) for m in warm] == [ModuleFacts] * len(cold)
+    assert warm_errors == cold_errors
 
 
 def test_cli_planted_pickles_never_run_and_the_scan_is_unchanged(
@@ -548,12 +555,15 @@ def test_cli_planted_pickles_never_run_and_the_scan_is_unchanged(
     assert cold.returncode == 0, cold.stderr
     entries = _entries(cache)
     assert len(entries) == 5
+    assert len(_runs(cache)) == 1
     marker = tmp_path / "PWNED"
     for entry in entries:  # the exact paths of real entries, and the pickle format's paths
         entry.write_bytes(_planted_pickle(marker))
         old = cache / f"v{__version__}" / entry.parent.name / f"{entry.stem}.pickle"
         old.parent.mkdir(parents=True, exist_ok=True)
         old.write_bytes(_planted_pickle(marker))
+    for entry in _runs(cache):  # and the run entry, which would otherwise answer for the tree
+        entry.write_bytes(_planted_pickle(marker))
 
     warm = goport(*args)
 
@@ -561,7 +571,7 @@ def test_cli_planted_pickles_never_run_and_the_scan_is_unchanged(
     assert not marker.exists()
     assert warm.stdout == cold.stdout
     assert warm.stderr == ""  # a bad entry is a quiet miss
-    assert all(e.read_bytes().startswith(_MAGIC) for e in entries)  # repaired
+    assert all(e.read_bytes().startswith(_MAGIC) for e in [*entries, *_runs(cache)])  # repaired
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
@@ -570,7 +580,7 @@ def test_cli_fifo_entries_do_not_hang(tmp_path: Path, goport: Goport) -> None:
     cache = tmp_path / "cache"
     args = ("scan", root, "--format", "json", "--cache-dir", cache, "--no-history")
     cold = goport(*args)
-    for entry in _entries(cache):
+    for entry in [*_entries(cache), *_runs(cache)]:
         entry.unlink()
         os.mkfifo(entry)
 

@@ -152,6 +152,38 @@ def test_an_analysis_error_round_trips() -> None:
     assert serial.loads(serial.dumps(error)) == error
 
 
+def test_a_whole_tree_s_run_round_trips_exactly(tmp_path: Path) -> None:
+    """Every candidate of a real ranking (factors, estimates, findings, plans) comes back equal."""
+    from goport.config import load
+    from goport.pipeline import run
+
+    result = run(load(ROOT / "fixtures" / "demo_service", {"use_cache": False, "history": False}))
+    tree = model.TreeRun(
+        ranking=model.Ranking(result.ranking, result.decided, result.summary.findings),
+        errors=(AnalysisError("bad.py", "parse", "x"),),
+        set_apart=(model.SetApart("bench/b.py", FileKind.BENCHMARK, "in benchmarks/"),),
+        files_analysed=result.summary.files_analysed,
+        test_files=result.summary.test_files,
+    )
+    assert any(c.estimate and c.estimate.functions for c in tree.ranking.candidates)
+
+    decoded = serial.loads_run(serial.dumps(tree))
+
+    assert decoded == tree
+    assert decoded.ranking.candidates[0].strategy is tree.ranking.candidates[0].strategy
+
+
+def test_each_loader_takes_only_its_own_kinds() -> None:
+    """A run entry is never read as a file's facts, nor a file's facts as a run."""
+    facts = serial.dumps(_edge_facts())
+    tree = serial.dumps(model.TreeRun(model.Ranking((), (), 0), (), (), 0, 0))
+    with pytest.raises(serial.DecodeError):
+        serial.loads(tree)
+    with pytest.raises(serial.DecodeError):
+        serial.loads_run(facts)
+    assert serial.loads_run(tree) == model.TreeRun(model.Ranking((), (), 0), (), (), 0, 0)
+
+
 def test_decoded_objects_are_only_the_models_classes() -> None:
     allowed = {str, int, float, bool, type(None), tuple, Category, FileKind, Trait, CallKind}
     allowed |= {cls for cls in vars(model).values() if dataclasses.is_dataclass(cls)}

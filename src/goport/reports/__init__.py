@@ -98,7 +98,7 @@ def dumps(doc: Any, *, indent: int | None = None) -> str:
     text = break_legacy(
         json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators), "\\u0023"
     )
-    if _SURROGATE.search(text) is None:
+    if text.isascii() or _SURROGATE.search(text) is None:  # isascii: a flag, no scan
         return text
     # surrogates only occur inside JSON strings: replace each by its escaped text, JSON-quoted
     return _SURROGATE.sub(lambda m: json.dumps(printable(m.group()))[1:-1], text)

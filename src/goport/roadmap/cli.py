@@ -178,7 +178,7 @@ def plan(
         include=include,
         extra={"top": 0, "min_score": None},  # every candidate, whatever the project sets
     )
-    result = _cli._run(config, quiet)
+    result = _cli._run(config, quiet, with_facts=True)
     made = make_plan(result, config)
     scanned = Path(result.root)
     if fmt is PlanFormat.JSON:
