@@ -16,7 +16,10 @@ from typing import ClassVar
 
 import libcst as cst
 
+from goport.detectors.syntax import dotted, under
 from goport.model import Category, Finding, Span, Trait
+
+__all__ = ["Context", "Detector", "FunctionFrame", "dotted"]  # dotted: for extract and callsites
 
 
 @dataclass(slots=True)
@@ -93,11 +96,7 @@ class Context:
 
     def imports_any(self, *prefixes: str) -> bool:
         """True when the module imports something under one of the dotted prefixes."""
-        for target in self.aliases.values():
-            for prefix in prefixes:
-                if target == prefix or target.startswith(prefix + "."):
-                    return True
-        return False
+        return any(under(target, prefixes) is not None for target in self.aliases.values())
 
     # -- output ---------------------------------------------------------------------------------
     def report(
@@ -163,24 +162,3 @@ class Detector:
 
     def finish(self, module: cst.Module) -> None:
         """Called once after the whole module was walked."""
-
-
-def dotted(expr: cst.BaseExpression | None) -> str | None:
-    """``a.b.c`` as written (no alias resolution), or None for anything but a name chain."""
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
-
-
-def positional(call: cst.Call) -> list[cst.BaseExpression]:
-    """The plain positional arguments of a call (no keywords, no ``*args``)."""
-    return [a.value for a in call.args if a.keyword is None and not a.star]
-
-
-def last_part(name: str | None) -> str:
-    return "" if not name else name.rsplit(".", 1)[-1]

@@ -12,56 +12,22 @@ from dataclasses import dataclass
 import libcst as cst
 
 from goport.detectors.base import Context, Detector
-from goport.detectors.base import dotted as _dotted
+from goport.detectors.syntax import alias_tail, argument, dotted, int_value, last_part, tail
 from goport.model import Category, Trait
 
 
-def _tail(func: cst.BaseExpression) -> str:
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    if isinstance(func, cst.Name):
-        return func.value
-    return ""
-
-
 def _tails(names: dict[str, str] | frozenset[str]) -> frozenset[str]:
-    return frozenset(name.rsplit(".", 1)[-1] for name in names)
-
-
-def _alias_tail(ctx: Context, func: cst.BaseExpression) -> str:
-    """The last name part, seen through ``from x import Y as Z`` aliases (a dict lookup)."""
-    if isinstance(func, cst.Name):
-        return ctx.aliases.get(func.value, func.value).rsplit(".", 1)[-1]
-    return _tail(func)
+    return frozenset(last_part(name) for name in names)
 
 
 def _lookup(
     ctx: Context, call: cst.Call, table: dict[str, str], tails: frozenset[str]
 ) -> str | None:
     """The table entry of a call's resolved name, checking the cheap last part first."""
-    if _alias_tail(ctx, call.func) not in tails:
+    if alias_tail(ctx, call.func) not in tails:
         return None
     name = ctx.callee(call)
     return table.get(name) if name is not None else None
-
-
-def _arg(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
-    """The value of a call argument given by keyword or position."""
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == keyword:
-            return arg.value
-    positional = [a for a in call.args if a.keyword is None and not a.star]
-    return positional[position].value if len(positional) > position else None
-
-
-def _int_arg(call: cst.Call, keyword: str, position: int) -> int | None:
-    value = _arg(call, keyword, position)
-    if isinstance(value, cst.Integer):
-        try:
-            return int(value.evaluated_value)
-        except ValueError:
-            return None
-    return None
 
 
 def _base_match(ctx: Context, node: cst.ClassDef, table: dict[str, str]) -> str | None:
@@ -82,7 +48,7 @@ def _is_event_loop(ctx: Context, node: cst.BaseExpression) -> bool:
     """``loop``, ``self._loop`` or ``asyncio.get_running_loop()``: an asyncio event loop."""
     if isinstance(node, cst.Call):
         return ctx.callee(node) in _LOOP_GETTERS
-    return _tail(node) in _LOOP_NAMES
+    return tail(node) in _LOOP_NAMES
 
 
 # -- GP201 ---------------------------------------------------------------------------------------
@@ -139,8 +105,8 @@ class Threads(Detector):
         if label is None:
             return
         if label == "threading.Thread":
-            target = _arg(node, "target", 1)
-            name = _dotted(target) if target is not None else None
+            target = argument(node, "target", 1)
+            name = dotted(target) if target is not None else None
             running = f" running {name}" if name else ""
             self.report(node, f"threading.Thread starts a thread{running}")
         elif label == "threading.Timer":
@@ -218,16 +184,16 @@ class LockPrimitives(Detector):
     )
 
     def _message(self, label: str, call: cst.Call | None) -> str:
-        kind = label.rsplit(".", 1)[-1]
+        kind = last_part(label)
         role = _LOCK_ROLES.get(kind, "guards shared state")
         if call is not None and kind in ("Semaphore", "BoundedSemaphore"):
-            value = _int_arg(call, "value", 0)
+            value = int_value(argument(call, "value", 0))
             if value == 0:
                 return f"{label}(0) counts signals between threads"
             if value is not None:
                 return f"{label}({value}) caps concurrent access at {value}"
         if call is not None and kind == "Barrier":
-            parties = _int_arg(call, "parties", 0)
+            parties = int_value(argument(call, "parties", 0))
             if parties is not None:
                 return f"{label}({parties}) makes {parties} threads meet"
         return f"{label} {role}"
@@ -241,7 +207,7 @@ class LockPrimitives(Detector):
         value = node.value
         if (
             not isinstance(value, (cst.Name, cst.Attribute))
-            or _alias_tail(self.ctx, value) not in _LOCK_TAILS
+            or alias_tail(self.ctx, value) not in _LOCK_TAILS
         ):
             return
         name = self.ctx.resolve(value)
@@ -322,7 +288,7 @@ class ThreadQueue(Detector):
             return
         if not label.startswith("multiprocessing") and not self.ctx.imports_any(*_CONCURRENT):
             return  # no threads here: the queue is a data structure
-        size = _int_arg(node, "maxsize", 0)
+        size = int_value(argument(node, "maxsize", 0))
         shown = f"{label}(maxsize={size})" if size else label
         between = "processes" if label.startswith("multiprocessing") else "threads"
         verb = "orders work by priority" if label.endswith("PriorityQueue") else "hands work"
@@ -385,7 +351,7 @@ class ThreadPool(Detector):
         if label is None:
             return
         keyword = "max_workers" if label == "ThreadPoolExecutor" else "processes"
-        size = _int_arg(node, keyword, 0)
+        size = int_value(argument(node, keyword, 0))
         if size is not None:
             self.report(node, f"{label}({size}) runs {size} worker threads")
         else:
@@ -527,7 +493,7 @@ class AsyncioFanOut(Detector):
         return False
 
     def visit_Call(self, node: cst.Call) -> None:
-        tail = _alias_tail(self.ctx, node.func)
+        tail = alias_tail(self.ctx, node.func)
         if tail not in _FAN_OUT_TAILS:
             return
         if tail == "create_task" and self._group_task(node):
@@ -629,14 +595,14 @@ class AsyncioPrimitives(Detector):
         label = _lookup(self.ctx, node, _ASYNC_PRIMITIVES, _ASYNC_TAILS)
         if label is None:
             return
-        kind = label.rsplit(".", 1)[-1]
+        kind = last_part(label)
         role = _ASYNC_ROLES[kind]
         if kind.endswith("Queue"):
-            size = _int_arg(node, "maxsize", 0)
+            size = int_value(argument(node, "maxsize", 0))
             shown = f"{label}(maxsize={size})" if size else label
             self.report(node, f"{shown} {role}")
         elif kind.endswith("Semaphore"):
-            value = _int_arg(node, "value", 0)
+            value = int_value(argument(node, "value", 0))
             if value == 0:
                 self.report(node, f"{label}(0) counts signals between tasks")
             elif value is not None:
@@ -810,7 +776,7 @@ class SocketsAndSelectors(Detector):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        tail = _alias_tail(self.ctx, func)
+        tail = alias_tail(self.ctx, func)
         if tail in _SOCKET_TAILS:
             name = self.ctx.callee(node)
             role = _SOCKETS.get(name) if name is not None else None
@@ -896,19 +862,19 @@ class GreenThreads(Detector):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = dotted(alias.name)
             if name is not None:
                 self._imported(node, name)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
-        name = _dotted(node.module)
+        name = dotted(node.module)
         if name is not None:
             self._imported(node, name)
 
     def visit_Call(self, node: cst.Call) -> None:
-        tail = _alias_tail(self.ctx, node.func)
+        tail = alias_tail(self.ctx, node.func)
         if not (tail.startswith("patch_") or tail == "monkey_patch"):
             return
         name = self.ctx.callee(node)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.syntax import alias_tail, int_value, last_part
 from goport.model import Category, Span, Trait
 
 # The helper bases below are mixins, not detectors: at runtime they derive from ``object`` (the
@@ -95,20 +96,11 @@ _CHAR_SETS = frozenset(
 )  # fmt: skip
 
 
-def _int_value(node: cst.BaseExpression | None) -> int | None:
-    if isinstance(node, cst.Integer):
-        try:
-            return int(node.evaluated_value)
-        except ValueError:
-            return None
-    return None
-
-
 def _is_wide(node: cst.BaseExpression | None) -> bool:
     """A hex-written constant of at least a byte mask, or a well-known hash constant."""
     if not isinstance(node, cst.Integer):
         return False
-    value = _int_value(node)
+    value = int_value(node)
     if value is None:
         return False
     if node.value[:2].lower() == "0x":
@@ -118,7 +110,7 @@ def _is_wide(node: cst.BaseExpression | None) -> bool:
 
 def _is_all_ones(node: cst.BaseExpression | None) -> bool:
     """``0xFFFF``, ``0xFFFFFFFF``...: a mask that wraps a value to 16 bits or more."""
-    value = _int_value(node)
+    value = int_value(node)
     return value is not None and value >= 0xFFFF and value & (value + 1) == 0
 
 
@@ -128,7 +120,7 @@ def _mixes(kind: str, left: cst.BaseExpression | None, right: cst.BaseExpression
     ``h &= 0xFFFFFFFF`` (a running sum wrapped to 32 bits). ``v & 0x3FFFFFFF`` and
     ``(v >> 16) & 0xFFFF`` take fields out of a value: codecs, not hashes."""
     if kind == "%":
-        value = _int_value(right)
+        value = int_value(right)
         return _is_wide(right) and value is not None and value & (value - 1) != 0
     if kind == "*":
         return _is_wide(left) or _is_wide(right)
@@ -181,15 +173,6 @@ def _key(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
         return node.value.value + "." + node.attr.value
     return None
-
-
-def _alias_tail(ctx: Context, func: cst.BaseExpression) -> str:
-    """The callee's last name part, seen through ``from x import Y as Z`` (a dict lookup)."""
-    if isinstance(func, cst.Name):
-        return ctx.aliases.get(func.value, func.value).rsplit(".", 1)[-1]
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return ""
 
 
 def _is_slice(node: cst.Subscript) -> bool:
@@ -705,7 +688,7 @@ class _OperatorLoops(_LoopStats):
         elif kind == "^":
             stats.xors += 1
         elif kind == "&":
-            if _int_value(right) is not None or _int_value(left) is not None:
+            if int_value(right) is not None or int_value(left) is not None:
                 stats.masks += 1
         elif kind == "%" and _is_wide(right):
             stats.masks += 1
@@ -734,7 +717,7 @@ class _OperatorLoops(_LoopStats):
             return  # [0] * n, items + [x], {a} | {b}: collections, not numbers
         if isinstance(node.left, _NUMBERS) and isinstance(node.right, _NUMBERS):
             return  # a constant such as 1 << 4
-        if self.in_index and kind in ("+", "-") and 0 < (_int_value(node.right) or 0) <= 4:
+        if self.in_index and kind in ("+", "-") and 0 < (int_value(node.right) or 0) <= 4:
             return  # s[i + 1]: index arithmetic, not computation
         self._count(loop.stats, kind, self._operand(node.left), self._operand(node.right))
 
@@ -766,7 +749,7 @@ class _OperatorLoops(_LoopStats):
         if not self.loops:
             return
         kind = _AUG_KIND.get(type(node.operator))
-        if kind is None or (kind in ("+", "-") and _int_value(node.value) == 1):
+        if kind is None or (kind in ("+", "-") and int_value(node.value) == 1):
             return  # a counter
         if kind == "+" and _is_texty(node.value):
             return
@@ -780,7 +763,7 @@ class _OperatorLoops(_LoopStats):
         if (
             isinstance(node, cst.AugAssign)
             and isinstance(node.operator, (cst.AddAssign, cst.SubtractAssign))
-            and _int_value(node.value) == 1
+            and int_value(node.value) == 1
         ):
             return  # loop bookkeeping
         loop = self.innermost()
@@ -1278,7 +1261,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         if self.loops and isinstance(node.operator, cst.AddAssign):
             key = _key(node.target)
             loop = self.innermost()
-            if key is not None and loop is not None and _int_value(node.value) is not None:
+            if key is not None and loop is not None and int_value(node.value) is not None:
                 loop.stats.bumped.add(key)
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -1288,7 +1271,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             and len(node.targets) == 1
             and isinstance(value, cst.BinaryOperation)
             and isinstance(value.operator, cst.Add)
-            and _int_value(value.right) is not None
+            and int_value(value.right) is not None
         ):
             key = _key(node.targets[0].target)
             loop = self.innermost()
@@ -1482,7 +1465,7 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
         if not self.loops:
             return
         func = node.func
-        attr = _alias_tail(self.ctx, func)
+        attr = alias_tail(self.ctx, func)
         if attr not in _RE_FUNCS or self.innermost() is None:
             return
         name = self.ctx.callee(node)
@@ -1518,7 +1501,7 @@ _PROCESS_POOLS = {
     "loky.get_reusable_executor": "loky.get_reusable_executor",
     "joblib.Parallel": "joblib.Parallel",
 }
-_PROCESS_TAILS = frozenset(name.rsplit(".", 1)[1] for name in _PROCESS_POOLS)
+_PROCESS_TAILS = frozenset(last_part(name) for name in _PROCESS_POOLS)
 
 
 class ProcessesForTheGil(Detector):
@@ -1569,7 +1552,7 @@ class ProcessesForTheGil(Detector):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
-        if _alias_tail(self.ctx, node.func) not in _PROCESS_TAILS:
+        if alias_tail(self.ctx, node.func) not in _PROCESS_TAILS:
             return
         label = _PROCESS_POOLS.get(self.ctx.callee(node) or "")
         if label is not None:

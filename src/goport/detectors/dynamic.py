@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, last_part
-from goport.detectors.base import dotted as _dotted
-from goport.detectors.base import positional as _positional
+from goport.detectors.base import Context, Detector
+from goport.detectors.syntax import dotted, last_part, positional, string_value
 from goport.model import Category, Trait
 
 
@@ -19,13 +18,6 @@ def _root(expr: cst.BaseExpression) -> cst.Name | None:
     while isinstance(expr, (cst.Attribute, cst.Subscript)):
         expr = expr.value
     return expr if isinstance(expr, cst.Name) else None
-
-
-def _is_string(expr: cst.BaseExpression) -> bool:
-    """A plain string literal: a name known when the code is written (f-strings are not)."""
-    return isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)) and isinstance(
-        expr.evaluated_value, str
-    )
 
 
 def _is_constant(expr: cst.BaseExpression) -> bool:
@@ -118,8 +110,8 @@ class EvalExec(Detector):
                 return
             self.report(node, "compile() builds a code object at run time")
         else:
-            args = _positional(node)
-            what = "a literal string" if args and _is_string(args[0]) else "code built at run time"
+            args = positional(node)
+            what = "a literal string" if args and (string_value(args[0]) is not None) else "code built at run time"
             self.report(node, f"{name}() runs {what}")
 
 
@@ -180,14 +172,14 @@ class DynamicAttributes(Detector):
         ctx = self.ctx
         name = _builtin(ctx, func, _ATTR_BUILTINS)
         if name is not None:
-            args = _positional(node)
-            if len(args) < 2 or _is_string(args[1]):
+            args = positional(node)
+            if len(args) < 2 or (string_value(args[1]) is not None):
                 return
             if name in ("setattr", "delattr"):
                 root = _root(args[0])
                 if root is not None and root.value in ctx.aliases:
                     return  # monkeypatching an imported object: GP404
-            target = _dotted(args[0]) or "obj"
+            target = dotted(args[0]) or "obj"
             self.report(node, f"{name}({target}, <computed name>)")
             return
         if isinstance(func, cst.Attribute) and func.attr.value in _NAMESPACE_WRITES:
@@ -200,12 +192,12 @@ class DynamicAttributes(Detector):
 
     def _namespace(self, expr: cst.BaseExpression) -> str | None:
         if isinstance(expr, cst.Attribute) and expr.attr.value == "__dict__":
-            return _dotted(expr) or "__dict__"
+            return dotted(expr) or "__dict__"
         if isinstance(expr, cst.Call):
             name = _builtin(self.ctx, expr.func, frozenset({"vars", "globals"}))
             if name is not None:
-                args = _positional(expr)
-                inner = _dotted(args[0]) if args else None
+                args = positional(expr)
+                inner = dotted(args[0]) if args else None
                 return f"{name}({inner or ''})"
         return None
 
@@ -215,7 +207,7 @@ class DynamicAttributes(Detector):
             if space is not None:
                 self.report(target, f"writes attributes through {space}[...]")
         elif isinstance(target, cst.Attribute) and target.attr.value == "__dict__":
-            self.report(target, f"replaces {_dotted(target) or '__dict__'}")
+            self.report(target, f"replaces {dotted(target) or '__dict__'}")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -325,7 +317,7 @@ class Metaclass(Detector):
         func = node.func
         ctx = self.ctx
         if _builtin(ctx, func, frozenset({"type"})) is not None:
-            if len(_positional(node)) == 3:
+            if len(positional(node)) == 3:
                 self.report(node, "type(name, bases, ns) creates a class at run time")
             return
         if isinstance(func, (cst.Name, cst.Attribute)):
@@ -426,7 +418,7 @@ class Monkeypatching(Detector):
         name = _builtin(self.ctx, node.func, frozenset({"setattr", "delattr"}))
         if name is None:
             return
-        args = _positional(node)
+        args = positional(node)
         root = _root(args[0]) if args else None
         if root is not None and root.value in self.ctx.aliases:
             target = self.ctx.resolve(args[0]) or root.value
@@ -520,8 +512,8 @@ class DynamicImport(Detector):
         if name in _IMPORT_BY_NAME:
             if isinstance(func, cst.Name) and name == "__import__" and "__import__" in ctx.aliases:
                 return
-            args = _positional(node)
-            if args and not _is_string(args[0]):
+            args = positional(node)
+            if args and not (string_value(args[0]) is not None):
                 self.report(node, f"{last_part(name)}() of a module name computed at run time")
             return
         if name not in _DYNAMIC_LOADERS:
@@ -594,7 +586,7 @@ class PickleSerialisation(Detector):
         if isinstance(func, cst.Attribute):
             leaf = func.attr.value
             if leaf == "to_pickle":
-                self.report(node, f"{_dotted(func) or '.to_pickle'}(): pickle file format")
+                self.report(node, f"{dotted(func) or '.to_pickle'}(): pickle file format")
                 return
         elif isinstance(func, cst.Name):
             leaf = last_part(self.ctx.aliases.get(func.value, func.value))

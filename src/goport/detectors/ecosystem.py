@@ -12,20 +12,9 @@ from typing import ClassVar
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, dotted, last_part
+from goport.detectors.base import Context, Detector
+from goport.detectors.syntax import dotted, last_part, under
 from goport.model import Category, Trait
-
-
-def _dotted(expr: cst.BaseExpression | None) -> str:
-    return dotted(expr) or ""
-
-
-def _under(name: str, prefixes: tuple[str, ...]) -> str | None:
-    """The prefix ``name`` lives under (``numpy.linalg`` is under ``numpy``), else None."""
-    for prefix in prefixes:
-        if name == prefix or name.startswith(prefix + "."):
-            return prefix
-    return None
 
 
 def _type_checking(test: cst.BaseExpression) -> bool:
@@ -75,7 +64,7 @@ class _PackageImports:
     def visit_Import(self, node: cst.Import) -> None:
         found: list[str] = []
         for alias in node.names:
-            prefix = _under(_dotted(alias.name), self.PACKAGES)
+            prefix = under(dotted(alias.name) or "", self.PACKAGES)
             if prefix is not None and prefix not in found:
                 found.append(prefix)
         self._emit(node, found)
@@ -83,14 +72,14 @@ class _PackageImports:
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
-        module = _dotted(node.module)
+        module = dotted(node.module) or ""
         found: list[str] = []
-        prefix = _under(module, self.PACKAGES)
+        prefix = under(module, self.PACKAGES)
         if prefix is not None:
             found.append(prefix)
         elif not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
-                prefix = _under(f"{module}.{_dotted(alias.name)}", self.PACKAGES)
+                prefix = under(f"{module}.{dotted(alias.name) or ''}", self.PACKAGES)
                 if prefix is not None and prefix not in found:
                     found.append(prefix)
         self._emit(node, found)
@@ -418,7 +407,7 @@ class OrmBusinessLogic(_PackageImports, Detector):
         name = self.ctx.resolve(expr)
         if name is None:
             return None
-        prefix = _under(name, _ORM)
+        prefix = under(name, _ORM)
         if prefix is not None:
             return prefix
         return self._orm_objects.get(name.split(".", 1)[0])
@@ -519,17 +508,17 @@ class OrmBusinessLogic(_PackageImports, Detector):
         attr = func.attr.value
         owner = func.value
         if attr == "query":
-            holder = _dotted(owner)
+            holder = dotted(owner) or ""
             if "session" in last_part(holder).lower():
                 return f"{holder}.query()"
             return None
         if isinstance(owner, cst.Attribute):
             inner = owner.value
             if isinstance(inner, cst.Call):  # get_user_model().objects.filter(...)
-                model = f"{_dotted(inner.func)}()"
-                looks_like_model = bool(_dotted(inner.func))
+                model = f"{dotted(inner.func) or ''}()"
+                looks_like_model = dotted(inner.func) is not None
             else:
-                model = _dotted(inner)
+                model = dotted(inner) or ""
                 looks_like_model = last_part(model)[:1].isupper() or model in _MODEL_VARS
             if owner.attr.value == "objects" and attr in _DJANGO_QUERIES and looks_like_model:
                 return f"{model}.objects.{attr}()"

@@ -13,9 +13,16 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, FunctionFrame, last_part
-from goport.detectors.base import dotted as _dotted
-from goport.detectors.base import positional as _positional
+from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.syntax import (
+    alias_tail,
+    dotted,
+    keyword,
+    last_part,
+    positional,
+    string_value,
+    under,
+)
 from goport.model import Category, Trait
 
 WEB_FRAMEWORKS = (
@@ -39,34 +46,19 @@ HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "option
 # -- small syntax helpers -----------------------------------------------------------------------
 
 
-def _string(expr: cst.BaseExpression | None) -> str | None:
-    """The value of a plain string literal (not an f-string), else None."""
-    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expr.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _strings(expr: cst.BaseExpression | None) -> list[str]:
     """String literals of a literal list/tuple/set (or one string)."""
-    single = _string(expr)
+    single = string_value(expr)
     if single is not None:
         return [single]
     if isinstance(expr, (cst.List, cst.Tuple, cst.Set)):
         out = []
         for element in expr.elements:
-            value = _string(element.value)
+            value = string_value(element.value)
             if value is not None:
                 out.append(value)
         return out
     return []
-
-
-def _keyword(call: cst.Call, *names: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in names:
-            return arg.value
-    return None
 
 
 def _call_path(ctx: Context, call: cst.Call) -> str | None:
@@ -80,15 +72,6 @@ def _call_path(ctx: Context, call: cst.Call) -> str | None:
         if inner is not None:
             return f"{inner}().{func.attr.value}"
     return None
-
-
-def _leaf(ctx: Context, func: cst.BaseExpression) -> str:
-    """The real last name of a callee: ``x.attr`` gives ``attr``; an imported alias is resolved."""
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    if isinstance(func, cst.Name):
-        return last_part(ctx.aliases.get(func.value, func.value))
-    return ""
 
 
 def _body(node: cst.ClassDef | cst.FunctionDef) -> list[cst.BaseStatement | cst.BaseSmallStatement]:
@@ -132,9 +115,9 @@ class _Bindings:
             value = value.expression
         if not isinstance(value, cst.Call):
             if self.names and isinstance(target, (cst.Name, cst.Attribute)):
-                self.names.pop(_dotted(target) or "", None)
+                self.names.pop(dotted(target) or "", None)
             return
-        key = _dotted(target)
+        key = dotted(target)
         if key is None:
             return
         name = _call_path(self.ctx, value)
@@ -144,7 +127,7 @@ class _Bindings:
             self.names[key] = name
 
     def of(self, expr: cst.BaseExpression) -> str | None:
-        key = _dotted(expr)
+        key = dotted(expr)
         return None if key is None else self.names.get(key)
 
 
@@ -330,12 +313,12 @@ class HttpHandler(_TracksBindings, Detector):
             return None
         ctx = self.ctx
         func = expr.func
-        args = _positional(expr)
+        args = positional(expr)
         if isinstance(func, cst.Attribute):
             kind = func.attr.value
             if kind not in _ROUTE_ATTRS:
                 return None
-            if not args and _keyword(expr, "path", "rule") is None:
+            if not args and keyword(expr, "path", "rule") is None:
                 return None
             if self.bound.of(func.value) in _WS_OBJECTS or not ctx.imports_any(*WEB_FRAMEWORKS):
                 return None
@@ -345,7 +328,7 @@ class HttpHandler(_TracksBindings, Detector):
                 return None
             kind = last_part(name)
         methods: list[str] = [kind.upper()] if kind in HTTP_VERBS else []
-        literals = [_string(a) for a in args]
+        literals = [string_value(a) for a in args]
         path: str | None
         if kind == "api_view":
             methods, path = [m.upper() for m in _strings(args[0] if args else None)], None
@@ -353,11 +336,11 @@ class HttpHandler(_TracksBindings, Detector):
             # aiohttp ``routes.route("GET", "/path")``
             methods, path = [literals[0].upper()], literals[1]
         else:
-            path = literals[0] if literals else _string(_keyword(expr, "path", "rule"))
+            path = literals[0] if literals else string_value(keyword(expr, "path", "rule"))
             if path is None:
-                path = _string(_keyword(expr, "route_name"))
+                path = string_value(keyword(expr, "route_name"))
         if not methods:
-            methods = [m.upper() for m in _strings(_keyword(expr, "methods", "request_method"))]
+            methods = [m.upper() for m in _strings(keyword(expr, "methods", "request_method"))]
         if not methods and kind in ("route", "api_route"):
             methods = ["GET"]
         text = " ".join(p for p in (", ".join(methods), path) if p)
@@ -372,7 +355,7 @@ class HttpHandler(_TracksBindings, Detector):
             return False
         if ctx.imports_any("django.http", "django.shortcuts", "rest_framework", "pyramid"):
             return True
-        return ctx.module.rsplit(".", 1)[-1] == "views" and not ctx.imports_any(*_NOT_DJANGO)
+        return last_part(ctx.module) == "views" and not ctx.imports_any(*_NOT_DJANGO)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
@@ -402,7 +385,7 @@ class HttpHandler(_TracksBindings, Detector):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        attr = _leaf(self.ctx, func)
+        attr = alias_tail(self.ctx, func)
         if isinstance(func, cst.Attribute) and attr in _REGISTER_ATTRS:
             self._registration(node, attr)
             return
@@ -419,8 +402,8 @@ class HttpHandler(_TracksBindings, Detector):
                 return
             if attr == "add_route" and ctx.imports_any("falcon"):
                 return  # falcon resources are reported at their class
-        args = _positional(node)
-        literals = [_string(a) for a in args]
+        args = positional(node)
+        literals = [string_value(a) for a in args]
         verb = attr.removeprefix("add_")
         methods = [verb.upper()] if verb in HTTP_VERBS else []
         handler: cst.BaseExpression | None
@@ -430,16 +413,16 @@ class HttpHandler(_TracksBindings, Detector):
             methods, path = [literals[0].upper()], literals[1]
             handler = args[2] if len(args) > 2 else None
         else:
-            path = literals[0] if literals else _string(_keyword(node, "path", "rule"))
+            path = literals[0] if literals else string_value(keyword(node, "path", "rule"))
             if attr == "add_url_rule":
-                handler = _keyword(node, "view_func") or (args[2] if len(args) > 2 else None)
+                handler = keyword(node, "view_func") or (args[2] if len(args) > 2 else None)
             else:
-                handler = _keyword(node, "endpoint", "handler") or (
+                handler = keyword(node, "endpoint", "handler") or (
                     args[1] if len(args) > 1 else None
                 )
         if not methods:
-            methods = [m.upper() for m in _strings(_keyword(node, "methods"))]
-        target = _dotted(handler) if handler is not None else None
+            methods = [m.upper() for m in _strings(keyword(node, "methods"))]
+        target = dotted(handler) if handler is not None else None
         text = " ".join(p for p in (", ".join(methods), path) if p) or "route"
         self.report(node, f"HTTP handler {text}" + (f" -> {target}" if target else ""))
 
@@ -533,21 +516,21 @@ class WebsocketHandler(_TracksBindings, Detector):
         self.bound = _Bindings(ctx)
 
     def visit_Call(self, node: cst.Call) -> None:
-        attr = _leaf(self.ctx, node.func)
+        attr = alias_tail(self.ctx, node.func)
         if attr not in ("serve", "unix_serve", "WebSocketResponse", "WebSocketRoute"):
             return
         name = self.ctx.callee(node)
         if name is None:
             return
         if name in _WS_SERVE:
-            args = _positional(node)
-            handler = _dotted(args[0]) if args else None
+            args = positional(node)
+            handler = dotted(args[0]) if args else None
             self.report(node, f"WebSocket server {name}({handler or ''})")
         elif name == "aiohttp.web.WebSocketResponse":
             self.report(node, "aiohttp WebSocketResponse endpoint")
         elif name == "starlette.routing.WebSocketRoute":
-            args = _positional(node)
-            path = _string(args[0]) if args else None
+            args = positional(node)
+            path = string_value(args[0]) if args else None
             self.report(node, f"WebSocket route {path or ''}".rstrip())
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -574,8 +557,8 @@ class WebsocketHandler(_TracksBindings, Detector):
                 return None
         else:
             return None
-        args = _positional(call) if call is not None else []
-        label = _string(args[0]) if args else None
+        args = positional(call) if call is not None else []
+        label = string_value(args[0]) if args else None
         if attr in ("on", "event"):
             return f"Socket.IO event {label or function}"
         return f"WebSocket handler {label or function}"
@@ -655,7 +638,7 @@ class GrpcServicer(Detector):
                 return
 
     def visit_Call(self, node: cst.Call) -> None:
-        attr = _leaf(self.ctx, node.func)
+        attr = alias_tail(self.ctx, node.func)
         if attr == "server":
             name = self.ctx.callee(node)
             if name in ("grpc.server", "grpc.aio.server"):
@@ -790,8 +773,8 @@ class MessageConsumer(_TracksBindings, Detector):
             if attr == "listen" and not ctx.imports_any("redis", "aioredis"):
                 return
             if ctx.imports_any(*_SUBSCRIBERS):
-                args = _positional(node)
-                subject = _string(args[0]) if args else None
+                args = positional(node)
+                subject = string_value(args[0]) if args else None
                 detail = f" {subject}" if subject else ""
                 self.report(node, f"pub/sub consumer .{attr}(){detail}")
         elif attr in ("receive_message", "receive_messages") and ctx.imports_any(*_SQS):
@@ -954,7 +937,7 @@ def _forever(test: cst.BaseExpression) -> str | None:
     if isinstance(test, cst.Integer) and test.value == "1":
         return "1"
     if isinstance(test, (cst.Name, cst.Attribute)):
-        name = _dotted(test)
+        name = dotted(test)
         if name is not None and any(w in last_part(name).lower() for w in _RUNNING_WORDS):
             return name
         return None
@@ -962,10 +945,10 @@ def _forever(test: cst.BaseExpression) -> str | None:
         inner = test.expression
         if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
             if inner.func.attr.value in ("is_set", "wait", "is_stopped", "is_closed"):
-                return f"not {_dotted(inner.func) or inner.func.attr.value}()"
+                return f"not {dotted(inner.func) or inner.func.attr.value}()"
             return None
         if isinstance(inner, (cst.Name, cst.Attribute)):
-            name = _dotted(inner)
+            name = dotted(inner)
             if name is not None and any(w in last_part(name).lower() for w in _STOP_WORDS):
                 return f"not {name}"
     if (
@@ -973,7 +956,7 @@ def _forever(test: cst.BaseExpression) -> str | None:
         and isinstance(test.func, cst.Attribute)
         and test.func.attr.value in ("is_running", "running", "is_alive", "alive")
     ):
-        return f"{_dotted(test.func) or test.func.attr.value}()"
+        return f"{dotted(test.func) or test.func.attr.value}()"
     return None
 
 
@@ -1122,7 +1105,7 @@ class PollLoop(Detector):
         if not self._loops:
             return
         func = node.func
-        signal = self._signal(node, func, _leaf(self.ctx, func))
+        signal = self._signal(node, func, alias_tail(self.ctx, func))
         if signal is None:
             return
         depth = len(self.ctx.functions)
@@ -1199,11 +1182,6 @@ _STREAM_READS = frozenset(
         "receive_messages",
     }
 )  # fmt: skip
-
-
-def _under(name: str, modules: tuple[str, ...]) -> bool:
-    """``name`` is one of ``modules`` or inside one (``requests.get``, not ``requests_cache``)."""
-    return any(name == m or name.startswith(m + ".") for m in modules)
 
 
 def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
@@ -1379,7 +1357,7 @@ class StreamingPipeline(Detector):
         # calls into an imported library, not into a local variable named ``queue``
         imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
         return any(
-            last_part(call) in _STREAM_READS or (imported and _under(call, imported))
+            last_part(call) in _STREAM_READS or (imported and under(call, imported) is not None)
             for call in frame.calls
         )
 
@@ -1521,7 +1499,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         ctx = self.ctx
-        attr = _leaf(ctx, func)
+        attr = alias_tail(ctx, func)
         if attr in _SERVER_ATTRS or attr in ("run", "run_app"):
             name = ctx.callee(node)
             if name is not None and name in _SERVER_CALLS:
@@ -1537,7 +1515,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
             )
             if source is None or source not in _SERVER_CALLS:
                 self.report(
-                    node, f"server entrypoint {_dotted(receiver) or 'server'}.serve_forever()"
+                    node, f"server entrypoint {dotted(receiver) or 'server'}.serve_forever()"
                 )
         elif attr == "start" and isinstance(func, cst.Attribute) and not self._tornado:
             name = _call_path(ctx, node)
@@ -1561,7 +1539,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
         if owner is not None and owner in _APP_CLASSES:
             self.report(node, f"server entrypoint {last_part(owner)} app.run()")
             return
-        receiver = _dotted(func.value)
+        receiver = dotted(func.value)
         if receiver in ("app", "application") and self.ctx.imports_any(
             "flask", "quart", "sanic", "bottle"
         ):
