@@ -69,8 +69,8 @@ def test_every_detector_module_is_registered() -> None:
     import goport.detectors as pkg
 
     found = set()
-    for info in pkgutil.iter_modules(pkg.__path__):
-        mod = importlib.import_module(f"goport.detectors.{info.name}")
+    for info in pkgutil.walk_packages(pkg.__path__, prefix="goport.detectors."):
+        mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if issubclass(obj, Detector) and obj is not Detector and obj.__module__ == mod.__name__:
                 found.add(obj)

@@ -10,7 +10,8 @@ Detectors only emit findings through ``Context.report``; they never rank.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -162,3 +163,26 @@ class Detector:
 
     def finish(self, module: cst.Module) -> None:
         """Called once after the whole module was walked."""
+
+
+def rules_in(package: str, modules: Sequence[str]) -> tuple[type[Detector], ...]:
+    """The rule class of each module of a family package, in the order listed.
+
+    A rule module defines exactly one rule class (its shared walkers and helpers live in other
+    modules), so adding a rule is one new file plus one line in its family's ``RULES``.
+    """
+    out: list[type[Detector]] = []
+    for name in modules:
+        module = importlib.import_module(f"{package}.{name}")
+        found = [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type)
+            and issubclass(obj, Detector)
+            and obj.__module__ == module.__name__
+            and obj.ID
+        ]
+        if len(found) != 1:
+            raise TypeError(f"{module.__name__} defines {len(found)} rule classes, not one")
+        out.append(found[0])
+    return tuple(out)

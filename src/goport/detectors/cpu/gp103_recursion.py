@@ -1,0 +1,96 @@
+"""GP103 recursion: recursion: slow interpreted calls capped by the recursion limit."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.model import Category
+
+
+class Recursion(Detector):
+    """A function that calls itself.
+
+    What it detects: a call to the enclosing function by its own name, or for a method through
+    ``self.<name>``, ``cls.<name>`` or ``<Class>.<name>``. One finding per function, at the
+    first self-call, with the number of self-calls.
+    Why it matters for a Go port: Python calls are expensive and recursion stops at the
+    recursion limit (1000 frames by default), so recursive code is slow and often capped; Go
+    calls are cheap and goroutine stacks grow on demand.
+    Go idiom: a recursive Go function (no depth limit), or an explicit slice used as a stack.
+    Known limits: mutual recursion (f calls g calls f) and polymorphic recursion through another
+    object (``child.visit()``) are not seen; a nested function shadowing the name is taken as
+    the function itself.
+    """
+
+    ID = "GP103"
+    NAME = "recursion"
+    CATEGORY = Category.CPU
+    WEIGHT = 1.5
+    PYTHON = "recursive functions and methods"
+    GO_IDIOM = "plain recursive functions (growable stacks) or an explicit stack slice"
+    SUMMARY = "recursion: slow interpreted calls capped by the recursion limit"
+    MATCHES = (
+        "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
+        (
+            "class Tree:\n    def depth(self, node):\n        if not node.children:\n            return 1\n"
+            "        return 1 + max(self.depth(c) for c in node.children)\n"
+        ),
+        "class P:\n    @classmethod\n    def parse(cls, s):\n        return cls.parse(s[1:]) if s else 0\n",
+    )
+    NO_MATCHES = (
+        "import json\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n",
+        "class Node:\n    def visit(self, v):\n        return visit(self.child)\n",
+        "class Wrapper:\n    def close(self):\n        self.inner.close()\n",
+        "class A(B):\n    def save(self):\n        super().save()\n",
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.first: dict[int, cst.Call] = {}
+
+    def _is_self_call(self, call: cst.Call, frame: FunctionFrame) -> bool:
+        func = call.func
+        scopes = self.ctx.scopes
+        is_method = len(scopes) >= 3 and scopes[-3] != "<locals>"
+        if isinstance(func, cst.Name):
+            return not is_method and func.value == frame.name
+        if not is_method or not isinstance(func, cst.Attribute) or func.attr.value != frame.name:
+            return False
+        receiver = func.value
+        if not isinstance(receiver, cst.Name):
+            return False
+        params = frame.node.params.params
+        first = params[0].name.value if params else None
+        return receiver.value in ("self", "cls", scopes[-3]) or receiver.value == first
+
+    def visit_Call(self, node: cst.Call) -> None:
+        frame = self.ctx.function
+        if frame is None:
+            return
+        func = node.func
+        name = (
+            func.value
+            if isinstance(func, cst.Name)
+            else (func.attr.value if isinstance(func, cst.Attribute) else None)
+        )
+        if name != frame.name or not self._is_self_call(node, frame):
+            return
+        count = frame.counters.get("GP103", 0)
+        frame.counters["GP103"] = count + 1
+        if count == 0:
+            self.first[id(frame)] = node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.ctx.function
+        if frame is None:
+            return
+        call = self.first.pop(id(frame), None)
+        count = frame.counters.get("GP103", 0)
+        if call is None or not count:
+            return
+        if count > 1:
+            message = f"{frame.name} calls itself {count} times (tree recursion)"
+            self.ctx.report(self, call, message, weight=2.0)
+        else:
+            self.ctx.report(self, call, f"{frame.name} calls itself (recursion)")

@@ -1,0 +1,70 @@
+"""GP106 pure-python-checksum: checksum or hash computed bit by bit in pure Python."""
+
+from __future__ import annotations
+
+from goport.detectors.base import Detector
+from goport.detectors.cpu._loops import _checksum_verdict, _Loop, _OperatorLoops
+from goport.model import Category
+
+
+class PurePythonChecksum(_OperatorLoops, Detector):
+    """Hashes, checksums and compression written in pure Python.
+
+    What it detects: a loop mixing at least two of shifts (``<<``, ``>>``), xor (``^``), masks
+    (``& 0xFF``, ``% 65521``) and hex or well-known hash constants (``0xEDB88320``,
+    ``16777619``), with at least three operators, one of them a xor or a hash's mixing step
+    (``% 65521``, ``* 16777619``, a running sum wrapped by ``& 0xFFFFFFFF``): CRC tables and
+    updates, Adler/FNV/djb2/murmur-style hashes. Reported once per outermost such loop.
+    Why it matters for a Go port: each bit operation is an interpreted step on an arbitrary-size
+    int, then masked back to 32 bits by hand; in Go it is one instruction on a ``uint32``, and
+    ``hash/crc32``, ``hash/adler32``, ``hash/fnv`` already exist.
+    Go idiom: the standard ``hash/crc32``, ``hash/adler32``, ``hash/fnv``, ``compress/*``
+    packages, or the loop on ``uint32``/``uint64`` without masks.
+    Known limits: library calls such as ``hashlib.sha256`` or ``zlib.crc32`` run in C and are
+    not flagged; a bit-twiddling loop with a xor that is not a hash can match. Loops that only
+    shift and mask (``(v >> 8) & 0xFF``, varints, ``v & 0x3FFFFFFF`` bit fields) are codecs,
+    reported by GP109.
+    """
+
+    ID = "GP106"
+    NAME = "pure-python-checksum"
+    CATEGORY = Category.CPU
+    WEIGHT = 2.5
+    PYTHON = "CRC/Adler/FNV-style hash loops"
+    GO_IDIOM = "hash/crc32, hash/adler32, hash/fnv, or the loop on uint32"
+    SUMMARY = "checksum or hash computed bit by bit in pure Python"
+    MATCHES = (
+        (
+            "def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
+            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"
+        ),
+        (
+            "def fnv1a(data: bytes) -> int:\n    h = 2166136261\n    for b in data:\n        h ^= b\n"
+            "        h = (h * 16777619) & 0xFFFFFFFF\n    return h\n"
+        ),
+        (
+            "def adler(data):\n    a, b = 1, 0\n    for x in data:\n        a = (a + x) % 65521\n"
+            "        b = (b + a) % 65521\n    return (b << 16) | a\n"
+        ),
+    )
+    NO_MATCHES = (
+        (
+            "import hashlib\ndef digest(chunks):\n    h = hashlib.sha256()\n    for c in chunks:\n"
+            "        h.update(c)\n    return h.hexdigest()\n"
+        ),
+        "def flags(items):\n    for it in items:\n        if it.mode & 0x4:\n            print(it)\n",
+        "def unpack(data):\n    v = 0\n    for b in data:\n        v = (v << 8) | b\n    return v\n",
+        "def f(ts):\n    for t in ts:\n        print(t % 1000, (t // 1000) % 86400)\n",
+        # a varint decoder shifts and masks bytes: a codec (GP109), not a checksum
+        (
+            "def varint(data, pos):\n    result = shift = 0\n    while True:\n"
+            "        b = data[pos]\n        pos += 1\n        result |= (b & 0x7F) << shift\n"
+            "        if not b & 0x80:\n            return result, pos\n        shift += 7\n"
+        ),
+    )
+
+    def judge(self, loop: _Loop) -> tuple[str, float] | None:
+        detail = _checksum_verdict(loop.stats)
+        if detail is None:
+            return None
+        return f"checksum-style bit loop: {detail}", self.WEIGHT

@@ -1,0 +1,81 @@
+"""GP406 pickle-serialisation: Python-only serialisation format: a Go side cannot read or write it."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.detectors.base import Detector
+from goport.detectors.syntax import dotted, last_part
+from goport.model import Category
+
+_PICKLE_MODULES = ("pickle", "cPickle", "_pickle", "cloudpickle", "dill", "marshal", "joblib")
+
+_PICKLE_FUNCS = frozenset({"dump", "dumps", "load", "loads", "Pickler", "Unpickler"})
+
+_PICKLE_CALLS = frozenset(
+    {
+        *(f"{m}.{f}" for m in _PICKLE_MODULES for f in _PICKLE_FUNCS),
+        "shelve.open",
+        "shelve.Shelf",
+        "shelve.DbfilenameShelf",
+        "pandas.read_pickle",
+    }
+)
+
+_PICKLE_LEAVES = frozenset({*_PICKLE_FUNCS, "open", "Shelf", "DbfilenameShelf", "read_pickle"})
+
+
+class PickleSerialisation(Detector):
+    """Data stored or exchanged in Python-only formats: pickle, dill, shelve, marshal, joblib.
+
+    What it detects: ``dump``/``dumps``/``load``/``loads``/``Pickler``/``Unpickler`` of
+    ``pickle``, ``cPickle``, ``cloudpickle``, ``dill``, ``marshal`` and ``joblib``;
+    ``shelve.open``; ``pandas.read_pickle`` and ``.to_pickle(...)``.
+    Why it matters for a Go port: the bytes are Python object graphs; Go cannot read or write
+    them, so every cache, queue message or file in that format must migrate to a neutral format
+    before a Go component can share it.
+    Go idiom: ``encoding/json``, protobuf, msgpack (``vmihailenco/msgpack``) or gob for Go-only
+    data; a one-off migration script re-encodes existing pickles.
+    Known limits: libraries that pickle internally (multiprocessing, Celery's pickle
+    serializer, ``torch.save``) are not reported; a module of your own named like one of these
+    is mistaken for it.
+    """
+
+    ID = "GP406"
+    NAME = "pickle-serialisation"
+    CATEGORY = Category.BLOCKER
+    WEIGHT = 2.5
+    PYTHON = "pickle / dill / shelve / marshal / joblib dump and load"
+    GO_IDIOM = "encoding/json, protobuf or msgpack; migrate stored pickles once"
+    SUMMARY = "Python-only serialisation format: a Go side cannot read or write it"
+    MATCHES = (
+        (
+            "import pickle\n\ndef save(obj, path):\n    with open(path, 'wb') as f:\n"
+            "        pickle.dump(obj, f)\n"
+        ),
+        "from pickle import loads as l\n\ndef decode(blob):\n    return l(blob)\n",
+        "import joblib\nmodel = joblib.load('model.joblib')\n",
+        "import shelve\n\nwith shelve.open('cache.db') as db:\n    db['k'] = 1\n",
+    )
+    NO_MATCHES = (
+        "import json\n\ndef save(obj, f):\n    json.dump(obj, f)\n",
+        "import marshmallow\n\ndef load(schema, data):\n    return schema.load(data)\n",
+        "def read(store):\n    return store.load('key')\n",
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            leaf = func.attr.value
+            if leaf == "to_pickle":
+                self.report(node, f"{dotted(func) or '.to_pickle'}(): pickle file format")
+                return
+        elif isinstance(func, cst.Name):
+            leaf = last_part(self.ctx.aliases.get(func.value, func.value))
+        else:
+            return
+        if leaf not in _PICKLE_LEAVES:
+            return
+        name = self.ctx.callee(node)
+        if name is not None and name in _PICKLE_CALLS:
+            self.report(node, f"{name}(): Python-only serialisation format")

@@ -1,0 +1,168 @@
+"""GP302 websocket-handler: WebSocket endpoint: long-lived connections that goroutines hold
+cheaply."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.detectors.base import Context, Detector
+from goport.detectors.services._shared import (
+    _WS_OBJECTS,
+    WEB_FRAMEWORKS,
+    _Bindings,
+    _TracksBindings,
+)
+from goport.detectors.syntax import (
+    alias_tail,
+    dotted,
+    positional,
+    string_value,
+)
+from goport.model import Category, Trait
+
+_WS_SERVE = frozenset(
+    {
+        "websockets.serve",
+        "websockets.unix_serve",
+        "websockets.server.serve",
+        "websockets.asyncio.server.serve",
+        "websockets.sync.server.serve",
+        "websockets.legacy.server.serve",
+    }
+)
+
+_WS_BASES = frozenset(
+    {
+        "tornado.websocket.WebSocketHandler",
+        "starlette.endpoints.WebSocketEndpoint",
+    }
+)
+
+
+class WebsocketHandler(_TracksBindings, Detector):
+    """WebSocket endpoints and servers.
+
+    What it detects: ``websockets.serve(handler, ...)``; ``@app.websocket(...)`` and
+    ``@app.websocket_route(...)`` handlers (FastAPI, Starlette, Quart, Sanic); Starlette
+    ``WebSocketRoute``; aiohttp ``web.WebSocketResponse()``; flask-sock ``@sock.route``;
+    python-socketio / Flask-SocketIO ``@sio.on``/``@sio.event`` handlers; Django Channels
+    consumers, tornado ``WebSocketHandler`` and Starlette ``WebSocketEndpoint`` subclasses.
+    Why it matters for a Go port: every open socket pins a coroutine or a thread for as long as the
+    client stays; Go holds tens of thousands of them as cheap goroutines with a read and a write
+    loop each.
+    Go idiom: ``nhooyr.io/websocket`` (``coder/websocket``) or ``gorilla/websocket``: one goroutine
+    reads, one writes, a channel in between; a hub goroutine fans messages out.
+    Known limits: websocket libraries used through wrappers of your own are not recognised; the
+    Socket.IO protocol needs a Go Socket.IO server, not a plain websocket one.
+    """
+
+    ID = "GP302"
+    NAME = "websocket-handler"
+    CATEGORY = Category.SERVICE
+    WEIGHT = 2.5
+    PYTHON = "websockets.serve / @app.websocket / Channels consumer"
+    GO_IDIOM = "coder/websocket or gorilla/websocket: a read goroutine and a write goroutine"
+    SUMMARY = "WebSocket endpoint: long-lived connections that goroutines hold cheaply"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
+    MATCHES = (
+        (
+            "import asyncio\nimport websockets\n\nasync def echo(ws):\n"
+            "    async for msg in ws:\n        await ws.send(msg)\n\n"
+            "async def main():\n    async with websockets.serve(echo, 'localhost', 8765):\n"
+            "        await asyncio.Future()\n"
+        ),
+        (
+            "from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket('/ws')\n"
+            "async def ws_endpoint(websocket: WebSocket):\n    await websocket.accept()\n"
+        ),
+        (
+            "from aiohttp import web\n\nasync def handler(request):\n"
+            "    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n    return ws\n"
+        ),
+        (
+            "from channels.generic.websocket import AsyncWebsocketConsumer as AWC\n\n"
+            "class ChatConsumer(AWC):\n    async def receive(self, text_data=None):\n"
+            "        await self.send(text_data=text_data)\n"
+        ),
+    )
+    NO_MATCHES = (
+        # an HTTP route is GP301
+        (
+            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/ws-info')\n"
+            "def info():\n    return {}\n"
+        ),
+        # a websocket *client* is not a server endpoint
+        (
+            "import websockets\n\nasync def listen(url):\n"
+            "    async with websockets.connect(url) as ws:\n        return await ws.recv()\n"
+        ),
+        # a `.websocket` attribute call without a web framework
+        (
+            "class Client:\n    def websocket(self, path):\n        return path\n\n"
+            "c = Client()\nc.websocket('/x')\n"
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.bound = _Bindings(ctx)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        attr = alias_tail(self.ctx, node.func)
+        if attr not in ("serve", "unix_serve", "WebSocketResponse", "WebSocketRoute"):
+            return
+        name = self.ctx.callee(node)
+        if name is None:
+            return
+        if name in _WS_SERVE:
+            args = positional(node)
+            handler = dotted(args[0]) if args else None
+            self.report(node, f"WebSocket server {name}({handler or ''})")
+        elif name == "aiohttp.web.WebSocketResponse":
+            self.report(node, "aiohttp WebSocketResponse endpoint")
+        elif name == "starlette.routing.WebSocketRoute":
+            args = positional(node)
+            path = string_value(args[0]) if args else None
+            self.report(node, f"WebSocket route {path or ''}".rstrip())
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            found = self._websocket(decorator.decorator, node.name.value)
+            if found is not None:
+                self.report(node, found)
+                return
+
+    def _websocket(self, expr: cst.BaseExpression, function: str) -> str | None:
+        call = expr if isinstance(expr, cst.Call) else None
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        if not isinstance(func, cst.Attribute):
+            return None
+        attr = func.attr.value
+        if attr in ("websocket", "websocket_route"):
+            if call is None or not self.ctx.imports_any(*WEB_FRAMEWORKS):
+                return None
+        elif attr in ("route", "on", "event"):
+            owner = self.bound.of(func.value)
+            if owner is None or owner not in _WS_OBJECTS:
+                return None
+            if attr == "route" and owner != "flask_sock.Sock":
+                return None
+        else:
+            return None
+        args = positional(call) if call is not None else []
+        label = string_value(args[0]) if args else None
+        if attr in ("on", "event"):
+            return f"Socket.IO event {label or function}"
+        return f"WebSocket handler {label or function}"
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for arg in node.bases:
+            name = self.ctx.resolve(arg.value)
+            if name is None:
+                continue
+            if name.startswith("channels.") and name.endswith("Consumer"):
+                self.report(node, f"Django Channels consumer {node.name.value}")
+                return
+            if name in _WS_BASES:
+                self.report(node, f"WebSocket handler class {node.name.value}")
+                return

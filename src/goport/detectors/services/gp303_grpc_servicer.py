@@ -1,0 +1,79 @@
+"""GP303 grpc-servicer: gRPC service: the .proto contract makes a Go server a drop-in replacement."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.detectors.base import Detector
+from goport.detectors.syntax import (
+    alias_tail,
+)
+from goport.model import Category, Trait
+
+
+class GrpcServicer(Detector):
+    """gRPC services: servicer classes, ``grpc.server`` and ``add_*Servicer_to_server``.
+
+    What it detects: classes subclassing a ``*Servicer`` imported from a ``*_pb2_grpc`` module,
+    ``grpc.server(...)`` / ``grpc.aio.server(...)`` calls and ``add_<Name>Servicer_to_server``
+    registrations.
+    Why it matters for a Go port: the contract is already a ``.proto`` file, so a Go server can be
+    generated from it and swapped in behind the same port with no client change; gRPC-Go is the
+    reference implementation and handles streams and concurrency natively.
+    Go idiom: ``protoc --go_out --go-grpc_out``; a struct embedding
+    ``pb.Unimplemented<Name>Server``; ``grpc.NewServer()`` + ``pb.Register<Name>Server``.
+    Known limits: servicers imported under a module name that does not end in ``_pb2_grpc``
+    (renamed generated code) are missed; a servicer, its server and its registration in one file
+    give three findings, by design (three pieces to port).
+    """
+
+    ID = "GP303"
+    NAME = "grpc-servicer"
+    CATEGORY = Category.SERVICE
+    WEIGHT = 2.5
+    PYTHON = "grpc servicer class / grpc.server()"
+    GO_IDIOM = "grpc-go server generated from the same .proto (Register<Name>Server)"
+    SUMMARY = "gRPC service: the .proto contract makes a Go server a drop-in replacement"
+    TRAITS = (Trait.NETWORK, Trait.SERVING)
+    MATCHES = (
+        (
+            "import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
+            "    def SayHello(self, request, context):\n        return None\n"
+        ),
+        (
+            "import grpc\nfrom concurrent import futures\n\n"
+            "server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))\n"
+        ),
+        (
+            "from protos import orders_pb2_grpc as pbg\n\n"
+            "def register(server, svc):\n    pbg.add_OrdersServicer_to_server(svc, server)\n"
+        ),
+    )
+    NO_MATCHES = (
+        # a client stub, not a service
+        (
+            "import grpc\nimport greeter_pb2_grpc\n\nchannel = grpc.insecure_channel('localhost:50051')\n"
+            "stub = greeter_pb2_grpc.GreeterStub(channel)\n"
+        ),
+        # a class named Servicer unrelated to generated gRPC code
+        "from .base import Servicer\n\nclass CarServicer(Servicer):\n    pass\n",
+    )
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for arg in node.bases:
+            name = self.ctx.resolve(arg.value)
+            if name is None or "." not in name:
+                continue
+            module, base = name.rsplit(".", 1)
+            if base.endswith("Servicer") and module.endswith("_pb2_grpc"):
+                self.report(node, f"gRPC servicer {node.name.value} ({base})")
+                return
+
+    def visit_Call(self, node: cst.Call) -> None:
+        attr = alias_tail(self.ctx, node.func)
+        if attr == "server":
+            name = self.ctx.callee(node)
+            if name in ("grpc.server", "grpc.aio.server"):
+                self.report(node, f"gRPC server {name}()")
+        elif attr.startswith("add_") and attr.endswith("Servicer_to_server"):
+            self.report(node, f"gRPC registration {attr}")

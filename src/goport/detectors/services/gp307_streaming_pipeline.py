@@ -1,0 +1,252 @@
+"""GP307 streaming-pipeline: generator pipeline stage or async stream: goroutines and channels in
+Go."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.services._shared import _decorator_func
+from goport.detectors.syntax import (
+    last_part,
+    under,
+)
+from goport.model import Category, Trait
+
+_CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture"})
+
+_FOR = "gp307.for"  # depth of for loops over an input of the current function
+
+_YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
+
+_YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
+
+_AFOR = "gp307.async_for"  # an async for / async comprehension
+
+_ASYNC_STREAM_WEIGHT = 2.0
+
+#: imports that show a module streams network or broker I/O, or runs an event loop: a generator
+#: stage there may carry a stream; anywhere else it is iteration
+_STREAM_MODULES = (
+    "socket", "selectors", "select", "socketserver", "asyncio", "websockets", "websocket",
+    "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
+    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "trio",
+    "anyio", "curio", "gevent", "eventlet", "twisted", "paramiko", "serial",
+)  # fmt: skip
+
+#: libraries that count only when the stage's own function calls them: a module that fetches one
+#: document over HTTP or guards a cache with a lock does not make its generators streams
+_IO_CALLS = (
+    *_STREAM_MODULES, "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
+    "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
+    "aiobotocore", "celery",
+)  # fmt: skip
+
+#: calls that read a network stream, whatever object they are made on
+_STREAM_READS = frozenset(
+    {
+        "recv", "recv_into", "recvfrom", "recv_multipart", "recv_json", "recv_string",
+        "iter_lines", "iter_content", "iter_bytes", "iter_text", "iter_raw", "iter_chunked",
+        "iter_any", "readuntil", "readexactly", "get_message", "receive_message",
+        "receive_messages",
+    }
+)  # fmt: skip
+
+
+def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
+    params = node.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    if isinstance(params.star_arg, cst.Param):
+        names.add(params.star_arg.name.value)
+    return frozenset(names - {"self", "cls"})
+
+
+def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
+    """Whether ``expr`` reads one of ``names`` (``lines``, ``enumerate(rows)``, ``src.read()``)."""
+    stack: list[cst.BaseExpression] = [expr]
+    budget = 32  # loop headers are small; never walk a big expression
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value in names:
+                return True
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Name) and node.func.value == "range":
+                continue  # counting, not consuming an input
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(e.value for e in node.elements)
+        elif isinstance(node, (cst.GeneratorExp, cst.ListComp)):
+            stack.append(node.for_in.iter)
+        elif isinstance(node, cst.Await):
+            stack.append(node.expression)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.left, node.right))
+    return False
+
+
+class StreamingPipeline(Detector):
+    """Generator pipeline stages over network streams, and async stream consumers.
+
+    What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
+    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
+    there is evidence of streamed I/O - the module imports a socket, broker or event-loop library
+    (socket, kafka, redis, zmq, grpc, asyncio, trio...), or the function itself calls threading,
+    queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
+    ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
+    consumes an async stream with ``async for``. One finding per function, at the ``def``; a
+    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0
+    (it is a stream of I/O, not just a lazy transform).
+    Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
+    in Go each stage is a goroutine connected by channels, so stages run in parallel with
+    back-pressure from bounded channels.
+    Go idiom: ``func stage(ctx context.Context, in <-chan T) <-chan U`` goroutines joined by
+    channels (the pipelines pattern), ``errgroup`` for cancellation, or ``iter.Seq`` for a
+    purely sequential stage.
+    Known limits: a plain one-off ``yield`` (context managers, fixtures, dependency providers)
+    is not a stage and is ignored, as are ``@contextmanager`` functions; a sync generator that
+    walks its own state (``__iter__`` over ``self._items``, ``range(n)``, ``os.scandir``) is
+    iteration, not a stage, and is ignored, as is a ``while`` loop that yields (a counter, a
+    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted. A
+    generator stage with no such evidence (a tokenizer yielding tokens, a parser yielding nodes)
+    is one-thread iteration, ``iter.Seq`` in Go and no concurrency, so it is not reported; a
+    stage fed by a network stream through a wrapper of the project's own is missed.
+    """
+
+    ID = "GP307"
+    NAME = "streaming-pipeline"
+    CATEGORY = Category.SERVICE
+    WEIGHT = 1.0
+    PYTHON = "generator stages (yield in a loop), async generators, async for"
+    GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
+    SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
+    TRAITS = (Trait.NETWORK,)
+    MATCHES = (
+        (
+            "import requests\n\ndef rows(urls):\n    for url in urls:\n"
+            "        for line in requests.get(url, stream=True).iter_lines():\n"
+            "            yield line.split(b',')\n"
+        ),
+        (
+            "def frames(conns):\n    for conn in conns:\n        data = conn.recv(4096)\n"
+            "        if data:\n            yield data\n"
+        ),
+        (
+            "async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
+            "        yield item\n"
+        ),
+        (
+            "async def drain(stream, sink):\n    async for chunk in stream:\n"
+            "        await sink.write(chunk)\n"
+        ),
+    )
+    NO_MATCHES = (
+        # iteration over the object's own state is not a pipeline stage
+        (
+            "class Bag:\n    def __iter__(self):\n        for item in self._items:\n"
+            "            yield item\n"
+        ),
+        "def squares(n):\n    for i in range(n):\n        yield i * i\n",
+        # a context manager's single yield
+        (
+            "from contextlib import contextmanager\n\n@contextmanager\ndef opened(path):\n"
+            "    f = open(path)\n    try:\n        yield f\n    finally:\n        f.close()\n"
+        ),
+        # a dependency provider with one yield
+        (
+            "async def get_db(make):\n    db = make()\n    try:\n        yield db\n"
+            "    finally:\n        await db.close()\n"
+        ),
+        # a plain for loop that returns a list
+        (
+            "def parse(lines):\n    out = []\n    for line in lines:\n        out.append(line)\n"
+            "    return out\n"
+        ),
+        # a sync while-loop counter generator
+        "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+        # a tokenizer yielding tokens: iteration on one thread, not a stream
+        (
+            "import re\n\ndef tokens(lines):\n    for line in lines:\n"
+            "        for word in re.findall(r'\\w+', line):\n            yield word.lower()\n"
+        ),
+        # a parser stage over parsed lines, in a module with no network or concurrency
+        "def parse(lines):\n    for line in lines:\n        if line:\n            yield line.split(',')\n",
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._input_loops: list[bool] = []  # per enclosing for loop: iterates a parameter
+        self._params: dict[int, frozenset[str]] = {}
+
+    def enter_For(self, node: cst.For) -> None:
+        frame = self.ctx.function
+        over_input = False
+        if frame is not None:
+            key = id(frame.node)
+            params = self._params.get(key)
+            if params is None:
+                params = self._params[key] = _parameter_names(frame.node)
+            over_input = bool(params) and _mentions(node.iter, params)
+            if over_input:
+                frame.counters[_FOR] = frame.counters.get(_FOR, 0) + 1
+        self._input_loops.append(over_input)
+
+    def visit_For(self, node: cst.For) -> None:
+        over_input = self._input_loops.pop()
+        frame = self.ctx.function
+        if frame is not None:
+            if over_input:
+                frame.counters[_FOR] = frame.counters.get(_FOR, 1) - 1
+            if node.asynchronous is not None:
+                frame.counters[_AFOR] = 1
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        frame = self.ctx.function
+        if node.asynchronous is not None and frame is not None:
+            frame.counters[_AFOR] = 1
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        frame = self.ctx.function
+        if frame is None or self.ctx.loop_depth_in_function == 0:
+            return
+        frame.counters[_YIELD_LOOP] = 1
+        if frame.counters.get(_FOR, 0) > 0:
+            frame.counters[_YIELD_FOR] = 1
+
+    def _streams(self, frame: FunctionFrame) -> bool:
+        """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
+        if self.ctx.imports_any(*_STREAM_MODULES):
+            return True
+        # calls into an imported library, not into a local variable named ``queue``
+        imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
+        return any(
+            last_part(call) in _STREAM_READS or (imported and under(call, imported) is not None)
+            for call in frame.calls
+        )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.ctx.function
+        if frame is None:
+            return
+        self._params.pop(id(node), None)
+        counters = frame.counters
+        if not (counters.get(_YIELD_LOOP) or counters.get(_AFOR)):
+            return
+        for decorator in node.decorators:
+            if last_part(self.ctx.resolve(_decorator_func(decorator))) in _CONTEXT_MANAGERS:
+                return
+        name = node.name.value
+        if frame.is_async and counters.get(_YIELD_LOOP):
+            self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
+        elif not frame.is_async and counters.get(_YIELD_FOR) and self._streams(frame):
+            self.report(node, f"generator stage {name} (yields inside a loop)")
+        elif counters.get(_AFOR):
+            self.report(
+                node, f"{name} consumes an async stream with async for", weight=_ASYNC_STREAM_WEIGHT
+            )
