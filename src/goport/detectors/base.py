@@ -23,9 +23,10 @@ from goport.model import Category, Finding, Span, Trait
 __all__ = ["Context", "Detector", "FunctionFrame", "dotted"]  # dotted: for extract and callsites
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class FunctionFrame:
-    """A function being walked: detectors may keep per-function counters in ``counters``."""
+    """A function being walked. Compared by identity, so a detector keeps its own per-function
+    state in a dict keyed by the frame (no shared, string-keyed counters)."""
 
     name: str
     qualname: str
@@ -34,7 +35,6 @@ class FunctionFrame:
     loop_depth_base: int  # loop depth outside this function (loops do not cross a def)
     max_loop_depth: int = 0
     calls: set[str] = field(default_factory=set)
-    counters: dict[str, int] = field(default_factory=dict)
 
 
 class Context:

@@ -47,7 +47,8 @@ class Recursion(Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.first: dict[int, cst.Call] = {}
+        self.first: dict[FunctionFrame, cst.Call] = {}  # a function's first call to itself
+        self.self_calls: dict[FunctionFrame, int] = {}
 
     def _is_self_call(self, call: cst.Call, frame: FunctionFrame) -> bool:
         func = call.func
@@ -76,17 +77,17 @@ class Recursion(Detector):
         )
         if name != frame.name or not self._is_self_call(node, frame):
             return
-        count = frame.counters.get("GP103", 0)
-        frame.counters["GP103"] = count + 1
+        count = self.self_calls.get(frame, 0)
+        self.self_calls[frame] = count + 1
         if count == 0:
-            self.first[id(frame)] = node
+            self.first[frame] = node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
             return
-        call = self.first.pop(id(frame), None)
-        count = frame.counters.get("GP103", 0)
+        call = self.first.pop(frame, None)
+        count = self.self_calls.pop(frame, 0)
         if call is None or not count:
             return
         if count > 1:

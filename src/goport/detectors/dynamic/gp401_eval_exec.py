@@ -73,7 +73,7 @@ class EvalExec(Detector):
             args = positional(node)
             what = (
                 "a literal string"
-                if args and (string_value(args[0]) is not None)
+                if args and string_value(args[0]) is not None
                 else "code built at run time"
             )
             self.report(node, f"{name}() runs {what}")

@@ -67,7 +67,7 @@ class DynamicAttributes(Detector):
         name = _builtin(ctx, func, _ATTR_BUILTINS)
         if name is not None:
             args = positional(node)
-            if len(args) < 2 or (string_value(args[1]) is not None):
+            if len(args) < 2 or string_value(args[1]) is not None:
                 return
             if name in ("setattr", "delattr"):
                 root = _root(args[0])

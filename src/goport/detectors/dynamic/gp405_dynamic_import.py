@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Context, Detector, FunctionFrame
 from goport.detectors.syntax import last_part, positional, string_value
 from goport.model import Category
 
@@ -31,8 +31,6 @@ _DYNAMIC_LOADERS = frozenset(
         "pkgutil.walk_packages",
     }
 )
-
-_SPEC = "gp405.spec"
 
 
 class DynamicImport(Detector):
@@ -84,6 +82,10 @@ class DynamicImport(Detector):
         "from . import plugins\n\ndef names():\n    return list(plugins.REGISTRY)\n",
     )
 
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.loads_spec: set[FunctionFrame] = set()  # functions whose file-loading was reported
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, (cst.Name, cst.Attribute)):
@@ -96,7 +98,7 @@ class DynamicImport(Detector):
             if isinstance(func, cst.Name) and name == "__import__" and "__import__" in ctx.aliases:
                 return
             args = positional(node)
-            if args and not (string_value(args[0]) is not None):
+            if args and string_value(args[0]) is None:
                 self.report(node, f"{last_part(name)}() of a module name computed at run time")
             return
         if name not in _DYNAMIC_LOADERS:
@@ -104,7 +106,7 @@ class DynamicImport(Detector):
         frame = ctx.function
         if frame is not None and name.endswith(("spec_from_file_location", "module_from_spec")):
             # one file-loading construct: spec_from_file_location + module_from_spec
-            if frame.counters.get(_SPEC):
+            if frame in self.loads_spec:
                 return
-            frame.counters[_SPEC] = 1
+            self.loads_spec.add(frame)
         self.report(node, f"{name}() loads code chosen at run time")

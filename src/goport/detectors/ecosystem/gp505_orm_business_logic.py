@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, FunctionFrame
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.detectors.syntax import dotted, last_part, under
 from goport.model import Category
@@ -64,7 +64,6 @@ _FLASK_SQLA_QUERIES = frozenset({"filter", "filter_by", "get", "get_or_404", "fi
 
 _MODEL_VARS = frozenset({"self.model", "cls", "model"})
 
-_QUERY = "gp505.query"
 
 _QUERY_WEIGHT = 1.0
 
@@ -131,6 +130,7 @@ class OrmBusinessLogic(_PackageImports, Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
+        self.queried: set[FunctionFrame] = set()  # functions whose first query was reported
         self._orm_objects: dict[str, str] = {}  # names bound to ORM objects: db = SQLAlchemy()
         self._orm_classes: set[str] = set()  # ORM bases and models defined in this module
 
@@ -222,13 +222,13 @@ class OrmBusinessLogic(_PackageImports, Detector):
         if not isinstance(func, (cst.Attribute, cst.Name)):
             return
         frame = self.ctx.function
-        if frame is not None and frame.counters.get(_QUERY):
+        if frame is not None and frame in self.queried:
             return
         query = self._query(func)
         if query is None:
             return
         if frame is not None:
-            frame.counters[_QUERY] = 1
+            self.queried.add(frame)
         self.report(node, f"ORM query {query}", weight=_QUERY_WEIGHT)
 
     def _query(self, func: cst.Attribute | cst.Name) -> str | None:

@@ -3,6 +3,8 @@ Go."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import libcst as cst
 
 from goport.detectors.base import Context, Detector, FunctionFrame
@@ -15,13 +17,6 @@ from goport.model import Category, Trait
 
 _CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture"})
 
-_FOR = "gp307.for"  # depth of for loops over an input of the current function
-
-_YIELD_FOR = "gp307.yield_for"  # a yield inside a for loop
-
-_YIELD_LOOP = "gp307.yield_loop"  # a yield inside any loop
-
-_AFOR = "gp307.async_for"  # an async for / async comprehension
 
 _ASYNC_STREAM_WEIGHT = 2.0
 
@@ -89,6 +84,16 @@ def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
         elif isinstance(node, cst.BinaryOperation):
             stack.extend((node.left, node.right))
     return False
+
+
+@dataclass(slots=True)
+class _Stage:
+    """What a function's body showed so far: loops over its inputs, yields, async streams."""
+
+    input_fors: int = 0  # depth of for loops over an input of the function
+    yield_for: bool = False  # a yield inside a for loop over an input
+    yield_loop: bool = False  # a yield inside any loop
+    async_for: bool = False  # an async for or async comprehension
 
 
 class StreamingPipeline(Detector):
@@ -183,6 +188,13 @@ class StreamingPipeline(Detector):
         super().__init__(ctx)
         self._input_loops: list[bool] = []  # per enclosing for loop: iterates a parameter
         self._params: dict[int, frozenset[str]] = {}
+        self._stages: dict[FunctionFrame, _Stage] = {}
+
+    def _stage(self, frame: FunctionFrame) -> _Stage:
+        stage = self._stages.get(frame)
+        if stage is None:
+            stage = self._stages[frame] = _Stage()
+        return stage
 
     def enter_For(self, node: cst.For) -> None:
         frame = self.ctx.function
@@ -194,7 +206,7 @@ class StreamingPipeline(Detector):
                 params = self._params[key] = _parameter_names(frame.node)
             over_input = bool(params) and _mentions(node.iter, params)
             if over_input:
-                frame.counters[_FOR] = frame.counters.get(_FOR, 0) + 1
+                self._stage(frame).input_fors += 1
         self._input_loops.append(over_input)
 
     def visit_For(self, node: cst.For) -> None:
@@ -202,22 +214,23 @@ class StreamingPipeline(Detector):
         frame = self.ctx.function
         if frame is not None:
             if over_input:
-                frame.counters[_FOR] = frame.counters.get(_FOR, 1) - 1
+                self._stage(frame).input_fors -= 1
             if node.asynchronous is not None:
-                frame.counters[_AFOR] = 1
+                self._stage(frame).async_for = True
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         frame = self.ctx.function
         if node.asynchronous is not None and frame is not None:
-            frame.counters[_AFOR] = 1
+            self._stage(frame).async_for = True
 
     def visit_Yield(self, node: cst.Yield) -> None:
         frame = self.ctx.function
         if frame is None or self.ctx.loop_depth_in_function == 0:
             return
-        frame.counters[_YIELD_LOOP] = 1
-        if frame.counters.get(_FOR, 0) > 0:
-            frame.counters[_YIELD_FOR] = 1
+        stage = self._stage(frame)
+        stage.yield_loop = True
+        if stage.input_fors > 0:
+            stage.yield_for = True
 
     def _streams(self, frame: FunctionFrame) -> bool:
         """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
@@ -235,18 +248,18 @@ class StreamingPipeline(Detector):
         if frame is None:
             return
         self._params.pop(id(node), None)
-        counters = frame.counters
-        if not (counters.get(_YIELD_LOOP) or counters.get(_AFOR)):
+        stage = self._stages.pop(frame, None)
+        if stage is None or not (stage.yield_loop or stage.async_for):
             return
         for decorator in node.decorators:
             if last_part(self.ctx.resolve(_decorator_func(decorator))) in _CONTEXT_MANAGERS:
                 return
         name = node.name.value
-        if frame.is_async and counters.get(_YIELD_LOOP):
+        if frame.is_async and stage.yield_loop:
             self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
-        elif not frame.is_async and counters.get(_YIELD_FOR) and self._streams(frame):
+        elif not frame.is_async and stage.yield_for and self._streams(frame):
             self.report(node, f"generator stage {name} (yields inside a loop)")
-        elif counters.get(_AFOR):
+        elif stage.async_for:
             self.report(
                 node, f"{name} consumes an async stream with async for", weight=_ASYNC_STREAM_WEIGHT
             )
