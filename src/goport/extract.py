@@ -117,7 +117,7 @@ class _Walker(CodegenState):
         self,
         module: cst.Module,
         ctx: Context,
-        detectors: Sequence[Detector],
+        detectors: Sequence[object],
         collector: CallSiteCollector,
     ) -> None:
         super().__init__(
@@ -617,7 +617,9 @@ def extract_module(
     ctx = Context(source.module, source.rel_path, is_package)
     _top_level_imports(module, ctx)
     instances = [cls(ctx) for cls in detector_classes(detectors)]
-    walker = _Walker(module, ctx, instances, CallSiteCollector(ctx))
+    # the facts rules declared (goport.walk) run first, so every rule sees them up to date
+    hooked = [*ctx.facts.values(), *instances]
+    walker = _Walker(module, ctx, hooked, CallSiteCollector(ctx))
     # long chains (thousands of concatenated string literals in generated tables) nest deeply in
     # the tree; CPython parsed the file, so walking it with more headroom is safe
     limit = sys.getrecursionlimit()

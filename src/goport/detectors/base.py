@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
 
@@ -37,6 +37,9 @@ class FunctionFrame:
     calls: set[str] = field(default_factory=set)
 
 
+_F = TypeVar("_F")
+
+
 class Context:
     """Where the walk is, and how names resolve in this module. Read-only for detectors."""
 
@@ -50,7 +53,16 @@ class Context:
         self.class_depth = 0
         self.loop_depth = 0
         self.findings: list[Finding] = []
+        #: facts kept once per file (goport.walk), in the order rules asked for them
+        self.facts: dict[type, Any] = {}
         self._span_of: Callable[[cst.CSTNode], Span] = lambda node: Span(1, 1)
+
+    def fact(self, kind: type[_F]) -> _F:
+        """The one instance of a fact for this file (``Loops``, ``Bindings``), made on first use."""
+        found = self.facts.get(kind)
+        if found is None:
+            found = self.facts[kind] = cast(Any, kind)(self)
+        return cast(_F, found)
 
     # -- position -----------------------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
@@ -147,9 +159,13 @@ class Detector:
     #: what the findings say about the module (network I/O, a cheap Python fix...); scoring and
     #: planning read these from each finding, never a list of rule ids
     TRAITS: ClassVar[tuple[Trait, ...]] = ()
+    #: the facts of ``goport.walk`` the rule reads, kept once per file for every rule
+    USES: ClassVar[tuple[type, ...]] = ()
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        for kind in self.USES:
+            ctx.fact(kind)
 
     def report(
         self,

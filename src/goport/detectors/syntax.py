@@ -95,3 +95,16 @@ def argument(call: cst.Call, name: str, position: int) -> cst.BaseExpression | N
         return value
     plain = positional(call)
     return plain[position] if len(plain) > position else None
+
+
+def call_path(ctx: Context, call: cst.Call) -> str | None:
+    """Resolved callee; a call on a call's result reads ``tornado.ioloop.IOLoop.current().start``."""
+    name = ctx.callee(call)
+    if name is not None:
+        return name
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call):
+        inner = call_path(ctx, func.value)
+        if inner is not None:
+            return f"{inner}().{func.attr.value}"
+    return None

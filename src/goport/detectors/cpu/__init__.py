@@ -3,9 +3,10 @@
 Most detectors here ask "does this run once per loop iteration?". The walker's own
 ``ctx.loop_depth`` answers that only roughly: it counts a ``for`` header (evaluated once) as inside
 the loop, and a comprehension's element (evaluated every iteration) as outside it, because libcst
-renders the element before the ``for`` clause. ``_LoopWalker`` keeps an exact stack per detector
-at O(1) per node, and ``_LoopStats`` aggregates per-loop counters so a detector can report once
-per outermost qualifying loop without re-walking any subtree.
+renders the element before the ``for`` clause. ``goport.walk.loops.Loops`` keeps the exact stack
+once per file, ``_LoopWalker`` follows it with each rule's own per-loop counters, and
+``_LoopStats`` aggregates them so a rule can report once per outermost qualifying loop without
+re-walking any subtree.
 """
 
 from __future__ import annotations

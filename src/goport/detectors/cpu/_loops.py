@@ -1,6 +1,6 @@
-"""The exact loop stack the CPU rules share (``_LoopWalker``) and the per-loop counters built on it
-(``_LoopStats``, ``_OperatorLoops``): a rule can report once per outermost qualifying loop
-without re-walking any subtree."""
+"""A CPU rule's view of the shared exact loop stack (``_LoopWalker``) and the per-loop counters
+built on it (``_LoopStats``, ``_OperatorLoops``): a rule can report once per outermost qualifying
+loop without re-walking any subtree."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from goport.detectors.cpu._shared import (
 )
 from goport.detectors.syntax import int_value
 from goport.model import Span
+from goport.walk.loops import LoopFrame, Loops
 
 
 @dataclass(slots=True)
@@ -78,38 +79,45 @@ class _Pending:
 
 @dataclass(slots=True, eq=False)
 class _Loop:
-    node: cst.CSTNode  # For, While, or a comprehension
-    fn: FunctionFrame | None
-    outer: int  # loop levels around this loop in the same function
-    level: int  # loop levels this frame adds right now (0 in a for header and an else block)
-    fors: tuple[cst.CompFor, ...] = ()  # comprehension clauses
-    current: int = 0  # the comprehension clause being walked (1-based)
+    """One rule's view of a loop on the shared ``Loops`` stack: the frame and the rule's own
+    counters for it."""
+
+    frame: LoopFrame
     stats: _Stats = field(default_factory=_Stats)
     pending: list[_Pending] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
 
+    @property
+    def node(self) -> cst.CSTNode:
+        return self.frame.node
+
+    @property
+    def fn(self) -> FunctionFrame | None:
+        return self.frame.fn
+
+    @property
+    def outer(self) -> int:
+        return self.frame.outer
+
+    @property
+    def fors(self) -> tuple[cst.CompFor, ...]:
+        return self.frame.fors
+
 
 class _LoopWalker(_Mixin):
-    """Keeps an exact stack of the loops around the node being walked, per function.
+    """Follows the shared exact loop stack (``goport.walk.loops.Loops``) with one ``_Loop`` per
+    frame, so a rule keeps its own per-loop counters without keeping a stack of its own."""
 
-    A ``for`` counts from its body on (its iterable is evaluated once), a ``while`` from its test
-    on, an ``else`` block is outside; a comprehension's element sits inside all its clauses, its
-    first iterable outside them, and clause *k*'s conditions and clause *k+1*'s iterable at level k.
-    """
+    USES = (Loops,)
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.loops: list[_Loop] = []
+        self.loops: list[_Loop] = []  # aligned with the shared stack
+        ctx.fact(Loops).subscribe(self)
 
     # -- queries --------------------------------------------------------------------------------
     def depth(self) -> int:
-        fn = self.ctx.function
-        total = 0
-        for loop in reversed(self.loops):
-            if loop.fn is not fn:
-                break
-            total += loop.level
-        return total
+        return self.ctx.fact(Loops).depth()
 
     def innermost(self) -> _Loop | None:
         """The loop whose iterations run the current node, in the current function."""
@@ -117,9 +125,10 @@ class _LoopWalker(_Mixin):
             return None
         fn = self.ctx.function
         for loop in reversed(self.loops):
-            if loop.fn is not fn:
+            frame = loop.frame
+            if frame.fn is not fn:
                 return None
-            if loop.level:
+            if frame.level:
                 return loop
         return None
 
@@ -128,9 +137,10 @@ class _LoopWalker(_Mixin):
         fn = self.ctx.function
         found: _Loop | None = None
         for loop in reversed(self.loops):
-            if loop.fn is not fn:
+            frame = loop.frame
+            if frame.fn is not fn:
                 break
-            if loop.level:
+            if frame.level:
                 found = loop
         return found
 
@@ -141,63 +151,14 @@ class _LoopWalker(_Mixin):
     def loop_finished(self, loop: _Loop) -> None:
         """A loop was left; it is already off the stack, its span is complete."""
 
-    # -- walk -----------------------------------------------------------------------------------
-    def _push(self, node: cst.CSTNode, level: int, fors: tuple[cst.CompFor, ...] = ()) -> None:
-        loop = _Loop(node, self.ctx.function, self.depth(), level, fors)
+    # -- the shared stack's events --------------------------------------------------------------
+    def frame_started(self, frame: LoopFrame) -> None:
+        loop = _Loop(frame)
         self.loops.append(loop)
         self.loop_started(loop)
 
-    def _pop(self) -> None:
-        if self.loops:
-            self.loop_finished(self.loops.pop())
-
-    def enter_For(self, node: cst.For) -> None:
-        self._push(node, 0)
-
-    def enter_While(self, node: cst.While) -> None:
-        self._push(node, 1)
-
-    def enter_BaseSuite(self, node: cst.BaseSuite) -> None:
-        if self.loops:
-            top = self.loops[-1].node
-            if isinstance(top, (cst.For, cst.While)) and top.body is node:
-                self.loops[-1].level = 1
-
-    def visit_BaseSuite(self, node: cst.BaseSuite) -> None:
-        if self.loops:
-            top = self.loops[-1].node
-            if isinstance(top, (cst.For, cst.While)) and top.body is node:
-                self.loops[-1].level = 0  # the else block runs once
-
-    def visit_For(self, node: cst.For) -> None:
-        self._pop()
-
-    def visit_While(self, node: cst.While) -> None:
-        self._pop()
-
-    def enter_BaseComp(self, node: cst.BaseComp) -> None:
-        fors: list[cst.CompFor] = []
-        clause: cst.CompFor | None = node.for_in
-        while clause is not None:
-            fors.append(clause)
-            clause = clause.inner_for_in
-        self._push(node, len(fors), tuple(fors))  # the element runs inside every clause
-
-    def enter_CompFor(self, node: cst.CompFor) -> None:
-        if self.loops:
-            top = self.loops[-1]
-            for number, clause in enumerate(top.fors, start=1):
-                if clause is node:
-                    top.current = number
-                    top.level = number - 1  # its iterable runs once per outer clause
-                    return
-
-    def enter_CompIf(self, node: cst.CompIf) -> None:
-        if self.loops and self.loops[-1].fors:
-            self.loops[-1].level = self.loops[-1].current
-
-    def visit_BaseComp(self, node: cst.BaseComp) -> None:
-        self._pop()
+    def frame_finished(self, frame: LoopFrame) -> None:
+        self.loop_finished(self.loops.pop())
 
 
 class _LoopStats(_LoopWalker):

@@ -8,8 +8,6 @@ from goport.detectors.base import Context, Detector
 from goport.detectors.services._shared import (
     _WS_OBJECTS,
     WEB_FRAMEWORKS,
-    _Bindings,
-    _TracksBindings,
 )
 from goport.detectors.syntax import (
     alias_tail,
@@ -20,6 +18,7 @@ from goport.detectors.syntax import (
     string_value,
 )
 from goport.model import Category, Trait
+from goport.walk.bindings import Bindings
 
 HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
 
@@ -120,7 +119,7 @@ def _framework_view(name: str) -> bool:
     return False
 
 
-class HttpHandler(_TracksBindings, Detector):
+class HttpHandler(Detector):
     """HTTP request handlers: route-decorated functions, handler classes and Django views.
 
     What it detects: functions decorated with ``@app.route/get/post/...`` (Flask, Quart, FastAPI,
@@ -141,6 +140,7 @@ class HttpHandler(_TracksBindings, Detector):
     view or class, not at the URL conf; an abstract handler base class counts as a handler.
     """
 
+    USES = (Bindings,)
     ID = "GP301"
     NAME = "http-handler"
     CATEGORY = Category.SERVICE
@@ -201,7 +201,7 @@ class HttpHandler(_TracksBindings, Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.bound = _Bindings(ctx)
+        self.bound = ctx.fact(Bindings)
         self._handler_classes: set[str] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:

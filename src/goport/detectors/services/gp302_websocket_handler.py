@@ -9,8 +9,6 @@ from goport.detectors.base import Context, Detector
 from goport.detectors.services._shared import (
     _WS_OBJECTS,
     WEB_FRAMEWORKS,
-    _Bindings,
-    _TracksBindings,
 )
 from goport.detectors.syntax import (
     alias_tail,
@@ -19,6 +17,7 @@ from goport.detectors.syntax import (
     string_value,
 )
 from goport.model import Category, Trait
+from goport.walk.bindings import Bindings
 
 _WS_SERVE = frozenset(
     {
@@ -39,7 +38,7 @@ _WS_BASES = frozenset(
 )
 
 
-class WebsocketHandler(_TracksBindings, Detector):
+class WebsocketHandler(Detector):
     """WebSocket endpoints and servers.
 
     What it detects: ``websockets.serve(handler, ...)``; ``@app.websocket(...)`` and
@@ -56,6 +55,7 @@ class WebsocketHandler(_TracksBindings, Detector):
     Socket.IO protocol needs a Go Socket.IO server, not a plain websocket one.
     """
 
+    USES = (Bindings,)
     ID = "GP302"
     NAME = "websocket-handler"
     CATEGORY = Category.SERVICE
@@ -105,7 +105,7 @@ class WebsocketHandler(_TracksBindings, Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.bound = _Bindings(ctx)
+        self.bound = ctx.fact(Bindings)
 
     def visit_Call(self, node: cst.Call) -> None:
         attr = alias_tail(self.ctx, node.func)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import libcst as cst
 
 from goport.detectors.base import Context, Detector
-from goport.detectors.services._shared import _Bindings, _call_path, _TracksBindings
 from goport.detectors.syntax import (
+    call_path,
     positional,
     string_value,
 )
 from goport.model import Category, Trait
+from goport.walk.bindings import Bindings
 
 _CONSUMER_CTORS = {
     "kafka.KafkaConsumer": "Kafka",
@@ -35,7 +36,7 @@ _SUBSCRIBERS = (
 _SQS = ("boto3", "botocore", "aiobotocore", "aioboto3")
 
 
-class MessageConsumer(_TracksBindings, Detector):
+class MessageConsumer(Detector):
     """Message-broker consumers: Kafka, RabbitMQ/AMQP, Redis pub/sub, NATS, MQTT, SQS.
 
     What it detects: creation of a Kafka consumer (``kafka.KafkaConsumer``,
@@ -55,6 +56,7 @@ class MessageConsumer(_TracksBindings, Detector):
     not recognised.
     """
 
+    USES = (Bindings,)
     ID = "GP304"
     NAME = "message-consumer"
     CATEGORY = Category.SERVICE
@@ -100,12 +102,12 @@ class MessageConsumer(_TracksBindings, Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.bound = _Bindings(ctx)
+        self.bound = ctx.fact(Bindings)
 
     def _reported(self, receiver: cst.BaseExpression) -> bool:
         """The object was created by a consumer call that was already reported."""
         if isinstance(receiver, cst.Call):
-            source = _call_path(self.ctx, receiver)
+            source = call_path(self.ctx, receiver)
         else:
             source = self.bound.of(receiver)
         return source is not None and (source in _CONSUMER_CTORS or source.endswith(".pubsub"))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import libcst as cst
 
 from goport.detectors.base import Context, Detector
-from goport.detectors.services._shared import _Bindings, _call_path, _TracksBindings
 from goport.detectors.syntax import (
     alias_tail,
+    call_path,
     dotted,
     last_part,
 )
 from goport.model import Category, Trait
+from goport.walk.bindings import Bindings
 
 _SERVER_CALLS = frozenset(
     {
@@ -68,7 +69,7 @@ _IOLOOP = frozenset(
 _GUNICORN_BASES = frozenset({"gunicorn.app.base.BaseApplication", "gunicorn.app.base.Application"})
 
 
-class ServerEntrypoint(_TracksBindings, Detector):
+class ServerEntrypoint(Detector):
     """The call that starts a server: uvicorn.run, app.run, serve_forever, run_app, IOLoop.start.
 
     What it detects: ``uvicorn.run``/``uvicorn.Server``, hypercorn, waitress, werkzeug
@@ -88,6 +89,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
     framework import.
     """
 
+    USES = (Bindings,)
     ID = "GP308"
     NAME = "server-entrypoint"
     CATEGORY = Category.SERVICE
@@ -125,7 +127,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.bound = _Bindings(ctx)
+        self.bound = ctx.fact(Bindings)
         self._tornado = False
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -141,7 +143,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
         elif attr == "serve_forever" and isinstance(func, cst.Attribute):
             receiver = func.value
             source = (
-                _call_path(ctx, receiver)
+                call_path(ctx, receiver)
                 if isinstance(receiver, cst.Call)
                 else self.bound.of(receiver)
             )
@@ -150,7 +152,7 @@ class ServerEntrypoint(_TracksBindings, Detector):
                     node, f"server entrypoint {dotted(receiver) or 'server'}.serve_forever()"
                 )
         elif attr == "start" and isinstance(func, cst.Attribute) and not self._tornado:
-            name = _call_path(ctx, node)
+            name = call_path(ctx, node)
             if name is None or name not in _IOLOOP:
                 bound = self.bound.of(func.value)
                 name = f"{bound}().start" if bound else None
