@@ -381,11 +381,11 @@ def _hooks(detector: type) -> tuple[tuple[str, bool, tuple[type, ...]], ...]:
     """(method name, on leave?, node types it handles) of a detector class, found once."""
     out = []
     for attr in sorted(dir(detector)):
-        if attr.startswith(("visit_", "enter_")):
+        if attr.startswith(("visit_", "leave_")):  # libcst's names: visit on entering
             node_type = getattr(cst, attr.split("_", 1)[1], None)
             if not isinstance(node_type, type):
                 raise TypeError(f"{detector.__name__}.{attr}: no libcst node of that name")
-            out.append((attr, attr.startswith("visit_"), tuple(_concrete_subclasses(node_type))))
+            out.append((attr, attr.startswith("leave_"), tuple(_concrete_subclasses(node_type))))
     return tuple(out)
 
 

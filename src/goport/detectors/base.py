@@ -1,9 +1,11 @@
 """What a detector is, and the per-module context every detector reads while the tree is walked.
 
-A detector is a class with ``visit_<NodeType>`` methods (libcst node class names). The extractor
-walks each module once, in source order, and calls a detector's ``visit_X`` when it *leaves* a node
-of type X: at that point the node's lines are known and the context (enclosing function, loop
-depth, import aliases) still describes where the node sits. ``finish`` runs once at module end.
+A detector is a class with ``visit_<NodeType>`` and ``leave_<NodeType>`` methods (libcst node
+class names, named as libcst and Fixit name them). The extractor walks each module once, in
+source order, and calls a detector's ``visit_X`` when it enters a node of type X and ``leave_X``
+when it leaves it: on leaving, the node's lines are known and the context (enclosing function,
+loop depth, import aliases) still describes where the node sits. ``finish`` runs once at module
+end.
 
 Detectors only emit findings through ``Context.report``; they never rank.
 """
@@ -141,7 +143,8 @@ class Context:
 
 
 class Detector:
-    """Base class. Subclasses set the class attributes and define ``visit_<Node>`` methods.
+    """Base class. Subclasses set the class attributes and define ``visit_<Node>`` (entering) and
+    ``leave_<Node>`` (leaving) methods.
 
     The docstring of a subclass has the sections *What it detects*, *Why it matters for a Go
     port*, *Go idiom* and *Known limits*; ``goport rules`` and the docs page are built from it.

@@ -44,14 +44,14 @@ class Bindings:
         return None if key is None else self.names.get(key)
 
     # -- walk -----------------------------------------------------------------------------------
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self.bind(target.target, node.value)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self.bind(node.target, node.value)
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
+    def leave_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, (cst.Name, cst.Attribute)):
             self.bind(node.asname.name, node.item)

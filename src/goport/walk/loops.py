@@ -76,31 +76,31 @@ class Loops:
             for listener in self.listeners:
                 listener.frame_finished(frame)
 
-    def enter_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> None:
         self._push(node, 0)
 
-    def enter_While(self, node: cst.While) -> None:
+    def visit_While(self, node: cst.While) -> None:
         self._push(node, 1)
-
-    def enter_BaseSuite(self, node: cst.BaseSuite) -> None:
-        if self.stack:
-            top = self.stack[-1].node
-            if isinstance(top, (cst.For, cst.While)) and top.body is node:
-                self.stack[-1].level = 1
 
     def visit_BaseSuite(self, node: cst.BaseSuite) -> None:
         if self.stack:
             top = self.stack[-1].node
             if isinstance(top, (cst.For, cst.While)) and top.body is node:
+                self.stack[-1].level = 1
+
+    def leave_BaseSuite(self, node: cst.BaseSuite) -> None:
+        if self.stack:
+            top = self.stack[-1].node
+            if isinstance(top, (cst.For, cst.While)) and top.body is node:
                 self.stack[-1].level = 0  # the else block runs once
 
-    def visit_For(self, node: cst.For) -> None:
+    def leave_For(self, node: cst.For) -> None:
         self._pop()
 
-    def visit_While(self, node: cst.While) -> None:
+    def leave_While(self, node: cst.While) -> None:
         self._pop()
 
-    def enter_BaseComp(self, node: cst.BaseComp) -> None:
+    def visit_BaseComp(self, node: cst.BaseComp) -> None:
         fors: list[cst.CompFor] = []
         clause: cst.CompFor | None = node.for_in
         while clause is not None:
@@ -108,7 +108,7 @@ class Loops:
             clause = clause.inner_for_in
         self._push(node, len(fors), tuple(fors))  # the element runs inside every clause
 
-    def enter_CompFor(self, node: cst.CompFor) -> None:
+    def visit_CompFor(self, node: cst.CompFor) -> None:
         if self.stack:
             top = self.stack[-1]
             for number, clause in enumerate(top.fors, start=1):
@@ -117,9 +117,9 @@ class Loops:
                     top.level = number - 1  # its iterable runs once per outer clause
                     return
 
-    def enter_CompIf(self, node: cst.CompIf) -> None:
+    def visit_CompIf(self, node: cst.CompIf) -> None:
         if self.stack and self.stack[-1].fors:
             self.stack[-1].level = self.stack[-1].current
 
-    def visit_BaseComp(self, node: cst.BaseComp) -> None:
+    def leave_BaseComp(self, node: cst.BaseComp) -> None:
         self._pop()

@@ -57,7 +57,7 @@ class Threads(Detector):
         "from concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor(4)\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _THREADS, _THREAD_TAILS)
         if label is None:
             return
@@ -71,7 +71,7 @@ class Threads(Detector):
         else:
             self.report(node, f"{label} starts a raw thread")
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         label = _base_match(self.ctx, node, _THREADS)
         if label is not None:
             self.report(node, f"class {node.name.value} subclasses {label}")

@@ -90,12 +90,12 @@ class LockPrimitives(Detector):
                 return f"{label}({parties}) makes {parties} threads meet"
         return f"{label} {role}"
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _LOCKS, _LOCK_TAILS)
         if label is not None:
             self.report(node, self._message(label, node))
 
-    def visit_Arg(self, node: cst.Arg) -> None:
+    def leave_Arg(self, node: cst.Arg) -> None:
         value = node.value
         if (
             not isinstance(value, (cst.Name, cst.Attribute))

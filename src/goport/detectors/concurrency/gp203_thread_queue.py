@@ -75,7 +75,7 @@ class ThreadQueue(Detector):
         ),
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _QUEUES, _QUEUE_TAILS)
         if label is None:
             return

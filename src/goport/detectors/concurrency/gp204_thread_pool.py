@@ -59,7 +59,7 @@ class ThreadPool(Detector):
         "import multiprocessing\np = multiprocessing.Pool(4)\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _THREAD_POOLS, _THREAD_POOL_TAILS)
         if label is None:
             return

@@ -95,13 +95,13 @@ class AsyncioFanOut(Detector):
     def _in_loop(self) -> bool:
         return self.ctx.loop_depth_in_function > 0 or self.comprehensions > 0
 
-    def enter_BaseComp(self, node: cst.BaseComp) -> None:
+    def visit_BaseComp(self, node: cst.BaseComp) -> None:
         self.comprehensions += 1
 
-    def visit_BaseComp(self, node: cst.BaseComp) -> None:
+    def leave_BaseComp(self, node: cst.BaseComp) -> None:
         self.comprehensions -= 1
 
-    def enter_With(self, node: cst.With) -> None:
+    def visit_With(self, node: cst.With) -> None:
         for item in node.items:
             call = item.item
             if (
@@ -114,7 +114,7 @@ class AsyncioFanOut(Detector):
                 self.groups.append(_Group(node, call, item.asname.name.value, depth))
                 self.grouped.add(id(call))
 
-    def visit_With(self, node: cst.With) -> None:
+    def leave_With(self, node: cst.With) -> None:
         while self.groups and self.groups[-1].with_node is node:
             group = self.groups.pop()
             self.grouped.discard(id(group.call))
@@ -145,7 +145,7 @@ class AsyncioFanOut(Detector):
             return True
         return False
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         tail = alias_tail(self.ctx, node.func)
         if tail not in _FAN_OUT_TAILS:
             return

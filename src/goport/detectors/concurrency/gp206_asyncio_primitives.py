@@ -73,7 +73,7 @@ class AsyncioPrimitives(Detector):
         "import asyncio\nasync def f(q: asyncio.Queue):\n    return await q.get()\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         label = _lookup(self.ctx, node, _ASYNC_PRIMITIVES, _ASYNC_TAILS)
         if label is None:
             return

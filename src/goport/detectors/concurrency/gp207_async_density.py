@@ -45,24 +45,24 @@ class AsyncDensity(Detector):
         self.async_defs = 0
         self.awaits = 0
 
-    def enter_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is not None:
             self.async_defs += 1
             if self.first is None:
                 self.first = node
 
-    def visit_Await(self, node: cst.Await) -> None:
+    def leave_Await(self, node: cst.Await) -> None:
         self.awaits += 1
 
-    def visit_For(self, node: cst.For) -> None:
+    def leave_For(self, node: cst.For) -> None:
         if node.asynchronous is not None:
             self.awaits += 1
 
-    def visit_With(self, node: cst.With) -> None:
+    def leave_With(self, node: cst.With) -> None:
         if node.asynchronous is not None:
             self.awaits += 1
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
+    def leave_CompFor(self, node: cst.CompFor) -> None:
         if node.asynchronous is not None:
             self.awaits += 1
 

@@ -104,7 +104,7 @@ class SocketsAndSelectors(Detector):
         "class Protocol:\n    pass\nclass Mine(Protocol):\n    pass\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         tail = alias_tail(self.ctx, func)
         if tail in _SOCKET_TAILS:
@@ -121,7 +121,7 @@ class SocketsAndSelectors(Detector):
         ):
             self.report(node, f"loop.{tail} {role}")
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         label = _base_match(self.ctx, node, _PROTOCOLS)
         if label is not None:
             self.report(node, f"class {node.name.value} subclasses {label} (callback-style I/O)")

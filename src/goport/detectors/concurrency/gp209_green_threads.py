@@ -70,20 +70,20 @@ class GreenThreads(Detector):
         self.seen.add(top)
         self.report(node, f"imports {top}: {role}")
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def leave_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = dotted(alias.name)
             if name is not None:
                 self._imported(node, name)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def leave_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
         name = dotted(node.module)
         if name is not None:
             self._imported(node, name)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         tail = alias_tail(self.ctx, node.func)
         if not (tail.startswith("patch_") or tail == "monkey_patch"):
             return

@@ -261,7 +261,7 @@ class _OperatorLoops(_LoopStats):
         self.in_index = 0
         self.constants: dict[str, cst.Integer] = {}  # module-level NAME = <int literal>
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         if (
             self.ctx.function is None
             and self.ctx.class_depth == 0
@@ -276,10 +276,10 @@ class _OperatorLoops(_LoopStats):
             return self.constants.get(node.value, node)
         return node
 
-    def enter_SubscriptElement(self, node: cst.SubscriptElement) -> None:
+    def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
         self.in_index += 1
 
-    def visit_SubscriptElement(self, node: cst.SubscriptElement) -> None:
+    def leave_SubscriptElement(self, node: cst.SubscriptElement) -> None:
         self.in_index -= 1
 
     @staticmethod
@@ -305,7 +305,7 @@ class _OperatorLoops(_LoopStats):
             else:
                 stats.bits_other += 1
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+    def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         if not self.loops:
             return
         kind = _BIN_KIND.get(type(node.operator))
@@ -324,7 +324,7 @@ class _OperatorLoops(_LoopStats):
             return  # s[i + 1]: index arithmetic, not computation
         self._count(loop.stats, kind, self._operand(node.left), self._operand(node.right))
 
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+    def leave_UnaryOperation(self, node: cst.UnaryOperation) -> None:
         if self.loops and isinstance(node.operator, cst.BitInvert):
             loop = self.innermost()
             if loop is not None:
@@ -335,11 +335,11 @@ class _OperatorLoops(_LoopStats):
         if loop is not None and (loop.stats.bits or loop.stats.bits_other):
             loop.stats.bit_tests += _bit_operators(test)
 
-    def visit_If(self, node: cst.If) -> None:
+    def leave_If(self, node: cst.If) -> None:
         if self.loops:
             self._bit_tests(node.test, self.innermost())
 
-    def visit_CompIf(self, node: cst.CompIf) -> None:
+    def leave_CompIf(self, node: cst.CompIf) -> None:
         if self.loops:
             self._bit_tests(node.test, self.innermost())
 
@@ -348,7 +348,7 @@ class _OperatorLoops(_LoopStats):
             self._bit_tests(loop.node.test, loop)
         super().loop_finished(loop)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         if not self.loops:
             return
         kind = _AUG_KIND.get(type(node.operator))
@@ -360,7 +360,7 @@ class _OperatorLoops(_LoopStats):
         if loop is not None:
             self._count(loop.stats, kind, None, self._operand(node.value))
 
-    def visit_BaseSmallStatement(self, node: cst.BaseSmallStatement) -> None:
+    def leave_BaseSmallStatement(self, node: cst.BaseSmallStatement) -> None:
         if not self.loops or isinstance(node, (cst.Pass, cst.Break, cst.Continue)):
             return
         if (

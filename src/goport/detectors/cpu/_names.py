@@ -131,23 +131,23 @@ class _TracksNames(_Mixin):
         else:
             table[key] = kind
 
-    def visit_Param(self, node: cst.Param) -> None:
+    def leave_Param(self, node: cst.Param) -> None:
         ann = node.annotation
         if ann is not None and isinstance(ann.annotation, cst.Name):
             kind = _ANNOTATED_KINDS.get(ann.annotation.value)
             if kind is not None:
                 self._note(node.name, kind)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         kind = self.value_kind(node.value)
         for target in node.targets:
             self._note(target.target, kind)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
             self._note(node.target, self.value_kind(node.value))
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         fn = self.ctx.function
         if fn is not None:
             self.locals.pop(id(fn), None)

@@ -54,7 +54,7 @@ class NestedLoops(_LoopWalker, Detector):
             kind = "for" if isinstance(node, cst.For) else "while"
             self.report(node, f"{kind} loop nested inside another loop")
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
+    def leave_CompFor(self, node: cst.CompFor) -> None:
         if not self.loops:
             return
         top = self.loops[-1]

@@ -65,7 +65,7 @@ class Recursion(Detector):
         first = params[0].name.value if params else None
         return receiver.value in ("self", "cls", scopes[-3]) or receiver.value == first
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         frame = self.ctx.function
         if frame is None:
             return
@@ -82,7 +82,7 @@ class Recursion(Detector):
         if count == 0:
             self.first[frame] = node
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
             return

@@ -82,7 +82,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
         loop.seen.add(key)
         self.report(node, message)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         if not self.loops or not isinstance(node.operator, cst.AddAssign):
             return
         if self.innermost() is None:
@@ -96,7 +96,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
         elif kind in _TEXT_KINDS or (kind is None and self.is_text(node.value)):
             self._report_once(node, key, f"{key} += ... copies the whole string each iteration")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         value = node.value
         if (
             self.loops
@@ -115,7 +115,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
                     self._report_once(
                         node, key, f"{key} = {key} + ... copies the whole string each iteration"
                     )
-        super().visit_Assign(node)
+        super().leave_Assign(node)
 
     def _is_char(self, node: cst.BaseExpression) -> bool:
         if _is_single_char(node):
@@ -126,7 +126,7 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
             return isinstance(node.slice[0].slice, cst.Index) and self.kind_of(node.value) == "str"
         return False
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if not self.loops:
             return
         attr = _call_attr(node)

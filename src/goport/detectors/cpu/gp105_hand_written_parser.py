@@ -182,7 +182,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         if loop is not None:
             loop.stats.signals.add(name)
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def leave_Subscript(self, node: cst.Subscript) -> None:
         if not self.loops or len(node.slice) != 1:
             return
         loop = self.innermost()
@@ -210,14 +210,14 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
         elif kind in _BINARY_KINDS:
             loop.stats.signals.add("byte-index")  # a walk; its items are ints, not characters
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         if self.loops and isinstance(node.operator, cst.AddAssign):
             key = _key(node.target)
             loop = self.innermost()
             if key is not None and loop is not None and int_value(node.value) is not None:
                 loop.stats.bumped.add(key)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         value = node.value
         if (
             self.loops
@@ -230,9 +230,9 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             loop = self.innermost()
             if key is not None and loop is not None and key == _key(value.left):
                 loop.stats.bumped.add(key)  # i = i + 1
-        super().visit_Assign(node)
+        super().leave_Assign(node)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if not self.loops:
             return
         func = node.func
@@ -251,7 +251,7 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
             return self.ctx.resolve(node) in _CHAR_SETS or self.kind_of(node) in _TEXT_KINDS
         return False
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def leave_Comparison(self, node: cst.Comparison) -> None:
         if not self.loops:
             return
         left = node.left

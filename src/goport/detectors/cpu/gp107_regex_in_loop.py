@@ -91,7 +91,7 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
         low = last.lower().lstrip("_")
         return low in _PATTERN_NAMES or low.endswith(_PATTERN_SUFFIXES)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if not self.loops:
             return
         func = node.func

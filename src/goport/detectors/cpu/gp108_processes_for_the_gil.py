@@ -70,14 +70,14 @@ class ProcessesForTheGil(Detector):
         "class Pool:\n    pass\ndef f():\n    return Pool()\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if alias_tail(self.ctx, node.func) not in _PROCESS_TAILS:
             return
         label = _PROCESS_POOLS.get(self.ctx.callee(node) or "")
         if label is not None:
             self.report(node, f"{label} spreads work over processes to get past the GIL")
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
             label = _PROCESS_POOLS.get(self.ctx.resolve(base.value) or "")
             if label is not None:

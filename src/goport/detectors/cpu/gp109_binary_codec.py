@@ -172,12 +172,12 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
             return "bytes"
         return None
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        _OperatorLoops.visit_Assign(self, node)
-        _TracksNames.visit_Assign(self, node)
+    def leave_Assign(self, node: cst.Assign) -> None:
+        _OperatorLoops.leave_Assign(self, node)
+        _TracksNames.leave_Assign(self, node)
 
     # -- work in loops ----------------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if not self.loops:
             return
         func = node.func
@@ -215,7 +215,7 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
             calls = loop.stats.codec_calls
             calls[label] = calls.get(label, 0) + 1
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def leave_Subscript(self, node: cst.Subscript) -> None:
         if self.loops and self.kind_of(node.value) in _BINARY_KINDS:
             loop = self.innermost()
             if loop is not None:

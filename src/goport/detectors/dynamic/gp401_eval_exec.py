@@ -53,14 +53,14 @@ class EvalExec(Detector):
         super().__init__(ctx)
         self._inner: set[int] = set()  # compile() calls reported with their exec/eval
 
-    def enter_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Name) and func.value in ("exec", "eval") and node.args:
             arg = node.args[0].value
             if isinstance(arg, cst.Call) and _builtin(self.ctx, arg.func, _EVAL) == "compile":
                 self._inner.add(id(arg))
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         name = _builtin(self.ctx, node.func, _EVAL)
         if name is None:
             return

@@ -61,7 +61,7 @@ class DynamicAttributes(Detector):
         "import json\n\ndef patch(name, fn):\n    setattr(json, name, fn)\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         ctx = self.ctx
         name = _builtin(ctx, func, _ATTR_BUILTINS)
@@ -103,14 +103,14 @@ class DynamicAttributes(Detector):
         elif isinstance(target, cst.Attribute) and target.attr.value == "__dict__":
             self.report(target, f"replaces {dotted(target) or '__dict__'}")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._check_target(target.target)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         self._check_target(node.target)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         if name in _ATTR_HOOKS:
             self.report(node, f"defines {name}")

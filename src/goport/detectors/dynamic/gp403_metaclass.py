@@ -68,7 +68,7 @@ class Metaclass(Detector):
         super().__init__(ctx)
         self._metaclasses: set[str] = set()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
         name = node.name.value
         for keyword in node.keywords:
@@ -95,7 +95,7 @@ class Metaclass(Detector):
         detail = f" overriding {', '.join(hooks)}" if hooks else ""
         self.report(node, f"metaclass {name}{detail}")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         ctx = self.ctx
         if _builtin(ctx, func, frozenset({"type"})) is not None:
@@ -107,7 +107,7 @@ class Metaclass(Detector):
             if name in ("types.new_class", "six.with_metaclass", "six.add_metaclass"):
                 self.report(node, f"{name}() creates a class at run time")
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         if name in _CLASS_HOOKS and self.ctx.class_depth:
             self.report(node, f"defines {name}")

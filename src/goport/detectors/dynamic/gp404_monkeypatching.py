@@ -100,11 +100,11 @@ class Monkeypatching(Detector):
         elif isinstance(target, cst.Subscript) and ctx.resolve(target.value) == "sys.modules":
             self.report(node, "replaces a module in sys.modules")
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._check(node, target.target, node.value)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         name = _builtin(self.ctx, node.func, frozenset({"setattr", "delattr"}))
         if name is None:
             return

@@ -86,7 +86,7 @@ class DynamicImport(Detector):
         super().__init__(ctx)
         self.loads_spec: set[FunctionFrame] = set()  # functions whose file-loading was reported
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, (cst.Name, cst.Attribute)):
             return

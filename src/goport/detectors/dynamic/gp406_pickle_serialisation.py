@@ -63,7 +63,7 @@ class PickleSerialisation(Detector):
         "def read(store):\n    return store.load('key')\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
             leaf = func.attr.value

@@ -29,14 +29,14 @@ class _PackageImports:
     _type_only = 0  # depth of enclosing ``if TYPE_CHECKING:`` bodies
     _else_ids: frozenset[int] = frozenset()  # the else/elif branches of those ifs
 
-    def enter_If(self, node: cst.If) -> None:
+    def visit_If(self, node: cst.If) -> None:
         self._leave_type_only(node)
         if _type_checking(node.test):
             self._type_only += 1
             if node.orelse is not None:
                 self._else_ids = self._else_ids | {id(node.orelse)}
 
-    def enter_Else(self, node: cst.Else) -> None:
+    def visit_Else(self, node: cst.Else) -> None:
         self._leave_type_only(node)
 
     def _leave_type_only(self, node: cst.CSTNode) -> None:
@@ -45,7 +45,7 @@ class _PackageImports:
             self._else_ids = self._else_ids - {id(node)}
             self._type_only -= 1
 
-    def visit_If(self, node: cst.If) -> None:
+    def leave_If(self, node: cst.If) -> None:
         if _type_checking(node.test) and node.orelse is None:
             self._type_only -= 1
 
@@ -54,7 +54,7 @@ class _PackageImports:
         if found and not self._type_only:
             self.report(node, f"imports {', '.join(found)} ({self.LABEL})")
 
-    def visit_Import(self, node: cst.Import) -> None:
+    def leave_Import(self, node: cst.Import) -> None:
         found: list[str] = []
         for alias in node.names:
             prefix = under(dotted(alias.name) or "", self.PACKAGES)
@@ -62,7 +62,7 @@ class _PackageImports:
                 found.append(prefix)
         self._emit(node, found)
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+    def leave_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
         module = dotted(node.module) or ""

@@ -65,7 +65,7 @@ class NativeBindings(_PackageImports, Detector):
         "def load(loader):\n    return loader.LoadLibrary('x')\n",
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
             leaf = func.attr.value

@@ -144,7 +144,7 @@ class OrmBusinessLogic(_PackageImports, Detector):
             return prefix
         return self._orm_objects.get(name.split(".", 1)[0])
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         value = node.value
         if isinstance(value, cst.Call) and len(node.targets) == 1:
             target = node.targets[0].target
@@ -153,7 +153,7 @@ class OrmBusinessLogic(_PackageImports, Detector):
                 if prefix is not None:
                     self._orm_objects[target.value] = prefix
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         orm = self._model_orm(node)
         if orm is not None:
             self._orm_classes.add(node.name.value)
@@ -217,7 +217,7 @@ class OrmBusinessLogic(_PackageImports, Detector):
                         return prefix
         return None
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         if not isinstance(func, (cst.Attribute, cst.Name)):
             return

@@ -204,7 +204,7 @@ class HttpHandler(Detector):
         self.bound = ctx.fact(Bindings)
         self._handler_classes: set[str] = set()
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         routes = []
         for decorator in node.decorators:
             route = self._route(decorator.decorator)
@@ -265,7 +265,7 @@ class HttpHandler(Detector):
             return True
         return last_part(ctx.module) == "views" and not ctx.imports_any(*_NOT_DJANGO)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
         methods = _method_names(node)
         kind: str | None = None
@@ -291,7 +291,7 @@ class HttpHandler(Detector):
         suffix = f" ({verbs})" if verbs else ""
         self.report(node, f"HTTP {kind} {node.name.value}{suffix}")
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         attr = alias_tail(self.ctx, func)
         if isinstance(func, cst.Attribute) and attr in _REGISTER_ATTRS:

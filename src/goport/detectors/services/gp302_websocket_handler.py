@@ -107,7 +107,7 @@ class WebsocketHandler(Detector):
         super().__init__(ctx)
         self.bound = ctx.fact(Bindings)
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         attr = alias_tail(self.ctx, node.func)
         if attr not in ("serve", "unix_serve", "WebSocketResponse", "WebSocketRoute"):
             return
@@ -125,7 +125,7 @@ class WebsocketHandler(Detector):
             path = string_value(args[0]) if args else None
             self.report(node, f"WebSocket route {path or ''}".rstrip())
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:
             found = self._websocket(decorator.decorator, node.name.value)
             if found is not None:
@@ -155,7 +155,7 @@ class WebsocketHandler(Detector):
             return f"Socket.IO event {label or function}"
         return f"WebSocket handler {label or function}"
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         for arg in node.bases:
             name = self.ctx.resolve(arg.value)
             if name is None:

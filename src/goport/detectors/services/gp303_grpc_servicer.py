@@ -59,7 +59,7 @@ class GrpcServicer(Detector):
         "from .base import Servicer\n\nclass CarServicer(Servicer):\n    pass\n",
     )
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         for arg in node.bases:
             name = self.ctx.resolve(arg.value)
             if name is None or "." not in name:
@@ -69,7 +69,7 @@ class GrpcServicer(Detector):
                 self.report(node, f"gRPC servicer {node.name.value} ({base})")
                 return
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         attr = alias_tail(self.ctx, node.func)
         if attr == "server":
             name = self.ctx.callee(node)

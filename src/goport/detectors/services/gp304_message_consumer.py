@@ -112,7 +112,7 @@ class MessageConsumer(Detector):
             source = self.bound.of(receiver)
         return source is not None and (source in _CONSUMER_CTORS or source.endswith(".pubsub"))
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         ctx = self.ctx
         if isinstance(func, cst.Name):

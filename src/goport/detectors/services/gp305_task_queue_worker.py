@@ -79,7 +79,7 @@ class TaskQueueWorker(Detector):
         "from .scheduler import planner\n\n@planner.task('nightly')\ndef plan():\n    pass\n",
     )
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:
             lib = self._task_lib(_decorator_func(decorator))
             if lib is not None:
@@ -107,7 +107,7 @@ class TaskQueueWorker(Detector):
                 return _TASK_FUNCTIONS.get(name)
         return None
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         for arg in node.bases:
             if self.ctx.resolve(arg.value) in _TASK_BASES:
                 self.report(node, f"Celery task class {node.name.value}")

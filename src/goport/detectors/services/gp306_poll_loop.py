@@ -191,16 +191,16 @@ class PollLoop(Detector):
         self._loops: list[_Loop] = []
         self._excepts = 0
 
-    def enter_While(self, node: cst.While) -> None:
+    def visit_While(self, node: cst.While) -> None:
         self._loops.append(_Loop(_forever(node.test), len(self.ctx.functions), self._excepts))
 
-    def enter_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> None:
         self._loops.append(_Loop(None, len(self.ctx.functions), self._excepts))
 
-    def visit_For(self, node: cst.For) -> None:
+    def leave_For(self, node: cst.For) -> None:
         self._loops.pop()
 
-    def visit_While(self, node: cst.While) -> None:
+    def leave_While(self, node: cst.While) -> None:
         loop = self._loops.pop()
         if loop.cond is None:
             return
@@ -209,30 +209,30 @@ class PollLoop(Detector):
         elif loop.weak and not loop.exits:
             self.report(node, f"poll loop while {loop.cond}: {loop.weak}")
 
-    def enter_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._excepts += 1
-
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._excepts -= 1
-
-    def enter_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self._excepts += 1
+
+    def leave_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._excepts -= 1
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self._excepts += 1
+
+    def leave_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self._excepts -= 1
 
-    def visit_Break(self, node: cst.Break) -> None:
+    def leave_Break(self, node: cst.Break) -> None:
         if self._loops and self._loops[-1].depth == len(self.ctx.functions):
             self._loops[-1].exits = True
 
-    def visit_Return(self, node: cst.Return) -> None:
+    def leave_Return(self, node: cst.Return) -> None:
         depth = len(self.ctx.functions)
         for loop in reversed(self._loops):
             if loop.depth != depth:
                 break
             loop.exits = True
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         if not self._loops:
             return
         func = node.func

@@ -196,7 +196,7 @@ class StreamingPipeline(Detector):
             stage = self._stages[frame] = _Stage()
         return stage
 
-    def enter_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> None:
         frame = self.ctx.function
         over_input = False
         if frame is not None:
@@ -209,7 +209,7 @@ class StreamingPipeline(Detector):
                 self._stage(frame).input_fors += 1
         self._input_loops.append(over_input)
 
-    def visit_For(self, node: cst.For) -> None:
+    def leave_For(self, node: cst.For) -> None:
         over_input = self._input_loops.pop()
         frame = self.ctx.function
         if frame is not None:
@@ -218,12 +218,12 @@ class StreamingPipeline(Detector):
             if node.asynchronous is not None:
                 self._stage(frame).async_for = True
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
+    def leave_CompFor(self, node: cst.CompFor) -> None:
         frame = self.ctx.function
         if node.asynchronous is not None and frame is not None:
             self._stage(frame).async_for = True
 
-    def visit_Yield(self, node: cst.Yield) -> None:
+    def leave_Yield(self, node: cst.Yield) -> None:
         frame = self.ctx.function
         if frame is None or self.ctx.loop_depth_in_function == 0:
             return
@@ -243,7 +243,7 @@ class StreamingPipeline(Detector):
             for call in frame.calls
         )
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
             return

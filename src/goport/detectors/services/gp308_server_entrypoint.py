@@ -130,7 +130,7 @@ class ServerEntrypoint(Detector):
         self.bound = ctx.fact(Bindings)
         self._tornado = False
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         func = node.func
         ctx = self.ctx
         attr = alias_tail(ctx, func)
@@ -179,7 +179,7 @@ class ServerEntrypoint(Detector):
         ):
             self.report(node, f"server entrypoint {receiver}.run()")
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         for arg in node.bases:
             if self.ctx.resolve(arg.value) in _GUNICORN_BASES:
                 self.report(node, f"server entrypoint gunicorn application {node.name.value}")
