@@ -235,7 +235,7 @@ def kinds(names: tuple[str, ...], where: str) -> tuple[FileKind, ...]:
 
 
 def check_rules(selectors: tuple[str, ...], where: str) -> None:
-    """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``)."""
+    """Every selector must be a rule id or the prefix of one (a family's prefix, or a full id)."""
     for selector in selectors:
         if not any(rule.startswith(selector) for rule in RULE_IDS) or not selector:
             close = difflib.get_close_matches(selector, RULE_IDS, n=3)

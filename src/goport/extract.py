@@ -422,10 +422,6 @@ _LEAVE_KINDS = frozenset(
 ) - {cst.BaseSmallStatement}
 
 
-def _dotted(node: cst.BaseExpression | None) -> str:
-    return dotted(node) or ""
-
-
 def _absolute(module: str, is_package: bool, level: int, name: str) -> str:
     if level == 0:
         return name
@@ -444,7 +440,7 @@ def _imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> l
     out: list[Import] = []
     if isinstance(node, cst.Import):
         for alias in node.names:
-            target = _dotted(alias.name)
+            target = dotted(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 out.append(Import(target, alias.asname.name.value, line))
             else:
@@ -454,12 +450,12 @@ def _imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> l
                 if "." in target:
                     out.append(Import(target, target, line))
         return out
-    base = _absolute(ctx.module, ctx.is_package, len(node.relative), _dotted(node.module))
+    base = _absolute(ctx.module, ctx.is_package, len(node.relative), dotted(node.module) or "")
     if isinstance(node.names, cst.ImportStar):
         out.append(Import(base, "*", line, is_from=True))
         return out
     for alias in node.names:
-        name = _dotted(alias.name)
+        name = dotted(alias.name) or ""
         local = (
             alias.asname.name.value
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name)

@@ -13,6 +13,7 @@ Detectors only emit findings through ``Context.report``; they never rank.
 from __future__ import annotations
 
 import importlib
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar, cast
@@ -40,6 +41,28 @@ class FunctionFrame:
 
 
 _F = TypeVar("_F")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An example the rule must fire on, written as Fixit writes them: dedented triple-quoted
+    code, and the line of the rule's first finding in it. The examples test runs every one."""
+
+    code: str
+    line: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code).lstrip("\n"))
+
+
+@dataclass(frozen=True, slots=True)
+class NoMatch:
+    """An example the rule must stay silent on (a near miss worth pinning down)."""
+
+    code: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code).lstrip("\n"))
 
 
 class Context:
@@ -157,8 +180,8 @@ class Detector:
     PYTHON: ClassVar[str] = ""  # the Python construct, as a user would name it
     GO_IDIOM: ClassVar[str] = ""  # what to write in Go instead
     SUMMARY: ClassVar[str] = ""  # one line for tables
-    MATCHES: ClassVar[tuple[str, ...]] = ()
-    NO_MATCHES: ClassVar[tuple[str, ...]] = ()
+    MATCHES: ClassVar[tuple[Match, ...]] = ()
+    NO_MATCHES: ClassVar[tuple[NoMatch, ...]] = ()
     #: what the findings say about the module (network I/O, a cheap Python fix...); scoring and
     #: planning read these from each finding, never a list of rule ids
     TRAITS: ClassVar[tuple[Trait, ...]] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _base_match, _lookup, _tails
 from goport.detectors.syntax import argument, dotted
 from goport.model import Category, Trait
@@ -43,18 +43,61 @@ class Threads(Detector):
     SUMMARY = "hand-started threads: goroutines in Go"
     TRAITS = (Trait.FEEDING,)
     MATCHES = (
-        (
-            "import threading\ndef start(jobs):\n"
-            "    t = threading.Thread(target=worker, args=(jobs,), daemon=True)\n    t.start()\n"
+        Match(
+            """
+            import threading
+            def start(jobs):
+                t = threading.Thread(target=worker, args=(jobs,), daemon=True)
+                t.start()
+            """,
+            line=3,
         ),
-        "import threading as th\nclass Poller(th.Thread):\n    def run(self):\n        pass\n",
-        "from threading import Timer as T\ndef later(fn):\n    T(5.0, fn).start()\n",
-        "import _thread\n_thread.start_new_thread(loop, ())\n",
+        Match(
+            """
+            import threading as th
+            class Poller(th.Thread):
+                def run(self):
+                    pass
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            from threading import Timer as T
+            def later(fn):
+                T(5.0, fn).start()
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            import _thread
+            _thread.start_new_thread(loop, ())
+            """,
+            line=2,
+        ),
     )
     NO_MATCHES = (
-        "import threading\ndef me():\n    return threading.current_thread().name\n",
-        "class Thread:\n    pass\nt = Thread()\n",
-        "from concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor(4)\n",
+        NoMatch(
+            """
+            import threading
+            def me():
+                return threading.current_thread().name
+            """
+        ),
+        NoMatch(
+            """
+            class Thread:
+                pass
+            t = Thread()
+            """
+        ),
+        NoMatch(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+            ex = ThreadPoolExecutor(4)
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _lookup, _tails
 from goport.detectors.syntax import alias_tail, argument, int_value, last_part
 from goport.model import Category
@@ -58,21 +58,61 @@ class LockPrimitives(Detector):
     GO_IDIOM = "sync.Mutex/RWMutex, sync.Cond, close(chan), buffered-channel semaphore, WaitGroup"
     SUMMARY = "thread locks and signals: shared state to redesign around sync or channels"
     MATCHES = (
-        (
-            "import threading\nclass Cache:\n    def __init__(self):\n"
-            "        self._lock = threading.Lock()\n"
+        Match(
+            """
+            import threading
+            class Cache:
+                def __init__(self):
+                    self._lock = threading.Lock()
+            """,
+            line=4,
         ),
-        "import threading as th\nstop = th.Event()\n",
-        "from threading import BoundedSemaphore as BS\nslots = BS(4)\n",
-        (
-            "import threading\nfrom dataclasses import dataclass, field\n@dataclass\nclass S:\n"
-            "    lock: threading.RLock = field(default_factory=threading.RLock)\n"
+        Match(
+            """
+            import threading as th
+            stop = th.Event()
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            from threading import BoundedSemaphore as BS
+            slots = BS(4)
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            import threading
+            from dataclasses import dataclass, field
+            @dataclass
+            class S:
+                lock: threading.RLock = field(default_factory=threading.RLock)
+            """,
+            line=5,
         ),
     )
     NO_MATCHES = (
-        "import asyncio\nlock = asyncio.Lock()\n",
-        "import threading\ndef f(lock: threading.Lock):\n    with lock:\n        pass\n",
-        "from filelock import FileLock\nlock = FileLock('x.lock')\n",
+        NoMatch(
+            """
+            import asyncio
+            lock = asyncio.Lock()
+            """
+        ),
+        NoMatch(
+            """
+            import threading
+            def f(lock: threading.Lock):
+                with lock:
+                    pass
+            """
+        ),
+        NoMatch(
+            """
+            from filelock import FileLock
+            lock = FileLock('x.lock')
+            """
+        ),
     )
 
     def _message(self, label: str, call: cst.Call | None) -> str:

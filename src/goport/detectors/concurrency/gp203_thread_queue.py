@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _lookup, _tails
 from goport.detectors.syntax import argument, int_value
 from goport.model import Category, Trait
@@ -57,21 +57,60 @@ class ThreadQueue(Detector):
     SUMMARY = "queues between threads or processes: channels in Go"
     TRAITS = (Trait.FEEDING,)
     MATCHES = (
-        "import queue\nimport threading\njobs = queue.Queue(maxsize=100)\n",
-        (
-            "from concurrent.futures import ThreadPoolExecutor\nfrom queue import PriorityQueue as PQ\n"
-            "def f():\n    return PQ()\n"
+        Match(
+            """
+            import queue
+            import threading
+            jobs = queue.Queue(maxsize=100)
+            """,
+            line=3,
         ),
-        "import multiprocessing as mp\nresults = mp.Queue()\n",
+        Match(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+            from queue import PriorityQueue as PQ
+            def f():
+                return PQ()
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            import multiprocessing as mp
+            results = mp.Queue()
+            """,
+            line=2,
+        ),
     )
     NO_MATCHES = (
-        "import asyncio\nq = asyncio.Queue()\n",
-        "from collections import deque\nq = deque()\n",
-        "class Queue:\n    pass\nq = Queue()\n",
-        # a priority queue used as a heap by single-threaded code
-        (
-            "from queue import PriorityQueue\ndef best(items):\n    q = PriorityQueue()\n"
-            "    for w, x in items:\n        q.put((w, x))\n    return q.get()\n"
+        NoMatch(
+            """
+            import asyncio
+            q = asyncio.Queue()
+            """
+        ),
+        NoMatch(
+            """
+            from collections import deque
+            q = deque()
+            """
+        ),
+        NoMatch(
+            """
+            class Queue:
+                pass
+            q = Queue()
+            """
+        ),
+        NoMatch(
+            """
+            from queue import PriorityQueue
+            def best(items):
+                q = PriorityQueue()
+                for w, x in items:
+                    q.put((w, x))
+                return q.get()
+            """
         ),
     )
 

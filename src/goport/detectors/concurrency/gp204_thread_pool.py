@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _lookup, _tails
 from goport.detectors.syntax import argument, int_value
 from goport.model import Category, Trait
@@ -43,20 +43,51 @@ class ThreadPool(Detector):
     SUMMARY = "thread pools: a bounded set of goroutines in Go"
     TRAITS = (Trait.FEEDING,)
     MATCHES = (
-        (
-            "from concurrent.futures import ThreadPoolExecutor\ndef f(urls):\n"
-            "    with ThreadPoolExecutor(max_workers=8) as ex:\n        return list(ex.map(get, urls))\n"
+        Match(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+            def f(urls):
+                with ThreadPoolExecutor(max_workers=8) as ex:
+                    return list(ex.map(get, urls))
+            """,
+            line=3,
         ),
-        "import concurrent.futures as cf\npool = cf.ThreadPoolExecutor()\n",
-        (
-            "from multiprocessing.pool import ThreadPool\nwith ThreadPool(4) as p:\n"
-            "    p.map(print, range(3))\n"
+        Match(
+            """
+            import concurrent.futures as cf
+            pool = cf.ThreadPoolExecutor()
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            from multiprocessing.pool import ThreadPool
+            with ThreadPool(4) as p:
+                p.map(print, range(3))
+            """,
+            line=2,
         ),
     )
     NO_MATCHES = (
-        "from concurrent.futures import ProcessPoolExecutor\nex = ProcessPoolExecutor()\n",
-        "import concurrent.futures as cf\ndef f(fs):\n    return cf.wait(fs)\n",
-        "import multiprocessing\np = multiprocessing.Pool(4)\n",
+        NoMatch(
+            """
+            from concurrent.futures import ProcessPoolExecutor
+            ex = ProcessPoolExecutor()
+            """
+        ),
+        NoMatch(
+            """
+            import concurrent.futures as cf
+            def f(fs):
+                return cf.wait(fs)
+            """
+        ),
+        NoMatch(
+            """
+            import multiprocessing
+            p = multiprocessing.Pool(4)
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _is_event_loop, _lookup, _tails
 from goport.detectors.syntax import alias_tail
 from goport.model import Category
@@ -64,26 +64,72 @@ class AsyncioFanOut(Detector):
     GO_IDIOM = "goroutines + golang.org/x/sync/errgroup, context.Context for cancellation"
     SUMMARY = "asyncio fan-out: goroutines and errgroup in Go"
     MATCHES = (
-        "import asyncio\nasync def main():\n    await asyncio.gather(a(), b(), c())\n",
-        (
-            "import asyncio as aio\nasync def main(urls):\n"
-            "    tasks = [aio.create_task(fetch(u)) for u in urls]\n"
-            "    done, _ = await aio.wait(tasks)\n"
+        Match(
+            """
+            import asyncio
+            async def main():
+                await asyncio.gather(a(), b(), c())
+            """,
+            line=3,
         ),
-        (
-            "import asyncio\nasync def main(urls):\n    async with asyncio.TaskGroup() as tg:\n"
-            "        for u in urls:\n            tg.create_task(fetch(u))\n"
+        Match(
+            """
+            import asyncio as aio
+            async def main(urls):
+                tasks = [aio.create_task(fetch(u)) for u in urls]
+                done, _ = await aio.wait(tasks)
+            """,
+            line=3,
         ),
-        (
-            "from asyncio import as_completed\nasync def f(cs):\n    for c in as_completed(cs):\n"
-            "        print(await c)\n"
+        Match(
+            """
+            import asyncio
+            async def main(urls):
+                async with asyncio.TaskGroup() as tg:
+                    for u in urls:
+                        tg.create_task(fetch(u))
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            from asyncio import as_completed
+            async def f(cs):
+                for c in as_completed(cs):
+                    print(await c)
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        "import asyncio\nasync def main():\n    await asyncio.sleep(1)\n    return await one()\n",
-        "import asyncio\ndef main():\n    asyncio.run(serve())\n",
-        "import asyncio\nasync def f(c):\n    return await asyncio.wait_for(c, timeout=5)\n",
-        "def f(pool, jobs):\n    return pool.create_task(jobs)\n",
+        NoMatch(
+            """
+            import asyncio
+            async def main():
+                await asyncio.sleep(1)
+                return await one()
+            """
+        ),
+        NoMatch(
+            """
+            import asyncio
+            def main():
+                asyncio.run(serve())
+            """
+        ),
+        NoMatch(
+            """
+            import asyncio
+            async def f(c):
+                return await asyncio.wait_for(c, timeout=5)
+            """
+        ),
+        NoMatch(
+            """
+            def f(pool, jobs):
+                return pool.create_task(jobs)
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

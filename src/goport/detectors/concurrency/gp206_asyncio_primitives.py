@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _lookup, _tails
 from goport.detectors.syntax import argument, int_value, last_part
 from goport.model import Category
@@ -63,14 +63,49 @@ class AsyncioPrimitives(Detector):
     GO_IDIOM = "channels, a buffered channel as semaphore, sync.Mutex, close(done)"
     SUMMARY = "asyncio coordination primitives: channels and mutexes in Go"
     MATCHES = (
-        "import asyncio\nasync def main():\n    q = asyncio.Queue(maxsize=50)\n",
-        "import asyncio as aio\nLIMIT = aio.Semaphore(10)\n",
-        "from asyncio import Event as E\nready = E()\n",
+        Match(
+            """
+            import asyncio
+            async def main():
+                q = asyncio.Queue(maxsize=50)
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            import asyncio as aio
+            LIMIT = aio.Semaphore(10)
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            from asyncio import Event as E
+            ready = E()
+            """,
+            line=2,
+        ),
     )
     NO_MATCHES = (
-        "import threading\nlock = threading.Lock()\n",
-        "import queue\nq = queue.Queue()\n",
-        "import asyncio\nasync def f(q: asyncio.Queue):\n    return await q.get()\n",
+        NoMatch(
+            """
+            import threading
+            lock = threading.Lock()
+            """
+        ),
+        NoMatch(
+            """
+            import queue
+            q = queue.Queue()
+            """
+        ),
+        NoMatch(
+            """
+            import asyncio
+            async def f(q: asyncio.Queue):
+                return await q.get()
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

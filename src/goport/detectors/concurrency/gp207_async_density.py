@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.model import Category
 
 
@@ -31,12 +31,51 @@ class AsyncDensity(Detector):
     GO_IDIOM = "plain blocking functions in goroutines, context.Context for cancellation"
     SUMMARY = "module written in async/await: no function colouring in Go"
     MATCHES = (
-        "async def a():\n    pass\nasync def b():\n    await a()\nasync def c():\n    await b()\n",
-        "async def main(r, w):\n" + "".join(f"    await step{i}()\n" for i in range(8)),
+        Match(
+            """
+            async def a():
+                pass
+            async def b():
+                await a()
+            async def c():
+                await b()
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            async def main(r, w):
+                await step0()
+                await step1()
+                await step2()
+                await step3()
+                await step4()
+                await step5()
+                await step6()
+                await step7()
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "async def a():\n    await b()\nasync def b():\n    await c()\n",
-        "def a():\n    return 1\ndef b():\n    return 2\ndef c():\n    return 3\n",
+        NoMatch(
+            """
+            async def a():
+                await b()
+            async def b():
+                await c()
+            """
+        ),
+        NoMatch(
+            """
+            def a():
+                return 1
+            def b():
+                return 2
+            def c():
+                return 3
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.concurrency._shared import _base_match, _is_event_loop, _tails
 from goport.detectors.syntax import alias_tail
 from goport.model import Category, Trait
@@ -80,28 +80,70 @@ class SocketsAndSelectors(Detector):
     SUMMARY = "raw sockets and hand-written multiplexing: net + goroutines in Go"
     TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
-        (
-            "import socket\ndef serve(port):\n"
-            "    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n    s.bind(('', port))\n"
+        Match(
+            """
+            import socket
+            def serve(port):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.bind(('', port))
+            """,
+            line=3,
         ),
-        "import selectors as sel\nSEL = sel.DefaultSelector()\n",
-        (
-            "import asyncio\nclass Echo(asyncio.Protocol):\n    def data_received(self, data):\n"
-            "        self.transport.write(data)\n"
+        Match(
+            """
+            import selectors as sel
+            SEL = sel.DefaultSelector()
+            """,
+            line=2,
         ),
-        (
-            "import asyncio\nasync def main():\n    loop = asyncio.get_running_loop()\n"
-            "    await loop.create_datagram_endpoint(Echo, local_addr=('0.0.0.0', 9999))\n"
+        Match(
+            """
+            import asyncio
+            class Echo(asyncio.Protocol):
+                def data_received(self, data):
+                    self.transport.write(data)
+            """,
+            line=2,
         ),
-        (
-            "from asyncio import open_connection as dial\nasync def f(h):\n"
-            "    r, w = await dial(h, 80)\n"
+        Match(
+            """
+            import asyncio
+            async def main():
+                loop = asyncio.get_running_loop()
+                await loop.create_datagram_endpoint(Echo, local_addr=('0.0.0.0', 9999))
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            from asyncio import open_connection as dial
+            async def f(h):
+                r, w = await dial(h, 80)
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        "import socket\nname = socket.gethostname()\n",
-        "def f(db):\n    return db.create_connection()\n",
-        "class Protocol:\n    pass\nclass Mine(Protocol):\n    pass\n",
+        NoMatch(
+            """
+            import socket
+            name = socket.gethostname()
+            """
+        ),
+        NoMatch(
+            """
+            def f(db):
+                return db.create_connection()
+            """
+        ),
+        NoMatch(
+            """
+            class Protocol:
+                pass
+            class Mine(Protocol):
+                pass
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

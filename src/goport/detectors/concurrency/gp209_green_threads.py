@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.syntax import alias_tail, dotted
 from goport.model import Category, Trait
 
@@ -45,17 +45,49 @@ class GreenThreads(Detector):
     SUMMARY = "green threads or an alternative event loop: goroutines in Go"
     TRAITS = (Trait.NETWORK,)
     MATCHES = (
-        "from gevent import monkey\nmonkey.patch_all()\n",
-        (
-            "import trio as t\nasync def main():\n    async with t.open_nursery() as n:\n"
-            "        n.start_soon(work)\n"
+        Match(
+            """
+            from gevent import monkey
+            monkey.patch_all()
+            """,
+            line=1,
         ),
-        "from twisted.internet import reactor\nreactor.run()\n",
+        Match(
+            """
+            import trio as t
+            async def main():
+                async with t.open_nursery() as n:
+                    n.start_soon(work)
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from twisted.internet import reactor
+            reactor.run()
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "import asyncio\nasyncio.run(main())\n",
-        "from .trio_compat import run\nimport trio_util_local\n",
-        "import threading\nt = threading.Thread(target=f)\n",
+        NoMatch(
+            """
+            import asyncio
+            asyncio.run(main())
+            """
+        ),
+        NoMatch(
+            """
+            from .trio_compat import run
+            import trio_util_local
+            """
+        ),
+        NoMatch(
+            """
+            import threading
+            t = threading.Thread(target=f)
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import _Loop, _LoopWalker
 from goport.model import Category
 
@@ -30,21 +30,74 @@ class NestedLoops(_LoopWalker, Detector):
     GO_IDIOM = "for ... range loops over slices, preallocated with make()"
     SUMMARY = "loops nested in loops: interpreted inner loops are where CPU time goes"
     MATCHES = (
-        "def f(rows):\n    for r in rows:\n        for c in r:\n            print(c)\n",
-        "def f(m):\n    return [x for row in m for x in row]\n",
-        "def f(grid):\n    return [[c * 2 for c in row] for row in grid]\n",
-        (
-            "def f(n):\n    i = 0\n    while i < n:\n        j = 0\n        while j < i:\n"
-            "            j += 1\n        i += 1\n"
+        Match(
+            """
+            def f(rows):
+                for r in rows:
+                    for c in r:
+                        print(c)
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            def f(m):
+                return [x for row in m for x in row]
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            def f(grid):
+                return [[c * 2 for c in row] for row in grid]
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            def f(n):
+                i = 0
+                while i < n:
+                    j = 0
+                    while j < i:
+                        j += 1
+                    i += 1
+            """,
+            line=5,
         ),
     )
     NO_MATCHES = (
-        "def f(rows):\n    for r in rows:\n        print(r)\n",
-        "for a in b:\n    def g():\n        for c in d:\n            pass\n",
-        "def f(names):\n    for n in [x.strip() for x in names]:\n        print(n)\n",
-        (
-            "def f(rows):\n    for r in rows:\n        pass\n    else:\n        for c in rows:\n"
-            "            pass\n"
+        NoMatch(
+            """
+            def f(rows):
+                for r in rows:
+                    print(r)
+            """
+        ),
+        NoMatch(
+            """
+            for a in b:
+                def g():
+                    for c in d:
+                        pass
+            """
+        ),
+        NoMatch(
+            """
+            def f(names):
+                for n in [x.strip() for x in names]:
+                    print(n)
+            """
+        ),
+        NoMatch(
+            """
+            def f(rows):
+                for r in rows:
+                    pass
+                else:
+                    for c in rows:
+                        pass
+            """
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import (
     _binary_verdict,
     _bit_count,
@@ -39,41 +39,95 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     GO_IDIOM = "typed []int64/[]float64 slices in plain for loops"
     SUMMARY = "loop body dominated by arithmetic on boxed Python numbers"
     MATCHES = (
-        (
-            "def dot(a, b):\n    s = 0.0\n    for i in range(len(a)):\n        s += a[i] * b[i]\n"
-            "    return s\n"
+        Match(
+            """
+            def dot(a, b):
+                s = 0.0
+                for i in range(len(a)):
+                    s += a[i] * b[i]
+                return s
+            """,
+            line=3,
         ),
-        (
-            "def collatz(n):\n    steps = 0\n    while n != 1:\n        if n % 2 == 0:\n"
-            "            n //= 2\n        else:\n            n = 3 * n + 1\n        steps += 1\n"
-            "    return steps\n"
+        Match(
+            """
+            def collatz(n):
+                steps = 0
+                while n != 1:
+                    if n % 2 == 0:
+                        n //= 2
+                    else:
+                        n = 3 * n + 1
+                    steps += 1
+                return steps
+            """,
+            line=3,
         ),
-        "def norm(xs, lo, hi):\n    return [(x - lo) / (hi - lo) for x in xs]\n",
+        Match(
+            """
+            def norm(xs, lo, hi):
+                return [(x - lo) / (hi - lo) for x in xs]
+            """,
+            line=2,
+        ),
     )
     NO_MATCHES = (
-        (
-            "def f(items):\n    n = 0\n    for it in items:\n        n += 1\n        print(it)\n"
-            "    return n\n"
+        NoMatch(
+            """
+            def f(items):
+                n = 0
+                for it in items:
+                    n += 1
+                    print(it)
+                return n
+            """
         ),
-        (
-            "def f(rows):\n    out = []\n    for r in rows:\n        name = r.first + ' ' + r.last\n"
-            "        out.append(name)\n        log(r)\n        total = r.price * r.qty\n"
-            "        save(total)\n    return out\n"
+        NoMatch(
+            """
+            def f(rows):
+                out = []
+                for r in rows:
+                    name = r.first + ' ' + r.last
+                    out.append(name)
+                    log(r)
+                    total = r.price * r.qty
+                    save(total)
+                return out
+            """
         ),
-        (
-            "def f(s):\n    i = 0\n    while i < len(s) - 1:\n        print(s[i + 1])\n"
-            "        i += 1\n"
+        NoMatch(
+            """
+            def f(s):
+                i = 0
+                while i < len(s) - 1:
+                    print(s[i + 1])
+                    i += 1
+            """
         ),
-        (
-            "def crc(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
-            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c\n"
+        NoMatch(
+            """
+            def crc(data, table):
+                c = 0xFFFFFFFF
+                for b in data:
+                    c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+                return c
+            """
         ),
-        # set unions and list building, element by element
-        ("def f(pairs, n):\n    return [({a} | {b}, [0] * n) for a, b in pairs]\n"),
-        # flag tests over a range of bits
-        (
-            "def names(attributes, styles):\n    out = []\n    for bit in range(4, 9):\n"
-            "        if attributes & (1 << bit):\n            out.append(styles[bit])\n    return out\n"
+        NoMatch(
+            """
+            def f(pairs, n):
+                return [({a} | {b}, [0] * n) for a, b in pairs]
+            """
+        ),
+        NoMatch(
+            """
+            def names(attributes, styles):
+                out = []
+                for bit in range(4, 9):
+                    if attributes & (1 << bit):
+                        out.append(styles[bit])
+                return out
+            """
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
 from goport.model import Category
 
 
@@ -31,18 +31,63 @@ class Recursion(Detector):
     GO_IDIOM = "plain recursive functions (growable stacks) or an explicit stack slice"
     SUMMARY = "recursion: slow interpreted calls capped by the recursion limit"
     MATCHES = (
-        "def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n",
-        (
-            "class Tree:\n    def depth(self, node):\n        if not node.children:\n            return 1\n"
-            "        return 1 + max(self.depth(c) for c in node.children)\n"
+        Match(
+            """
+            def fib(n):
+                return n if n < 2 else fib(n - 1) + fib(n - 2)
+            """,
+            line=2,
         ),
-        "class P:\n    @classmethod\n    def parse(cls, s):\n        return cls.parse(s[1:]) if s else 0\n",
+        Match(
+            """
+            class Tree:
+                def depth(self, node):
+                    if not node.children:
+                        return 1
+                    return 1 + max(self.depth(c) for c in node.children)
+            """,
+            line=5,
+        ),
+        Match(
+            """
+            class P:
+                @classmethod
+                def parse(cls, s):
+                    return cls.parse(s[1:]) if s else 0
+            """,
+            line=4,
+        ),
     )
     NO_MATCHES = (
-        "import json\ndef load(path):\n    with open(path) as f:\n        return json.load(f)\n",
-        "class Node:\n    def visit(self, v):\n        return visit(self.child)\n",
-        "class Wrapper:\n    def close(self):\n        self.inner.close()\n",
-        "class A(B):\n    def save(self):\n        super().save()\n",
+        NoMatch(
+            """
+            import json
+            def load(path):
+                with open(path) as f:
+                    return json.load(f)
+            """
+        ),
+        NoMatch(
+            """
+            class Node:
+                def visit(self, v):
+                    return visit(self.child)
+            """
+        ),
+        NoMatch(
+            """
+            class Wrapper:
+                def close(self):
+                    self.inner.close()
+            """
+        ),
+        NoMatch(
+            """
+            class A(B):
+                def save(self):
+                    super().save()
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

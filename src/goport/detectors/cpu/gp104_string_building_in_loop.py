@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import _LoopWalker
 from goport.detectors.cpu._names import _TracksNames
 from goport.detectors.cpu._shared import _TEXT_KINDS, _is_single_char, _key
@@ -43,36 +43,104 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
     SUMMARY = "strings or byte buffers grown piece by piece in a loop"
     TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (
-        (
-            "def render(rows):\n    out = ''\n    for r in rows:\n        out += r.name\n"
-            "    return out\n"
+        Match(
+            """
+            def render(rows):
+                out = ''
+                for r in rows:
+                    out += r.name
+                return out
+            """,
+            line=4,
         ),
-        (
-            "def hexdump(data):\n    s = ''\n    for b in data:\n        s = s + f'{b:02x} '\n"
-            "    return s\n"
+        Match(
+            """
+            def hexdump(data):
+                s = ''
+                for b in data:
+                    s = s + f'{b:02x} '
+                return s
+            """,
+            line=4,
         ),
-        (
-            "def unescape(src: bytes) -> bytes:\n    buf = bytearray()\n    i = 0\n"
-            "    while i < len(src):\n        buf.append(src[i])\n        i += 1\n    return bytes(buf)\n"
+        Match(
+            """
+            def unescape(src: bytes) -> bytes:
+                buf = bytearray()
+                i = 0
+                while i < len(src):
+                    buf.append(src[i])
+                    i += 1
+                return bytes(buf)
+            """,
+            line=5,
         ),
-        (
-            "def caesar(text: str, k: int) -> str:\n    chars = []\n    for c in text:\n"
-            "        chars.append(chr((ord(c) + k) % 256))\n    return ''.join(chars)\n"
+        Match(
+            """
+            def caesar(text: str, k: int) -> str:
+                chars = []
+                for c in text:
+                    chars.append(chr((ord(c) + k) % 256))
+                return ''.join(chars)
+            """,
+            line=4,
         ),
-        (
-            "def describe(errors):\n    text = 'Errors:'\n    for e in errors:\n"
-            "        text += '\\n - ' + str(e)\n    return text\n"
+        Match(
+            r"""
+            def describe(errors):
+                text = 'Errors:'
+                for e in errors:
+                    text += '\n - ' + str(e)
+                return text
+            """,
+            line=4,
         ),
     )
     NO_MATCHES = (
-        "def total(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total\n",
-        (
-            "def render(rows):\n    parts = []\n    for r in rows:\n        parts.append(r.name)\n"
-            "    return ''.join(parts)\n"
+        NoMatch(
+            """
+            def total(xs):
+                total = 0
+                for x in xs:
+                    total += x
+                return total
+            """
         ),
-        "def f(items):\n    acc = []\n    for it in items:\n        acc += [it]\n    return acc\n",
-        "def f(name):\n    s = 'x'\n    s += name\n    return s\n",
-        "def f(xs):\n    n = 0.0\n    for x in xs:\n        n += x.weight * 2\n    return n\n",
+        NoMatch(
+            """
+            def render(rows):
+                parts = []
+                for r in rows:
+                    parts.append(r.name)
+                return ''.join(parts)
+            """
+        ),
+        NoMatch(
+            """
+            def f(items):
+                acc = []
+                for it in items:
+                    acc += [it]
+                return acc
+            """
+        ),
+        NoMatch(
+            """
+            def f(name):
+                s = 'x'
+                s += name
+                return s
+            """
+        ),
+        NoMatch(
+            """
+            def f(xs):
+                n = 0.0
+                for x in xs:
+                    n += x.weight * 2
+                return n
+            """
+        ),
     )
 
     def _report_once(self, node: cst.CSTNode, key: str, message: str) -> None:

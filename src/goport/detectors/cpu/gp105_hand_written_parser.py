@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import _Loop, _LoopStats
 from goport.detectors.cpu._names import _TracksNames
 from goport.detectors.cpu._shared import _BINARY_KINDS, _TEXT_KINDS, _is_single_char, _key
@@ -112,40 +112,92 @@ class HandWrittenParser(_LoopStats, _TracksNames, Detector):
     GO_IDIOM = "a scanner over []byte with a pos index, unicode/utf8 helpers"
     SUMMARY = "hand-written character scanner with index arithmetic"
     MATCHES = (
-        (
-            "def numbers(src):\n    i, out = 0, []\n    while i < len(src):\n"
-            "        if src[i].isdigit():\n            j = i\n"
-            "            while j < len(src) and src[j].isdigit():\n                j += 1\n"
-            "            out.append(int(src[i:j]))\n            i = j\n        else:\n            i += 1\n"
-            "    return out\n"
+        Match(
+            """
+            def numbers(src):
+                i, out = 0, []
+                while i < len(src):
+                    if src[i].isdigit():
+                        j = i
+                        while j < len(src) and src[j].isdigit():
+                            j += 1
+                        out.append(int(src[i:j]))
+                        i = j
+                    else:
+                        i += 1
+                return out
+            """,
+            line=3,
         ),
-        (
-            "def count_words(text: str) -> int:\n    n, inside = 0, False\n    for ch in text:\n"
-            "        if ch in ' \\t\\n':\n            inside = False\n        elif not inside:\n"
-            "            inside, n = True, n + 1\n    return n\n"
+        Match(
+            r"""
+            def count_words(text: str) -> int:
+                n, inside = 0, False
+                for ch in text:
+                    if ch in ' \t\n':
+                        inside = False
+                    elif not inside:
+                        inside, n = True, n + 1
+                return n
+            """,
+            line=3,
         ),
-        (
-            "class Lexer:\n    def __init__(self, text: str):\n        self.text = text\n"
-            "        self.pos = 0\n    def skip(self):\n"
-            "        while self.pos < len(self.text) and self.text[self.pos] == ' ':\n"
-            "            self.pos += 1\n"
+        Match(
+            """
+            class Lexer:
+                def __init__(self, text: str):
+                    self.text = text
+                    self.pos = 0
+                def skip(self):
+                    while self.pos < len(self.text) and self.text[self.pos] == ' ':
+                        self.pos += 1
+            """,
+            line=6,
         ),
     )
     NO_MATCHES = (
-        (
-            "def djb2(s: str) -> int:\n    h = 5381\n    for c in s:\n"
-            "        h = (h * 33 + ord(c)) & 0xFFFFFFFF\n    return h\n"
+        NoMatch(
+            """
+            def djb2(s: str) -> int:
+                h = 5381
+                for c in s:
+                    h = (h * 33 + ord(c)) & 0xFFFFFFFF
+                return h
+            """
         ),
-        (
-            "def total(arr):\n    i, t = 0, 0\n    while i < len(arr):\n        t += arr[i]\n"
-            "        i += 1\n    return t\n"
+        NoMatch(
+            """
+            def total(arr):
+                i, t = 0, 0
+                while i < len(arr):
+                    t += arr[i]
+                    i += 1
+                return t
+            """
         ),
-        "def digits(words):\n    return [w for w in words if w.isdigit()]\n",
-        (
-            "def f(lines):\n    for line in lines:\n        if line.startswith('#'):\n            continue\n"
-            "        print(line.split(','))\n"
+        NoMatch(
+            """
+            def digits(words):
+                return [w for w in words if w.isdigit()]
+            """
         ),
-        "def f(opts):\n    for key in opts:\n        if key == 'v':\n            print(key)\n",
+        NoMatch(
+            """
+            def f(lines):
+                for line in lines:
+                    if line.startswith('#'):
+                        continue
+                    print(line.split(','))
+            """
+        ),
+        NoMatch(
+            """
+            def f(opts):
+                for key in opts:
+                    if key == 'v':
+                        print(key)
+            """
+        ),
     )
 
     def loop_started(self, loop: _Loop) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import _checksum_verdict, _Loop, _OperatorLoops
 from goport.model import Category
 
@@ -34,32 +34,86 @@ class PurePythonChecksum(_OperatorLoops, Detector):
     GO_IDIOM = "hash/crc32, hash/adler32, hash/fnv, or the loop on uint32"
     SUMMARY = "checksum or hash computed bit by bit in pure Python"
     MATCHES = (
-        (
-            "def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
-            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"
+        Match(
+            """
+            def crc32(data, table):
+                c = 0xFFFFFFFF
+                for b in data:
+                    c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+                return c ^ 0xFFFFFFFF
+            """,
+            line=3,
         ),
-        (
-            "def fnv1a(data: bytes) -> int:\n    h = 2166136261\n    for b in data:\n        h ^= b\n"
-            "        h = (h * 16777619) & 0xFFFFFFFF\n    return h\n"
+        Match(
+            """
+            def fnv1a(data: bytes) -> int:
+                h = 2166136261
+                for b in data:
+                    h ^= b
+                    h = (h * 16777619) & 0xFFFFFFFF
+                return h
+            """,
+            line=3,
         ),
-        (
-            "def adler(data):\n    a, b = 1, 0\n    for x in data:\n        a = (a + x) % 65521\n"
-            "        b = (b + a) % 65521\n    return (b << 16) | a\n"
+        Match(
+            """
+            def adler(data):
+                a, b = 1, 0
+                for x in data:
+                    a = (a + x) % 65521
+                    b = (b + a) % 65521
+                return (b << 16) | a
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        (
-            "import hashlib\ndef digest(chunks):\n    h = hashlib.sha256()\n    for c in chunks:\n"
-            "        h.update(c)\n    return h.hexdigest()\n"
+        NoMatch(
+            """
+            import hashlib
+            def digest(chunks):
+                h = hashlib.sha256()
+                for c in chunks:
+                    h.update(c)
+                return h.hexdigest()
+            """
         ),
-        "def flags(items):\n    for it in items:\n        if it.mode & 0x4:\n            print(it)\n",
-        "def unpack(data):\n    v = 0\n    for b in data:\n        v = (v << 8) | b\n    return v\n",
-        "def f(ts):\n    for t in ts:\n        print(t % 1000, (t // 1000) % 86400)\n",
-        # a varint decoder shifts and masks bytes: a codec (GP109), not a checksum
-        (
-            "def varint(data, pos):\n    result = shift = 0\n    while True:\n"
-            "        b = data[pos]\n        pos += 1\n        result |= (b & 0x7F) << shift\n"
-            "        if not b & 0x80:\n            return result, pos\n        shift += 7\n"
+        NoMatch(
+            """
+            def flags(items):
+                for it in items:
+                    if it.mode & 0x4:
+                        print(it)
+            """
+        ),
+        NoMatch(
+            """
+            def unpack(data):
+                v = 0
+                for b in data:
+                    v = (v << 8) | b
+                return v
+            """
+        ),
+        NoMatch(
+            """
+            def f(ts):
+                for t in ts:
+                    print(t % 1000, (t // 1000) % 86400)
+            """
+        ),
+        NoMatch(
+            """
+            def varint(data, pos):
+                result = shift = 0
+                while True:
+                    b = data[pos]
+                    pos += 1
+                    result |= (b & 0x7F) << shift
+                    if not b & 0x80:
+                        return result, pos
+                    shift += 7
+            """
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import _LoopWalker
 from goport.detectors.cpu._names import _TracksNames
 from goport.detectors.cpu._shared import _TEXT_KINDS, _key
@@ -49,34 +49,80 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     SUMMARY = "regular expressions run once per loop iteration"
     TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (
-        (
-            "import re\ndef f(lines):\n    for line in lines:\n"
-            "        if re.match(r'\\d+:', line):\n            print(line)\n"
+        Match(
+            r"""
+            import re
+            def f(lines):
+                for line in lines:
+                    if re.match(r'\d+:', line):
+                        print(line)
+            """,
+            line=4,
         ),
-        (
-            "import re\nWORD = re.compile(r'\\w+')\ndef f(lines):\n"
-            "    return [WORD.findall(l) for l in lines]\n"
+        Match(
+            r"""
+            import re
+            WORD = re.compile(r'\w+')
+            def f(lines):
+                return [WORD.findall(l) for l in lines]
+            """,
+            line=4,
         ),
-        (
-            "import re as regex_mod\ndef f(rows, key):\n    for r in rows:\n"
-            "        r.text = regex_mod.sub(f'{key}=\\\\S+', '', r.text)\n"
+        Match(
+            r"""
+            import re as regex_mod
+            def f(rows, key):
+                for r in rows:
+                    r.text = regex_mod.sub(f'{key}=\\S+', '', r.text)
+            """,
+            line=4,
         ),
-        (
-            "from re import search\ndef f(lines):\n    i = 0\n    while i < len(lines):\n"
-            "        if search('ERROR', lines[i]):\n            break\n        i += 1\n"
+        Match(
+            """
+            from re import search
+            def f(lines):
+                i = 0
+                while i < len(lines):
+                    if search('ERROR', lines[i]):
+                        break
+                    i += 1
+            """,
+            line=5,
         ),
     )
     NO_MATCHES = (
-        (
-            "import re\ndef f(text):\n    for m in re.finditer(r'\\w+', text):\n"
-            "        print(m.group())\n"
+        NoMatch(
+            r"""
+            import re
+            def f(text):
+                for m in re.finditer(r'\w+', text):
+                    print(m.group())
+            """
         ),
-        "def f(lines):\n    for line in lines:\n        print(line.split(','))\n",
-        (
-            "import re\nNUM = re.compile(r'\\d+')\ndef f(text):\n    found = NUM.findall(text)\n"
-            "    for n in found:\n        print(n)\n"
+        NoMatch(
+            """
+            def f(lines):
+                for line in lines:
+                    print(line.split(','))
+            """
         ),
-        "import re\ndef f(text):\n    return [m.group(0) for m in re.finditer('a', text)]\n",
+        NoMatch(
+            r"""
+            import re
+            NUM = re.compile(r'\d+')
+            def f(text):
+                found = NUM.findall(text)
+                for n in found:
+                    print(n)
+            """
+        ),
+        NoMatch(
+            """
+            import re
+            def f(text):
+                return [m.group(0) for m in re.finditer('a', text)]
+            """
+        ),
     )
 
     def _is_pattern(self, receiver: cst.BaseExpression) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.syntax import alias_tail, last_part
 from goport.model import Category, Trait
 
@@ -47,27 +47,66 @@ class ProcessesForTheGil(Detector):
     SUMMARY = "process pools used to escape the GIL"
     TRAITS = (Trait.ORCHESTRATION, Trait.FEEDING)
     MATCHES = (
-        (
-            "from multiprocessing import Pool\ndef f(xs):\n    with Pool(8) as p:\n"
-            "        return p.map(work, xs)\n"
+        Match(
+            """
+            from multiprocessing import Pool
+            def f(xs):
+                with Pool(8) as p:
+                    return p.map(work, xs)
+            """,
+            line=3,
         ),
-        (
-            "import concurrent.futures as cf\ndef f(xs):\n"
-            "    with cf.ProcessPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"
+        Match(
+            """
+            import concurrent.futures as cf
+            def f(xs):
+                with cf.ProcessPoolExecutor() as ex:
+                    return list(ex.map(work, xs))
+            """,
+            line=3,
         ),
-        "import multiprocessing as mp\nclass Worker(mp.Process):\n    def run(self):\n        pass\n",
-        (
-            "from joblib import Parallel, delayed\ndef f(xs):\n"
-            "    return Parallel(n_jobs=4)(delayed(work)(x) for x in xs)\n"
+        Match(
+            """
+            import multiprocessing as mp
+            class Worker(mp.Process):
+                def run(self):
+                    pass
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            from joblib import Parallel, delayed
+            def f(xs):
+                return Parallel(n_jobs=4)(delayed(work)(x) for x in xs)
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        (
-            "from concurrent.futures import ThreadPoolExecutor\ndef f(xs):\n"
-            "    with ThreadPoolExecutor() as ex:\n        return list(ex.map(work, xs))\n"
+        NoMatch(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+            def f(xs):
+                with ThreadPoolExecutor() as ex:
+                    return list(ex.map(work, xs))
+            """
         ),
-        "import multiprocessing\ndef f():\n    return multiprocessing.cpu_count()\n",
-        "class Pool:\n    pass\ndef f():\n    return Pool()\n",
+        NoMatch(
+            """
+            import multiprocessing
+            def f():
+                return multiprocessing.cpu_count()
+            """
+        ),
+        NoMatch(
+            """
+            class Pool:
+                pass
+            def f():
+                return Pool()
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.cpu._loops import (
     _binary_verdict,
     _bit_count,
@@ -57,62 +57,139 @@ class BinaryCodecLoop(_OperatorLoops, _TracksNames, Detector):
     GO_IDIOM = "encoding/binary (BigEndian.Uint32, Uvarint) over []byte sub-slices, math/bits"
     SUMMARY = "binary formats or bit fields decoded byte by byte in Python loops"
     MATCHES = (
-        (
-            "import struct\ndef records(buf):\n    off = 0\n    while off < len(buf):\n"
-            "        size, kind = struct.unpack_from('<IH', buf, off)\n        off += 6 + size\n"
+        Match(
+            """
+            import struct
+            def records(buf):
+                off = 0
+                while off < len(buf):
+                    size, kind = struct.unpack_from('<IH', buf, off)
+                    off += 6 + size
+            """,
+            line=4,
         ),
-        (
-            "def varint(data: bytes, pos: int):\n    result = shift = 0\n    while True:\n"
-            "        b = data[pos]\n        pos += 1\n        result |= (b & 0x7F) << shift\n"
-            "        if not b & 0x80:\n            return result, pos\n        shift += 7\n"
+        Match(
+            """
+            def varint(data: bytes, pos: int):
+                result = shift = 0
+                while True:
+                    b = data[pos]
+                    pos += 1
+                    result |= (b & 0x7F) << shift
+                    if not b & 0x80:
+                        return result, pos
+                    shift += 7
+            """,
+            line=3,
         ),
-        (
-            "from struct import Struct\nHEADER = Struct('>HH')\nclass Reader:\n"
-            "    def read(self, chunks):\n        return [HEADER.unpack(c) for c in chunks]\n"
+        Match(
+            """
+            from struct import Struct
+            HEADER = Struct('>HH')
+            class Reader:
+                def read(self, chunks):
+                    return [HEADER.unpack(c) for c in chunks]
+            """,
+            line=5,
         ),
-        "def pack(bits):\n    v = 0\n    for b in bits:\n        v = (v << 1) | b\n    return v\n",
-        (
-            "def ids(blob: bytes):\n    return [int.from_bytes(blob[i:i + 4], 'big')"
-            " for i in range(0, len(blob), 4)]\n"
+        Match(
+            """
+            def pack(bits):
+                v = 0
+                for b in bits:
+                    v = (v << 1) | b
+                return v
+            """,
+            line=3,
         ),
-        (
-            "def xor(text: str, key: int) -> str:\n"
-            "    return ''.join(chr(ord(c) ^ key) for c in text)\n"
+        Match(
+            """
+            def ids(blob: bytes):
+                return [int.from_bytes(blob[i:i + 4], 'big') for i in range(0, len(blob), 4)]
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            def xor(text: str, key: int) -> str:
+                return ''.join(chr(ord(c) ^ key) for c in text)
+            """,
+            line=2,
         ),
     )
     NO_MATCHES = (
-        # an integer flag test, in or out of a loop
-        "FLAG = 0x4\ndef f(mode, items):\n    if mode & FLAG:\n        return [i for i in items]\n",
-        (
-            "FLAG = 0x4\ndef f(items):\n    for it in items:\n        if it.mode & FLAG:\n"
-            "            print(it)\n"
+        NoMatch(
+            """
+            FLAG = 0x4
+            def f(mode, items):
+                if mode & FLAG:
+                    return [i for i in items]
+            """
         ),
-        # a lookup table built once, at import
-        "import struct\nPACK = struct.Struct('>H').pack\nTABLE = tuple(PACK(i) for i in range(256))\n",
-        # one header read, not in a loop
-        (
-            "import struct\ndef header(f):\n    magic, n = struct.unpack('<II', f.read(8))\n"
-            "    return n\n"
+        NoMatch(
+            """
+            FLAG = 0x4
+            def f(items):
+                for it in items:
+                    if it.mode & FLAG:
+                        print(it)
+            """
         ),
-        # flag tests over a range of bits: conditions, not packing
-        (
-            "def names(attributes, styles):\n    return [styles[b] for b in range(4, 9)"
-            " if attributes & (1 << b)]\n"
+        NoMatch(
+            """
+            import struct
+            PACK = struct.Struct('>H').pack
+            TABLE = tuple(PACK(i) for i in range(256))
+            """
         ),
-        # characters made from code points: a table, not input read character by character
-        "def letters(lo, hi):\n    return ''.join(chr(c) for c in range(lo, hi) if chr(c).isalpha())\n",
-        # set unions and intersections in a loop
-        (
-            "def merge(groups):\n    seen = set()\n    for g in groups:\n"
-            "        seen = seen | g.tags\n        common = seen & g.tags\n    return common\n"
+        NoMatch(
+            """
+            import struct
+            def header(f):
+                magic, n = struct.unpack('<II', f.read(8))
+                return n
+            """
         ),
-        # a checksum is GP106's
-        (
-            "def crc32(data, table):\n    c = 0xFFFFFFFF\n    for b in data:\n"
-            "        c = table[(c ^ b) & 0xFF] ^ (c >> 8)\n    return c ^ 0xFFFFFFFF\n"
+        NoMatch(
+            """
+            def names(attributes, styles):
+                return [styles[b] for b in range(4, 9) if attributes & (1 << b)]
+            """
         ),
-        # a text scanner with one ord() per character
-        "def total(text: str) -> int:\n    n = 0\n    for c in text:\n        n += ord(c)\n    return n\n",
+        NoMatch(
+            """
+            def letters(lo, hi):
+                return ''.join(chr(c) for c in range(lo, hi) if chr(c).isalpha())
+            """
+        ),
+        NoMatch(
+            """
+            def merge(groups):
+                seen = set()
+                for g in groups:
+                    seen = seen | g.tags
+                    common = seen & g.tags
+                return common
+            """
+        ),
+        NoMatch(
+            """
+            def crc32(data, table):
+                c = 0xFFFFFFFF
+                for b in data:
+                    c = table[(c ^ b) & 0xFF] ^ (c >> 8)
+                return c ^ 0xFFFFFFFF
+            """
+        ),
+        NoMatch(
+            """
+            def total(text: str) -> int:
+                n = 0
+                for c in text:
+                    n += ord(c)
+                return n
+            """
+        ),
     )
 
     def judge(self, loop: _Loop) -> tuple[str, float] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.dynamic._shared import _builtin
 from goport.detectors.syntax import positional, string_value
 from goport.model import Category
@@ -35,18 +35,60 @@ class EvalExec(Detector):
     GO_IDIOM = "no Go equivalent: an expression engine (expr, cel-go) or a table of functions"
     SUMMARY = "eval/exec/compile: code built at run time, impossible in a compiled binary"
     MATCHES = (
-        "def apply(rule, row):\n    return eval(rule, {}, {'row': row})\n",
-        (
-            "def load(src):\n    ns = {}\n    exec(compile(src, '<plugin>', 'exec'), ns)\n"
-            "    return ns\n"
+        Match(
+            """
+            def apply(rule, row):
+                return eval(rule, {}, {'row': row})
+            """,
+            line=2,
         ),
-        "import builtins\n\ndef run(code):\n    builtins.exec(code)\n",
+        Match(
+            """
+            def load(src):
+                ns = {}
+                exec(compile(src, '<plugin>', 'exec'), ns)
+                return ns
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            import builtins
+
+            def run(code):
+                builtins.exec(code)
+            """,
+            line=4,
+        ),
     )
     NO_MATCHES = (
-        "import re\nWORD = re.compile(r'\\w+')\n",
-        "import ast\n\ndef parse(text):\n    return ast.literal_eval(text)\n",
-        "def predict(model, x):\n    model.eval()\n    return model(x)\n",
-        "from re import compile\nNUM = compile(r'\\d+')\n",
+        NoMatch(
+            r"""
+            import re
+            WORD = re.compile(r'\w+')
+            """
+        ),
+        NoMatch(
+            """
+            import ast
+
+            def parse(text):
+                return ast.literal_eval(text)
+            """
+        ),
+        NoMatch(
+            """
+            def predict(model, x):
+                model.eval()
+                return model(x)
+            """
+        ),
+        NoMatch(
+            r"""
+            from re import compile
+            NUM = compile(r'\d+')
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

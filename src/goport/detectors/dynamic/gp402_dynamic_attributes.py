@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.dynamic._shared import _builtin, _root
 from goport.detectors.syntax import dotted, positional, string_value
 from goport.model import Category, Trait
@@ -44,21 +44,82 @@ class DynamicAttributes(Detector):
     GO_IDIOM = "explicit struct fields, a map[string]T, or a map[string]func dispatch table"
     SUMMARY = "attributes named by data at run time: no fixed Go struct shape"
     MATCHES = (
-        "def dispatch(handler, event):\n    return getattr(handler, 'on_' + event.kind)(event)\n",
-        (
-            "class Config:\n    def __init__(self, **kw):\n        for k, v in kw.items():\n"
-            "            setattr(self, k, v)\n"
+        Match(
+            """
+            def dispatch(handler, event):
+                return getattr(handler, 'on_' + event.kind)(event)
+            """,
+            line=2,
         ),
-        "class Proxy:\n    def __getattr__(self, name):\n        return getattr(self._target, name)\n",
-        "class Record:\n    def __init__(self, data):\n        self.__dict__.update(data)\n",
-        "def define(name, value):\n    globals()[name] = value\n",
+        Match(
+            """
+            class Config:
+                def __init__(self, **kw):
+                    for k, v in kw.items():
+                        setattr(self, k, v)
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            class Proxy:
+                def __getattr__(self, name):
+                    return getattr(self._target, name)
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            class Record:
+                def __init__(self, data):
+                    self.__dict__.update(data)
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            def define(name, value):
+                globals()[name] = value
+            """,
+            line=2,
+        ),
     )
     NO_MATCHES = (
-        "class Index:\n    def __setstate__(self, state):\n        self.__dict__.update(state)\n",
-        "def version(mod):\n    return getattr(mod, '__version__', 'unknown')\n",
-        "def has_close(f):\n    return hasattr(f, 'close')\n",
-        "import json\n\ndef dump(cfg):\n    return json.dumps(vars(cfg))\n",
-        "import json\n\ndef patch(name, fn):\n    setattr(json, name, fn)\n",
+        NoMatch(
+            """
+            class Index:
+                def __setstate__(self, state):
+                    self.__dict__.update(state)
+            """
+        ),
+        NoMatch(
+            """
+            def version(mod):
+                return getattr(mod, '__version__', 'unknown')
+            """
+        ),
+        NoMatch(
+            """
+            def has_close(f):
+                return hasattr(f, 'close')
+            """
+        ),
+        NoMatch(
+            """
+            import json
+
+            def dump(cfg):
+                return json.dumps(vars(cfg))
+            """
+        ),
+        NoMatch(
+            """
+            import json
+
+            def patch(name, fn):
+                setattr(json, name, fn)
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

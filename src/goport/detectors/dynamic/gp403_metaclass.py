@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.dynamic._shared import _builtin
 from goport.detectors.syntax import last_part, positional
 from goport.model import Category
@@ -43,25 +43,69 @@ class Metaclass(Detector):
     GO_IDIOM = "no Go equivalent: an explicit registry in init(), go generate, or generics"
     SUMMARY = "classes created or altered at run time: Go types are fixed at compile time"
     MATCHES = (
-        (
-            "class Registry(type):\n    plugins = {}\n\n    def __new__(mcs, name, bases, ns):\n"
-            "        cls = super().__new__(mcs, name, bases, ns)\n        mcs.plugins[name] = cls\n"
-            "        return cls\n"
+        Match(
+            """
+            class Registry(type):
+                plugins = {}
+
+                def __new__(mcs, name, bases, ns):
+                    cls = super().__new__(mcs, name, bases, ns)
+                    mcs.plugins[name] = cls
+                    return cls
+            """,
+            line=1,
         ),
-        "from .meta import ModelMeta\n\nclass Model(metaclass=ModelMeta):\n    pass\n",
-        "def make(name, fields):\n    return type(name, (object,), dict(fields))\n",
-        (
-            "class Plugin:\n    registry = []\n\n    def __init_subclass__(cls, **kw):\n"
-            "        super().__init_subclass__(**kw)\n        Plugin.registry.append(cls)\n"
+        Match(
+            """
+            from .meta import ModelMeta
+
+            class Model(metaclass=ModelMeta):
+                pass
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            def make(name, fields):
+                return type(name, (object,), dict(fields))
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            class Plugin:
+                registry = []
+
+                def __init_subclass__(cls, **kw):
+                    super().__init_subclass__(**kw)
+                    Plugin.registry.append(cls)
+            """,
+            line=4,
         ),
     )
     NO_MATCHES = (
-        (
-            "from abc import ABCMeta, abstractmethod\n\nclass Store(metaclass=ABCMeta):\n"
-            "    @abstractmethod\n    def get(self, key): ...\n"
+        NoMatch(
+            """
+            from abc import ABCMeta, abstractmethod
+
+            class Store(metaclass=ABCMeta):
+                @abstractmethod
+                def get(self, key): ...
+            """
         ),
-        "def kind(x):\n    return type(x).__name__\n",
-        "class Point:\n    def __new__(cls, x, y):\n        return super().__new__(cls)\n",
+        NoMatch(
+            """
+            def kind(x):
+                return type(x).__name__
+            """
+        ),
+        NoMatch(
+            """
+            class Point:
+                def __new__(cls, x, y):
+                    return super().__new__(cls)
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

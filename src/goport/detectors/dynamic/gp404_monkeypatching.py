@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.dynamic._shared import _builtin, _root
 from goport.detectors.syntax import positional
 from goport.model import Category
@@ -54,22 +54,97 @@ class Monkeypatching(Detector):
     GO_IDIOM = "no Go equivalent: inject the behaviour through an interface or a func field"
     SUMMARY = "patches another module at run time: Go packages cannot be patched"
     MATCHES = (
-        "import json\nimport orjson\n\njson.dumps = orjson.dumps\n",
-        "import socket\nimport socks\n\ndef use_proxy():\n    socket.socket = socks.socksocket\n",
-        (
-            "from requests import Session as S\n\ndef traced(fn):\n    return fn\n\n"
-            "S.request = traced(S.request)\n"
+        Match(
+            """
+            import json
+            import orjson
+
+            json.dumps = orjson.dumps
+            """,
+            line=4,
         ),
-        "import sys\nfrom . import fake_numpy\n\nsys.modules['numpy'] = fake_numpy\n",
+        Match(
+            """
+            import socket
+            import socks
+
+            def use_proxy():
+                socket.socket = socks.socksocket
+            """,
+            line=5,
+        ),
+        Match(
+            """
+            from requests import Session as S
+
+            def traced(fn):
+                return fn
+
+            S.request = traced(S.request)
+            """,
+            line=6,
+        ),
+        Match(
+            """
+            import sys
+            from . import fake_numpy
+
+            sys.modules['numpy'] = fake_numpy
+            """,
+            line=4,
+        ),
     )
     NO_MATCHES = (
-        "from myapp.api import app\n\ndef wire(index):\n    app.state.index = index\n",
-        "import pandas as pd\n\npd.options.display.max_rows = 50\n",
-        "import os\nos.environ['TZ'] = 'UTC'\n",
-        "import io\nimport sys\n\ndef capture():\n    sys.stdout = io.StringIO()\n",
-        "class Local:\n    pass\n\nLocal.helper = staticmethod(len)\n",
-        "def setup(self, conn):\n    self.conn = conn\n",
-        "from gevent import monkey\nmonkey.patch_all()\n",
+        NoMatch(
+            """
+            from myapp.api import app
+
+            def wire(index):
+                app.state.index = index
+            """
+        ),
+        NoMatch(
+            """
+            import pandas as pd
+
+            pd.options.display.max_rows = 50
+            """
+        ),
+        NoMatch(
+            """
+            import os
+            os.environ['TZ'] = 'UTC'
+            """
+        ),
+        NoMatch(
+            """
+            import io
+            import sys
+
+            def capture():
+                sys.stdout = io.StringIO()
+            """
+        ),
+        NoMatch(
+            """
+            class Local:
+                pass
+
+            Local.helper = staticmethod(len)
+            """
+        ),
+        NoMatch(
+            """
+            def setup(self, conn):
+                self.conn = conn
+            """
+        ),
+        NoMatch(
+            """
+            from gevent import monkey
+            monkey.patch_all()
+            """
+        ),
     )
 
     def _check(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
 from goport.detectors.syntax import last_part, positional, string_value
 from goport.model import Category
 
@@ -60,26 +60,72 @@ class DynamicImport(Detector):
     GO_IDIOM = "no Go equivalent: compile-time registry via init(), or plugins as processes"
     SUMMARY = "code chosen by a module name at run time: Go links everything at build time"
     MATCHES = (
-        "import importlib\n\ndef load(name):\n    return importlib.import_module(f'plugins.{name}')\n",
-        (
-            "from importlib.metadata import entry_points as eps\n\n"
-            "def discover():\n    return [ep.load() for ep in eps(group='app.plugins')]\n"
+        Match(
+            """
+            import importlib
+
+            def load(name):
+                return importlib.import_module(f'plugins.{name}')
+            """,
+            line=4,
         ),
-        (
-            "import importlib.util\n\ndef from_path(path):\n"
-            "    spec = importlib.util.spec_from_file_location('m', path)\n"
-            "    mod = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(mod)\n"
-            "    return mod\n"
+        Match(
+            """
+            from importlib.metadata import entry_points as eps
+
+            def discover():
+                return [ep.load() for ep in eps(group='app.plugins')]
+            """,
+            line=4,
         ),
-        "import pkgutil\nimport plugins\n\nNAMES = [m.name for m in pkgutil.iter_modules(plugins.__path__)]\n",
+        Match(
+            """
+            import importlib.util
+
+            def from_path(path):
+                spec = importlib.util.spec_from_file_location('m', path)
+                mod = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(mod)
+                return mod
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            import pkgutil
+            import plugins
+
+            NAMES = [m.name for m in pkgutil.iter_modules(plugins.__path__)]
+            """,
+            line=4,
+        ),
     )
     NO_MATCHES = (
-        (
-            "import importlib\n\ntry:\n    ujson = importlib.import_module('ujson')\n"
-            "except ImportError:\n    ujson = None\n"
+        NoMatch(
+            """
+            import importlib
+
+            try:
+                ujson = importlib.import_module('ujson')
+            except ImportError:
+                ujson = None
+            """
         ),
-        "import importlib.util\n\nHAS_NUMPY = importlib.util.find_spec('numpy') is not None\n",
-        "from . import plugins\n\ndef names():\n    return list(plugins.REGISTRY)\n",
+        NoMatch(
+            """
+            import importlib.util
+
+            HAS_NUMPY = importlib.util.find_spec('numpy') is not None
+            """
+        ),
+        NoMatch(
+            """
+            from . import plugins
+
+            def names():
+                return list(plugins.REGISTRY)
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

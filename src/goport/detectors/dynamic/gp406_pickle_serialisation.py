@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.syntax import dotted, last_part
 from goport.model import Category
 
@@ -49,18 +49,65 @@ class PickleSerialisation(Detector):
     GO_IDIOM = "encoding/json, protobuf or msgpack; migrate stored pickles once"
     SUMMARY = "Python-only serialisation format: a Go side cannot read or write it"
     MATCHES = (
-        (
-            "import pickle\n\ndef save(obj, path):\n    with open(path, 'wb') as f:\n"
-            "        pickle.dump(obj, f)\n"
+        Match(
+            """
+            import pickle
+
+            def save(obj, path):
+                with open(path, 'wb') as f:
+                    pickle.dump(obj, f)
+            """,
+            line=5,
         ),
-        "from pickle import loads as l\n\ndef decode(blob):\n    return l(blob)\n",
-        "import joblib\nmodel = joblib.load('model.joblib')\n",
-        "import shelve\n\nwith shelve.open('cache.db') as db:\n    db['k'] = 1\n",
+        Match(
+            """
+            from pickle import loads as l
+
+            def decode(blob):
+                return l(blob)
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            import joblib
+            model = joblib.load('model.joblib')
+            """,
+            line=2,
+        ),
+        Match(
+            """
+            import shelve
+
+            with shelve.open('cache.db') as db:
+                db['k'] = 1
+            """,
+            line=3,
+        ),
     )
     NO_MATCHES = (
-        "import json\n\ndef save(obj, f):\n    json.dump(obj, f)\n",
-        "import marshmallow\n\ndef load(schema, data):\n    return schema.load(data)\n",
-        "def read(store):\n    return store.load('key')\n",
+        NoMatch(
+            """
+            import json
+
+            def save(obj, f):
+                json.dump(obj, f)
+            """
+        ),
+        NoMatch(
+            """
+            import marshmallow
+
+            def load(schema, data):
+                return schema.load(data)
+            """
+        ),
+        NoMatch(
+            """
+            def read(store):
+                return store.load('key')
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.model import Category, Trait
 
@@ -32,12 +32,50 @@ class NumericStack(_PackageImports, Detector):
     PACKAGES = ("numpy", "scipy", "numba", "numexpr", "cupy")
     LABEL = "numeric stack"
     MATCHES = (
-        "import numpy as np\n\ndef norm(v):\n    return np.linalg.norm(v)\n",
-        "from scipy.optimize import minimize\n",
-        "from numba import njit\n\n@njit\ndef f(x):\n    return x * 2\n",
+        Match(
+            """
+            import numpy as np
+
+            def norm(v):
+                return np.linalg.norm(v)
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from scipy.optimize import minimize
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from numba import njit
+
+            @njit
+            def f(x):
+                return x * 2
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "import math\nimport statistics\n",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import numpy as np\n",
-        "from .numpy_compat import asarray\n",
+        NoMatch(
+            """
+            import math
+            import statistics
+            """
+        ),
+        NoMatch(
+            """
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import numpy as np
+            """
+        ),
+        NoMatch(
+            """
+            from .numpy_compat import asarray
+            """
+        ),
     )

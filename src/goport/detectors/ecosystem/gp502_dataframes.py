@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.model import Category, Trait
 
@@ -31,12 +31,47 @@ class Dataframes(_PackageImports, Detector):
     PACKAGES = ("pandas", "polars", "pyarrow", "dask", "modin", "vaex", "duckdb")
     LABEL = "dataframes"
     MATCHES = (
-        "import pandas as pd\n\ndef load(path):\n    return pd.read_csv(path)\n",
-        "import polars as pl, json\n",
-        "from dask import dataframe as dd\n",
+        Match(
+            """
+            import pandas as pd
+
+            def load(path):
+                return pd.read_csv(path)
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            import polars as pl, json
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from dask import dataframe as dd
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "import csv\n\ndef load(path):\n    return list(csv.DictReader(open(path)))\n",
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pandas import DataFrame\n",
-        "from .pandas_utils import to_frame\n",
+        NoMatch(
+            """
+            import csv
+
+            def load(path):
+                return list(csv.DictReader(open(path)))
+            """
+        ),
+        NoMatch(
+            """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from pandas import DataFrame
+            """
+        ),
+        NoMatch(
+            """
+            from .pandas_utils import to_frame
+            """
+        ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.model import Category, Trait
 
@@ -52,11 +52,39 @@ class MlFrameworks(_PackageImports, Detector):
     )
     LABEL = "ML framework"
     MATCHES = (
-        "import torch\nimport torch.nn as nn\n",
-        "from sklearn.linear_model import LogisticRegression as LR\n",
-        "import tensorflow as tf\n",
+        Match(
+            """
+            import torch
+            import torch.nn as nn
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from sklearn.linear_model import LogisticRegression as LR
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            import tensorflow as tf
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "import onnx_helpers\nfrom .model import predict\n",
-        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import torch\n",
+        NoMatch(
+            """
+            import onnx_helpers
+            from .model import predict
+            """
+        ),
+        NoMatch(
+            """
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import torch
+            """
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.detectors.syntax import last_part
 from goport.model import Category
@@ -55,14 +55,51 @@ class NativeBindings(_PackageImports, Detector):
     PACKAGES = ("ctypes", "cffi", "pyximport")
     LABEL = "native bindings"
     MATCHES = (
-        "import ctypes\n",
-        "from ctypes import cdll as C\n\nlib = C.LoadLibrary('libfast.so')\n",
-        "from cffi import FFI\nffi = FFI()\nlib = ffi.dlopen('libm.so.6')\n",
+        Match(
+            """
+            import ctypes
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from ctypes import cdll as C
+
+            lib = C.LoadLibrary('libfast.so')
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            from cffi import FFI
+            ffi = FFI()
+            lib = ffi.dlopen('libm.so.6')
+            """,
+            line=1,
+        ),
     )
     NO_MATCHES = (
-        "import struct\nimport array\n",
-        "import cython\n\n@cython.locals(x=cython.double)\ndef f(x):\n    return x * x\n",
-        "def load(loader):\n    return loader.LoadLibrary('x')\n",
+        NoMatch(
+            """
+            import struct
+            import array
+            """
+        ),
+        NoMatch(
+            """
+            import cython
+
+            @cython.locals(x=cython.double)
+            def f(x):
+                return x * x
+            """
+        ),
+        NoMatch(
+            """
+            def load(loader):
+                return loader.LoadLibrary('x')
+            """
+        ),
     )
 
     def leave_Call(self, node: cst.Call) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
 from goport.detectors.ecosystem._shared import _PackageImports
 from goport.detectors.syntax import dotted, last_part, under
 from goport.model import Category
@@ -97,35 +97,75 @@ class OrmBusinessLogic(_PackageImports, Detector):
     PACKAGES = _ORM
     LABEL = "ORM"
     MATCHES = (
-        (
-            "from django.db import models\n\nclass Item(models.Model):\n"
-            "    name = models.CharField(max_length=100)\n"
+        Match(
+            """
+            from django.db import models
+
+            class Item(models.Model):
+                name = models.CharField(max_length=100)
+            """,
+            line=1,
         ),
-        (
-            "import sqlalchemy as sa\nfrom .db import Base\n\nclass User(Base):\n"
-            "    __tablename__ = 'users'\n    id = sa.Column(sa.Integer, primary_key=True)\n"
+        Match(
+            """
+            import sqlalchemy as sa
+            from .db import Base
+
+            class User(Base):
+                __tablename__ = 'users'
+                id = sa.Column(sa.Integer, primary_key=True)
+            """,
+            line=1,
         ),
-        (
-            "from .models import Item\n\ndef cheap_items():\n"
-            "    return list(Item.objects.filter(price__lt=10))\n"
+        Match(
+            """
+            from .models import Item
+
+            def cheap_items():
+                return list(Item.objects.filter(price__lt=10))
+            """,
+            line=4,
         ),
-        (
-            "from sqlmodel import SQLModel as SM, Field\n\nclass Hero(SM, table=True):\n"
-            "    id: int = Field(primary_key=True)\n"
+        Match(
+            """
+            from sqlmodel import SQLModel as SM, Field
+
+            class Hero(SM, table=True):
+                id: int = Field(primary_key=True)
+            """,
+            line=1,
         ),
     )
     NO_MATCHES = (
-        # a pydantic schema with Field(...) is not an ORM model
-        (
-            "from pydantic import BaseModel, Field\n\nclass ItemIn(BaseModel):\n"
-            "    name: str = Field(max_length=100)\n"
+        NoMatch(
+            """
+            from pydantic import BaseModel, Field
+
+            class ItemIn(BaseModel):
+                name: str = Field(max_length=100)
+            """
         ),
-        # an ordinary dict .get and a requests session
-        "def price(items, key, session):\n    return session.get(items.get(key))\n",
-        # an `objects` registry that is not a Django manager
-        "def cube(scene):\n    return scene.objects.get('Cube')\n",
-        # a local Model class outside any ORM
-        "class Model:\n    pass\n\nclass Net(Model):\n    layers = 3\n",
+        NoMatch(
+            """
+            def price(items, key, session):
+                return session.get(items.get(key))
+            """
+        ),
+        NoMatch(
+            """
+            def cube(scene):
+                return scene.objects.get('Cube')
+            """
+        ),
+        NoMatch(
+            """
+            class Model:
+                pass
+
+            class Net(Model):
+                layers = 3
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

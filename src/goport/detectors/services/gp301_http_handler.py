@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.services._shared import (
     _WS_OBJECTS,
     WEB_FRAMEWORKS,
@@ -150,52 +150,114 @@ class HttpHandler(Detector):
     SUMMARY = "HTTP request handler: concurrent I/O-bound work that Go serves natively"
     TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
-        (
-            "from flask import Flask\napp = Flask(__name__)\n\n"
-            "@app.route('/items', methods=['GET', 'POST'])\ndef items():\n    return []\n"
+        Match(
+            """
+            from flask import Flask
+            app = Flask(__name__)
+
+            @app.route('/items', methods=['GET', 'POST'])
+            def items():
+                return []
+            """,
+            line=5,
         ),
-        (
-            "from fastapi import APIRouter\nrouter = APIRouter()\n\n"
-            "@router.get('/items/{item_id}')\nasync def read_item(item_id: int):\n"
-            "    return {'id': item_id}\n"
+        Match(
+            """
+            from fastapi import APIRouter
+            router = APIRouter()
+
+            @router.get('/items/{item_id}')
+            async def read_item(item_id: int):
+                return {'id': item_id}
+            """,
+            line=5,
         ),
-        (
-            "from aiohttp import web\n\nasync def index(request):\n    return web.Response()\n\n"
-            "app = web.Application()\napp.router.add_get('/', index)\n"
+        Match(
+            """
+            from aiohttp import web
+
+            async def index(request):
+                return web.Response()
+
+            app = web.Application()
+            app.router.add_get('/', index)
+            """,
+            line=7,
         ),
-        (
-            "import tornado.web as tw\n\nclass MainHandler(tw.RequestHandler):\n"
-            "    def get(self):\n        self.write('ok')\n"
+        Match(
+            """
+            import tornado.web as tw
+
+            class MainHandler(tw.RequestHandler):
+                def get(self):
+                    self.write('ok')
+            """,
+            line=3,
         ),
-        (
-            "from django.http import JsonResponse\n\ndef item_detail(request, pk):\n"
-            "    return JsonResponse({'pk': pk})\n"
+        Match(
+            """
+            from django.http import JsonResponse
+
+            def item_detail(request, pk):
+                return JsonResponse({'pk': pk})
+            """,
+            line=3,
         ),
-        (
-            "from rest_framework.views import APIView\n\nclass ItemList(APIView):\n"
-            "    def get(self, request):\n        return None\n"
+        Match(
+            """
+            from rest_framework.views import APIView
+
+            class ItemList(APIView):
+                def get(self, request):
+                    return None
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        # a route-looking decorator without any web framework import
-        (
-            "import cachetools\ncache = cachetools.TTLCache(10, 60)\n\n"
-            "@cache.get('/items')\ndef items():\n    return []\n"
+        NoMatch(
+            """
+            import cachetools
+            cache = cachetools.TTLCache(10, 60)
+
+            @cache.get('/items')
+            def items():
+                return []
+            """
         ),
-        # startup hooks and plain helpers of a web app are not handlers
-        (
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.on_event('startup')\n"
-            "async def start():\n    pass\n\ndef helper(request):\n    return request.url\n"
+        NoMatch(
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.on_event('startup')
+            async def start():
+                pass
+
+            def helper(request):
+                return request.url
+            """
         ),
-        # a method taking request in a Django module is not a function view
-        (
-            "from django.http import HttpResponse\n\nclass Helper:\n"
-            "    def render(self, request):\n        return HttpResponse()\n"
+        NoMatch(
+            """
+            from django.http import HttpResponse
+
+            class Helper:
+                def render(self, request):
+                    return HttpResponse()
+            """
         ),
-        # flask-sock websocket routes belong to GP302
-        (
-            "from flask import Flask\nfrom flask_sock import Sock\napp = Flask(__name__)\n"
-            "sock = Sock(app)\n\n@sock.route('/echo')\ndef echo(ws):\n    ws.send(ws.receive())\n"
+        NoMatch(
+            """
+            from flask import Flask
+            from flask_sock import Sock
+            app = Flask(__name__)
+            sock = Sock(app)
+
+            @sock.route('/echo')
+            def echo(ws):
+                ws.send(ws.receive())
+            """
         ),
     )
 

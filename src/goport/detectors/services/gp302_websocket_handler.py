@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.services._shared import (
     _WS_OBJECTS,
     WEB_FRAMEWORKS,
@@ -65,41 +65,83 @@ class WebsocketHandler(Detector):
     SUMMARY = "WebSocket endpoint: long-lived connections that goroutines hold cheaply"
     TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
-        (
-            "import asyncio\nimport websockets\n\nasync def echo(ws):\n"
-            "    async for msg in ws:\n        await ws.send(msg)\n\n"
-            "async def main():\n    async with websockets.serve(echo, 'localhost', 8765):\n"
-            "        await asyncio.Future()\n"
+        Match(
+            """
+            import asyncio
+            import websockets
+
+            async def echo(ws):
+                async for msg in ws:
+                    await ws.send(msg)
+
+            async def main():
+                async with websockets.serve(echo, 'localhost', 8765):
+                    await asyncio.Future()
+            """,
+            line=9,
         ),
-        (
-            "from fastapi import FastAPI, WebSocket\napp = FastAPI()\n\n@app.websocket('/ws')\n"
-            "async def ws_endpoint(websocket: WebSocket):\n    await websocket.accept()\n"
+        Match(
+            """
+            from fastapi import FastAPI, WebSocket
+            app = FastAPI()
+
+            @app.websocket('/ws')
+            async def ws_endpoint(websocket: WebSocket):
+                await websocket.accept()
+            """,
+            line=5,
         ),
-        (
-            "from aiohttp import web\n\nasync def handler(request):\n"
-            "    ws = web.WebSocketResponse()\n    await ws.prepare(request)\n    return ws\n"
+        Match(
+            """
+            from aiohttp import web
+
+            async def handler(request):
+                ws = web.WebSocketResponse()
+                await ws.prepare(request)
+                return ws
+            """,
+            line=4,
         ),
-        (
-            "from channels.generic.websocket import AsyncWebsocketConsumer as AWC\n\n"
-            "class ChatConsumer(AWC):\n    async def receive(self, text_data=None):\n"
-            "        await self.send(text_data=text_data)\n"
+        Match(
+            """
+            from channels.generic.websocket import AsyncWebsocketConsumer as AWC
+
+            class ChatConsumer(AWC):
+                async def receive(self, text_data=None):
+                    await self.send(text_data=text_data)
+            """,
+            line=3,
         ),
     )
     NO_MATCHES = (
-        # an HTTP route is GP301
-        (
-            "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get('/ws-info')\n"
-            "def info():\n    return {}\n"
+        NoMatch(
+            """
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            @app.get('/ws-info')
+            def info():
+                return {}
+            """
         ),
-        # a websocket *client* is not a server endpoint
-        (
-            "import websockets\n\nasync def listen(url):\n"
-            "    async with websockets.connect(url) as ws:\n        return await ws.recv()\n"
+        NoMatch(
+            """
+            import websockets
+
+            async def listen(url):
+                async with websockets.connect(url) as ws:
+                    return await ws.recv()
+            """
         ),
-        # a `.websocket` attribute call without a web framework
-        (
-            "class Client:\n    def websocket(self, path):\n        return path\n\n"
-            "c = Client()\nc.websocket('/x')\n"
+        NoMatch(
+            """
+            class Client:
+                def websocket(self, path):
+                    return path
+
+            c = Client()
+            c.websocket('/x')
+            """
         ),
     )
 

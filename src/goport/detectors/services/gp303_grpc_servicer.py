@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.syntax import (
     alias_tail,
 )
@@ -36,27 +36,53 @@ class GrpcServicer(Detector):
     SUMMARY = "gRPC service: the .proto contract makes a Go server a drop-in replacement"
     TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
-        (
-            "import greeter_pb2_grpc\n\nclass Greeter(greeter_pb2_grpc.GreeterServicer):\n"
-            "    def SayHello(self, request, context):\n        return None\n"
+        Match(
+            """
+            import greeter_pb2_grpc
+
+            class Greeter(greeter_pb2_grpc.GreeterServicer):
+                def SayHello(self, request, context):
+                    return None
+            """,
+            line=3,
         ),
-        (
-            "import grpc\nfrom concurrent import futures\n\n"
-            "server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))\n"
+        Match(
+            """
+            import grpc
+            from concurrent import futures
+
+            server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))
+            """,
+            line=4,
         ),
-        (
-            "from protos import orders_pb2_grpc as pbg\n\n"
-            "def register(server, svc):\n    pbg.add_OrdersServicer_to_server(svc, server)\n"
+        Match(
+            """
+            from protos import orders_pb2_grpc as pbg
+
+            def register(server, svc):
+                pbg.add_OrdersServicer_to_server(svc, server)
+            """,
+            line=4,
         ),
     )
     NO_MATCHES = (
-        # a client stub, not a service
-        (
-            "import grpc\nimport greeter_pb2_grpc\n\nchannel = grpc.insecure_channel('localhost:50051')\n"
-            "stub = greeter_pb2_grpc.GreeterStub(channel)\n"
+        NoMatch(
+            """
+            import grpc
+            import greeter_pb2_grpc
+
+            channel = grpc.insecure_channel('localhost:50051')
+            stub = greeter_pb2_grpc.GreeterStub(channel)
+            """
         ),
-        # a class named Servicer unrelated to generated gRPC code
-        "from .base import Servicer\n\nclass CarServicer(Servicer):\n    pass\n",
+        NoMatch(
+            """
+            from .base import Servicer
+
+            class CarServicer(Servicer):
+                pass
+            """
+        ),
     )
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.syntax import (
     call_path,
     positional,
@@ -66,38 +66,92 @@ class MessageConsumer(Detector):
     SUMMARY = "message-broker consumer: a long-running network loop Go runs in goroutines"
     TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
-        (
-            "from confluent_kafka import Consumer\n\n"
-            "consumer = Consumer({'group.id': 'orders'})\nconsumer.subscribe(['orders'])\n"
+        Match(
+            """
+            from confluent_kafka import Consumer
+
+            consumer = Consumer({'group.id': 'orders'})
+            consumer.subscribe(['orders'])
+            """,
+            line=3,
         ),
-        (
-            "import pika\n\ndef run(channel, on_message):\n"
-            "    channel.basic_consume(queue='jobs', on_message_callback=on_message)\n"
-            "    channel.start_consuming()\n"
+        Match(
+            """
+            import pika
+
+            def run(channel, on_message):
+                channel.basic_consume(queue='jobs', on_message_callback=on_message)
+                channel.start_consuming()
+            """,
+            line=4,
         ),
-        (
-            "import redis\n\nr = redis.Redis()\np = r.pubsub()\np.subscribe('events')\n"
-            "for message in p.listen():\n    print(message)\n"
+        Match(
+            """
+            import redis
+
+            r = redis.Redis()
+            p = r.pubsub()
+            p.subscribe('events')
+            for message in p.listen():
+                print(message)
+            """,
+            line=4,
         ),
-        (
-            "import boto3\nsqs = boto3.client('sqs')\n\ndef drain(url):\n"
-            "    resp = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)\n"
-            "    return resp.get('Messages', [])\n"
+        Match(
+            """
+            import boto3
+            sqs = boto3.client('sqs')
+
+            def drain(url):
+                resp = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+                return resp.get('Messages', [])
+            """,
+            line=5,
         ),
-        (
-            "from aiokafka import AIOKafkaConsumer as KC\n\nasync def main():\n"
-            "    c = KC('topic', bootstrap_servers='k:9092')\n    await c.start()\n"
+        Match(
+            """
+            from aiokafka import AIOKafkaConsumer as KC
+
+            async def main():
+                c = KC('topic', bootstrap_servers='k:9092')
+                await c.start()
+            """,
+            line=4,
         ),
     )
     NO_MATCHES = (
-        # producers are not consumers
-        "from kafka import KafkaProducer\n\np = KafkaProducer()\np.send('orders', b'x')\n",
-        # publishing on redis is not a subscription
-        "import redis\n\nr = redis.Redis()\nr.publish('events', 'hello')\n",
-        # an observable's subscribe without any broker import
-        "class Subject:\n    def subscribe(self, fn):\n        pass\n\nSubject().subscribe(print)\n",
-        # SQS send_message in a producer
-        "import boto3\nsqs = boto3.client('sqs')\nsqs.send_message(QueueUrl='u', MessageBody='x')\n",
+        NoMatch(
+            """
+            from kafka import KafkaProducer
+
+            p = KafkaProducer()
+            p.send('orders', b'x')
+            """
+        ),
+        NoMatch(
+            """
+            import redis
+
+            r = redis.Redis()
+            r.publish('events', 'hello')
+            """
+        ),
+        NoMatch(
+            """
+            class Subject:
+                def subscribe(self, fn):
+                    pass
+
+            Subject().subscribe(print)
+            """
+        ),
+        NoMatch(
+            """
+            import boto3
+            sqs = boto3.client('sqs')
+            sqs.send_message(QueueUrl='u', MessageBody='x')
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

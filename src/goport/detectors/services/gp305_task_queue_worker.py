@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.services._shared import _decorator_func
 from goport.model import Category, Trait
 
@@ -59,24 +59,75 @@ class TaskQueueWorker(Detector):
     SUMMARY = "task-queue worker function: background jobs that Go workers can run"
     TRAITS = (Trait.NETWORK, Trait.FEEDING)
     MATCHES = (
-        (
-            "from celery import Celery\napp = Celery('proj')\n\n@app.task(bind=True, max_retries=3)\n"
-            "def send_email(self, to):\n    return to\n"
+        Match(
+            """
+            from celery import Celery
+            app = Celery('proj')
+
+            @app.task(bind=True, max_retries=3)
+            def send_email(self, to):
+                return to
+            """,
+            line=5,
         ),
-        "from celery import shared_task as st\n\n@st\ndef resize(image_id):\n    return image_id\n",
-        (
-            "import dramatiq\n\n@dramatiq.actor(max_retries=3)\ndef count_words(url):\n"
-            "    return len(url)\n"
+        Match(
+            """
+            from celery import shared_task as st
+
+            @st
+            def resize(image_id):
+                return image_id
+            """,
+            line=4,
         ),
-        "from .celery_app import app\n\n@app.task\ndef cleanup():\n    pass\n",
+        Match(
+            """
+            import dramatiq
+
+            @dramatiq.actor(max_retries=3)
+            def count_words(url):
+                return len(url)
+            """,
+            line=4,
+        ),
+        Match(
+            """
+            from .celery_app import app
+
+            @app.task
+            def cleanup():
+                pass
+            """,
+            line=4,
+        ),
     )
     NO_MATCHES = (
-        # enqueueing a task is the producer side
-        "from .tasks import send_email\n\ndef signup(user):\n    send_email.delay(user.email)\n",
-        # invoke's @task is a build task, not a queue worker
-        "from invoke import task\n\n@task\ndef build(c):\n    c.run('make')\n",
-        # an unrelated .task decorator without a task-queue import
-        "from .scheduler import planner\n\n@planner.task('nightly')\ndef plan():\n    pass\n",
+        NoMatch(
+            """
+            from .tasks import send_email
+
+            def signup(user):
+                send_email.delay(user.email)
+            """
+        ),
+        NoMatch(
+            """
+            from invoke import task
+
+            @task
+            def build(c):
+                c.run('make')
+            """
+        ),
+        NoMatch(
+            """
+            from .scheduler import planner
+
+            @planner.task('nightly')
+            def plan():
+                pass
+            """
+        ),
     )
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:

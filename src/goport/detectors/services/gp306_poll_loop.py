@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.syntax import (
     alias_tail,
     dotted,
@@ -131,58 +131,124 @@ class PollLoop(Detector):
     SUMMARY = "long-running poll loop: a goroutine with a ticker/channel select in Go"
     TRAITS = (Trait.NETWORK,)
     MATCHES = (
-        (
-            "import time\n\ndef run(check):\n    while True:\n        check()\n"
-            "        time.sleep(5)\n"
+        Match(
+            """
+            import time
+
+            def run(check):
+                while True:
+                    check()
+                    time.sleep(5)
+            """,
+            line=4,
         ),
-        (
-            "def consume(consumer, handle):\n    while True:\n        msg = consumer.poll(1.0)\n"
-            "        if msg is None:\n            continue\n        handle(msg)\n"
+        Match(
+            """
+            def consume(consumer, handle):
+                while True:
+                    msg = consumer.poll(1.0)
+                    if msg is None:
+                        continue
+                    handle(msg)
+            """,
+            line=2,
         ),
-        (
-            "import asyncio as aio\n\nclass Ticker:\n    async def loop(self):\n"
-            "        while self.running:\n            await self.tick()\n"
-            "            await aio.sleep(1)\n"
+        Match(
+            """
+            import asyncio as aio
+
+            class Ticker:
+                async def loop(self):
+                    while self.running:
+                        await self.tick()
+                        await aio.sleep(1)
+            """,
+            line=5,
         ),
-        (
-            "def worker(stop_event, work):\n    while not stop_event.is_set():\n        work()\n"
-            "        stop_event.wait(10)\n"
+        Match(
+            """
+            def worker(stop_event, work):
+                while not stop_event.is_set():
+                    work()
+                    stop_event.wait(10)
+            """,
+            line=2,
         ),
-        (
-            "import queue\n\ndef drain(jobs: queue.Queue, handle):\n    while True:\n"
-            "        handle(jobs.get())\n"
+        Match(
+            """
+            import queue
+
+            def drain(jobs: queue.Queue, handle):
+                while True:
+                    handle(jobs.get())
+            """,
+            line=4,
         ),
     )
     NO_MATCHES = (
-        # a bounded retry loop with backoff
-        (
-            "import time\n\ndef fetch(get):\n    for attempt in range(5):\n        try:\n"
-            "            return get()\n        except OSError:\n            time.sleep(2 ** attempt)\n"
+        NoMatch(
+            """
+            import time
+
+            def fetch(get):
+                for attempt in range(5):
+                    try:
+                        return get()
+                    except OSError:
+                        time.sleep(2 ** attempt)
+            """
         ),
-        # a retry-until-success while True that sleeps only on failure
-        (
-            "import time\n\ndef connect(open_conn):\n    while True:\n        try:\n"
-            "            return open_conn()\n        except ConnectionError:\n            time.sleep(1)\n"
+        NoMatch(
+            """
+            import time
+
+            def connect(open_conn):
+                while True:
+                    try:
+                        return open_conn()
+                    except ConnectionError:
+                        time.sleep(1)
+            """
         ),
-        # chunked file read until EOF
-        (
-            "def copy(src, dst):\n    while True:\n        chunk = src.read(65536)\n"
-            "        if not chunk:\n            break\n        dst.write(chunk)\n"
+        NoMatch(
+            """
+            def copy(src, dst):
+                while True:
+                    chunk = src.read(65536)
+                    if not chunk:
+                        break
+                    dst.write(chunk)
+            """
         ),
-        # a work-list loop, and a dict lookup
-        (
-            "def drain(items, cache):\n    while items:\n        key = items.pop()\n"
-            "        cache.get(key)\n"
+        NoMatch(
+            """
+            def drain(items, cache):
+                while items:
+                    key = items.pop()
+                    cache.get(key)
+            """
         ),
-        # a bare .get() on an object of a module that uses no queue: a cursor, not a wait
-        (
-            "def walk(edge, ok):\n    while True:\n        v = edge.get()\n        if ok(v):\n"
-            "            return v\n        edge.move_to_next()\n"
+        NoMatch(
+            """
+            def walk(edge, ok):
+                while True:
+                    v = edge.get()
+                    if ok(v):
+                        return v
+                    edge.move_to_next()
+            """
         ),
-        # the sleep is in a nested function, not in the loop itself
-        (
-            "import time\n\ndef f(register):\n    while True:\n        def cb():\n"
-            "            time.sleep(1)\n        if register(cb):\n            break\n"
+        NoMatch(
+            """
+            import time
+
+            def f(register):
+                while True:
+                    def cb():
+                        time.sleep(1)
+                    if register(cb):
+                        break
+            """
         ),
     )
 

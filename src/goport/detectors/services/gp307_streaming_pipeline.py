@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, FunctionFrame
+from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
 from goport.detectors.services._shared import _decorator_func
 from goport.detectors.syntax import (
     last_part,
@@ -133,55 +133,120 @@ class StreamingPipeline(Detector):
     SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
     TRAITS = (Trait.NETWORK,)
     MATCHES = (
-        (
-            "import requests\n\ndef rows(urls):\n    for url in urls:\n"
-            "        for line in requests.get(url, stream=True).iter_lines():\n"
-            "            yield line.split(b',')\n"
+        Match(
+            """
+            import requests
+
+            def rows(urls):
+                for url in urls:
+                    for line in requests.get(url, stream=True).iter_lines():
+                        yield line.split(b',')
+            """,
+            line=3,
         ),
-        (
-            "def frames(conns):\n    for conn in conns:\n        data = conn.recv(4096)\n"
-            "        if data:\n            yield data\n"
+        Match(
+            """
+            def frames(conns):
+                for conn in conns:
+                    data = conn.recv(4096)
+                    if data:
+                        yield data
+            """,
+            line=1,
         ),
-        (
-            "async def ticks(feed):\n    while True:\n        item = await feed.next()\n"
-            "        yield item\n"
+        Match(
+            """
+            async def ticks(feed):
+                while True:
+                    item = await feed.next()
+                    yield item
+            """,
+            line=1,
         ),
-        (
-            "async def drain(stream, sink):\n    async for chunk in stream:\n"
-            "        await sink.write(chunk)\n"
+        Match(
+            """
+            async def drain(stream, sink):
+                async for chunk in stream:
+                    await sink.write(chunk)
+            """,
+            line=1,
         ),
     )
     NO_MATCHES = (
-        # iteration over the object's own state is not a pipeline stage
-        (
-            "class Bag:\n    def __iter__(self):\n        for item in self._items:\n"
-            "            yield item\n"
+        NoMatch(
+            """
+            class Bag:
+                def __iter__(self):
+                    for item in self._items:
+                        yield item
+            """
         ),
-        "def squares(n):\n    for i in range(n):\n        yield i * i\n",
-        # a context manager's single yield
-        (
-            "from contextlib import contextmanager\n\n@contextmanager\ndef opened(path):\n"
-            "    f = open(path)\n    try:\n        yield f\n    finally:\n        f.close()\n"
+        NoMatch(
+            """
+            def squares(n):
+                for i in range(n):
+                    yield i * i
+            """
         ),
-        # a dependency provider with one yield
-        (
-            "async def get_db(make):\n    db = make()\n    try:\n        yield db\n"
-            "    finally:\n        await db.close()\n"
+        NoMatch(
+            """
+            from contextlib import contextmanager
+
+            @contextmanager
+            def opened(path):
+                f = open(path)
+                try:
+                    yield f
+                finally:
+                    f.close()
+            """
         ),
-        # a plain for loop that returns a list
-        (
-            "def parse(lines):\n    out = []\n    for line in lines:\n        out.append(line)\n"
-            "    return out\n"
+        NoMatch(
+            """
+            async def get_db(make):
+                db = make()
+                try:
+                    yield db
+                finally:
+                    await db.close()
+            """
         ),
-        # a sync while-loop counter generator
-        "def counter():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
-        # a tokenizer yielding tokens: iteration on one thread, not a stream
-        (
-            "import re\n\ndef tokens(lines):\n    for line in lines:\n"
-            "        for word in re.findall(r'\\w+', line):\n            yield word.lower()\n"
+        NoMatch(
+            """
+            def parse(lines):
+                out = []
+                for line in lines:
+                    out.append(line)
+                return out
+            """
         ),
-        # a parser stage over parsed lines, in a module with no network or concurrency
-        "def parse(lines):\n    for line in lines:\n        if line:\n            yield line.split(',')\n",
+        NoMatch(
+            """
+            def counter():
+                n = 0
+                while True:
+                    yield n
+                    n += 1
+            """
+        ),
+        NoMatch(
+            r"""
+            import re
+
+            def tokens(lines):
+                for line in lines:
+                    for word in re.findall(r'\w+', line):
+                        yield word.lower()
+            """
+        ),
+        NoMatch(
+            """
+            def parse(lines):
+                for line in lines:
+                    if line:
+                        yield line.split(',')
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector
+from goport.detectors.base import Context, Detector, Match, NoMatch
 from goport.detectors.syntax import (
     alias_tail,
     call_path,
@@ -99,30 +99,86 @@ class ServerEntrypoint(Detector):
     SUMMARY = "server entry point: the process boundary a Go binary can take over"
     TRAITS = (Trait.NETWORK, Trait.SERVING)
     MATCHES = (
-        (
-            "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\n\n"
-            "if __name__ == '__main__':\n    uvicorn.run(app, host='0.0.0.0', port=8000)\n"
+        Match(
+            """
+            import uvicorn
+            from fastapi import FastAPI
+            app = FastAPI()
+
+            if __name__ == '__main__':
+                uvicorn.run(app, host='0.0.0.0', port=8000)
+            """,
+            line=6,
         ),
-        (
-            "from flask import Flask\napp = Flask(__name__)\n\nif __name__ == '__main__':\n"
-            "    app.run(debug=True)\n"
+        Match(
+            """
+            from flask import Flask
+            app = Flask(__name__)
+
+            if __name__ == '__main__':
+                app.run(debug=True)
+            """,
+            line=5,
         ),
-        (
-            "from http.server import HTTPServer as HS, BaseHTTPRequestHandler\n\n"
-            "class H(BaseHTTPRequestHandler):\n    pass\n\nHS(('', 8000), H).serve_forever()\n"
+        Match(
+            """
+            from http.server import HTTPServer as HS, BaseHTTPRequestHandler
+
+            class H(BaseHTTPRequestHandler):
+                pass
+
+            HS(('', 8000), H).serve_forever()
+            """,
+            line=6,
         ),
-        "from aiohttp import web\napp = web.Application()\nweb.run_app(app, port=8080)\n",
-        (
-            "import tornado.ioloop\n\ndef main(app):\n    app.listen(8888)\n"
-            "    tornado.ioloop.IOLoop.current().start()\n"
+        Match(
+            """
+            from aiohttp import web
+            app = web.Application()
+            web.run_app(app, port=8080)
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            import tornado.ioloop
+
+            def main(app):
+                app.listen(8888)
+                tornado.ioloop.IOLoop.current().start()
+            """,
+            line=5,
         ),
     )
     NO_MATCHES = (
-        # asyncio.run and a CLI app's run are not servers
-        "import asyncio\n\nasync def main():\n    pass\n\nasyncio.run(main())\n",
-        "import click\n\nclass App:\n    def run(self):\n        pass\n\napp = App()\napp.run()\n",
-        # subprocess.run
-        "import subprocess\nsubprocess.run(['ls'])\n",
+        NoMatch(
+            """
+            import asyncio
+
+            async def main():
+                pass
+
+            asyncio.run(main())
+            """
+        ),
+        NoMatch(
+            """
+            import click
+
+            class App:
+                def run(self):
+                    pass
+
+            app = App()
+            app.run()
+            """
+        ),
+        NoMatch(
+            """
+            import subprocess
+            subprocess.run(['ls'])
+            """
+        ),
     )
 
     def __init__(self, ctx: Context) -> None:
