@@ -6,8 +6,8 @@ its absolute target and loop depth, and a few counts of the work its body does p
 
 Why hooks on the existing walk and not a visitor of its own: a second traversal of the libcst
 tree costs about as much as the first; the walker already dispatches every node type to its
-handlers with one dict lookup, so this collector registers ``enter_X`` / ``visit_X`` methods like a
-detector (``visit_X`` runs on leaving X) and keeps its own state in plain dicts and counters.
+handlers with one dict lookup, so this collector registers ``visit_X`` / ``leave_X`` methods like a
+detector (``leave_X`` runs on leaving X) and keeps its own state in plain dicts and counters.
 
 What the walk knows without scope analysis (libcst's scope provider costs ~10x a parse):
 
@@ -174,7 +174,7 @@ class Scope:
 
 
 class CallSiteCollector:
-    """Registered on the walker like a detector: ``enter_X`` on entering, ``visit_X`` on leaving.
+    """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
     Finished functions wait in ``finished`` (by ``id`` of their FunctionDef) for the walker to
     take; their sites are filtered by ``sites_of`` once the whole module has been read.
@@ -288,7 +288,7 @@ class CallSiteCollector:
         return (f"{base}.{rest}" if rest else base), local
 
     # -- scopes -------------------------------------------------------------------------------
-    def enter_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         name = node.name.value
         parent_kind = self.frames[-1] if self.frames else "module"
         parent = self.scopes[-1]
@@ -339,12 +339,12 @@ class CallSiteCollector:
         elif isinstance(target, cst.StarredElement):
             self._bind(target.value)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.frames.pop()
         self.finished[id(node)] = self.scopes.pop()
         self._statement()
 
-    def enter_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
         name = node.name.value
         parent_kind = self.frames[-1] if self.frames else "module"
         absolute = self.prefix + ".".join(self.ctx.scopes)  # the walker has entered the class
@@ -355,13 +355,13 @@ class CallSiteCollector:
         self.frames.append("class")
         self.classes.append(absolute)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
         self.frames.pop()
         self.classes.pop()
         self._statement()
 
     # -- loop depth ---------------------------------------------------------------------------
-    def enter_For(self, node: cst.For) -> None:
+    def visit_For(self, node: cst.For) -> None:
         self._bind(node.target)
         depth = self.scopes[-1].depth
         self.saved.append(depth)
@@ -370,11 +370,11 @@ class CallSiteCollector:
             self.depth_at[id(node.orelse)] = depth
         self._iterated(node.iter, depth)
 
-    def visit_For(self, node: cst.For) -> None:
+    def leave_For(self, node: cst.For) -> None:
         self.scopes[-1].depth = self.saved.pop()
         self._statement()
 
-    def enter_While(self, node: cst.While) -> None:
+    def visit_While(self, node: cst.While) -> None:
         scope = self.scopes[-1]
         self.saved.append(scope.depth)
         if node.orelse is not None:
@@ -382,13 +382,13 @@ class CallSiteCollector:
         scope.while_depth += 1
         self._set_depth(scope.depth + 1)
 
-    def visit_While(self, node: cst.While) -> None:
+    def leave_While(self, node: cst.While) -> None:
         scope = self.scopes[-1]
         scope.depth = self.saved.pop()
         scope.while_depth -= 1
         self._statement()
 
-    def enter_BaseComp(self, node: cst.BaseComp) -> None:
+    def visit_BaseComp(self, node: cst.BaseComp) -> None:
         # the element is written first but runs in the innermost loop: every part's depth is
         # known here, and set as the walk enters it
         depth = self.scopes[-1].depth
@@ -402,10 +402,10 @@ class CallSiteCollector:
             level = level.inner_for_in
         self._set_depth(depth)
 
-    def visit_BaseComp(self, node: cst.BaseComp) -> None:
+    def leave_BaseComp(self, node: cst.BaseComp) -> None:
         self.scopes[-1].depth = self.saved.pop()
 
-    def enter_CompFor(self, node: cst.CompFor) -> None:
+    def visit_CompFor(self, node: cst.CompFor) -> None:
         depth = self.depth_at.pop(id(node), None)
         if depth is not None:
             self.scopes[-1].depth = depth
@@ -419,13 +419,13 @@ class CallSiteCollector:
         if branch is not None:
             self.scopes[-1].branch = branch
 
-    enter_CompIf = _enter_block
-    enter_IndentedBlock = _enter_block
-    enter_SimpleStatementSuite = _enter_block
-    enter_Else = _enter_block
+    visit_CompIf = _enter_block
+    visit_IndentedBlock = _enter_block
+    visit_SimpleStatementSuite = _enter_block
+    visit_Else = _enter_block
 
     # -- branch depth: Wu & Larus take an unpredicted branch half the time ----------------------
-    def enter_If(self, node: cst.If) -> None:
+    def visit_If(self, node: cst.If) -> None:
         scope = self.scopes[-1]
         self.saved_branches.append(scope.branch)
         branch = self.branch_at.pop(id(node), None)  # an elif: the else of the if before
@@ -445,12 +445,12 @@ class CallSiteCollector:
     def _leave_branch(self, node: cst.CSTNode) -> None:
         self.scopes[-1].branch = self.saved_branches.pop()
 
-    enter_ExceptHandler = _enter_branch
-    enter_ExceptStarHandler = _enter_branch
-    enter_MatchCase = _enter_branch
-    visit_ExceptHandler = _leave_branch
-    visit_ExceptStarHandler = _leave_branch
-    visit_MatchCase = _leave_branch
+    visit_ExceptHandler = _enter_branch
+    visit_ExceptStarHandler = _enter_branch
+    visit_MatchCase = _enter_branch
+    leave_ExceptHandler = _leave_branch
+    leave_ExceptStarHandler = _leave_branch
+    leave_MatchCase = _leave_branch
 
     def _iterated(self, iterable: cst.BaseExpression, depth: int) -> None:
         if isinstance(iterable, cst.Name):
@@ -468,26 +468,26 @@ class CallSiteCollector:
             if scope.depth > 1:
                 scope.nested_loop_statements += 1
 
-    def visit_BaseSmallStatement(self, node: cst.BaseSmallStatement) -> None:
+    def leave_BaseSmallStatement(self, node: cst.BaseSmallStatement) -> None:
         self._statement()  # Assign, AugAssign... are counted here, not in their own hooks
 
-    def visit_If(self, node: cst.If) -> None:
+    def leave_If(self, node: cst.If) -> None:
         self.scopes[-1].branch = self.saved_branches.pop()
         self._statement()
 
-    def visit_Try(self, node: cst.Try) -> None:
+    def leave_Try(self, node: cst.Try) -> None:
         self._statement()
 
-    def visit_TryStar(self, node: cst.TryStar) -> None:
+    def leave_TryStar(self, node: cst.TryStar) -> None:
+        self._statement()
+
+    def leave_With(self, node: cst.With) -> None:
+        self._statement()
+
+    def leave_Match(self, node: cst.Match) -> None:
         self._statement()
 
     def visit_With(self, node: cst.With) -> None:
-        self._statement()
-
-    def visit_Match(self, node: cst.Match) -> None:
-        self._statement()
-
-    def enter_With(self, node: cst.With) -> None:
         instances = self.scopes[-1].instances
         enter, exit_ = (
             ("__aenter__", "__aexit__") if node.asynchronous else ("__enter__", "__exit__")
@@ -500,28 +500,28 @@ class CallSiteCollector:
                     self._add(cls + "." + exit_, CallKind.DUNDER)
 
     # -- assignments: stores and local types --------------------------------------------------
-    def enter_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             if isinstance(target.target, cst.Subscript):
                 self.stores[id(target.target)] = "set"
             else:
                 self._bind(target.target)
 
-    def enter_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Subscript):
             self.stores[id(node.target)] = "set"
         else:
             self._bind(node.target)
 
-    def enter_AugAssign(self, node: cst.AugAssign) -> None:
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Subscript):
             self.stores[id(node.target)] = "aug"
 
-    def enter_Del(self, node: cst.Del) -> None:
+    def visit_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Subscript):
             self.stores[id(node.target)] = "del"
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def leave_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1:
             return
         target = node.targets[0].target
@@ -545,7 +545,7 @@ class CallSiteCollector:
         ):
             scope.stepped.add(name)  # i = i + 1
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name):
             found = self._type_of(node.annotation.annotation)
             scope = self.scopes[-1]
@@ -566,7 +566,7 @@ class CallSiteCollector:
         found = self._dotted_type(parts[0], ".".join(parts[1:]))
         return None if found is None else found[0]
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
         scope = self.scopes[-1]
         method, is_bit = _AUGMENTED.get(type(node.operator), ("", False))
         if scope.depth:
@@ -588,7 +588,7 @@ class CallSiteCollector:
             scope.stepped.add(target.value)  # i += 1
 
     # -- expressions --------------------------------------------------------------------------
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
         scope = self.scopes[-1]
         if scope.depth:
             scope.calls += 1
@@ -656,7 +656,7 @@ class CallSiteCollector:
         if method not in _BUILTIN_METHODS and not isinstance(value, _LITERALS):
             self._add(method, CallKind.ATTR)  # self.attr.m(), f().m(), x[i].m(): by name
 
-    def visit_Subscript(self, node: cst.Subscript) -> None:
+    def leave_Subscript(self, node: cst.Subscript) -> None:
         scope = self.scopes[-1]
         store = self.stores.pop(id(node), "")
         if scope.depth:
@@ -688,7 +688,7 @@ class CallSiteCollector:
         if scope.while_depth and position:
             scope.indexed.add(position)
 
-    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+    def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
         scope = self.scopes[-1]
         found = _BINARY.get(type(node.operator))
         if found is None:
@@ -719,7 +719,7 @@ class CallSiteCollector:
             if cls is not None:
                 self._add(cls + "." + reflected, CallKind.DUNDER)
 
-    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+    def leave_UnaryOperation(self, node: cst.UnaryOperation) -> None:
         scope = self.scopes[-1]
         found = _UNARY.get(type(node.operator))
         if found is None:
@@ -736,7 +736,7 @@ class CallSiteCollector:
             if cls is not None:
                 self._add(cls + "." + method, CallKind.DUNDER)
 
-    def visit_Comparison(self, node: cst.Comparison) -> None:
+    def leave_Comparison(self, node: cst.Comparison) -> None:
         scope = self.scopes[-1]
         if scope.depth:
             scope.compares += len(node.comparisons)

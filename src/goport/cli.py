@@ -819,7 +819,7 @@ def rules(
 ) -> None:
     """The detector catalogue: id, name, category, and why it matters for a Go port.
 
-    Example: goport rules GP101 ; goport rules GP2 ; goport rules --format json
+    Example: goport rules ID (one rule) ; goport rules PREFIX (a family) ; goport rules -f json
     """
     from goport import docs
     from goport.config import unknown_rule

@@ -293,7 +293,7 @@ def kinds(names: tuple[str, ...], where: str) -> tuple[FileKind, ...]:
 
 
 def check_rules(selectors: tuple[str, ...], where: str) -> None:
-    """Every selector must be a rule id or the prefix of one (``GP1``, ``GP107``): like ruff, a
+    """Every selector must be a rule id or the prefix of one (a family's or a rule's): like ruff, a
     selector that matches no rule is a usage error, not a run that silently reports nothing."""
     for selector in selectors:
         if not any(rule.startswith(selector) for rule in RULE_IDS) or not selector:
@@ -307,7 +307,7 @@ def unknown_rule(selector: str) -> str:
     families = ", ".join(f"{prefix} ({category})" for prefix, category in FAMILIES)
     return (
         f"unknown rule id or prefix {selector!r}{hint}; valid prefixes: GP (every rule), "
-        f"{families}, or a rule id such as GP101 (`goport rules` lists them)"
+        f"{families}, or a rule id such as {RULE_IDS[0]} (`goport rules` lists them)"
     )
 
 

@@ -79,7 +79,7 @@ class _Walker(LineWalk):
         self,
         module: cst.Module,
         ctx: Context,
-        detectors: Sequence[Detector],
+        detectors: Sequence[object],
         collector: CallSiteCollector,
     ) -> None:
         super().__init__(module)
@@ -293,11 +293,11 @@ def _hooks(detector: type) -> tuple[tuple[str, bool, tuple[type, ...]], ...]:
     """(method name, on leave?, node types it handles) of a detector class, found once."""
     out = []
     for attr in sorted(dir(detector)):
-        if attr.startswith(("visit_", "enter_")):
+        if attr.startswith(("visit_", "leave_")):  # libcst's names: visit on entering
             node_type = getattr(cst, attr.split("_", 1)[1], None)
             if not isinstance(node_type, type):
                 raise TypeError(f"{detector.__name__}.{attr}: no libcst node of that name")
-            out.append((attr, attr.startswith("visit_"), tuple(_concrete_subclasses(node_type))))
+            out.append((attr, attr.startswith("leave_"), tuple(_concrete_subclasses(node_type))))
     return tuple(out)
 
 
@@ -334,10 +334,6 @@ _LEAVE_KINDS = frozenset(
 ) - {cst.BaseSmallStatement}
 
 
-def _dotted(node: cst.BaseExpression | None) -> str:
-    return dotted(node) or ""
-
-
 def _absolute(module: str, is_package: bool, level: int, name: str) -> str:
     if level == 0:
         return name
@@ -356,7 +352,7 @@ def _imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> l
     out: list[Import] = []
     if isinstance(node, cst.Import):
         for alias in node.names:
-            target = _dotted(alias.name)
+            target = dotted(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 out.append(Import(target, alias.asname.name.value, line))
             else:
@@ -366,12 +362,12 @@ def _imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> l
                 if "." in target:
                     out.append(Import(target, target, line))
         return out
-    base = _absolute(ctx.module, ctx.is_package, len(node.relative), _dotted(node.module))
+    base = _absolute(ctx.module, ctx.is_package, len(node.relative), dotted(node.module) or "")
     if isinstance(node.names, cst.ImportStar):
         out.append(Import(base, "*", line, is_from=True))
         return out
     for alias in node.names:
-        name = _dotted(alias.name)
+        name = dotted(alias.name) or ""
         local = (
             alias.asname.name.value
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name)
@@ -529,7 +525,9 @@ def extract_module(
     ctx = Context(source.module, source.rel_path, is_package)
     _top_level_imports(module, ctx)
     instances = [cls(ctx) for cls in detector_classes(detectors)]
-    walker = _Walker(module, ctx, instances, CallSiteCollector(ctx))
+    # the facts rules declared (goport.walk) run first, so every rule sees them up to date
+    hooked = [*ctx.facts.values(), *instances]
+    walker = _Walker(module, ctx, hooked, CallSiteCollector(ctx))
     # long chains (thousands of concatenated string literals in generated tables) nest deeply in
     # the tree; CPython parsed the file, so walking it with more headroom is safe
     limit = sys.getrecursionlimit()

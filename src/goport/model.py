@@ -136,7 +136,7 @@ class Span:
 @fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
-    rule: str  # "GP101"
+    rule: str  # the rule's ID, as goport.detectors.RULE_IDS spells it
     name: str  # "nested-loops"
     category: Category
     span: Span

@@ -1,4 +1,5 @@
-"""Every detector's MATCHES must fire and NO_MATCHES must not; ids and the registry agree."""
+"""Every detector's MATCHES fire at their expected line and NO_MATCHES stay silent; ids and the
+registry agree."""
 
 from __future__ import annotations
 
@@ -6,30 +7,47 @@ import re
 
 import pytest
 
-from goport.detectors.base import Detector
+from goport.detectors.base import Detector, Match, NoMatch
 from goport.detectors.registry import REGISTRY
 from goport.detectors.testing import run
 from goport.model import Category
 
 CASES = [
-    pytest.param(det, src, True, id=f"{det.ID}-match-{i}")
+    pytest.param(det, example, id=f"{det.ID}-match-{i}")
     for det in REGISTRY
-    for i, src in enumerate(det.MATCHES)
+    for i, example in enumerate(det.MATCHES)
 ] + [
-    pytest.param(det, src, False, id=f"{det.ID}-nomatch-{i}")
+    pytest.param(det, example, id=f"{det.ID}-nomatch-{i}")
     for det in REGISTRY
-    for i, src in enumerate(det.NO_MATCHES)
+    for i, example in enumerate(det.NO_MATCHES)
 ]
 
 
-@pytest.mark.parametrize(("detector", "source", "should_match"), CASES)
-def test_example(detector: type[Detector], source: str, should_match: bool) -> None:
-    findings = run(detector, source)
-    if should_match:
-        assert findings, f"{detector.ID} did not fire on:\n{source}"
+@pytest.mark.parametrize(("detector", "example"), CASES)
+def test_example(detector: type[Detector], example: Match | NoMatch) -> None:
+    findings = run(detector, example.code)
+    if isinstance(example, Match):
+        assert findings, f"{detector.ID} did not fire on:\n{example.code}"
+        first = min(f.span.line for f in findings)
+        assert first == example.line, (
+            f"{detector.ID} fired first at line {first}, not {example.line}"
+        )
         assert all(set(f.traits) <= set(detector.TRAITS) for f in findings)  # scoring reads
     else:
-        assert not findings, f"{detector.ID} fired on:\n{source}\n{findings}"
+        assert not findings, f"{detector.ID} fired on:\n{example.code}\n{findings}"
+
+
+def test_examples_are_dedented() -> None:
+    """Examples are written as indented triple-quoted blocks; what runs is the dedented code."""
+    example = Match(
+        """
+        def f(rows):
+            for r in rows:
+                pass
+        """,
+        line=2,
+    )
+    assert example.code == "def f(rows):\n    for r in rows:\n        pass\n"
 
 
 FAMILY = {
@@ -69,8 +87,8 @@ def test_every_detector_module_is_registered() -> None:
     import goport.detectors as pkg
 
     found = set()
-    for info in pkgutil.iter_modules(pkg.__path__):
-        mod = importlib.import_module(f"goport.detectors.{info.name}")
+    for info in pkgutil.walk_packages(pkg.__path__, prefix="goport.detectors."):
+        mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
             if issubclass(obj, Detector) and obj is not Detector and obj.__module__ == mod.__name__:
                 found.add(obj)

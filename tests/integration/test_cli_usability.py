@@ -175,7 +175,7 @@ def test_rules_with_an_id_prints_that_rules_page(goport: Goport) -> None:
     for title in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits"):
         assert f"\n{title}\n" in page
     assert PYTHON_FIRST["GP101"] in page.replace("\n  ", " ")
-    assert "    " + nested.MATCHES[0].splitlines()[1] in page  # an example, indented as code
+    assert "    " + nested.MATCHES[0].code.splitlines()[1] in page  # an example, indented as code
     assert "# goport: ignore[GP101]" in page
     assert max(len(line) for line in page.splitlines()) <= 80
     assert _ok(goport("rules", "nested-loops", env={"COLUMNS": "80"})).stdout == page

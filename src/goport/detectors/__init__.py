@@ -1,4 +1,5 @@
-"""Detectors: one family per module (cpu, concurrency, services, dynamic, ecosystem).
+"""Detectors: one package per family (cpu, concurrency, services, dynamic, ecosystem), one module
+per rule (``cpu/gp107_regex_in_loop.py``); each family's ``RULES`` lists its rule modules.
 
 Importing this package is free: the rule classes, and libcst with them, load from
 ``goport.detectors.registry``. ``RULE_IDS`` and ``FAMILIES`` let a run validate and explain

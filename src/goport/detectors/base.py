@@ -1,27 +1,35 @@
 """What a detector is, and the per-module context every detector reads while the tree is walked.
 
-A detector is a class with ``visit_<NodeType>`` methods (libcst node class names). The extractor
-walks each module once, in source order, and calls a detector's ``visit_X`` when it *leaves* a node
-of type X: at that point the node's lines are known and the context (enclosing function, loop
-depth, import aliases) still describes where the node sits. ``finish`` runs once at module end.
+A detector is a class with ``visit_<NodeType>`` and ``leave_<NodeType>`` methods (libcst node
+class names, named as libcst and Fixit name them). The extractor walks each module once, in
+source order, and calls a detector's ``visit_X`` when it enters a node of type X and ``leave_X``
+when it leaves it: on leaving, the node's lines are known and the context (enclosing function,
+loop depth, import aliases) still describes where the node sits. ``finish`` runs once at module
+end.
 
 Detectors only emit findings through ``Context.report``; they never rank.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import textwrap
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import libcst as cst
 
+from goport.detectors.syntax import dotted, under
 from goport.model import Category, Finding, Span, Trait
 
+__all__ = ["Context", "Detector", "FunctionFrame", "dotted"]  # dotted: for extract and callsites
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, eq=False)
 class FunctionFrame:
-    """A function being walked: detectors may keep per-function counters in ``counters``."""
+    """A function being walked. Compared by identity, so a detector keeps its own per-function
+    state in a dict keyed by the frame (no shared, string-keyed counters)."""
 
     name: str
     qualname: str
@@ -30,7 +38,31 @@ class FunctionFrame:
     loop_depth_base: int  # loop depth outside this function (loops do not cross a def)
     max_loop_depth: int = 0
     calls: set[str] = field(default_factory=set)
-    counters: dict[str, int] = field(default_factory=dict)
+
+
+_F = TypeVar("_F")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An example the rule must fire on, written as Fixit writes them: dedented triple-quoted
+    code, and the line of the rule's first finding in it. The examples test runs every one."""
+
+    code: str
+    line: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code).lstrip("\n"))
+
+
+@dataclass(frozen=True, slots=True)
+class NoMatch:
+    """An example the rule must stay silent on (a near miss worth pinning down)."""
+
+    code: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", textwrap.dedent(self.code).lstrip("\n"))
 
 
 class Context:
@@ -46,7 +78,16 @@ class Context:
         self.class_depth = 0
         self.loop_depth = 0
         self.findings: list[Finding] = []
+        #: facts kept once per file (goport.walk), in the order rules asked for them
+        self.facts: dict[type, Any] = {}
         self._span_of: Callable[[cst.CSTNode], Span] = lambda node: Span(1, 1)
+
+    def fact(self, kind: type[_F]) -> _F:
+        """The one instance of a fact for this file (``Loops``, ``Bindings``), made on first use."""
+        found = self.facts.get(kind)
+        if found is None:
+            found = self.facts[kind] = cast(Any, kind)(self)
+        return cast(_F, found)
 
     # -- position -----------------------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> Span:
@@ -93,11 +134,7 @@ class Context:
 
     def imports_any(self, *prefixes: str) -> bool:
         """True when the module imports something under one of the dotted prefixes."""
-        for target in self.aliases.values():
-            for prefix in prefixes:
-                if target == prefix or target.startswith(prefix + "."):
-                    return True
-        return False
+        return any(under(target, prefixes) is not None for target in self.aliases.values())
 
     # -- output ---------------------------------------------------------------------------------
     def report(
@@ -129,7 +166,8 @@ class Context:
 
 
 class Detector:
-    """Base class. Subclasses set the class attributes and define ``visit_<Node>`` methods.
+    """Base class. Subclasses set the class attributes and define ``visit_<Node>`` (entering) and
+    ``leave_<Node>`` (leaving) methods.
 
     The docstring of a subclass has the sections *What it detects*, *Why it matters for a Go
     port*, *Go idiom* and *Known limits*; ``goport rules`` and the docs page are built from it.
@@ -142,14 +180,18 @@ class Detector:
     PYTHON: ClassVar[str] = ""  # the Python construct, as a user would name it
     GO_IDIOM: ClassVar[str] = ""  # what to write in Go instead
     SUMMARY: ClassVar[str] = ""  # one line for tables
-    MATCHES: ClassVar[tuple[str, ...]] = ()
-    NO_MATCHES: ClassVar[tuple[str, ...]] = ()
+    MATCHES: ClassVar[tuple[Match, ...]] = ()
+    NO_MATCHES: ClassVar[tuple[NoMatch, ...]] = ()
     #: what the findings say about the module (network I/O, a cheap Python fix...); scoring and
     #: planning read these from each finding, never a list of rule ids
     TRAITS: ClassVar[tuple[Trait, ...]] = ()
+    #: the facts of ``goport.walk`` the rule reads, kept once per file for every rule
+    USES: ClassVar[tuple[type, ...]] = ()
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        for kind in self.USES:
+            ctx.fact(kind)
 
     def report(
         self,
@@ -165,22 +207,24 @@ class Detector:
         """Called once after the whole module was walked."""
 
 
-def dotted(expr: cst.BaseExpression | None) -> str | None:
-    """``a.b.c`` as written (no alias resolution), or None for anything but a name chain."""
-    parts: list[str] = []
-    while isinstance(expr, cst.Attribute):
-        parts.append(expr.attr.value)
-        expr = expr.value
-    if not isinstance(expr, cst.Name):
-        return None
-    parts.append(expr.value)
-    return ".".join(reversed(parts))
+def rules_in(package: str, modules: Sequence[str]) -> tuple[type[Detector], ...]:
+    """The rule class of each module of a family package, in the order listed.
 
-
-def positional(call: cst.Call) -> list[cst.BaseExpression]:
-    """The plain positional arguments of a call (no keywords, no ``*args``)."""
-    return [a.value for a in call.args if a.keyword is None and not a.star]
-
-
-def last_part(name: str | None) -> str:
-    return "" if not name else name.rsplit(".", 1)[-1]
+    A rule module defines exactly one rule class (its shared walkers and helpers live in other
+    modules), so adding a rule is one new file plus one line in its family's ``RULES``.
+    """
+    out: list[type[Detector]] = []
+    for name in modules:
+        module = importlib.import_module(f"{package}.{name}")
+        found = [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type)
+            and issubclass(obj, Detector)
+            and obj.__module__ == module.__name__
+            and obj.ID
+        ]
+        if len(found) != 1:
+            raise TypeError(f"{module.__name__} defines {len(found)} rule classes, not one")
+        out.append(found[0])
+    return tuple(out)

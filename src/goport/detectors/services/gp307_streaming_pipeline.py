@@ -1,0 +1,330 @@
+"""GP307 streaming-pipeline: generator pipeline stage or async stream: goroutines and channels in
+Go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
+from goport.detectors.services._shared import _decorator_func
+from goport.detectors.syntax import (
+    last_part,
+    under,
+)
+from goport.model import Category, Trait
+
+_CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture"})
+
+
+_ASYNC_STREAM_WEIGHT = 2.0
+
+#: imports that show a module streams network or broker I/O, or runs an event loop: a generator
+#: stage there may carry a stream; anywhere else it is iteration
+_STREAM_MODULES = (
+    "socket", "selectors", "select", "socketserver", "asyncio", "websockets", "websocket",
+    "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
+    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "trio",
+    "anyio", "curio", "gevent", "eventlet", "twisted", "paramiko", "serial",
+)  # fmt: skip
+
+#: libraries that count only when the stage's own function calls them: a module that fetches one
+#: document over HTTP or guards a cache with a lock does not make its generators streams
+_IO_CALLS = (
+    *_STREAM_MODULES, "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
+    "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
+    "aiobotocore", "celery",
+)  # fmt: skip
+
+#: calls that read a network stream, whatever object they are made on
+_STREAM_READS = frozenset(
+    {
+        "recv", "recv_into", "recvfrom", "recv_multipart", "recv_json", "recv_string",
+        "iter_lines", "iter_content", "iter_bytes", "iter_text", "iter_raw", "iter_chunked",
+        "iter_any", "readuntil", "readexactly", "get_message", "receive_message",
+        "receive_messages",
+    }
+)  # fmt: skip
+
+
+def _parameter_names(node: cst.FunctionDef) -> frozenset[str]:
+    params = node.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    if isinstance(params.star_arg, cst.Param):
+        names.add(params.star_arg.name.value)
+    return frozenset(names - {"self", "cls"})
+
+
+def _mentions(expr: cst.BaseExpression, names: frozenset[str]) -> bool:
+    """Whether ``expr`` reads one of ``names`` (``lines``, ``enumerate(rows)``, ``src.read()``)."""
+    stack: list[cst.BaseExpression] = [expr]
+    budget = 32  # loop headers are small; never walk a big expression
+    while stack and budget:
+        budget -= 1
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            if node.value in names:
+                return True
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Name) and node.func.value == "range":
+                continue  # counting, not consuming an input
+            stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Subscript):
+            stack.append(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(e.value for e in node.elements)
+        elif isinstance(node, (cst.GeneratorExp, cst.ListComp)):
+            stack.append(node.for_in.iter)
+        elif isinstance(node, cst.Await):
+            stack.append(node.expression)
+        elif isinstance(node, cst.BinaryOperation):
+            stack.extend((node.left, node.right))
+    return False
+
+
+@dataclass(slots=True)
+class _Stage:
+    """What a function's body showed so far: loops over its inputs, yields, async streams."""
+
+    input_fors: int = 0  # depth of for loops over an input of the function
+    yield_for: bool = False  # a yield inside a for loop over an input
+    yield_loop: bool = False  # a yield inside any loop
+    async_for: bool = False  # an async for or async comprehension
+
+
+class StreamingPipeline(Detector):
+    """Generator pipeline stages over network streams, and async stream consumers.
+
+    What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
+    parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
+    there is evidence of streamed I/O - the module imports a socket, broker or event-loop library
+    (socket, kafka, redis, zmq, grpc, asyncio, trio...), or the function itself calls threading,
+    queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
+    ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
+    consumes an async stream with ``async for``. One finding per function, at the ``def``; a
+    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0
+    (it is a stream of I/O, not just a lazy transform).
+    Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
+    in Go each stage is a goroutine connected by channels, so stages run in parallel with
+    back-pressure from bounded channels.
+    Go idiom: ``func stage(ctx context.Context, in <-chan T) <-chan U`` goroutines joined by
+    channels (the pipelines pattern), ``errgroup`` for cancellation, or ``iter.Seq`` for a
+    purely sequential stage.
+    Known limits: a plain one-off ``yield`` (context managers, fixtures, dependency providers)
+    is not a stage and is ignored, as are ``@contextmanager`` functions; a sync generator that
+    walks its own state (``__iter__`` over ``self._items``, ``range(n)``, ``os.scandir``) is
+    iteration, not a stage, and is ignored, as is a ``while`` loop that yields (a counter, a
+    tail -f); lazy ``map``/``filter`` chains and generator expressions are not counted. A
+    generator stage with no such evidence (a tokenizer yielding tokens, a parser yielding nodes)
+    is one-thread iteration, ``iter.Seq`` in Go and no concurrency, so it is not reported; a
+    stage fed by a network stream through a wrapper of the project's own is missed.
+    """
+
+    ID = "GP307"
+    NAME = "streaming-pipeline"
+    CATEGORY = Category.SERVICE
+    WEIGHT = 1.0
+    PYTHON = "generator stages (yield in a loop), async generators, async for"
+    GO_IDIOM = "goroutine stages connected by channels: func stage(in <-chan T) <-chan U"
+    SUMMARY = "generator pipeline stage or async stream: goroutines and channels in Go"
+    TRAITS = (Trait.NETWORK,)
+    MATCHES = (
+        Match(
+            """
+            import requests
+
+            def rows(urls):
+                for url in urls:
+                    for line in requests.get(url, stream=True).iter_lines():
+                        yield line.split(b',')
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            def frames(conns):
+                for conn in conns:
+                    data = conn.recv(4096)
+                    if data:
+                        yield data
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            async def ticks(feed):
+                while True:
+                    item = await feed.next()
+                    yield item
+            """,
+            line=1,
+        ),
+        Match(
+            """
+            async def drain(stream, sink):
+                async for chunk in stream:
+                    await sink.write(chunk)
+            """,
+            line=1,
+        ),
+    )
+    NO_MATCHES = (
+        NoMatch(
+            """
+            class Bag:
+                def __iter__(self):
+                    for item in self._items:
+                        yield item
+            """
+        ),
+        NoMatch(
+            """
+            def squares(n):
+                for i in range(n):
+                    yield i * i
+            """
+        ),
+        NoMatch(
+            """
+            from contextlib import contextmanager
+
+            @contextmanager
+            def opened(path):
+                f = open(path)
+                try:
+                    yield f
+                finally:
+                    f.close()
+            """
+        ),
+        NoMatch(
+            """
+            async def get_db(make):
+                db = make()
+                try:
+                    yield db
+                finally:
+                    await db.close()
+            """
+        ),
+        NoMatch(
+            """
+            def parse(lines):
+                out = []
+                for line in lines:
+                    out.append(line)
+                return out
+            """
+        ),
+        NoMatch(
+            """
+            def counter():
+                n = 0
+                while True:
+                    yield n
+                    n += 1
+            """
+        ),
+        NoMatch(
+            r"""
+            import re
+
+            def tokens(lines):
+                for line in lines:
+                    for word in re.findall(r'\w+', line):
+                        yield word.lower()
+            """
+        ),
+        NoMatch(
+            """
+            def parse(lines):
+                for line in lines:
+                    if line:
+                        yield line.split(',')
+            """
+        ),
+    )
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._input_loops: list[bool] = []  # per enclosing for loop: iterates a parameter
+        self._params: dict[int, frozenset[str]] = {}
+        self._stages: dict[FunctionFrame, _Stage] = {}
+
+    def _stage(self, frame: FunctionFrame) -> _Stage:
+        stage = self._stages.get(frame)
+        if stage is None:
+            stage = self._stages[frame] = _Stage()
+        return stage
+
+    def visit_For(self, node: cst.For) -> None:
+        frame = self.ctx.function
+        over_input = False
+        if frame is not None:
+            key = id(frame.node)
+            params = self._params.get(key)
+            if params is None:
+                params = self._params[key] = _parameter_names(frame.node)
+            over_input = bool(params) and _mentions(node.iter, params)
+            if over_input:
+                self._stage(frame).input_fors += 1
+        self._input_loops.append(over_input)
+
+    def leave_For(self, node: cst.For) -> None:
+        over_input = self._input_loops.pop()
+        frame = self.ctx.function
+        if frame is not None:
+            if over_input:
+                self._stage(frame).input_fors -= 1
+            if node.asynchronous is not None:
+                self._stage(frame).async_for = True
+
+    def leave_CompFor(self, node: cst.CompFor) -> None:
+        frame = self.ctx.function
+        if node.asynchronous is not None and frame is not None:
+            self._stage(frame).async_for = True
+
+    def leave_Yield(self, node: cst.Yield) -> None:
+        frame = self.ctx.function
+        if frame is None or self.ctx.loop_depth_in_function == 0:
+            return
+        stage = self._stage(frame)
+        stage.yield_loop = True
+        if stage.input_fors > 0:
+            stage.yield_for = True
+
+    def _streams(self, frame: FunctionFrame) -> bool:
+        """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
+        if self.ctx.imports_any(*_STREAM_MODULES):
+            return True
+        # calls into an imported library, not into a local variable named ``queue``
+        imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
+        return any(
+            last_part(call) in _STREAM_READS or (imported and under(call, imported) is not None)
+            for call in frame.calls
+        )
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        frame = self.ctx.function
+        if frame is None:
+            return
+        self._params.pop(id(node), None)
+        stage = self._stages.pop(frame, None)
+        if stage is None or not (stage.yield_loop or stage.async_for):
+            return
+        for decorator in node.decorators:
+            if last_part(self.ctx.resolve(_decorator_func(decorator))) in _CONTEXT_MANAGERS:
+                return
+        name = node.name.value
+        if frame.is_async and stage.yield_loop:
+            self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
+        elif not frame.is_async and stage.yield_for and self._streams(frame):
+            self.report(node, f"generator stage {name} (yields inside a loop)")
+        elif stage.async_for:
+            self.report(
+                node, f"{name} consumes an async stream with async for", weight=_ASYNC_STREAM_WEIGHT
+            )
