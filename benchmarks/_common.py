@@ -34,5 +34,3 @@ def goport_source() -> str:
         + f" (commit {head}"
         + (f", {len(dirty)} uncommitted file(s) in the package)" if dirty else ")")
     )
-
-

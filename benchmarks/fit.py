@@ -214,9 +214,7 @@ class _Python:
         self.dim = dim
 
     def loss(self, w: Vector, l2: float) -> float:
-        data = sum(
-            c * _softplus(-(sum(a * b for a, b in zip(w, d)) + o)) for d, o, c in self.pairs
-        )
+        data = sum(c * _softplus(-(sum(a * b for a, b in zip(w, d)) + o)) for d, o, c in self.pairs)
         return data + l2 * sum(x * x for x in w)
 
     def newton_step(self, w: Vector, l2: float) -> Vector:
@@ -496,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
             static = order_by({r["rel_path"]: float(r.get("score") or -1e9) for r in rs})
             loc = order_by({r["rel_path"]: float(r["sloc"]) for r in rs})
             scores[p] = (ndcg(fitted, truth), ndcg(static, truth), ndcg(loc, truth))
-            print(f"  {p:<18} fitted {fmt(scores[p][0])}  goport {fmt(scores[p][1])}  loc {fmt(scores[p][2])}")
+            print(
+                f"  {p:<18} fitted {fmt(scores[p][0])}  goport {fmt(scores[p][1])}  loc {fmt(scores[p][2])}"
+            )
         print(
             "  macro              "
             + "  ".join(

@@ -58,7 +58,7 @@ def _missing() -> list[str]:
 if _missing():  # pragma: no cover - only with an unsupported libcst
     raise GoportError(
         f"goport needs libcst>=1.1,<2: this libcst ({getattr(cst, '__version__', '?')}) lacks "
-        f"{', '.join(_missing())}; install a supported one: pip install \"libcst>=1.1,<2\""
+        f'{", ".join(_missing())}; install a supported one: pip install "libcst>=1.1,<2"'
     )
 
 

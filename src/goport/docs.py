@@ -16,7 +16,9 @@ SECTIONS = ("What it detects", "Why it matters for a Go port", "Go idiom", "Know
 #: ``rules --format json``: bump when a key changes meaning or goes away
 RULES_SCHEMA_VERSION = 1
 #: the JSON key of each docstring section
-_SECTION_KEYS = dict(zip(SECTIONS, ("what_it_detects", "why_it_matters", "go_idiom", "known_limits")))
+_SECTION_KEYS = dict(
+    zip(SECTIONS, ("what_it_detects", "why_it_matters", "go_idiom", "known_limits"))
+)
 
 
 def sections(detector: type[Detector]) -> dict[str, str]:
@@ -150,7 +152,7 @@ def rule_page(detector: type[Detector], width: int = 80) -> str:
     block(
         "Suppress",
         f"on one line with `# goport: ignore[{detector.ID}]`; everywhere with "
-        f"--ignore {detector.ID} or ignore = [\"{detector.ID}\"] in [tool.goport]",
+        f'--ignore {detector.ID} or ignore = ["{detector.ID}"] in [tool.goport]',
     )
     return "\n".join(out) + "\n"
 

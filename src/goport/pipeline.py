@@ -546,9 +546,7 @@ def _analyse_tree(
     return _Analysed(tree, tuple(facts), hits, profile)
 
 
-def run(
-    config: Config, progress: Progress | None = None, *, with_facts: bool = False
-) -> RunResult:
+def run(config: Config, progress: Progress | None = None, *, with_facts: bool = False) -> RunResult:
     """Discover, analyse, rank. ``RunResult.modules`` holds the per-file facts only with
     ``with_facts`` (or after a cold run): a warm run answered from the run cache skips them."""
     cache = open_cache(config)

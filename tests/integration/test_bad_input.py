@@ -372,7 +372,9 @@ def test_no_config_skips_a_broken_pyproject(
 
 
 @pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
-def test_link_to_proc_self_mem_is_listed_not_read(tmp_path: Path, goport: Goport, cache_dir: Path) -> None:
+def test_link_to_proc_self_mem_is_listed_not_read(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
     """A link out of the scanned tree is never followed (issue 7, item 7), so this is now a
     discovery error; reading a file that vanished after discovery ("cannot read", even as
     root) is covered in test_hardening_discover.py."""

@@ -23,7 +23,11 @@ def _tables(text: str) -> list[list[dict[str, str]]]:
     lines = text.splitlines()
     i = 0
     while i < len(lines):
-        if lines[i].strip().startswith("|") and i + 1 < len(lines) and re.match(r"^\s*\|[\s:|-]+\|\s*$", lines[i + 1]):
+        if (
+            lines[i].strip().startswith("|")
+            and i + 1 < len(lines)
+            and re.match(r"^\s*\|[\s:|-]+\|\s*$", lines[i + 1])
+        ):
             header = [h.strip() for h in lines[i].strip().strip("|").split("|")]
             rows = []
             i += 2
@@ -89,7 +93,9 @@ def test_bottom_of_the_ranking(result: RunResult, expected) -> None:
         else:
             match = re.fullmatch(r"below (\S+)", want)
             assert match, f"unreadable expectation {want!r}"
-            assert _rank(result, row["path"]) > _rank(result, match.group(1)), f"{row['path']} {want}"
+            assert _rank(result, row["path"]) > _rank(result, match.group(1)), (
+                f"{row['path']} {want}"
+            )
 
 
 def test_every_candidate_explains_itself(result: RunResult) -> None:
@@ -102,7 +108,9 @@ def test_every_candidate_explains_itself(result: RunResult) -> None:
 
 def test_tests_are_recorded_not_ranked(result: RunResult) -> None:
     assert result.summary.test_files >= 3
-    assert not any("/tests/" in c.rel_path or c.rel_path.startswith("tests/") for c in result.candidates)
+    assert not any(
+        "/tests/" in c.rel_path or c.rel_path.startswith("tests/") for c in result.candidates
+    )
     tokenizer = next(c for c in result.candidates if c.rel_path.endswith("tokenizer.py"))
     assert tokenizer.boundary.tested_by
     assert tokenizer.boundary.fan_in >= 2

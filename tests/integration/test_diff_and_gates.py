@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-KERNEL = '''
+KERNEL = """
 def checksum(data):
     h = 2166136261
     for b in data:
@@ -26,7 +26,7 @@ def grid(rows, cols):
             for k in range(8):
                 out.append((r * c + k) ^ (r << 2))
     return out
-'''
+"""
 
 GLUE = "import argparse\n\n\ndef main():\n    parser = argparse.ArgumentParser()\n    return parser.parse_args()\n"
 
@@ -34,7 +34,10 @@ GLUE = "import argparse\n\n\ndef main():\n    parser = argparse.ArgumentParser()
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo, capture_output=True, text=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 
@@ -42,7 +45,11 @@ def goport(repo: Path, cache: Path, *args: str) -> subprocess.CompletedProcess[s
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_STEP_SUMMARY", "FORCE_COLOR")}
     return subprocess.run(
         [sys.executable, "-m", "goport", *args, "--cache-dir", str(cache), "--no-history"],
-        cwd=repo, capture_output=True, text=True, check=False, env=env,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
 
 
@@ -68,7 +75,10 @@ def scan_json(repo: Path, cache: Path, *args: str) -> tuple[dict, subprocess.Com
 
 
 def make_util_hot(repo: Path) -> None:
-    (repo / "app" / "util.py").write_text("def add(a, b):\n    return a + b\n" + KERNEL.replace("checksum", "crc").replace("grid", "mesh"))
+    (repo / "app" / "util.py").write_text(
+        "def add(a, b):\n    return a + b\n"
+        + KERNEL.replace("checksum", "crc").replace("grid", "mesh")
+    )
 
 
 def test_diff_reports_only_changed_files_with_deltas(repo: Path, tmp_path: Path) -> None:
@@ -119,14 +129,18 @@ def test_fail_on(repo: Path, tmp_path: Path) -> None:
 
 def test_github_annotations_only_on_changed_lines(repo: Path, tmp_path: Path) -> None:
     text = (repo / "app" / "kernel.py").read_text()
-    (repo / "app" / "kernel.py").write_text(text.replace("for k in range(8):", "for k in range(16):"))
+    (repo / "app" / "kernel.py").write_text(
+        text.replace("for k in range(8):", "for k in range(16):")
+    )
     proc = goport(repo, tmp_path / "c", "scan", ".", "--diff-base", "main", "--format", "github")
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stdout.splitlines() if line.startswith("::")]
     assert lines, proc.stdout
     grid_start = text.splitlines().index("def grid(rows, cols):") + 1
     for line in lines:
-        props = dict(p.split("=", 1) for p in line[2:].split("::", 1)[0].split(" ", 1)[1].split(","))
+        props = dict(
+            p.split("=", 1) for p in line[2:].split("::", 1)[0].split(" ", 1)[1].split(",")
+        )
         assert props["file"] == "app/kernel.py"
         assert int(props["endLine"]) >= grid_start  # nothing in the untouched checksum()
 
@@ -164,7 +178,7 @@ def test_baseline_reports_only_new(repo: Path, tmp_path: Path) -> None:
 
 def test_bad_baseline_is_an_input_error(repo: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    bad.write_text("{\"nope\": 1}")
+    bad.write_text('{"nope": 1}')
     proc = goport(repo, tmp_path / "c", "scan", ".", "--baseline", str(bad))
     assert proc.returncode == 2 and "not a goport baseline" in proc.stderr
     proc = goport(repo, tmp_path / "c", "scan", ".", "--baseline", str(tmp_path / "missing.json"))
@@ -175,8 +189,20 @@ def test_markdown_comment_shows_what_the_change_did(repo: Path, tmp_path: Path) 
     make_util_hot(repo)
     git(repo, "commit", "-q", "-am", "hot")
     out = tmp_path / "comment.md"
-    proc = goport(repo, tmp_path / "c", "scan", ".", "--diff-base", "main", "--fail-on-new", "10",
-                  "--format", "markdown", "--output", str(out))
+    proc = goport(
+        repo,
+        tmp_path / "c",
+        "scan",
+        ".",
+        "--diff-base",
+        "main",
+        "--fail-on-new",
+        "10",
+        "--format",
+        "markdown",
+        "--output",
+        str(out),
+    )
     assert proc.returncode == 1
     text = out.read_text()
     assert "What this change did to the ranking" in text
@@ -190,8 +216,13 @@ def test_markdown_comment_shows_what_the_change_did(repo: Path, tmp_path: Path) 
 def test_annotations_name_files_from_the_repository_root(repo: Path, tmp_path: Path) -> None:
     proc = goport(repo / "app", tmp_path / "c", "scan", ".", "--format", "github")
     assert proc.returncode == 0, proc.stderr
-    files = {part.split("=", 1)[1] for line in proc.stdout.splitlines() if line.startswith("::")
-             for part in line.split("::")[1].split(" ", 1)[1].split(",") if part.startswith("file=")}
+    files = {
+        part.split("=", 1)[1]
+        for line in proc.stdout.splitlines()
+        if line.startswith("::")
+        for part in line.split("::")[1].split(" ", 1)[1].split(",")
+        if part.startswith("file=")
+    }
     assert files and all(f.startswith("app/") for f in files), files
 
 

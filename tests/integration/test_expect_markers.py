@@ -20,7 +20,8 @@ MARKER = re.compile(r"#\s*expect:\s*((?:GP\d{3}\s*,?\s*)+)")
 
 def _projects() -> list[Path]:
     return sorted(
-        p for p in FIXTURES.iterdir()
+        p
+        for p in FIXTURES.iterdir()
         if p.is_dir() and any("# expect:" in f.read_text(errors="replace") for f in p.rglob("*.py"))
     )
 

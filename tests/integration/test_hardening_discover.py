@@ -40,7 +40,9 @@ def _env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _goport(*args: str | os.PathLike[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def _goport(
+    *args: str | os.PathLike[str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """The real CLI, bytes in and out (a report must be checked as UTF-8, not decoded leniently)."""
     return subprocess.run(
         [sys.executable, "-m", "goport", *map(os.fsdecode, args)],
@@ -178,9 +180,11 @@ def test_info_exclude_linked_out_of_the_tree_is_not_read(tmp_path: Path) -> None
 def test_fifo_ignore_files_are_listed_never_opened(tmp_path: Path) -> None:
     root = _project(tmp_path / "proj", {"sub/mod.py": "x = 1\n", "a_gen.py": "x = 1\n"})
     (root / ".git" / "info").mkdir(parents=True)
-    with _watch_fifo(root / ".gitignore") as top, _watch_fifo(
-        root / "sub" / ".gitignore"
-    ) as nested, _watch_fifo(root / ".git" / "info" / "exclude") as exclude:
+    with (
+        _watch_fifo(root / ".gitignore") as top,
+        _watch_fifo(root / "sub" / ".gitignore") as nested,
+        _watch_fifo(root / ".git" / "info" / "exclude") as exclude,
+    ):
         doc = _scan(root)
         assert (top, nested, exclude) == ([], [], [])
     errors = _errors(doc)
@@ -247,9 +251,7 @@ def test_files_swapped_after_discovery_are_errors_not_hangs(tmp_path: Path) -> N
     """A .py replaced by a FIFO, a link out of the tree, or nothing between discovery and
     reading: each is an error for that file; the FIFO is never waited on."""
     outside = _project(tmp_path / "outside", {})
-    root = _project(
-        tmp_path / "proj", {"swapped.py": GOOD, "moved.py": GOOD, "vanished.py": GOOD}
-    )
+    root = _project(tmp_path / "proj", {"swapped.py": GOOD, "moved.py": GOOD, "vanished.py": GOOD})
     result = subprocess.run(
         [sys.executable, "-c", SWAP, str(root), str(outside / "good.py")],
         env=_env(),
@@ -460,7 +462,9 @@ def test_a_file_argument_outside_the_root_says_so(tmp_path: Path) -> None:
 
     result = _goport("scan", "--root", root, other / "good.py", "--no-cache", cwd=tmp_path)
     assert result.returncode == 2
-    assert f"{other / 'good.py'}: outside the project root {root.resolve()}" in result.stderr.decode()
+    assert (
+        f"{other / 'good.py'}: outside the project root {root.resolve()}" in result.stderr.decode()
+    )
 
     # with a common --root both are found
     doc = _scan(Path("proj/good.py"), Path("other/good.py"), "--root", tmp_path, cwd=tmp_path)

@@ -92,7 +92,11 @@ def sign_head(repo: Path) -> None:
     signed = f"{head}\n{signature}\n\n{message}"
     commit = subprocess.run(
         ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
-        cwd=repo, input=signed, capture_output=True, text=True, check=True,
+        cwd=repo,
+        input=signed,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     git(repo, "update-ref", "refs/heads/feature", commit)
 
@@ -333,8 +337,17 @@ def test_quoted_names_trip_the_new_module_gate(
     git(repo, "commit", "-q", "-m", "hot module")
     out = repo.parent / "report.json"
     proc = scan(
-        goport, repo, cache_dir, "--diff-base", "main", "--fail-on-new", "50",
-        "--format", "json", "--output", str(out),
+        goport,
+        repo,
+        cache_dir,
+        "--diff-base",
+        "main",
+        "--fail-on-new",
+        "50",
+        "--format",
+        "json",
+        "--output",
+        str(out),
     )
     assert proc.returncode == 1, proc.stderr
     shown = rel_path_of([name])  # the name every report uses: controls shown escaped
@@ -357,9 +370,7 @@ def test_non_utf8_names_are_read_from_git_as_the_file_system_names_them(
     (repo / raw).write_text(HOT, encoding="utf-8")
     git(repo, "add", "--", raw)
     git(repo, "commit", "-q", "-m", "odd name")
-    files = [
-        _source(repo, rel) for rel in ("app/__init__.py", "app/util.py", "app/old.py", raw)
-    ]
+    files = [_source(repo, rel) for rel in ("app/__init__.py", "app/util.py", "app/old.py", raw)]
     change = diff.changes(repo.resolve(), "main", files, _contents(files))
     shown = printable(raw)
     assert set(change.changed) == {shown, "app/util.py"}
@@ -400,7 +411,9 @@ def test_changes_are_computed_without_a_work_tree_diff(
     proc = scan(goport, repo, cache_dir, "--diff-base", "main", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["diff"]["changed"] == [
-        "app/fresh.py", "app/link.py", "app/util.py"
+        "app/fresh.py",
+        "app/link.py",
+        "app/util.py",
     ]
     # committed and unchanged, the link does not count; nor does anything git would not see
     proc = scan(goport, repo, cache_dir, "--diff-base", "feature", "--format", "json")
@@ -411,7 +424,9 @@ def test_changes_are_computed_without_a_work_tree_diff(
     against_main = diff.changes(found.root, "main", found.files, _contents(found.files)).changed
     assert against_main["app/util.py"] == ((2, 5),)
     assert against_main["app/fresh.py"] == diff.WHOLE_FILE
-    against_feature = diff.changes(found.root, "feature", found.files, _contents(found.files)).changed
+    against_feature = diff.changes(
+        found.root, "feature", found.files, _contents(found.files)
+    ).changed
     assert against_feature["app/util.py"] == ((2, 2),)
     assert git(repo, "status", "--porcelain", "--", "app/util.py").startswith(" M")
 

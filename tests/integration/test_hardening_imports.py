@@ -128,6 +128,10 @@ def test_without_isolation_the_planted_modules_would_run(
     """The fixture is live: a plain interpreter started in the tree imports its modules."""
     root, marks = planted
     subprocess.run(
-        [sys.executable, "-c", "import socket"], cwd=root, capture_output=True, timeout=60, check=False
+        [sys.executable, "-c", "import socket"],
+        cwd=root,
+        capture_output=True,
+        timeout=60,
+        check=False,
     )
     assert (marks / "socket").exists()

@@ -50,9 +50,9 @@ def _one_clear_line(proc: subprocess.CompletedProcess[str], *needles: str) -> st
         ("[tool.goport]\nmax-file-size = 9223372036854775808\n", ("max-file-size",)),
         ("[tool.goport]\nmin-score = nan\n", ("min-score",)),
         ("[tool.goport]\nfail-on = inf\n", ("fail-on",)),
-        ("[tool.goport]\nselect = [\"GP9\"]\n", ("select", "'GP9'")),
-        ("[tool.goport]\nignore = [\"XY1\"]\n", ("ignore", "'XY1'")),
-        ("[tool.goport]\nselect = [\"\"]\n", ("select",)),
+        ('[tool.goport]\nselect = ["GP9"]\n', ("select", "'GP9'")),
+        ('[tool.goport]\nignore = ["XY1"]\n', ("ignore", "'XY1'")),
+        ('[tool.goport]\nselect = [""]\n', ("select",)),
         ("a = " + "[" * 5000 + "]" * 5000 + "\n", ("nested too deeply",)),
     ],
 )

@@ -221,7 +221,9 @@ def test_output_replaces_a_planted_link_instead_of_writing_through_it(
     if victim_exists:
         victim.write_text("precious\n", encoding="utf-8")
     (plain_tree / "goport.sarif").symlink_to("../victim")
-    result = run_goport("scan", ".", "-f", "sarif", "-o", "goport.sarif", "--no-cache", cwd=plain_tree)
+    result = run_goport(
+        "scan", ".", "-f", "sarif", "-o", "goport.sarif", "--no-cache", cwd=plain_tree
+    )
     assert result.returncode == 0, _text(result.stderr)
     if victim_exists:
         assert victim.read_text(encoding="utf-8") == "precious\n"

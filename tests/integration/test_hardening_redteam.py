@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-HOT = (Path(__file__).resolve().parents[2] / "fixtures/demo_service/demo_service/tokenizer.py")
+HOT = Path(__file__).resolve().parents[2] / "fixtures/demo_service/demo_service/tokenizer.py"
 
 
 def _goport(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -19,8 +19,12 @@ def test_parallel_equals_serial(tmp_path: Path) -> None:
     (proj / "pkg").mkdir(parents=True)
     (proj / "pkg" / "__init__.py").write_text("")
     for i in range(PARALLEL_THRESHOLD * 2):
-        body = "".join(f"    for a{j} in xs:\n" + "    " * (j + 1) + "    pass\n" for j in range(i % 4))
-        (proj / "pkg" / f"m{i}.py").write_text(f"from pkg import m{(i + 1) % 10}\n\ndef f(xs):\n{body}    return {i}\n")
+        body = "".join(
+            f"    for a{j} in xs:\n" + "    " * (j + 1) + "    pass\n" for j in range(i % 4)
+        )
+        (proj / "pkg" / f"m{i}.py").write_text(
+            f"from pkg import m{(i + 1) % 10}\n\ndef f(xs):\n{body}    return {i}\n"
+        )
     (proj / "pkg" / "broken.py").write_text("def f(:\n")
     docs = []
     for jobs in (1, 2):
@@ -33,13 +37,18 @@ def test_parallel_equals_serial(tmp_path: Path) -> None:
 
 def test_rules_page_is_current() -> None:
     page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert page == rules_markdown(), "regenerate with: goport rules --format markdown > docs/rules.md"
+    assert page == rules_markdown(), (
+        "regenerate with: goport rules --format markdown > docs/rules.md"
+    )
 
 
 def test_every_rule_documents_its_sections() -> None:
     for det in REGISTRY:
         s = sections(det)
-        assert all(s.get(k) for k in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits")), det.ID
+        assert all(
+            s.get(k)
+            for k in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits")
+        ), det.ID
 
 
 def test_warm_run_never_imports_the_parser(tmp_path: Path) -> None:

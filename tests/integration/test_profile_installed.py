@@ -109,9 +109,7 @@ def tree(tmp_path: Path) -> Path:
 
 
 def _scan(goport: Goport, tree: Path, cache: Path, *args: str | Path) -> dict[str, Any]:
-    proc = goport(
-        "scan", tree, "-f", "json", "--no-history", "--cache-dir", cache, *args
-    )
+    proc = goport("scan", tree, "-f", "json", "--no-history", "--cache-dir", cache, *args)
     assert proc.returncode == 0, proc.stderr
     doc: dict[str, Any] = json.loads(proc.stdout)
     return doc
@@ -120,7 +118,9 @@ def _scan(goport: Goport, tree: Path, cache: Path, *args: str | Path) -> dict[st
 def _assert_measured_ranking(doc: dict[str, Any]) -> None:
     profile = doc["profile"]
     assert profile["match_rate"] >= 0.9, profile
-    assert not any("changed since the recording" in w for w in profile["warnings"]), profile["warnings"]
+    assert not any("changed since the recording" in w for w in profile["warnings"]), profile[
+        "warnings"
+    ]
     ranks = {c["path"]: c["rank"] for c in doc["candidates"]}
     assert ranks[HOT] == 1, ranks
     measured = [c for c in doc["candidates"] if c["measured"] is not None]
@@ -220,4 +220,3 @@ def test_staleness_follows_the_source_not_the_line_numbers(
     doc = _scan(goport, tree, cache_dir, "--profile", profile)
     stale = [w for w in doc["profile"]["warnings"] if "changed since the recording" in w]
     assert len(stale) == 1 and HOT in stale[0], doc["profile"]["warnings"]
-

@@ -21,7 +21,9 @@ PROFILES = ROOT / "fixtures" / "profiles"
 
 
 def _run(tmp_path: Path, *profiles: Path, root: Path = APP):
-    return run(Config(root=root, cache_dir=tmp_path / "cache", history=False, profiles=tuple(profiles)))
+    return run(
+        Config(root=root, cache_dir=tmp_path / "cache", history=False, profiles=tuple(profiles))
+    )
 
 
 def test_static_ranking_puts_cold_first(tmp_path: Path) -> None:
@@ -59,7 +61,9 @@ def test_profile_puts_measured_module_first(tmp_path: Path, name: str) -> None:
 
 
 def test_several_profiles_merge(tmp_path: Path) -> None:
-    result = _run(tmp_path, PROFILES / "profiled_app.speedscope.json", PROFILES / "profiled_app.pstats")
+    result = _run(
+        tmp_path, PROFILES / "profiled_app.speedscope.json", PROFILES / "profiled_app.pstats"
+    )
     assert result.profile is not None and len(result.profile.files) == 2
     assert result.candidates[0].rel_path == "profiled_app/hot.py"
 
@@ -92,17 +96,33 @@ def test_foreign_profile_is_an_error_naming_what_did_not_match(tmp_path: Path) -
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert proc.returncode == 2
-    assert len(proc.stderr.strip().splitlines()) == 1 and "profiled_app.speedscope.json" in proc.stderr
+    assert (
+        len(proc.stderr.strip().splitlines()) == 1 and "profiled_app.speedscope.json" in proc.stderr
+    )
 
 
-@pytest.mark.parametrize("name", ["empty.json", "truncated.json", "wrong_shape.json", "garbage.bin", "truncated.pstats"])
+@pytest.mark.parametrize(
+    "name", ["empty.json", "truncated.json", "wrong_shape.json", "garbage.bin", "truncated.pstats"]
+)
 def test_bad_profile_is_an_input_error(tmp_path: Path, name: str) -> None:
     with pytest.raises(ProfileError):
         _run(tmp_path, PROFILES / name)
     proc = subprocess.run(
-        [sys.executable, "-m", "goport", "scan", str(APP), "--profile", str(PROFILES / name),
-         "--cache-dir", str(tmp_path / "c"), "--no-history"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "scan",
+            str(APP),
+            "--profile",
+            str(PROFILES / name),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--no-history",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert name in proc.stderr
@@ -111,9 +131,23 @@ def test_bad_profile_is_an_input_error(tmp_path: Path, name: str) -> None:
 
 def test_cli_json_profile_section(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "goport", "scan", str(APP), "--format", "json", "--no-history",
-         "--cache-dir", str(tmp_path), "--profile", str(PROFILES / "moved_root.speedscope.json")],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "scan",
+            str(APP),
+            "--format",
+            "json",
+            "--no-history",
+            "--cache-dir",
+            str(tmp_path),
+            "--profile",
+            str(PROFILES / "moved_root.speedscope.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     doc = json.loads(proc.stdout)
     assert doc["profile"]["samples"] > 0
@@ -125,10 +159,26 @@ def test_cli_json_profile_section(tmp_path: Path) -> None:
 
 def test_explain_shows_measurement(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "goport", "explain", str(APP / "profiled_app" / "hot.py"), "--no-history",
-         "--cache-dir", str(tmp_path), "--profile", str(PROFILES / "profiled_app.speedscope.json")],
-        capture_output=True, text=True, check=True,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "explain",
+            str(APP / "profiled_app" / "hot.py"),
+            "--no-history",
+            "--cache-dir",
+            str(tmp_path),
+            "--profile",
+            str(PROFILES / "profiled_app.speedscope.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "NO_COLOR": "1",
+            "PATH": "/usr/bin:/bin",
+            "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"],
+        },
     )
     assert "Measured:" in proc.stdout
     assert "self in Python" in proc.stdout
@@ -147,16 +197,45 @@ def test_recorded_with_goport_profile_end_to_end(tmp_path: Path) -> None:
     shutil.copytree(APP, tree)
     out = tmp_path / "prof.json"
     rec = subprocess.run(
-        [sys.executable, "-m", "goport", "profile", "--output", str(out), "--rate", "100", "--",
-         sys.executable, "-m", "profiled_app.main"],
-        capture_output=True, text=True, cwd=tree, check=False,
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "profile",
+            "--output",
+            str(out),
+            "--rate",
+            "100",
+            "--",
+            sys.executable,
+            "-m",
+            "profiled_app.main",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tree,
+        check=False,
     )
     assert rec.returncode == 0, rec.stderr
     assert "exited with code 0" in rec.stderr
     scan = subprocess.run(
-        [sys.executable, "-m", "goport", "scan", str(tree), "--format", "json", "--no-history",
-         "--cache-dir", str(tmp_path / "c"), "--profile", str(out)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "scan",
+            str(tree),
+            "--format",
+            "json",
+            "--no-history",
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--profile",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     doc = json.loads(scan.stdout)
     assert doc["candidates"][0]["path"] == "profiled_app/hot.py"

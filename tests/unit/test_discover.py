@@ -140,7 +140,10 @@ def test_a_backtracking_pattern_matches_in_linear_time(tmp_path: Path) -> None:
         },
     )
     started = time.monotonic()
-    assert _paths(root, exclude=["*a*a*a*a*a*a*a*a*a*a*a*a*c"]) == {f"{name}.py", f"{name}/{name}.py"}
+    assert _paths(root, exclude=["*a*a*a*a*a*a*a*a*a*a*a*a*c"]) == {
+        f"{name}.py",
+        f"{name}/{name}.py",
+    }
     assert time.monotonic() - started < 5
 
 
@@ -161,7 +164,9 @@ def test_without_re2_matching_falls_back_to_python_re(
     discover_mod._backend.cache_clear()
     monkeypatch.setattr(importlib, "import_module", no_re2)
     try:
-        root = _write(tmp_path / "proj", {".gitignore": "!\n*_gen.py\n", "a.py": "", "b_gen.py": ""})
+        root = _write(
+            tmp_path / "proj", {".gitignore": "!\n*_gen.py\n", "a.py": "", "b_gen.py": ""}
+        )
         with caplog.at_level("DEBUG", logger="goport.discover"):
             assert _paths(root) == {"a.py"}
         assert discover_mod._backend()[0] is None

@@ -83,15 +83,27 @@ def test_findings_have_exact_lines_and_symbols() -> None:
 @pytest.mark.parametrize(
     ("code", "call", "resolved"),
     [
-        pytest.param("import numpy as np\ndef f():\n    np.linalg.norm(1)\n", "np", "numpy.linalg.norm", id="import-as"),
+        pytest.param(
+            "import numpy as np\ndef f():\n    np.linalg.norm(1)\n",
+            "np",
+            "numpy.linalg.norm",
+            id="import-as",
+        ),
         pytest.param(
             "from concurrent.futures import ThreadPoolExecutor as TPE\ndef f():\n    TPE(4)\n",
             "TPE",
             "concurrent.futures.ThreadPoolExecutor",
             id="from-import-as",
         ),
-        pytest.param("import os.path\ndef f():\n    os.path.join(1)\n", "os", "os.path.join", id="dotted-import"),
-        pytest.param("def f():\n    import json as j\n    j.dumps(1)\n", "j", "json.dumps", id="local-import"),
+        pytest.param(
+            "import os.path\ndef f():\n    os.path.join(1)\n",
+            "os",
+            "os.path.join",
+            id="dotted-import",
+        ),
+        pytest.param(
+            "def f():\n    import json as j\n    j.dumps(1)\n", "j", "json.dumps", id="local-import"
+        ),
         pytest.param("def f():\n    g()\nfrom x import g\n", "g", "x.g", id="import-below-use"),
     ],
 )
@@ -101,7 +113,9 @@ def test_calls_resolve_aliases(code: str, call: str, resolved: str) -> None:
 
 
 def test_relative_imports_resolve_against_the_package() -> None:
-    facts = facts_of("from . import sibling\nfrom ..core import engine as e\n", "app/sub/mod.py", "app.sub.mod")
+    facts = facts_of(
+        "from . import sibling\nfrom ..core import engine as e\n", "app/sub/mod.py", "app.sub.mod"
+    )
     assert {(i.target, i.alias) for i in facts.imports} == {
         ("app.sub.sibling", "sibling"),
         ("app.core.engine", "e"),
@@ -126,7 +140,10 @@ def test_suppression_comment_removes_only_named_rule() -> None:
 
 
 def test_keep_python_marker_only_at_column_zero() -> None:
-    assert facts_of("# goport: keep-python[owned by data team]\nx = 1\n").keep_python == "owned by data team"
+    assert (
+        facts_of("# goport: keep-python[owned by data team]\nx = 1\n").keep_python
+        == "owned by data team"
+    )
     assert facts_of("x = 1  # goport: keep-python[no]\n").keep_python is None
 
 

@@ -16,9 +16,21 @@ def m(rel: str, module: str, code: str, is_test: bool = False):
 def test_boundaries() -> None:
     mods = [
         m("app/__init__.py", "app", ""),
-        m("app/tokenizer.py", "app.tokenizer", "class Tokenizer: ...\ndef tokenize(s): ...\ndef _private(): ...\n"),
-        m("app/api.py", "app.api", "from app.tokenizer import Tokenizer\nfrom . import tokenizer\ndef h():\n    tokenizer.tokenize('x')\n"),
-        m("app/ingest.py", "app.ingest", "import app.tokenizer as tk\nimport json\ndef run():\n    return tk.tokenize('y')\n"),
+        m(
+            "app/tokenizer.py",
+            "app.tokenizer",
+            "class Tokenizer: ...\ndef tokenize(s): ...\ndef _private(): ...\n",
+        ),
+        m(
+            "app/api.py",
+            "app.api",
+            "from app.tokenizer import Tokenizer\nfrom . import tokenizer\ndef h():\n    tokenizer.tokenize('x')\n",
+        ),
+        m(
+            "app/ingest.py",
+            "app.ingest",
+            "import app.tokenizer as tk\nimport json\ndef run():\n    return tk.tokenize('y')\n",
+        ),
         m("app/cli.py", "app.cli", "from app import api, ingest\n"),
         m("tests/test_tok.py", "test_tok", "from app.tokenizer import tokenize\n", is_test=True),
     ]

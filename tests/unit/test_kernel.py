@@ -13,7 +13,7 @@ from goport.scoring import CALIBRATION, score_module
 from goport.scoring.kernel import kernel_of
 
 #: a masking loop that three modules import, in a file of helpers, one of them dynamic
-HELPERS = '''
+HELPERS = """
 import importlib
 
 
@@ -32,7 +32,7 @@ def run_snippet(code, env):
     exec(code, env)
     return env
 
-'''
+"""
 FILLER = "".join(
     f"\n\ndef helper_{i}(value, default=None):\n    if value is None:\n        return default\n"
     f"    return str(value).strip()\n"
@@ -85,8 +85,6 @@ def test_the_extension_effort_counts_the_kernel_lines() -> None:
 
 
 def test_a_blocker_inside_the_kernel_still_costs() -> None:
-    dynamic = HELPERS.replace(
-        "    return bytes(out)", "    exec('pass')\n    return bytes(out)"
-    )
+    dynamic = HELPERS.replace("    return bytes(out)", "    exec('pass')\n    return bytes(out)")
     _, scored = _score(dynamic + FILLER)
     assert _factor(scored, "blockers") < 0

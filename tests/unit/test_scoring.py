@@ -54,8 +54,12 @@ def finding(rule: str, category: Category, weight: float = 2.0, line: int = 1) -
     )
 
 
-def score(m: ModuleFacts, findings=None, boundary=NO_BOUNDARY, hotness=None, history=None, config=CONFIG):
-    return score_module(m, list(m.findings if findings is None else findings), boundary, config, hotness, history)
+def score(
+    m: ModuleFacts, findings=None, boundary=NO_BOUNDARY, hotness=None, history=None, config=CONFIG
+):
+    return score_module(
+        m, list(m.findings if findings is None else findings), boundary, config, hotness, history
+    )
 
 
 def test_contributions_add_up_to_the_score() -> None:

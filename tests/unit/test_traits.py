@@ -91,7 +91,10 @@ def test_cheap_fix_trait_puts_python_first() -> None:
         "            t = (t * 31 + c * c) ^ (c << 3)\n    return t\n"
     )
     tip = finding("GP107", Category.CPU, weight=1.0)  # a rule with Python-first advice
-    heavy = [finding("GP995", Category.CPU, weight=40.0), finding("GP994", Category.CPU, weight=40.0)]
+    heavy = [
+        finding("GP995", Category.CPU, weight=40.0),
+        finding("GP994", Category.CPU, weight=40.0),
+    ]
     cheap_findings = [
         tip,
         *(finding(f.rule, f.category, Trait.CHEAP_FIX, weight=40.0) for f in heavy),
