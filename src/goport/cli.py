@@ -430,7 +430,15 @@ def _logging(quiet: bool, verbose: bool) -> None:
 @app.command()
 def scan(
     paths: PathsArg = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format (default: terminal on a terminal or with --output, text when "
+            "piped).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
@@ -534,6 +542,8 @@ def scan(
     )
     # the Next hint reads the kind of a file in a named folder
     result = _run(config, quiet, with_facts=bool(config.paths))
+    if fmt is None:  # as ruff and pip do: a table for people, plain lines for pipes
+        fmt = Format.TERMINAL if output is not None or sys.stdout.isatty() else Format.TEXT
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if fmt is Format.GITHUB else None
     prefix = ""

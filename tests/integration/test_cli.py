@@ -265,6 +265,8 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(
     result = _ok(
         goport(
             "scan",
+            "--format",
+            "terminal",
             root,
             "--format",
             "json",
@@ -287,6 +289,8 @@ def test_output_terminal_format_to_a_file_has_no_ansi(
     result = _ok(
         goport(
             "scan",
+            "--format",
+            "terminal",
             root,
             "-o",
             target,
@@ -557,7 +561,16 @@ def test_force_color_does_colour_the_terminal_report(goport: Goport, shared: Sha
     """The no-ANSI checks above can fail: colour really appears when it is asked for."""
     root, cache, _ = shared
     result = _ok(
-        goport("scan", root, "--cache-dir", cache, "--no-history", env={"FORCE_COLOR": "1"})
+        goport(
+            "scan",
+            "--format",
+            "terminal",
+            root,
+            "--cache-dir",
+            cache,
+            "--no-history",
+            env={"FORCE_COLOR": "1"},
+        )
     )
     assert ANSI.search(result.stdout)
 

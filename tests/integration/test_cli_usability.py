@@ -351,7 +351,18 @@ def test_the_next_hint_runs_as_printed_from_the_users_folder(
     shutil.copytree(DEMO, root)
     where = Path(cwd) if cwd.startswith("/") else root / cwd
     args = [] if target is None else [target.format(root=root)]
-    scan = _ok(goport("scan", *args, "--no-history", "--cache-dir", cache_dir, cwd=where))
+    scan = _ok(
+        goport(
+            "scan",
+            "--format",
+            "terminal",
+            *args,
+            "--no-history",
+            "--cache-dir",
+            cache_dir,
+            cwd=where,
+        )
+    )
     words = _next_command(scan.stdout)
     assert words[2].endswith("demo_service/tokenizer.py") or words[2] == "tokenizer.py"
     explained = _ok(goport(*words[1:], "--no-history", "--cache-dir", cache_dir, cwd=where))
@@ -371,7 +382,9 @@ def test_the_next_hint_names_the_root_when_explain_would_find_another(
             "nested/kernel.py": HOT,
         }
     )
-    scan = _ok(goport("scan", "--no-history", "--cache-dir", cache_dir, cwd=outer))
+    scan = _ok(
+        goport("scan", "--format", "terminal", "--no-history", "--cache-dir", cache_dir, cwd=outer)
+    )
     words = _next_command(scan.stdout)
     assert words[2:] == ["nested/kernel.py", "--root", "."]
     explained = _ok(

@@ -119,7 +119,17 @@ def test_tests_are_recorded_not_ranked(result: RunResult) -> None:
 def test_readme_demo_command(tmp_path: Path) -> None:
     """README command 1 (after the install): ``goport scan fixtures/demo_service``."""
     proc = subprocess.run(
-        [sys.executable, "-m", "goport", "scan", str(DEMO), "--cache-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "goport",
+            "scan",
+            "--format",
+            "terminal",
+            str(DEMO),
+            "--cache-dir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -77,7 +77,16 @@ def test_terminal_table_and_gate_lines_show_control_sequences_escaped(
     hostile: Path, color_env: dict[str, str]
 ) -> None:
     result = run_goport(
-        "scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=hostile, env=color_env
+        "scan",
+        "--format",
+        "terminal",
+        ".",
+        "--fail-on",
+        "0",
+        "--no-cache",
+        "--no-history",
+        cwd=hostile,
+        env=color_env,
     )
     assert result.returncode == 1, _text(result.stderr)
     out, err = _text(result.stdout), _text(result.stderr)
@@ -94,7 +103,17 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
     root.mkdir()
     name = "m[bold]x\\[red]y\\.py"  # a tag, an escaped tag, a backslash before the dot
     (root / name).write_text(HOT, encoding="utf-8")
-    result = run_goport("scan", ".", "--fail-on", "0", "--no-cache", "--no-history", cwd=root)
+    result = run_goport(
+        "scan",
+        "--format",
+        "terminal",
+        ".",
+        "--fail-on",
+        "0",
+        "--no-cache",
+        "--no-history",
+        cwd=root,
+    )
     assert result.returncode == 1, _text(result.stderr)
     out = _text(result.stdout)
     shown = shown_name(name)  # the name's own backslashes doubled, so no two names look alike
@@ -106,6 +125,8 @@ def test_rich_markup_in_a_name_is_shown_not_applied(tmp_path: Path) -> None:
 def test_forced_colour_adds_only_rich_colour_codes(hostile: Path) -> None:
     result = run_goport(
         "scan",
+        "--format",
+        "terminal",
         ".",
         "--fail-on",
         "0",

@@ -67,6 +67,8 @@ def _scan(
 ) -> subprocess.CompletedProcess[bytes]:
     return run_goport(
         "scan",
+        "--format",
+        "terminal",
         ".",
         "--no-cache",
         "--no-history",

@@ -258,7 +258,18 @@ def test_scanning_the_benchmarks_folder_ranks_its_files(
     assert doc["root"] == str(root.resolve())
     assert [c["path"] for c in doc["candidates"]] == ["benchmarks/bench_x.py"]
     assert doc["set_apart"] == []
-    out = _ok(goport("scan", "benchmarks", "--cache-dir", cache, "--no-history", cwd=root)).stdout
+    out = _ok(
+        goport(
+            "scan",
+            "--format",
+            "terminal",
+            "benchmarks",
+            "--cache-dir",
+            cache,
+            "--no-history",
+            cwd=root,
+        )
+    ).stdout
     assert "Next: goport explain benchmarks/bench_x.py --include benchmarks " in out
     explained = goport(
         "explain", "benchmarks/bench_x.py", "--include", "benchmarks", "-f", "json",
@@ -271,7 +282,9 @@ def test_terminal_says_what_was_left_out_in_one_line(
     goport: Goport, project: tuple[Path, Path]
 ) -> None:
     root, cache = project
-    out = _ok(goport("scan", root, "--cache-dir", cache, "--no-history")).stdout
+    out = _ok(
+        goport("scan", "--format", "terminal", root, "--cache-dir", cache, "--no-history")
+    ).stdout
     lines = [line for line in out.splitlines() if "Left out of the ranking" in line]
     assert lines == [
         (
@@ -280,7 +293,11 @@ def test_terminal_says_what_was_left_out_in_one_line(
         )
     ]
     assert "bench_x" not in out
-    verbose = _ok(goport("scan", root, "--cache-dir", cache, "--no-history", "--verbose")).stdout
+    verbose = _ok(
+        goport(
+            "scan", "--format", "terminal", root, "--cache-dir", cache, "--no-history", "--verbose"
+        )
+    ).stdout
     assert "  benchmarks/bench_x.py (benchmark): under benchmarks/, a benchmarks folder" in verbose
 
 
@@ -344,7 +361,9 @@ def test_names_of_set_apart_files_are_printed_escaped(goport: Goport, tmp_path: 
         tmp_path / "proj",
         {"mypkg/__init__.py": "", "mypkg/core.py": CORE, "benchmarks/b\x1b[31m.py": BENCH},
     )
-    out = _ok(goport("scan", root, "--cache-dir", tmp_path / "cache", "--verbose")).stdout
+    out = _ok(
+        goport("scan", "--format", "terminal", root, "--cache-dir", tmp_path / "cache", "--verbose")
+    ).stdout
     assert "\x1b" not in out
     assert "benchmarks/b\\x1b[31m.py (benchmark)" in out
 

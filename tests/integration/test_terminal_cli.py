@@ -31,7 +31,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _args(demo: Path, *more: str) -> list[str]:
-    return ["scan", str(demo), "--cache-dir", str(demo.parent / "cache"), "--no-history", *more]
+    return [
+        "scan",
+        "--format",
+        "terminal",
+        str(demo),
+        "--cache-dir",
+        str(demo.parent / "cache"),
+        "--no-history",
+        *more,
+    ]
 
 
 def _text(data: bytes) -> str:
@@ -119,6 +128,8 @@ def test_readme_shows_the_first_screen(tmp_path: Path) -> None:
     sample = sample.split("\n```\n", 1)[0]
     result = run_goport(
         "scan",
+        "--format",
+        "terminal",
         "fixtures/demo_service",
         "--legend",
         "--cache-dir",
@@ -131,3 +142,56 @@ def test_readme_shows_the_first_screen(tmp_path: Path) -> None:
     assert re.sub(r"^goport \S+:", "goport VERSION:", sample, flags=re.MULTILINE) == shown.rstrip(
         "\n"
     )
+
+
+def _plain(demo: Path, *more: str) -> list[str]:
+    """``goport scan`` with no --format, on a pipe."""
+    args = ["scan", str(demo), "--cache-dir", str(demo.parent / "cache"), "--no-history", *more]
+    result = run_goport(*args, cwd=demo)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode("utf-8").splitlines()
+
+
+def test_piped_output_is_plain_text_one_line_per_module(demo: Path) -> None:
+    """As ruff and pip do: a pipe gets stable lines for grep, cut and sort, not a table."""
+    import json
+
+    lines = _plain(demo)
+    assert not any(ANSI.search(line) for line in lines)
+    rows = [line.split("\t") for line in lines]
+    assert all(len(fields) == 5 for fields in rows), lines
+    assert len(rows) == DEMO_CANDIDATES
+    args = ["scan", str(demo), "-f", "json", "--cache-dir", str(demo.parent / "cache")]
+    doc = json.loads(run_goport(*args, "--no-history", cwd=demo).stdout)
+    expected = [
+        [c["path"], str(c["rank"]), f"{c['score']:.1f}", c["strategy"]] for c in doc["candidates"]
+    ]
+    assert [fields[:4] for fields in rows] == expected
+    assert rows[0][0] == "demo_service/tokenizer.py" and rows[0][4] != "-"
+    kept = [fields for fields in rows if fields[3] == "keep-in-python"]
+    assert kept and all(fields[4] == "-" for fields in kept)  # no effort to stay in Python
+
+
+def test_a_file_name_cannot_add_a_field_or_a_line(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    code = "def f(xs):\n    t = 0\n    for x in xs:\n        t += x * x\n    return t\n"
+    (root / "pkg" / "a\tb.py").write_text(code, encoding="utf-8")
+    (root / "pkg" / "c\nd.py").write_text(code, encoding="utf-8")
+    (root / "pkg" / "bad.py").write_text("def (:\n", encoding="utf-8")
+    lines = _plain(root)
+    assert all(len(line.split("\t")) == 5 for line in lines), lines
+    assert any("a\\x09b.py" in line for line in lines) and any(
+        "c\\x0ad.py" in line for line in lines
+    )
+    error = [line.split("\t") for line in lines if line.startswith("pkg/bad.py")]
+    assert error and error[0][1] == "error"  # listed, not lost
+
+
+def test_output_to_a_file_keeps_the_table(demo: Path, tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    args = ["scan", str(demo), "-o", str(report), "--cache-dir", str(demo.parent / "cache")]
+    result = run_goport(*args, "--no-history", cwd=demo)
+    assert result.returncode == 0, result.stderr
+    assert any(ROW.match(line) for line in report.read_text(encoding="utf-8").splitlines())

@@ -61,6 +61,7 @@ def shown_factors(factors: Sequence[Factor], score: float, n: int) -> list[tuple
 
 class Format(str, Enum):
     TERMINAL = "terminal"
+    TEXT = "text"  # plain, one line per module: the default when stdout is not a terminal
     JSON = "json"
     GITHUB = "github"
     SARIF = "sarif"
@@ -113,6 +114,12 @@ def _terminal(result: RunResult, options: Options) -> str:
     return terminal.render(result, options)
 
 
+def _text(result: RunResult, options: Options) -> str:
+    from goport.reports import text
+
+    return text.render(result, options)
+
+
 def _json(result: RunResult, options: Options) -> str:
     from goport.reports import json_report
 
@@ -145,6 +152,7 @@ def _markdown(result: RunResult, options: Options) -> str:
 
 REPORTERS: dict[Format, Renderer] = {
     Format.TERMINAL: _terminal,
+    Format.TEXT: _text,
     Format.JSON: _json,
     Format.GITHUB: _github,
     Format.SARIF: _sarif,
