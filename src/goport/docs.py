@@ -34,7 +34,6 @@ def sections(detector: type[Detector]) -> dict[str, str]:
 
 def rule_doc(detector: type[Detector]) -> dict[str, Any]:
     """Everything the catalogue says about one rule, as JSON-ready values."""
-    from goport.planning import PYTHON_FIRST
 
     s = sections(detector)
     return {
@@ -47,7 +46,7 @@ def rule_doc(detector: type[Detector]) -> dict[str, Any]:
         **{key: s.get(title, "") for title, key in _SECTION_KEYS.items()},
         "python_construct": detector.PYTHON,
         "go_equivalent": detector.GO_IDIOM,
-        "python_first": PYTHON_FIRST.get(detector.ID),
+        "python_first": detector.PYTHON_FIRST or None,
         "traits": [{"name": t.value, "reason": t.reason} for t in detector.TRAITS],
         "examples": {
             "matches": [m.code for m in detector.MATCHES],

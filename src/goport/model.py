@@ -146,6 +146,7 @@ class Finding:
     go_idiom: str
     construct: str = ""  # the Python construct as users name it (the detector's PYTHON)
     traits: tuple[Trait, ...] = ()  # the detector's TRAITS, so ranking needs no detector import
+    python_first: str = ""  # the detector's PYTHON_FIRST advice, for the same reason
 
 
 @fast_pickle

@@ -31,18 +31,6 @@ from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
 from goport.scoring.factors import blocker_cost
 from goport.scoring.kernel import Kernel
 
-#: a cheaper Python-side fix for what a rule found, tried before any rewrite
-PYTHON_FIRST = {
-    "GP104": "build strings with a list and ''.join() (or io.StringIO) instead of += in a loop",
-    "GP107": "compile regular expressions once, outside the loop (re.compile at module level)",
-    "GP101": "check the algorithm first: a dict/set lookup often removes an inner loop",
-    "GP102": "vectorise the arithmetic with numpy, or try mypyc/Cython on this module",
-    "GP108": "processes already sidestep the GIL: measure whether pickling between them is the real cost",
-    "GP201": "for I/O-bound threads, asyncio may give the concurrency without a rewrite",
-    "GP204": "for I/O-bound pools, asyncio may give the concurrency without a rewrite",
-    "GP306": "replace sleep-polling with blocking waits or notifications before porting",
-}
-
 #: public names other modules use past which an in-process boundary is wide (a port of the
 #: whole surface rather than of a kernel)
 NARROW_INTERFACE = 12
@@ -121,9 +109,10 @@ def plan(
     source: bytes | None = None,
 ) -> Plan:
     """How to move the module (``source``, when the caller has it, sharpens the Go sketches)."""
-    rules = {f.rule for f in findings}
     blockers = _blockers(findings)
-    python_first = tuple(PYTHON_FIRST[r] for r in sorted(rules) if r in PYTHON_FIRST)
+    # the advice the rules declare (PYTHON_FIRST), once per rule, in rule order
+    advice = {(f.rule, f.python_first) for f in findings if f.python_first}
+    python_first = tuple(text for _, text in sorted(advice))
     strategy, reason = _strategy(facts, findings, scored, boundary, python_first, cal)
     moves = strategy not in (Strategy.KEEP, Strategy.OPTIMISE_FIRST)
     kernel = scored.kernel if strategy is Strategy.GO_EXTENSION else None

@@ -120,19 +120,10 @@ def test_no_rule_id_outside_the_detectors() -> None:
     found = [
         hit
         for path in _python_files(SRC)
-        if DETECTORS not in path.parents and path.name != "planning.py"
+        if DETECTORS not in path.parents
         for hit in _rule_ids_in(path)
     ]
     assert found == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="planning.PYTHON_FIRST still maps rule ids to advice; it moves onto the rules "
-    "with the planning change (then this passes, and strict xfail fails: remove the marker)",
-)
-def test_no_rule_id_in_planning() -> None:
-    assert _rule_ids_in(SRC / "planning.py") == []
 
 
 @pytest.mark.parametrize(

@@ -167,14 +167,13 @@ def test_an_unknown_weight_suggests_the_factor_name(goport: Goport, cache_dir: P
 
 def test_rules_with_an_id_prints_that_rules_page(goport: Goport) -> None:
     from goport.detectors.registry import REGISTRY
-    from goport.planning import PYTHON_FIRST
 
     [nested] = [d for d in REGISTRY if d.ID == "GP101"]
     page = _ok(goport("rules", "GP101", env={"COLUMNS": "80"})).stdout
     assert page.startswith("GP101 nested-loops")
     for title in ("What it detects", "Why it matters for a Go port", "Go idiom", "Known limits"):
         assert f"\n{title}\n" in page
-    assert PYTHON_FIRST["GP101"] in page.replace("\n  ", " ")
+    assert nested.PYTHON_FIRST and nested.PYTHON_FIRST in page.replace("\n  ", " ")
     assert "    " + nested.MATCHES[0].code.splitlines()[1] in page  # an example, indented as code
     assert "# goport: ignore[GP101]" in page
     assert max(len(line) for line in page.splitlines()) <= 80

@@ -161,6 +161,7 @@ class Context:
                 go_idiom=detector.GO_IDIOM,
                 construct=detector.PYTHON,
                 traits=detector.TRAITS if traits is None else traits,
+                python_first=detector.PYTHON_FIRST,
             )
         )
 
@@ -179,6 +180,8 @@ class Detector:
     WEIGHT: ClassVar[float] = 1.0
     PYTHON: ClassVar[str] = ""  # the Python construct, as a user would name it
     GO_IDIOM: ClassVar[str] = ""  # what to write in Go instead
+    #: the cheaper Python-side fix to try before a port ("use instead"), if there is one
+    PYTHON_FIRST: ClassVar[str] = ""
     SUMMARY: ClassVar[str] = ""  # one line for tables
     MATCHES: ClassVar[tuple[Match, ...]] = ()
     NO_MATCHES: ClassVar[tuple[NoMatch, ...]] = ()

@@ -40,6 +40,7 @@ class Threads(Detector):
     WEIGHT = 2.0
     PYTHON = "threading.Thread / Thread subclasses"
     GO_IDIOM = "go statements joined by sync.WaitGroup or errgroup.Group"
+    PYTHON_FIRST = "for I/O-bound threads, asyncio may give the concurrency without a rewrite"
     SUMMARY = "hand-started threads: goroutines in Go"
     TRAITS = (Trait.FEEDING,)
     MATCHES = (

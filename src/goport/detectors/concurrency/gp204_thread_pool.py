@@ -40,6 +40,7 @@ class ThreadPool(Detector):
     WEIGHT = 2.0
     PYTHON = "ThreadPoolExecutor / multiprocessing.pool.ThreadPool"
     GO_IDIOM = "N goroutines reading a jobs channel, or errgroup.SetLimit(n)"
+    PYTHON_FIRST = "for I/O-bound pools, asyncio may give the concurrency without a rewrite"
     SUMMARY = "thread pools: a bounded set of goroutines in Go"
     TRAITS = (Trait.FEEDING,)
     MATCHES = (

@@ -28,6 +28,7 @@ class NestedLoops(_LoopWalker, Detector):
     WEIGHT = 3.0
     PYTHON = "nested for/while loops"
     GO_IDIOM = "for ... range loops over slices, preallocated with make()"
+    PYTHON_FIRST = "check the algorithm first: a dict/set lookup often removes an inner loop"
     SUMMARY = "loops nested in loops: interpreted inner loops are where CPU time goes"
     MATCHES = (
         Match(

@@ -37,6 +37,7 @@ class ArithmeticLoop(_OperatorLoops, Detector):
     WEIGHT = 2.0
     PYTHON = "numeric for/while loops and comprehensions"
     GO_IDIOM = "typed []int64/[]float64 slices in plain for loops"
+    PYTHON_FIRST = "vectorise the arithmetic with numpy, or try mypyc/Cython on this module"
     SUMMARY = "loop body dominated by arithmetic on boxed Python numbers"
     MATCHES = (
         Match(

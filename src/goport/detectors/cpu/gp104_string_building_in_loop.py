@@ -40,6 +40,9 @@ class StringBuildingInLoop(_LoopWalker, _TracksNames, Detector):
     WEIGHT = 1.5
     PYTHON = "s += ... / bytearray.append in loops"
     GO_IDIOM = "strings.Builder / bytes.Buffer, append to []byte"
+    PYTHON_FIRST = (
+        "build strings with a list and ''.join() (or io.StringIO) instead of += in a loop"
+    )
     SUMMARY = "strings or byte buffers grown piece by piece in a loop"
     TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (

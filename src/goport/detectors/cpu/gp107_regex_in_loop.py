@@ -46,6 +46,7 @@ class RegexInLoop(_LoopWalker, _TracksNames, Detector):
     WEIGHT = 1.0
     PYTHON = "re.match/search/sub/findall in loops"
     GO_IDIOM = "package-level regexp.MustCompile, or a byte scanner"
+    PYTHON_FIRST = "compile regular expressions once, outside the loop (re.compile at module level)"
     SUMMARY = "regular expressions run once per loop iteration"
     TRAITS = (Trait.CHEAP_FIX,)
     MATCHES = (

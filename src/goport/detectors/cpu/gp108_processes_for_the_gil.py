@@ -44,6 +44,9 @@ class ProcessesForTheGil(Detector):
     WEIGHT = 2.5
     PYTHON = "multiprocessing.Pool / ProcessPoolExecutor / joblib.Parallel"
     GO_IDIOM = "goroutine worker pool over a channel, errgroup.SetLimit(runtime.NumCPU())"
+    PYTHON_FIRST = (
+        "processes already sidestep the GIL: measure whether pickling between them is the real cost"
+    )
     SUMMARY = "process pools used to escape the GIL"
     TRAITS = (Trait.ORCHESTRATION, Trait.FEEDING)
     MATCHES = (

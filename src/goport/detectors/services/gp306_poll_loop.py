@@ -128,6 +128,7 @@ class PollLoop(Detector):
     WEIGHT = 1.5
     PYTHON = "while True: ... time.sleep() / consumer.poll()"
     GO_IDIOM = "a goroutine running for { select { case <-ctx.Done(): case <-ticker.C: } }"
+    PYTHON_FIRST = "replace sleep-polling with blocking waits or notifications before porting"
     SUMMARY = "long-running poll loop: a goroutine with a ticker/channel select in Go"
     TRAITS = (Trait.NETWORK,)
     MATCHES = (
