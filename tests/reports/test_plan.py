@@ -250,3 +250,22 @@ def test_a_profile_makes_the_gain_measured(goport: Goport, tmp_path: Path) -> No
     assert gains and all(g["basis"] == "measured" for g in gains)
     assert all("of the profiled self time" in g["assumptions"] for g in gains)
     assert all(0 <= g["low"] <= g["high"] <= 1 for g in gains)
+
+
+def test_the_plan_uses_the_weights_scan_uses(goport: Goport, tmp_path: Path) -> None:
+    """``--weight`` reaches the plan as it reaches scan: the plan's steps are scan's Go
+    candidates under the same weights."""
+    cache = tmp_path / "cache"
+    common = ["--no-history", "--cache-dir", cache, "--format", "json"]
+    weighted = ["--weight", "concurrency=0"]
+    plan = json.loads(_plan(goport, DEMO, *common, *weighted))
+    scan = goport("scan", DEMO, *common, *weighted)
+    assert scan.returncode == 0, scan.stderr
+    go = {
+        c["path"]
+        for c in json.loads(scan.stdout)["candidates"]
+        if c["strategy"] not in ("keep-in-python", "optimise-in-python-first")
+    }
+    assert {m for step in plan["steps"] for m in step["modules"]} == go
+    unweighted = json.loads(_plan(goport, DEMO, *common))
+    assert plan["steps"] != unweighted["steps"]  # the weight changed what moves or its order

@@ -34,6 +34,7 @@ from goport.cli import (
     RootOpt,
     SelectOpt,
     VerboseOpt,
+    WeightOpt,
 )
 from goport.errors import InputError
 from goport.text import inert_lines, printable
@@ -144,6 +145,7 @@ def plan(
     profile: ProfileOpt = [],  # noqa: B006
     profile_root: ProfileRootOpt = [],  # noqa: B006
     include: IncludeOpt = [],  # noqa: B006
+    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -176,7 +178,8 @@ def plan(
         profiles=profile,
         profile_roots=profile_root,
         include=include,
-        extra={"top": 0, "min_score": None},  # every candidate, whatever the project sets
+        # every candidate, whatever the project sets; the weights scan and explain use
+        extra={"top": 0, "min_score": None, "weights": tuple(weight) or None},
     )
     result = _cli._run(config, quiet, with_facts=True)
     made = make_plan(result, config)
