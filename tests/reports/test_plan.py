@@ -269,3 +269,20 @@ def test_the_plan_uses_the_weights_scan_uses(goport: Goport, tmp_path: Path) -> 
     assert {m for step in plan["steps"] for m in step["modules"]} == go
     unweighted = json.loads(_plan(goport, DEMO, *common))
     assert plan["steps"] != unweighted["steps"]  # the weight changed what moves or its order
+
+
+def test_a_risk_seen_at_several_lines_is_listed_once_with_every_line() -> None:
+    from goport.roadmap.model import Risk
+    from goport.roadmap.render import risk_lines
+
+    def risk(line: int, message: str = "len(s) counts code points") -> Risk:
+        return Risk("str-index", "m.py", line, message, "use []rune")
+
+    risks = (risk(30), risk(12), risk(20), risk(7, "ord() of a char"), risk(12))
+    assert risk_lines(risks) == [
+        "m.py:12 (also lines 20, 30) [str-index] len(s) counts code points Go: use []rune",
+        "m.py:7 [str-index] ord() of a char Go: use []rune",
+    ]
+    assert risk_lines(risks[:2], go=False) == [
+        "m.py:12 (also line 30) [str-index] len(s) counts code points"
+    ]

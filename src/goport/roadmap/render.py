@@ -42,6 +42,25 @@ def _contract(c: Contract) -> dict[str, Any]:
     }
 
 
+def risk_lines(risks: tuple[Risk, ...], *, go: bool = True) -> list[str]:
+    """One line per distinct risk (same file, kind and message), naming every line it is at:
+    a scanner that measures ``len(s)`` in seven places is one risk to handle, seen seven times.
+    The JSON keeps each occurrence."""
+    lines: dict[tuple[str, str, str, str], list[int]] = {}
+    for r in risks:
+        lines.setdefault((r.rel_path, r.kind, r.message, r.go_note), []).append(r.line)
+    out = []
+    for (path, kind, message, note), at in lines.items():
+        first, *more = sorted(set(at))
+        also = (
+            f" (also line{'s' if len(more) > 1 else ''} {', '.join(map(str, more))})"
+            if more
+            else ""
+        )
+        out.append(f"{path}:{first}{also} [{kind}] {message}" + (f" Go: {note}" if go else ""))
+    return out
+
+
 def _risk(r: Risk) -> dict[str, Any]:
     return {
         "kind": r.kind,
@@ -221,9 +240,7 @@ def render_markdown(plan: Plan) -> str:
         out += ["", "**Tests to write first** (boundary names no test exercises):", ""]
         out += _bullets(list(s.tests_first))
         out += ["", "**Semantic risks:**", ""]
-        out += _bullets(
-            [f"{r.rel_path}:{r.line} [{r.kind}] {r.message} Go: {r.go_note}" for r in s.risks]
-        )
+        out += _bullets(risk_lines(s.risks))
         out += ["", "**Boundary contract:**", ""]
         if s.contract is None:
             out.append("- none generated")
@@ -299,7 +316,7 @@ def _terminal_step(console: Console, s: Step) -> None:
     rows += [("requires", r) for r in s.requires]
     rows += [(f"seam ({x.kind})", x.why) for x in s.seams]
     rows += [("test first", t) for t in s.tests_first]
-    rows += [("risk", f"{r.rel_path}:{r.line} [{r.kind}] {r.message}") for r in s.risks]
+    rows += [("risk", line) for line in risk_lines(s.risks, go=False)]
     if s.contract is not None:
         rows.append(("contract", f"{s.contract.filename} ({s.contract.kind.value})"))
     grid = Table.grid(padding=(0, 1))
