@@ -87,17 +87,6 @@ def default_features(rows: Sequence[Row]) -> tuple[list[str], str]:
     )
 
 
-def offset(row: Row, fitted_factors: Sequence[str], scale: float) -> float:
-    """The part of goport's score the fit does not set (costs and hand-set gains), in model
-    units: the score less the contributions of ``fitted_factors``, over ``scale`` (points per
-    model unit, ``gain_points``)."""
-    factors = row.get("factors") or {}
-    score = row.get("score")
-    if not isinstance(score, (int, float)):
-        return 0.0
-    return (float(score) - sum(float(factors.get(f, 0.0)) for f in fitted_factors)) / scale
-
-
 def by_package(rows: Iterable[Row]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
@@ -298,10 +287,16 @@ class Offsets:
     """The fixed part of goport's score, for fitting the gain around the costs it applies."""
 
     fitted_factors: tuple[str, ...]
-    scale: float
+    scale: float  # points per model unit (gain_points)
 
     def of(self, row: Row) -> float:
-        return offset(row, self.fitted_factors, self.scale)
+        """The row's score less the fitted factors' contributions, in model units."""
+        score = row.get("score")
+        if not isinstance(score, (int, float)):
+            return 0.0
+        factors = row.get("factors") or {}
+        fitted = sum(float(factors.get(f, 0.0)) for f in self.fitted_factors)
+        return (float(score) - fitted) / self.scale
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,13 @@ def test_a_narrowed_report_says_how_many_go_candidates_the_project_has(
     verdict = render(Format.TERMINAL, staged, Options(width=200)).splitlines()[0]
     assert verdict.startswith("Nothing here is worth porting to Go: ")
     assert f"; {len(go)} Go candidates elsewhere in the project" in verdict
+
+
+def test_go_strategies_are_every_strategy_that_moves_a_module() -> None:
+    """GO_STRATEGIES spells the values out (the CLI starts without the model): they must stay
+    the Strategy members other than the two that keep a module in Python."""
+    from goport.model import Strategy
+
+    stays = {Strategy.KEEP, Strategy.OPTIMISE_FIRST}
+    assert GO_STRATEGIES == {s.value for s in Strategy if s not in stays}
+    assert all(s in GO_STRATEGIES for s in Strategy if s not in stays)

@@ -35,13 +35,15 @@ def kernel_of(facts: ModuleFacts, share: float) -> Kernel | None:
     if not facts.functions:
         return None
     working = [fn for fn in facts.functions if _works(fn)] or list(facts.functions)
-    weighed = sorted(working, key=lambda fn: (-local_work(fn.work), fn.span.line))
-    total = sum(local_work(fn.work) for fn in weighed)
+    weighed = sorted(
+        ((local_work(fn.work), fn) for fn in working), key=lambda w: (-w[0], w[1].span.line)
+    )
+    total = sum(work for work, _ in weighed)
     chosen = []
     carried = 0.0
-    for fn in weighed:
+    for work, fn in weighed:
         chosen.append(fn)
-        carried += local_work(fn.work)
+        carried += work
         if carried >= share * total:
             break
     # a nested function inside a chosen one adds no lines of its own
