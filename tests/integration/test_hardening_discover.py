@@ -228,7 +228,7 @@ SWAP = textwrap.dedent(
     from pathlib import Path
     from goport.config import Config
     from goport.discover import discover
-    from goport.pipeline import analyse
+    from goport.analysis import analyse
 
     root = Path(sys.argv[1])
     found = discover(root)

@@ -379,9 +379,9 @@ def test_non_utf8_names_are_read_from_git_as_the_file_system_names_them(
 
 
 def _contents(files: Any) -> dict[str, bytes]:
-    """The files' bytes as the scan reads them (pipeline.read_sources), by rel path."""
+    """The files' bytes as the scan reads them (analysis.read_sources), by rel path."""
+    from goport.analysis import read_sources
     from goport.config import Config
-    from goport.pipeline import read_sources
 
     sources, _ = read_sources(files, Config(root=Path(".")))
     return {source.rel_path: data for source, data in sources}

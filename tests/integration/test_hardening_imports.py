@@ -100,17 +100,17 @@ def test_workers_started_from_a_hostile_working_folder_import_nothing_from_it(
             f"""
             import os, sys
             from pathlib import Path
-            from goport import pipeline
+            from goport import analysis
             from goport.config import Config
             from goport.discover import discover
 
             if __name__ == "__main__":
-                pipeline._methods = lambda: [{method!r}]
+                analysis._methods = lambda: [{method!r}]
                 os.chdir({str(root)!r})
                 sys.path.insert(0, "")
                 found = discover(Path("."))
                 config = Config(root=found.root, use_cache=False, jobs=2)
-                facts, errors, _ = pipeline.analyse(found.files, config)
+                facts, errors, _ = analysis.analyse(found.files, config)
                 print(len(facts), len(errors))
             """
         ),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from goport.analysis import PARALLEL_THRESHOLD
 from goport.config import Config
 from goport.detectors.registry import REGISTRY
 from goport.docs import rules_markdown, sections
-from goport.pipeline import PARALLEL_THRESHOLD, run
+from goport.pipeline import run
 from goport.reports import Format, Options, render
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from goport import analysis
 from goport import config as config_mod
-from goport import pipeline
+from goport.analysis import BATCH_FILES, analyse
 from goport.config import Config
+from goport.discover import discover
 from goport.model import AnalysisError, ModuleFacts
-from goport.pipeline import BATCH_FILES, analyse
 
 FILES = 160
 WORKERS = 2
@@ -41,7 +42,7 @@ Run = tuple[list[ModuleFacts], list[AnalysisError], list[tuple[int, int, float]]
 
 def _analyse(root: Path, jobs: int) -> Run:
     calls: list[tuple[int, int, float]] = []
-    files = pipeline.discover(root).files
+    files = discover(root).files
     config = Config(root=root, jobs=jobs, use_cache=False, history=False)
     facts, errors, _ = analyse(files, config, lambda *a: calls.append(a), root=root)
     return facts, errors, calls
@@ -94,7 +95,7 @@ def test_results_do_not_depend_on_the_order_batches_finish(
     order: Callable[[list[Future[object]]], list[Future[object]]],
 ) -> None:
     completed = _in_order(order)
-    monkeypatch.setattr(pipeline, "as_completed", completed)
+    monkeypatch.setattr(analysis, "as_completed", completed)
     facts, errors, calls = _analyse(project, jobs=WORKERS)
     assert completed.used, "the work did not go to worker processes"  # type: ignore[attr-defined]
     assert facts == serial[0]

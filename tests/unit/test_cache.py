@@ -22,12 +22,13 @@ import pytest
 
 import goport.cache
 from goport import __version__, serial
+from goport.analysis import analyse
 from goport.cache import _MAGIC, FORMAT, KEY_FILE, KEY_SIZE, MAX_ENTRY, Cache, _checksum
 from goport.config import load
 from goport.discover import discover
 from goport.extract import digest_bytes, extract
 from goport.model import AnalysisError, ModuleFacts, SourceFile
-from goport.pipeline import analyse, run
+from goport.pipeline import run
 
 HOT = (
     "import math\n"

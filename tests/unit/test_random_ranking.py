@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from goport import SCHEMA_VERSION, __version__
+from goport.analysis import analyse
 from goport.config import Config
 from goport.discover import discover
 from goport.model import (
@@ -28,7 +29,7 @@ from goport.model import (
     RunResult,
     Summary,
 )
-from goport.pipeline import analyse, rank
+from goport.ranking import rank
 from goport.reports import Format, Options, render
 from goport.scoring import CALIBRATION
 

@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 
-from goport import pipeline, serial
+from goport import analysis, serial
+from goport.analysis import read_sources
 from goport.cache import _MAGIC, KEY_FILE, Cache, _checksum, default_dir
 from goport.config import Config, load
 from goport.discover import discover
 from goport.model import AnalysisError, RunResult
-from goport.pipeline import ranking_settings, read_sources, run
+from goport.pipeline import ranking_settings, run
 from goport.sources import digest_bytes
 
 Goport = Callable[..., subprocess.CompletedProcess[str]]
@@ -248,10 +249,10 @@ def test_a_file_whose_worker_died_is_neither_cached_nor_ranked_from_the_cache(
     config = load(root, {"cache_dir": tmp_path / "cache", "history": False})
 
     def dead(jobs: Sequence[Any], *args: object) -> list[AnalysisError]:
-        return [AnalysisError(job.source.rel_path, "parse", pipeline._CRASHED) for job in jobs]
+        return [AnalysisError(job.source.rel_path, "parse", analysis._CRASHED) for job in jobs]
 
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "_run_jobs", dead)
+        patch.setattr(analysis, "_run_jobs", dead)
         crashed = run(config)
     healthy = run(config)
 
