@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from goport.errors import ProfileError
-from goport.profiles import readers
+from goport.profiles import parse
 from goport.profiles.model import CallPath, Frame, Profile, Stack
 from goport.profiles.readers import check_profile_path, read_profile, read_profiles
 
@@ -606,11 +606,11 @@ def test_a_profile_over_the_size_cap_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = shutil.copyfile(PROFILES / "profiled_app.raw.txt", tmp_path / "big.txt")
-    monkeypatch.setattr(readers, "MAX_PROFILE_BYTES", 100)
+    monkeypatch.setattr(parse, "MAX_PROFILE_BYTES", 100)
     with pytest.raises(ProfileError, match="larger than") as caught:
         read_profile(path)
     assert "big.txt" in str(caught.value)
-    assert check_profile_path.__module__ == readers.__name__
+    assert check_profile_path.__module__ == parse.__name__
 
 
 _TWO_FRAMES: list[dict[str, object]] = [
