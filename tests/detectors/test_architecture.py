@@ -126,23 +126,59 @@ def test_no_rule_id_outside_the_detectors() -> None:
     assert found == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    _python_files(DETECTORS) + _python_files(SRC / "walk"),
-    ids=lambda p: str(p.relative_to(SRC)),
+#: what is still too big, listed so that it can only shrink: a new file, function or module
+#: that grows past the limits fails, and an entry here that is fixed must be removed
+_NOT_YET_SMALL = frozenset(
+    {
+        "callsites.py: over 600 lines",
+        "callsites.py: maintainability C",
+        "cli.py: over 600 lines",
+        "cli.py: scan()",
+        "cli.py: explain()",
+        "hotpath.py: over 600 lines",
+        "hotpath.py: maintainability B",
+        "planning.py: go_signature()",
+        "profiles/join.py: join()",
+        "reports/json_report.py: candidate()",
+        "reports/terminal.py: render()",
+        "reports/terminal.py: render_explain()",
+        "roadmap/cli.py: plan()",
+        "roadmap/contracts.py: over 600 lines",
+        "roadmap/contracts.py: _proto()",
+        "roadmap/contracts.py: _schema()",
+        "roadmap/contracts.py: maintainability C",
+        "roadmap/risks.py: maintainability B",
+        "roadmap/roadmap.py: build()",
+        "roadmap/roadmap.py: _groups()",
+        "roadmap/roadmap.py: maintainability B",
+        "roadmap/surface.py: maintainability C",
+        "scoring/__init__.py: score_module()",
+    }
 )
-def test_detector_sources_stay_small(path: Path) -> None:
-    """No file over 600 lines, no function over 60, radon maintainability rank A."""
+
+
+def _too_big(path: Path) -> list[str]:
+    """Over 600 lines, a function over 60, or radon maintainability below rank A."""
     text = path.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 600
-    long = [
-        f"{node.name}: {node.end_lineno - node.lineno + 1} lines"
+    rel = path.relative_to(SRC).as_posix()
+    found = [f"{rel}: over 600 lines"] if len(text.splitlines()) > 600 else []
+    found += [
+        f"{rel}: {node.name}()"
         for node in ast.walk(ast.parse(text))
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         and (node.end_lineno or 0) - node.lineno + 1 > 60
     ]
-    assert long == []
-    assert mi_rank(mi_visit(text, multi=True)) == "A"
+    rank = mi_rank(mi_visit(text, multi=True))
+    return found + ([f"{rel}: maintainability {rank}"] if rank != "A" else [])
+
+
+def test_sources_stay_small() -> None:
+    """Every module of goport: no file over 600 lines, no function over 60, radon
+    maintainability rank A; the rules and the walk have no exception at all."""
+    found = {hit for path in _python_files(SRC) for hit in _too_big(path)}
+    assert sorted(found - _NOT_YET_SMALL) == [], "new code over the limits"
+    assert sorted(_NOT_YET_SMALL - found) == [], "fixed: remove these from _NOT_YET_SMALL"
+    assert not [hit for hit in found if hit.startswith(("detectors/", "walk/"))]
 
 
 #: the copies detectors/syntax.py replaced; a new one of these names is a copy again
