@@ -18,7 +18,7 @@ add up to the score shown. Every number comes from ``calibration.py``, where eac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from goport.config import Config
@@ -97,30 +97,8 @@ def score_module(
         dunder_calls=evidence.dunder_calls,
     )
     w = config.weight
-    factors: list[Factor | None] = []
     measured = F.measured_time(facts.module, hotness, coverage, cal, w("measured-time"))
-    factors.append(measured)
-    scale = F.static_scale(coverage, cal)
-    cpu_scale = scale * (cal.native_numeric_fit if sig.native_numeric else 1.0)
-    fit_note = (
-        " (damped: the heavy lifting is already in numpy/pandas-style native code)"
-        if sig.native_numeric
-        else ""
-    )
-    # the fitted static model (calibration.py says how it was fitted); the static estimate of
-    # run time (goport.hotpath) is shown beside it but did not improve the fit, so it has no
-    # weight of its own yet
-    factors += [
-        F.density(x, cpu_scale * w("density"), cal),
-        F.imported_by(x, cpu_scale * w("used-widely"), cal),
-        F.code_size(x, cpu_scale * w("code-volume"), cal),
-        F.cpu_findings(x, cpu_scale * w("cpu-bound"), cal, fit_note),
-        F.scanners(x, cpu_scale * w("scanner"), cal),
-        F.bit_work(x, cpu_scale * w("bit-work"), cal),
-        F.loop_work(x, cpu_scale * w("loop-work"), cal),
-        F.per_element_calls(x, cpu_scale * w("called-per-element"), cal),
-        F.concurrency(sig, scale, cal, w("concurrency")),
-    ]
+    factors: list[Factor | None] = [measured, *_gains(x, sig, coverage, w, cal)]
     gain = gain_of(f for f in factors if f is not None)
     kernel = kernel_of(facts, cal.kernel_share) if form is Strategy.GO_EXTENSION else None
     factors += [
@@ -145,3 +123,30 @@ def score_module(
         features=x,
         kernel=kernel,
     )
+
+
+def _gains(
+    x: Features, sig: Signals, coverage: Coverage, w: Callable[[str], float], cal: Calibration
+) -> list[Factor | None]:
+    """What Go would gain: the fitted static model (calibration.py says how it was fitted),
+    damped where the work is already in numpy/pandas-style native code, and concurrency. The
+    static estimate of run time (goport.hotpath) is shown beside it but did not improve the
+    fit, so it has no weight of its own yet."""
+    scale = F.static_scale(coverage, cal)
+    cpu_scale = scale * (cal.native_numeric_fit if sig.native_numeric else 1.0)
+    fit_note = (
+        " (damped: the heavy lifting is already in numpy/pandas-style native code)"
+        if sig.native_numeric
+        else ""
+    )
+    return [
+        F.density(x, cpu_scale * w("density"), cal),
+        F.imported_by(x, cpu_scale * w("used-widely"), cal),
+        F.code_size(x, cpu_scale * w("code-volume"), cal),
+        F.cpu_findings(x, cpu_scale * w("cpu-bound"), cal, fit_note),
+        F.scanners(x, cpu_scale * w("scanner"), cal),
+        F.bit_work(x, cpu_scale * w("bit-work"), cal),
+        F.loop_work(x, cpu_scale * w("loop-work"), cal),
+        F.per_element_calls(x, cpu_scale * w("called-per-element"), cal),
+        F.concurrency(sig, scale, cal, w("concurrency")),
+    ]
