@@ -76,3 +76,59 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
             tested_by=tuple(sorted(tested_by[name])),
         )
     return ProjectGraph(boundaries)
+
+
+def strongly_connected(edges: list[dict[int, float]]) -> list[list[int]]:
+    """Strongly connected components, callers before callees (Tarjan's, without recursion)."""
+    n = len(edges)
+    succs = [list(e) for e in edges]
+    order = [-1] * n
+    low = [0] * n
+    position = [0] * n  # next successor to look at
+    on_stack = [False] * n
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if order[root] >= 0:
+            continue
+        if not succs[root]:  # most functions call no project function: their own component
+            order[root] = counter
+            counter += 1
+            found.append([root])
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        path = [root]
+        while path:
+            v = path[-1]
+            out = succs[v]
+            i = position[v]
+            if i < len(out):
+                position[v] = i + 1
+                w = out[i]
+                if order[w] < 0:
+                    order[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    path.append(w)
+                elif on_stack[w] and order[w] < low[v]:
+                    low[v] = order[w]
+                continue
+            path.pop()
+            if path and low[v] < low[path[-1]]:
+                low[path[-1]] = low[v]
+            if low[v] == order[v]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    component.append(w)
+                    if w == v:
+                        break
+                found.append(component)
+    found.reverse()  # Tarjan finds callees first
+    return found

@@ -43,6 +43,7 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from goport.graph import strongly_connected
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
@@ -54,6 +55,9 @@ from goport.model import (
     ModuleFacts,
     WorkShape,
 )
+from goport.resolve import MAX_ALIAS_HOPS, Resolver, key
+
+__all__ = ["MAX_ALIAS_HOPS", "Estimate", "estimate", "key", "local_work"]
 
 #: times a loop body runs per entry into the loop. Wu & Larus predict a loop's back edge taken
 #: with probability 0.8-0.88 (5-8 iterations per entry); the low end, because trips multiply
@@ -102,30 +106,6 @@ FREQ_CAP = 1e200
 CHAINS_PER_MODULE = 5
 #: at most this many functions in a chain (cycles are cut as well)
 MAX_CHAIN = 32
-#: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
-MAX_ALIAS_HOPS = 8
-
-_FALLBACK = {
-    "__ne__": "__eq__",
-    "__iadd__": "__add__",
-    "__isub__": "__sub__",
-    "__imul__": "__mul__",
-    "__itruediv__": "__truediv__",
-    "__ifloordiv__": "__floordiv__",
-    "__imod__": "__mod__",
-    "__ipow__": "__pow__",
-    "__imatmul__": "__matmul__",
-    "__ilshift__": "__lshift__",
-    "__irshift__": "__rshift__",
-    "__iand__": "__and__",
-    "__ior__": "__or__",
-    "__ixor__": "__xor__",
-}
-
-
-def key(module: str, qualname: str) -> str:
-    """The name a function goes by in chains: ``pkg.mod:Class.method``."""
-    return f"{module}:{qualname}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,147 +176,6 @@ class _Node:
     sites: Sequence[CallSite]
     entry: float = 0.0
     runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
-
-
-@dataclass(frozen=True, slots=True)
-class _Class:
-    module: str
-    qualname: str
-    bases: tuple[str, ...]  # as written
-    methods: frozenset[str]
-
-
-class _Resolver:
-    """Absolute dotted names -> project functions and classes, through aliases and bases."""
-
-    def __init__(self, modules: Sequence[ModuleFacts], index: dict[str, int]) -> None:
-        self.index = index
-        self.names = list(index)  # node number -> name: index was filled in node order
-        self.modules = {m.module for m in modules}
-        self.aliases: dict[str, dict[str, str]] = {}
-        self.stars: dict[str, list[str]] = {}
-        self.classes: dict[str, _Class] = {}
-        for m in modules:
-            table = self.aliases.setdefault(m.module, {})
-            for imp in m.imports:
-                if imp.alias == "*":
-                    self.stars.setdefault(m.module, []).append(imp.target)
-                elif "." not in imp.alias:
-                    table.setdefault(imp.alias, imp.target)
-            for c in m.classes:
-                self.classes[f"{m.module}.{c.qualname}"] = _Class(
-                    m.module, c.qualname, c.bases, frozenset(c.methods)
-                )
-        self.by_name: dict[str, list[int]] = {}  # method name -> the project's methods
-        for cls in self.classes:
-            for method in self.classes[cls].methods:
-                node = index.get(f"{cls}.{method}")
-                if node is not None:
-                    self.by_name.setdefault(method, []).append(node)
-        self.memo: dict[str, tuple[str, str] | None] = {}
-        self.method_memo: dict[tuple[str, str], int | None] = {}
-        self.bases_memo: dict[str, tuple[str, ...]] = {}
-
-    def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
-        """("function", name) or ("class", name) of the project that ``name`` refers to."""
-        if name in self.memo:
-            return self.memo[name]
-        self.memo[name] = None  # a cycle of aliases resolves to nothing
-        found = self._symbol(name, hops)
-        self.memo[name] = found
-        return found
-
-    def _symbol(self, name: str, hops: int) -> tuple[str, str] | None:
-        if name in self.index:
-            return ("function", name)
-        if name in self.classes:
-            return ("class", name)
-        if hops >= MAX_ALIAS_HOPS:
-            return None
-        parts = name.split(".")
-        for i in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:i])
-            if module not in self.modules:
-                continue
-            rest = parts[i:]
-            target = self.aliases[module].get(rest[0])
-            if target is not None:
-                return self.symbol(".".join([target, *rest[1:]]), hops + 1)
-            for star in self.stars.get(module, ()):
-                found = self.symbol(".".join([star, *rest]), hops + 1)
-                if found is not None:
-                    return found
-            if len(rest) >= 2:  # Class.method where the method is inherited
-                owner = self.symbol(".".join(parts[:-1]), hops + 1)
-                if owner is not None and owner[0] == "class":
-                    method = self.method(owner[1], parts[-1])
-                    if method is not None:
-                        return ("function", self.names[method])
-            return None
-        return None
-
-    def method(self, cls: str, name: str) -> int | None:
-        """The function ``cls.name`` runs: the class's own, else the first base's that has it."""
-        memo_key = (cls, name)
-        if memo_key in self.method_memo:
-            return self.method_memo[memo_key]
-        self.method_memo[memo_key] = None  # a cycle of bases finds nothing
-        found = None
-        info = self.classes.get(cls)
-        if info is not None:
-            if name in info.methods:
-                found = self.index.get(f"{cls}.{name}")
-            if found is None:
-                for base in self.bases(cls):
-                    found = self.method(base, name)
-                    if found is not None:
-                        break
-        self.method_memo[memo_key] = found
-        return found
-
-    def bases(self, cls: str) -> tuple[str, ...]:
-        """The project classes ``cls`` derives from, in order."""
-        if cls in self.bases_memo:
-            return self.bases_memo[cls]
-        info = self.classes[cls]
-        out = []
-        for text in info.bases:
-            name = text.split("[", 1)[0].split("(", 1)[0].strip()
-            if not name or not all(part.isidentifier() for part in name.split(".")):
-                continue
-            head, _, rest = name.partition(".")
-            target = self.aliases.get(info.module, {}).get(head)
-            absolute = f"{target}.{rest}" if target and rest else target or f"{info.module}.{name}"
-            found = self.symbol(absolute)
-            if found is not None and found[0] == "class" and found[1] != cls:
-                out.append(found[1])
-        self.bases_memo[cls] = tuple(out)
-        return self.bases_memo[cls]
-
-    def callee(self, site: CallSite) -> int | None:
-        """The project function a call site of a known target runs, if any (not ATTR)."""
-        kind = site.kind
-        if kind is CallKind.CALL:
-            found = self.symbol(site.target)
-            if found is None:
-                return None
-            if found[0] == "class":  # instantiation
-                return self.method(found[1], "__init__")
-            return self.index[found[1]]
-        owner_name, _, method = site.target.rpartition(".")
-        owner = self.symbol(owner_name)
-        if owner is None or owner[0] != "class":
-            return None
-        if kind is CallKind.SUPER:
-            for base in self.bases(owner[1]):
-                found_method = self.method(base, method)
-                if found_method is not None:
-                    return found_method
-            return None
-        found_method = self.method(owner[1], method)
-        if found_method is None and kind is CallKind.DUNDER and method in _FALLBACK:
-            found_method = self.method(owner[1], _FALLBACK[method])
-        return found_method
 
 
 def local_work(work: WorkShape) -> float:
@@ -432,7 +271,7 @@ def _exported(modules: Sequence[ModuleFacts], index: dict[str, int]) -> set[str]
 
 
 def _edges(
-    nodes: list[_Node], resolver: _Resolver, inbound: dict[int, list[float]] | None = None
+    nodes: list[_Node], resolver: Resolver, inbound: dict[int, list[float]] | None = None
 ) -> list[dict[int, float]]:
     """Calls per run of each caller, to each callee.
 
@@ -478,7 +317,7 @@ def _edges(
 
 
 def _callee(
-    site: CallSite, resolver: _Resolver, nodes: list[_Node], pending: list[dict[int, float]]
+    site: CallSite, resolver: Resolver, nodes: list[_Node], pending: list[dict[int, float]]
 ) -> int:
     """The node a site calls (-1: none of the project's): a function, or for a call by method
     name a new dispatch node."""
@@ -493,62 +332,6 @@ def _callee(
     return len(nodes) - 1
 
 
-def _components(edges: list[dict[int, float]]) -> list[list[int]]:
-    """Strongly connected components, callers before callees (Tarjan's, without recursion)."""
-    n = len(edges)
-    succs = [list(e) for e in edges]
-    order = [-1] * n
-    low = [0] * n
-    position = [0] * n  # next successor to look at
-    on_stack = [False] * n
-    stack: list[int] = []
-    found: list[list[int]] = []
-    counter = 0
-    for root in range(n):
-        if order[root] >= 0:
-            continue
-        if not succs[root]:  # most functions call no project function: their own component
-            order[root] = counter
-            counter += 1
-            found.append([root])
-            continue
-        order[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        path = [root]
-        while path:
-            v = path[-1]
-            out = succs[v]
-            i = position[v]
-            if i < len(out):
-                position[v] = i + 1
-                w = out[i]
-                if order[w] < 0:
-                    order[w] = low[w] = counter
-                    counter += 1
-                    stack.append(w)
-                    on_stack[w] = True
-                    path.append(w)
-                elif on_stack[w] and order[w] < low[v]:
-                    low[v] = order[w]
-                continue
-            path.pop()
-            if path and low[v] < low[path[-1]]:
-                low[path[-1]] = low[v]
-            if low[v] == order[v]:
-                component = []
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    component.append(w)
-                    if w == v:
-                        break
-                found.append(component)
-    found.reverse()  # Tarjan finds callees first
-    return found
-
-
 def _frequencies(
     nodes: list[_Node], edges: list[dict[int, float]]
 ) -> tuple[list[float], list[int]]:
@@ -559,7 +342,7 @@ def _frequencies(
     freq = [0.0] * n
     best = [-1] * n
     best_in = [0.0] * n
-    for component in _components(edges):
+    for component in strongly_connected(edges):
         members = set(component)
         if len(component) == 1 and component[0] not in edges[component[0]]:
             v = component[0]
@@ -623,7 +406,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     real = len(nodes)  # dispatch nodes come after the functions
     _entries(facts, nodes, index)
     inbound: dict[int, list[float]] = {}
-    freq, best = _frequencies(nodes, _edges(nodes, _Resolver(facts, index), inbound))
+    freq, best = _frequencies(nodes, _edges(nodes, Resolver(facts, index), inbound))
     nodes, freq = nodes[:real], freq[:real]
     times = [f * node.work for f, node in zip(freq, nodes)]
     total = sum(times)

@@ -135,8 +135,6 @@ _NOT_YET_SMALL = frozenset(
         "cli.py: over 600 lines",
         "cli.py: scan()",
         "cli.py: explain()",
-        "hotpath.py: over 600 lines",
-        "hotpath.py: maintainability B",
         "planning.py: go_signature()",
         "profiles/join.py: join()",
         "reports/json_report.py: candidate()",

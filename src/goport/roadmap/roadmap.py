@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from goport.hotpath import _components as strongly_connected
+from goport.graph import strongly_connected
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
