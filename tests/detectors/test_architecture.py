@@ -134,7 +134,6 @@ _NOT_YET_SMALL = frozenset(
         "cli.py: scan()",
         "cli.py: explain()",
         "planning.py: go_signature()",
-        "profiles/join.py: join()",
         "reports/json_report.py: candidate()",
         "reports/terminal.py: render()",
         "reports/terminal.py: render_explain()",

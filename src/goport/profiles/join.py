@@ -212,7 +212,23 @@ def join(
         if t.total > 0 and t.matched == 0:
             raise ProfileError(_no_match(p, t))
     matcher = matchers[0] if matchers else Matcher(indexes, FileMatcher(modules))
-    usable = [t for t in tallies if t.total > 0]
+    hotness = _hotness([t for t in tallies if t.total > 0], matcher)
+    total = sum(t.total for t in tallies)
+    matched = sum(t.matched for t in tallies)
+    matches = tuple(_profile_match(p, t, m) for p, t, m in zip(profiles, tallies, matchers))
+    summary = ProfileSummary(
+        files=tuple(p.path for p in profiles),
+        samples=round(total),
+        matched_samples=round(matched),
+        match_rate=round(matched / total if total else 0.0, 4),
+        warnings=(*_low_match_warnings(matches), *_stale_warnings(matchers)),
+        profiles=matches,
+    )
+    return Joined(hotness, summary)
+
+
+def _hotness(usable: Sequence[_Tally], matcher: Matcher) -> dict[str, Hotness]:
+    """Each module's and function's shares, averaged over the profiles with samples."""
     n = len(usable) or 1
 
     def share(get: str, key: object) -> float:
@@ -223,68 +239,58 @@ def join(
     for t in usable:
         for k in (*t.self_, *t.lib, *t.fn_total):
             keys_of[k[0]].add(k)
-    rel_paths = set(keys_of) | {r for t in usable for r in t.mod_total}
     hotness: dict[str, Hotness] = {}
-    for rel in sorted(rel_paths):
+    for rel in sorted(set(keys_of) | {r for t in usable for r in t.mod_total}):
         keys = keys_of.get(rel, set())
-        by_function = []
-        for key in keys:
-            if not key[1]:
-                continue
-            by_function.append(
-                FunctionHotness(
-                    qualname=key[1],
-                    self_share=round(share("self_", key), 4),
-                    total_share=round(min(1.0, share("fn_total", key)), 4),
-                    library_share=round(share("lib", key), 4),
-                    line=_line_of(matcher, key),
-                )
+        by_function = [
+            FunctionHotness(
+                qualname=key[1],
+                self_share=round(share("self_", key), 4),
+                total_share=round(min(1.0, share("fn_total", key)), 4),
+                library_share=round(share("lib", key), 4),
+                line=_line_of(matcher, key),
             )
+            for key in keys
+            if key[1]
+        ]
         by_function.sort(key=lambda f: (-f.self_share, -f.total_share, f.qualname))
-        samples = sum(t.mod_total.get(rel, 0.0) for t in usable)
         hotness[rel] = Hotness(
-            samples=round(samples),
+            samples=round(sum(t.mod_total.get(rel, 0.0) for t in usable)),
             self_share=round(sum(share("self_", k) for k in keys), 4),
             total_share=round(min(1.0, share("mod_total", rel)), 4),
             library_share=round(sum(share("lib", k) for k in keys), 4),
             by_function=tuple(by_function[:10]),
         )
+    return hotness
 
-    total = sum(t.total for t in tallies)
-    matched = sum(t.matched for t in tallies)
-    rate = matched / total if total else 0.0
-    warnings: list[str] = []
-    matches = tuple(_profile_match(p, t, m) for p, t, m in zip(profiles, tallies, matchers))
-    for found in matches:
-        if found.samples and found.match_rate < MIN_MATCH_RATE:
-            warnings.append(
-                f"{found.path}: only {found.match_rate:.0%} of its samples ran code in this tree"
-                f"{_examples(found.unmatched)}; the profile may belong to another project or "
-                "version, or most time is outside the repository; if it was recorded where the "
-                "code lives under another folder, give --profile-root PREFIX"
-            )
+
+def _low_match_warnings(matches: Sequence[ProfileMatch]) -> list[str]:
+    return [
+        f"{found.path}: only {found.match_rate:.0%} of its samples ran code in this tree"
+        f"{_examples(found.unmatched)}; the profile may belong to another project or "
+        "version, or most time is outside the repository; if it was recorded where the "
+        "code lives under another folder, give --profile-root PREFIX"
+        for found in matches
+        if found.samples and found.match_rate < MIN_MATCH_RATE
+    ]
+
+
+def _stale_warnings(matchers: Sequence[Matcher]) -> list[str]:
     stale_frames: dict[str, int] = defaultdict(int)
     for m in matchers:
         for rel, count in m.stale_frames.items():
             stale_frames[rel] += count
     stale = sum(stale_frames.values())
-    if stale:
-        worst = sorted(stale_frames.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        where = ", ".join(f"{rel} ({count})" for rel, count in worst)
-        warnings.append(
-            f"{stale} profiled frame(s) ran code that changed since the recording (the "
-            "function's source differs, or its line no longer lies in a function of its name; "
-            f"matched by name where possible): {where}"
-        )
-    summary = ProfileSummary(
-        files=tuple(p.path for p in profiles),
-        samples=round(total),
-        matched_samples=round(matched),
-        match_rate=round(rate, 4),
-        warnings=tuple(warnings),
-        profiles=matches,
+    if not stale:
+        return []
+    worst = sorted(stale_frames.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    where = ", ".join(f"{rel} ({count})" for rel, count in worst)
+    message = (
+        f"{stale} profiled frame(s) ran code that changed since the recording (the "
+        "function's source differs, or its line no longer lies in a function of its name; "
+        f"matched by name where possible): {where}"
     )
-    return Joined(hotness, summary)
+    return [message]
 
 
 def profile_files(profile: Profile) -> set[str]:
