@@ -29,9 +29,11 @@ from rich.text import Text
 
 from goport.model import (
     Candidate,
+    DiffSummary,
     FileKind,
     FunctionEstimate,
     FunctionHotness,
+    ProfileSummary,
     RunResult,
 )
 from goport.reports import Options, points
@@ -155,6 +157,27 @@ def render(result: RunResult, options: Options) -> str:
     said = verdict(result, console.width)  # the answer first, then what it is made of
     if said:
         console.print(_t((said, "bold")))
+    _header(console, result)
+    if result.candidates:
+        console.print()
+        _table(console, result, options)
+    else:
+        console.print("No candidate modules matched the filters.")
+    _left_out(console, result, options)
+    if result.gate is not None:
+        if result.gate.tripped:
+            console.print("[bold red]gate tripped[/bold red]:")
+            for reason in result.gate.reasons:
+                console.print(_t(f"  {reason}"))
+        else:
+            console.print("gate passed")
+    if result.candidates:
+        _next(console, result, options)
+    return inert_lines(buffer.getvalue())
+
+
+def _header(console: Console, result: RunResult) -> None:
+    """What was analysed, the profiles joined, the change compared, the baseline."""
     s = result.summary
     analysed = (
         f"{s.files_analysed}"
@@ -169,40 +192,43 @@ def render(result: RunResult, options: Options) -> str:
         )
     )
     if result.profile is not None:
-        p = result.profile
-        console.print(
-            f"profile: {p.samples} samples from {len(p.files)} file(s), "
-            f"{p.match_rate:.0%} matched to this tree"
-        )
-        for m in p.profiles if len(p.profiles) > 1 or any(m.prefixes for m in p.profiles) else ():
-            where = f"; frames found below {', '.join(m.prefixes[:2])}" if m.prefixes else ""
-            console.print(
-                _t(f"  {m.path}: {m.match_rate:.0%} of {m.samples} samples matched{where}")
-            )
-        for w in p.warnings:
-            console.print(_t(("warning:", "yellow"), f" {w}"))
+        _profile(console, result.profile)
     if result.diff is not None:
-        d = result.diff
-        console.print(
-            _t(
-                f"diff against {d.base} ({d.base_commit[:12]}): {len(d.changed)} changed "
-                "Python file(s); reporting only those"
-            )
-        )
-        for x in d.deltas:
-            if not (x.notes or x.rel_path in d.changed):
-                continue
-            before = "-" if x.before is None else points(x.before)
-            after = "-" if x.after is None else points(x.after)
-            notes = f" ({', '.join(x.notes)})" if x.notes else ""
-            console.print(_t(f"  {x.rel_path}: {before} -> {after}{notes}"))
+        _diff(console, result.diff)
     if result.baseline is not None:
         console.print(_t(f"baseline {result.baseline}: reporting only what it does not know"))
-    if result.candidates:
-        console.print()
-        _table(console, result, options)
-    else:
-        console.print("No candidate modules matched the filters.")
+
+
+def _profile(console: Console, p: ProfileSummary) -> None:
+    console.print(
+        f"profile: {p.samples} samples from {len(p.files)} file(s), "
+        f"{p.match_rate:.0%} matched to this tree"
+    )
+    for m in p.profiles if len(p.profiles) > 1 or any(m.prefixes for m in p.profiles) else ():
+        where = f"; frames found below {', '.join(m.prefixes[:2])}" if m.prefixes else ""
+        console.print(_t(f"  {m.path}: {m.match_rate:.0%} of {m.samples} samples matched{where}"))
+    for w in p.warnings:
+        console.print(_t(("warning:", "yellow"), f" {w}"))
+
+
+def _diff(console: Console, d: DiffSummary) -> None:
+    console.print(
+        _t(
+            f"diff against {d.base} ({d.base_commit[:12]}): {len(d.changed)} changed "
+            "Python file(s); reporting only those"
+        )
+    )
+    for x in d.deltas:
+        if not (x.notes or x.rel_path in d.changed):
+            continue
+        before = "-" if x.before is None else points(x.before)
+        after = "-" if x.after is None else points(x.after)
+        notes = f" ({', '.join(x.notes)})" if x.notes else ""
+        console.print(_t(f"  {x.rel_path}: {before} -> {after}{notes}"))
+
+
+def _left_out(console: Console, result: RunResult, options: Options) -> None:
+    """What is not in the table: set apart, decided in Python, not analysed."""
     if result.set_apart:
         console.print(_t(set_apart_line(result)), soft_wrap=True)  # one line, however long
         for a in result.set_apart if options.verbose else ():
@@ -217,27 +243,21 @@ def render(result: RunResult, options: Options) -> str:
             console.print(_t(f"  {e.rel_path} ({e.stage}): {e.message}"))
         if len(result.errors) > 20 and not options.verbose:
             console.print(f"  ... and {len(result.errors) - 20} more (--verbose lists all)")
-    if result.gate is not None:
-        if result.gate.tripped:
-            console.print("[bold red]gate tripped[/bold red]:")
-            for reason in result.gate.reasons:
-                console.print(_t(f"  {reason}"))
-        else:
-            console.print("gate passed")
-    if result.candidates:
-        first = result.candidates[0].rel_path
-        console.print()
-        console.print(
-            _t(
-                "Next: ",
-                (options.explain_command or f"goport explain {first}", "bold"),
-                " for every factor, hot function and Go idiom; add ",
-                ("--profile prof.json", "bold"),
-                " (see goport profile) to rank by measured time.",
-            ),
-            soft_wrap=True,  # a command to copy: never broken across lines by rich
-        )
-    return inert_lines(buffer.getvalue())
+
+
+def _next(console: Console, result: RunResult, options: Options) -> None:
+    first = result.candidates[0].rel_path
+    console.print()
+    console.print(
+        _t(
+            "Next: ",
+            (options.explain_command or f"goport explain {first}", "bold"),
+            " for every factor, hot function and Go idiom; add ",
+            ("--profile prof.json", "bold"),
+            " (see goport profile) to rank by measured time.",
+        ),
+        soft_wrap=True,  # a command to copy: never broken across lines by rich
+    )
 
 
 def render_explain(c: Candidate, options: Options) -> str:
@@ -253,6 +273,26 @@ def render_explain(c: Candidate, options: Options) -> str:
     console.print(
         _t("strategy: ", (c.strategy.value, STYLE[c.strategy]), f" - {c.strategy_reason}")
     )
+    _factors(console, c)
+    if c.hotness is not None:
+        h = c.hotness
+        console.print(
+            f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
+            f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
+        )
+    if c.functions:
+        _hot_functions(console, c)
+    _estimate(console, c)
+    if c.idioms:
+        _idioms(console, c)
+    _boundary(console, c)
+    _move(console, c)
+    if c.findings:
+        _findings(console, c, options)
+    return inert_lines(buffer.getvalue())
+
+
+def _factors(console: Console, c: Candidate) -> None:
     table = Table(title="Why this score (the contributions add up to it)", box=box.SIMPLE_HEAD)
     table.add_column("factor")
     table.add_column("value", justify="right")
@@ -264,44 +304,41 @@ def render_explain(c: Candidate, options: Options) -> str:
         )
     table.add_row("[bold]score[/bold]", "", f"[bold]{points(c.score)}[/bold]", "")
     console.print(table)
-    if c.hotness is not None:
-        h = c.hotness
-        console.print(
-            f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
-            f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
+
+
+def _hot_functions(console: Console, c: Candidate) -> None:
+    ft = Table(title="Hot functions", box=box.SIMPLE_HEAD)
+    ft.add_column("function")
+    ft.add_column("lines", no_wrap=True)
+    ft.add_column("cc", justify="right")
+    ft.add_column("heat", justify="right")
+    ft.add_column("why / Go sketch", overflow="fold")
+    for fn in c.functions:
+        why = ", ".join(fn.reasons) or "complexity and loops"
+        if fn.measured is not None:
+            why = f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; " + why
+        ft.add_row(
+            _t(fn.qualname),
+            f"{fn.span.line}-{fn.span.end_line}",
+            str(fn.complexity),
+            f"{fn.heat:.2f}",
+            _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
         )
-    if c.functions:
-        ft = Table(title="Hot functions", box=box.SIMPLE_HEAD)
-        ft.add_column("function")
-        ft.add_column("lines", no_wrap=True)
-        ft.add_column("cc", justify="right")
-        ft.add_column("heat", justify="right")
-        ft.add_column("why / Go sketch", overflow="fold")
-        for fn in c.functions:
-            why = ", ".join(fn.reasons) or "complexity and loops"
-            if fn.measured is not None:
-                why = (
-                    f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; "
-                    + why
-                )
-            ft.add_row(
-                _t(fn.qualname),
-                f"{fn.span.line}-{fn.span.end_line}",
-                str(fn.complexity),
-                f"{fn.heat:.2f}",
-                _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
-            )
-        console.print(ft)
-    _estimate(console, c)
-    if c.idioms:
-        it = Table(title="Python construct -> Go idiom", box=box.SIMPLE_HEAD)
-        it.add_column("rule")
-        it.add_column("python")
-        it.add_column("go", overflow="fold")
-        it.add_column("lines", overflow="fold")
-        for i in c.idioms:
-            it.add_row(_t(i.rule), _t(i.python), _t(i.go), ", ".join(map(str, i.lines[:8])))
-        console.print(it)
+    console.print(ft)
+
+
+def _idioms(console: Console, c: Candidate) -> None:
+    it = Table(title="Python construct -> Go idiom", box=box.SIMPLE_HEAD)
+    it.add_column("rule")
+    it.add_column("python")
+    it.add_column("go", overflow="fold")
+    it.add_column("lines", overflow="fold")
+    for i in c.idioms:
+        it.add_row(_t(i.rule), _t(i.python), _t(i.go), ", ".join(map(str, i.lines[:8])))
+    console.print(it)
+
+
+def _boundary(console: Console, c: Candidate) -> None:
     b = c.boundary
     console.print("[bold]Boundary[/bold]")
     for line in (
@@ -311,6 +348,10 @@ def render_explain(c: Candidate, options: Options) -> str:
         f"  tested by: {', '.join(b.tested_by) or 'no test module found'}",
     ):
         console.print(_t(line))
+
+
+def _move(console: Console, c: Candidate) -> None:
+    """What stands in the way, what to try in Python first, and the effort."""
     if c.blockers:
         console.print("[bold]Blockers[/bold]")
         for blocker in c.blockers:
@@ -329,15 +370,16 @@ def render_explain(c: Candidate, options: Options) -> str:
                 f": {e.size}, about {e.days_low}-{e.days_high} days ({e.explanation})",
             )
         )
-    if c.findings:
-        console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
-        for finding in c.findings[: 40 if not options.verbose else None]:
-            where = f" in {finding.symbol}" if finding.symbol else ""
-            head = f"  {finding.span.line:>5}  {finding.rule} {finding.name}"
-            console.print(_t(f"{head}{where}: {finding.message}"))
-        if len(c.findings) > 40 and not options.verbose:
-            console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
-    return inert_lines(buffer.getvalue())
+
+
+def _findings(console: Console, c: Candidate, options: Options) -> None:
+    console.print(f"[bold]Findings[/bold] ({len(c.findings)})")
+    for finding in c.findings[: 40 if not options.verbose else None]:
+        where = f" in {finding.symbol}" if finding.symbol else ""
+        head = f"  {finding.span.line:>5}  {finding.rule} {finding.name}"
+        console.print(_t(f"{head}{where}: {finding.message}"))
+    if len(c.findings) > 40 and not options.verbose:
+        console.print(f"  ... and {len(c.findings) - 40} more (--verbose lists all)")
 
 
 #: functions in the estimate table of ``goport explain``
