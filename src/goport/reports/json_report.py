@@ -11,10 +11,15 @@ from typing import Any
 
 from goport.model import (
     AnalysisError,
+    Boundary,
     Candidate,
+    Effort,
+    Factor,
+    FileHistory,
     Finding,
     FunctionEstimate,
     HotFunction,
+    Hotness,
     Metrics,
     ModuleEstimate,
     RunResult,
@@ -110,7 +115,6 @@ def _metrics(m: Metrics) -> dict[str, Any]:
 
 def candidate(c: Candidate) -> dict[str, Any]:
     findings = list(c.findings)
-    b = c.boundary
     shares = None if c.estimate is None else {f.qualname: f.share for f in c.estimate.functions}
     return {
         "rank": c.rank,
@@ -119,34 +123,12 @@ def candidate(c: Candidate) -> dict[str, Any]:
         "score": c.score,
         "strategy": c.strategy.value,
         "strategy_reason": c.strategy_reason,
-        "factors": [
-            {
-                "name": f.name,
-                "value": f.value,
-                "contribution": f.contribution,
-                "explanation": f.explanation,
-            }
-            for f in c.factors
-        ],
+        "factors": [_factor(f) for f in c.factors],
         "functions": [_function(fn, findings, shares) for fn in c.functions],
         "findings": [finding(f) for f in findings],
         "blockers": list(c.blockers),
-        "boundary": {
-            "fan_in": b.fan_in,
-            "fan_out": b.fan_out,
-            "imported_by": list(b.imported_by),
-            "imports": list(b.imports),
-            "used_names": list(b.used_names),
-            "tested_by": list(b.tested_by),
-        },
-        "effort": None
-        if c.effort is None
-        else {
-            "size": c.effort.size,
-            "days_low": c.effort.days_low,
-            "days_high": c.effort.days_high,
-            "explanation": c.effort.explanation,
-        },
+        "boundary": _boundary(c.boundary),
+        "effort": None if c.effort is None else _effort(c.effort),
         "features": dict(c.features),
         "go_idioms": [
             {"python": i.python, "go": i.go, "rule": i.rule, "lines": list(i.lines)}
@@ -154,24 +136,57 @@ def candidate(c: Candidate) -> dict[str, Any]:
         ],
         "python_first": list(c.python_first),
         "metrics": _metrics(c.metrics),
-        "measured": None
-        if c.hotness is None
-        else {
-            "samples": c.hotness.samples,
-            "self_share": round(c.hotness.self_share, 4),
-            "total_share": round(c.hotness.total_share, 4),
-            "library_share": round(c.hotness.library_share, 4),
-        },
-        "history": None
-        if c.history is None
-        else {
-            "commits": c.history.commits,
-            "churn": c.history.churn,
-            "authors": c.history.authors,
-            "last_change": c.history.last_change,
-            "window_days": c.history.window_days,
-        },
+        "measured": None if c.hotness is None else _measured(c.hotness),
+        "history": None if c.history is None else _history(c.history),
         "estimate": None if c.estimate is None else estimate(c.estimate),
+    }
+
+
+def _factor(f: Factor) -> dict[str, Any]:
+    return {
+        "name": f.name,
+        "value": f.value,
+        "contribution": f.contribution,
+        "explanation": f.explanation,
+    }
+
+
+def _boundary(b: Boundary) -> dict[str, Any]:
+    return {
+        "fan_in": b.fan_in,
+        "fan_out": b.fan_out,
+        "imported_by": list(b.imported_by),
+        "imports": list(b.imports),
+        "used_names": list(b.used_names),
+        "tested_by": list(b.tested_by),
+    }
+
+
+def _effort(e: Effort) -> dict[str, Any]:
+    return {
+        "size": e.size,
+        "days_low": e.days_low,
+        "days_high": e.days_high,
+        "explanation": e.explanation,
+    }
+
+
+def _measured(h: Hotness) -> dict[str, Any]:
+    return {
+        "samples": h.samples,
+        "self_share": round(h.self_share, 4),
+        "total_share": round(h.total_share, 4),
+        "library_share": round(h.library_share, 4),
+    }
+
+
+def _history(h: FileHistory) -> dict[str, Any]:
+    return {
+        "commits": h.commits,
+        "churn": h.churn,
+        "authors": h.authors,
+        "last_change": h.last_change,
+        "window_days": h.window_days,
     }
 
 
