@@ -18,7 +18,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -394,13 +394,6 @@ def _estimate_vs_measured(
     measured: tuple[FunctionHotness, ...],
 ) -> None:
     """Per function, the share of this module's time the estimate gives and the profile shows."""
-    est_total = sum(f.share for f in estimated)
-    measured_total = sum(f.self_share for f in measured)
-    est = {f.qualname: f.share / est_total for f in estimated} if est_total > 0 else {}
-    meas = {f.qualname: f.self_share / measured_total for f in measured} if measured_total else {}
-    names = [f.qualname for f in measured[:ESTIMATE_ROWS]]
-    names += [f.qualname for f in estimated[:ESTIMATE_ROWS] if f.qualname not in names]
-    names.sort(key=lambda q: (-meas.get(q, 0.0), -est.get(q, 0.0), q))
     table = Table(
         title="Estimated vs measured, as shares of this module's own time", box=box.SIMPLE_HEAD
     )
@@ -408,14 +401,24 @@ def _estimate_vs_measured(
     table.add_column("estimated", justify="right")
     table.add_column("measured", justify="right")
     table.add_column("the estimate", overflow="fold")
-    for name in names[: ESTIMATE_ROWS + 4]:
-        table.add_row(
-            _t(name),
-            _pct(est.get(name)),
-            _pct(meas.get(name)),
-            estimate_verdict(est.get(name), meas.get(name)),
-        )
+    for name, est, meas in compared_shares(estimated, measured):
+        table.add_row(_t(name), _pct(est), _pct(meas), estimate_verdict(est, meas))
     console.print(table)
+
+
+def compared_shares(
+    estimated: Sequence[FunctionEstimate], measured: Sequence[FunctionHotness]
+) -> list[tuple[str, float | None, float | None]]:
+    """(function, estimated, measured share of the module's own time), the most measured
+    first: the functions the profile or the estimate put first, at most ESTIMATE_ROWS + 4."""
+    est_total = sum(f.share for f in estimated)
+    measured_total = sum(f.self_share for f in measured)
+    est = {f.qualname: f.share / est_total for f in estimated} if est_total > 0 else {}
+    meas = {f.qualname: f.self_share / measured_total for f in measured} if measured_total else {}
+    names = [f.qualname for f in measured[:ESTIMATE_ROWS]]
+    names += [f.qualname for f in estimated[:ESTIMATE_ROWS] if f.qualname not in names]
+    names.sort(key=lambda q: (-meas.get(q, 0.0), -est.get(q, 0.0), q))
+    return [(name, est.get(name), meas.get(name)) for name in names[: ESTIMATE_ROWS + 4]]
 
 
 def estimate_verdict(estimated: float | None, measured: float | None) -> str:
