@@ -32,6 +32,9 @@ from goport.model import (
     FileKind,
     FunctionEstimate,
     FunctionHotness,
+    HotFunction,
+    Hotness,
+    ModuleEstimate,
     RunResult,
 )
 from goport.reports import Options, points
@@ -155,19 +158,7 @@ def render(result: RunResult, options: Options) -> str:
     said = verdict(result, console.width)  # the answer first, then what it is made of
     if said:
         console.print(_t((said, "bold")))
-    s = result.summary
-    analysed = (
-        f"{s.files_analysed}"
-        if s.files_analysed == s.files_discovered
-        else f"{s.files_analysed} of {s.files_discovered}"
-    )
-    console.print(
-        _t(
-            ("goport", "bold"),
-            f" {result.tool_version}: {analysed} Python files analysed ({tests_note(s.test_files)}), "
-            f"{s.candidates} ranked, {s.findings} findings",
-        )
-    )
+    console.print(_t(("goport", "bold"), f" {result.tool_version}: {analysed_line(result)}"))
     if result.profile is not None:
         p = result.profile
         console.print(
@@ -240,6 +231,42 @@ def render(result: RunResult, options: Options) -> str:
     return inert_lines(buffer.getvalue())
 
 
+def analysed_line(result: RunResult) -> str:
+    """What was analysed and ranked: "17 Python files analysed (4 tests), 13 ranked, ..."."""
+    s = result.summary
+    analysed = (
+        f"{s.files_analysed}"
+        if s.files_analysed == s.files_discovered
+        else f"{s.files_analysed} of {s.files_discovered}"
+    )
+    return (
+        f"{analysed} Python files analysed ({tests_note(s.test_files)}), "
+        f"{s.candidates} ranked, {s.findings} findings"
+    )
+
+
+def measured_line(h: Hotness) -> str:
+    return (
+        f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
+        f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
+    )
+
+
+def estimated_line(e: ModuleEstimate) -> str:
+    """Without the full stop: explain adds what was measured."""
+    return (
+        f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
+        f"run time, rank {e.rank} of {e.ranked} modules"
+    )
+
+
+def function_why(fn: HotFunction) -> str:
+    """Why a function is hot: what was measured, and the rules that found work there."""
+    why = ", ".join(fn.reasons) or "complexity and loops"
+    m = fn.measured
+    return why if m is None else f"{m.self_share:.0%} self, {m.total_share:.0%} total; {why}"
+
+
 def render_explain(c: Candidate, options: Options) -> str:
     console, buffer = _console(options)
     console.print(
@@ -265,11 +292,7 @@ def render_explain(c: Candidate, options: Options) -> str:
     table.add_row("[bold]score[/bold]", "", f"[bold]{points(c.score)}[/bold]", "")
     console.print(table)
     if c.hotness is not None:
-        h = c.hotness
-        console.print(
-            f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
-            f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
-        )
+        console.print(measured_line(c.hotness))
     if c.functions:
         ft = Table(title="Hot functions", box=box.SIMPLE_HEAD)
         ft.add_column("function")
@@ -278,18 +301,13 @@ def render_explain(c: Candidate, options: Options) -> str:
         ft.add_column("heat", justify="right")
         ft.add_column("why / Go sketch", overflow="fold")
         for fn in c.functions:
-            why = ", ".join(fn.reasons) or "complexity and loops"
-            if fn.measured is not None:
-                why = (
-                    f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; "
-                    + why
-                )
             ft.add_row(
                 _t(fn.qualname),
                 f"{fn.span.line}-{fn.span.end_line}",
                 str(fn.complexity),
                 f"{fn.heat:.2f}",
-                _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
+                # our line break, between two escaped parts
+                _t(function_why(fn)) + "\n" + _t(fn.signature),
             )
         console.print(ft)
     _estimate(console, c)
@@ -359,10 +377,7 @@ def _estimate(console: Console, c: Candidate) -> None:
     e = c.estimate
     if e is None:
         return
-    line = (
-        f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
-        f"run time, rank {e.rank} of {e.ranked} modules"
-    )
+    line = estimated_line(e)
     if c.hotness is not None:
         h = c.hotness
         line += f"; measured: {_pct(h.self_share)} of samples in its own code"

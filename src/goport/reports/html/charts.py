@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 from goport.model import Candidate, Factor, ScoreDelta
@@ -33,6 +33,8 @@ STRIP = (28.0, 108.0)
 R_MIN, R_MAX = 4.0, 20.0
 #: modules labelled by name on the map (the best-ranked with an effort; hover names every one)
 MAP_LABELS = 12
+#: estimated width of a label's character at the map's font size
+LABEL_CHAR = 6.2
 #: factors named in a bubble's hover text
 HOVER_FACTORS = 3
 
@@ -103,17 +105,20 @@ def days(c: Candidate) -> float | None:
     return None if e is None else (e.days_low + e.days_high) / 2
 
 
+def reasons(c: Candidate, n: int = HOVER_FACTORS) -> str:
+    """The ``n`` largest contributions and ``other`` (the rest), adding up to the score."""
+    return ", ".join(
+        f"{points(v, sign=True)} {name}" for name, v in shown_factors(c.factors, c.score, n)
+    )
+
+
 def hover(c: Candidate) -> str:
     """A bubble's hover text: the module, its score and strategy, and its top reasons."""
-    reasons = ", ".join(
-        f"{points(v, sign=True)} {name}"
-        for name, v in shown_factors(c.factors, c.score, HOVER_FACTORS)
-    )
     e = c.effort
     effort = "no effort (stays in Python)" if e is None else f"{e.days_low}-{e.days_high} days"
     return (
         f"{c.rel_path}: score {points(c.score)}, {c.strategy.value}, expected gain "
-        f"{points(gain_of(c.factors), sign=True)}, {effort}; why: {reasons or '-'}"
+        f"{points(gain_of(c.factors), sign=True)}, {effort}; why: {reasons(c) or '-'}"
     )
 
 
@@ -151,16 +156,16 @@ def gain_map(
     ys = nice_ticks(max(highest, split[1] if split else 0.0))
     scale = Scale(plot, xs[-1], ys[-1])
     biggest = max((c.metrics.sloc for c in candidates), default=1) or 1
-    labelled = {c.rel_path for c in with_effort[:MAP_LABELS]}
     bubbles = []
     for i, c in enumerate(candidates):
         x, y, low, high = _position(c, i, scale)
         r = R_MIN + (R_MAX - R_MIN) * math.sqrt(max(c.metrics.sloc, 0) / biggest)
-        label = names[c.rel_path] if c.rel_path in labelled else ""
+        label = names[c.rel_path] if c.effort is not None else ""
         href = "#" + anchors[c.rel_path]
         bubbles.append(
             Bubble(x, y, round(r, 1), low, high, c.strategy.value, href, hover(c), label)
         )
+    bubbles = _labelled(bubbles)
     bubbles.sort(key=lambda b: -b.r)
     quadrant, note = _quadrant(split, scale)
     strip = None
@@ -177,6 +182,25 @@ def gain_map(
         tuple(bubbles),
         note,
     )
+
+
+def _labelled(bubbles: Sequence[Bubble]) -> list[Bubble]:
+    """At most ``MAP_LABELS`` labels, best-ranked first, each beside its bubble where it
+    overlaps no label placed before it; the others are dropped (hover names every bubble)."""
+    placed: list[Box] = []
+    out = []
+    for b in bubbles:
+        box = Box(b.x + b.r + 3, b.y - 8, len(b.label) * LABEL_CHAR, 12)
+        clear = all(
+            box.x >= p.x + p.w or p.x >= box.x + box.w or box.y >= p.y + p.h or p.y >= box.y + box.h
+            for p in placed
+        )
+        if b.label and clear and len(placed) < MAP_LABELS:
+            placed.append(box)
+            out.append(b)
+        else:
+            out.append(replace(b, label=""))
+    return out
 
 
 def _position(c: Candidate, i: int, scale: Scale) -> tuple[float, float, float, float]:

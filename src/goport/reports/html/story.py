@@ -14,11 +14,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goport.model import Candidate, Finding, GoIdiom, HotFunction
+from goport.model import Candidate, Finding, GoIdiom
 from goport.reports import points
 from goport.reports.html import charts
 from goport.reports.html.source import Excerpt, Reader, excerpt
-from goport.reports.terminal import _pct, compared_shares, estimate_verdict
+from goport.reports.terminal import (
+    _pct,
+    compared_shares,
+    estimate_verdict,
+    estimated_line,
+    function_why,
+    measured_line,
+)
 from goport.roadmap.model import Step
 from goport.roadmap.render import effort_text, gain_text, risk_lines
 from goport.scoring import gain_of
@@ -43,6 +50,11 @@ def anchor(rel_path: str) -> str:
 class Link:
     label: str
     href: str  # "" when the target has no section in this report
+
+
+def path_link(rel_path: str, anchors: dict[str, str]) -> Link:
+    """A module by its path, linked to its section when the report has one."""
+    return Link(rel_path, "#" + anchors[rel_path] if rel_path in anchors else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +134,8 @@ class Context:
     steps: tuple[Step, ...]
 
     def link(self, module: str, label: str | None = None) -> Link:
-        path = self.paths.get(module, "")
-        href = "#" + self.anchors[path] if path in self.anchors else ""
+        """A module by its dotted name, linked to its section when it has one."""
+        href = path_link(self.paths.get(module, ""), self.anchors).href
         return Link(module if label is None else label, href)
 
 
@@ -167,14 +179,6 @@ def _effort(c: Candidate) -> str:
     return f"{e.size}, about {e.days_low}-{e.days_high} person-days ({e.explanation})"
 
 
-def _why(fn: HotFunction) -> str:
-    why = ", ".join(fn.reasons) or "complexity and loops"
-    m = fn.measured
-    if m is not None:
-        why = f"measured {m.self_share:.0%} self, {m.total_share:.0%} total; {why}"
-    return why
-
-
 def _functions(c: Candidate, ctx: Context) -> tuple[tuple[FunctionView, ...], str]:
     """The hot functions; the first few with their source, when it can be read safely."""
     lines = ctx.read(c.rel_path) if c.functions else None
@@ -190,7 +194,7 @@ def _functions(c: Candidate, ctx: Context) -> tuple[tuple[FunctionView, ...], st
                 f"{fn.span.line}-{fn.span.end_line}",
                 fn.complexity,
                 f"{fn.heat:.2f}",
-                _why(fn),
+                function_why(fn),
                 fn.signature,
                 shown,
             )
@@ -208,20 +212,12 @@ def _chain(c: Candidate, ctx: Context) -> tuple[Link, ...]:
 
 
 def _time(c: Candidate) -> tuple[str, ...]:
-    out = []
-    e = c.estimate
-    if e is not None:
-        out.append(
-            f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
-            f"run time, rank {e.rank} of {e.ranked} modules."
-        )
-    h = c.hotness
-    if h is not None:
-        out.append(
-            f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
-            f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
-        )
-    return tuple(out)
+    """What the estimate and the profile say of the module's share of the run time."""
+    e, h = c.estimate, c.hotness
+    return (
+        *(() if e is None else (estimated_line(e) + ".",)),
+        *(() if h is None else (measured_line(h),)),
+    )
 
 
 def _measured_path(c: Candidate) -> tuple[str, ...]:
@@ -285,7 +281,7 @@ def _step(c: Candidate, ctx: Context) -> StepView | None:
     s = next((s for s in ctx.steps if c.rel_path in s.modules), None)
     if s is None:
         return None
-    modules = tuple(Link(p, "#" + ctx.anchors[p] if p in ctx.anchors else "") for p in s.modules)
+    modules = tuple(path_link(p, ctx.anchors) for p in s.modules)
     return StepView(
         number=s.number,
         total=len(ctx.steps),

@@ -13,17 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from goport.model import Candidate, RunResult, Strategy
-from goport.reports import Options, points, shown_factors
+from goport.reports import Options, points
 from goport.reports import json_report as jr
-from goport.reports.columns import Names
+from goport.reports.columns import Names, effort_cell
 from goport.reports.html import charts, graph
 from goport.reports.html.source import reader
-from goport.reports.html.story import Context, Link, Story, anchor, stories
-from goport.reports.terminal import set_apart_line
-from goport.reports.verdict import legend, short_names, tests_note, verdict
+from goport.reports.html.story import Context, Link, Story, anchor, path_link, stories
+from goport.reports.terminal import analysed_line, set_apart_line
+from goport.reports.verdict import legend, short_names, verdict
 from goport.roadmap.render import effort_text, gain_text, summary_text
 from goport.roadmap.roadmap import Plan
 from goport.scoring import gain_of
+from goport.text import printable
 
 #: the verdict is one line of this many characters at most ("+N more" past it)
 VERDICT_WIDTH = 160
@@ -142,16 +143,8 @@ def report(result: RunResult, options: Options, plan: Plan | None = None) -> Rep
 
 
 def _summary(result: RunResult) -> str:
-    s = result.summary
-    analysed = (
-        f"{s.files_analysed}"
-        if s.files_analysed == s.files_discovered
-        else f"{s.files_analysed} of {s.files_discovered}"
-    )
     return (
-        f"goport {result.tool_version}: {analysed} Python files analysed "
-        f"({tests_note(s.test_files)}), {s.candidates} ranked, {s.findings} findings, "
-        f"{len(result.candidates)} reported."
+        f"goport {result.tool_version}: {analysed_line(result)}, {len(result.candidates)} reported."
     )
 
 
@@ -181,10 +174,7 @@ def _notes(result: RunResult) -> tuple[str, ...]:
 def _row(doc: dict[str, Any], c: Candidate, section: str) -> Row:
     """A table row from the candidate's JSON object (the same numbers as ``--format json``)."""
     e = doc["effort"]
-    why = ", ".join(
-        f"{points(v, sign=True)} {name}"
-        for name, v in shown_factors(c.factors, c.score, WHY_FACTORS)
-    )
+    why = charts.reasons(c, WHY_FACTORS)
     return Row(
         anchor=section,
         rank=doc["rank"],
@@ -192,7 +182,7 @@ def _row(doc: dict[str, Any], c: Candidate, section: str) -> Row:
         score=points(doc["score"]),
         strategy=doc["strategy"],
         gain=points(gain_of(c.factors), sign=True),
-        effort="-" if e is None else f"{e['size']} {e['days_low']}-{e['days_high']}d",
+        effort=effort_cell(c),
         days="" if e is None else f"{(e['days_low'] + e['days_high']) / 2:g}",
         sloc=doc["metrics"]["sloc"],
         fan_in=doc["boundary"]["fan_in"],
@@ -206,7 +196,7 @@ def _data(r: Row) -> dict[str, Any]:
     return {
         "id": r.anchor,
         "rank": r.rank,
-        "path": r.path,
+        "path": printable(r.path),  # as the table shows it, for the path filter
         "score": float(r.score),
         "strategy": r.strategy,
         "gain": float(r.gain),
@@ -226,7 +216,7 @@ def _diff(result: RunResult, anchors: dict[str, str], names: dict[str, str]) -> 
     every = {**names, **short_names(sorted({x.rel_path for x in shown}))}
     rows = tuple(
         DiffRow(
-            Link(x.rel_path, "#" + anchors[x.rel_path] if x.rel_path in anchors else ""),
+            path_link(x.rel_path, anchors),
             "-" if x.before is None else points(x.before),
             "-" if x.after is None else points(x.after),
             f"{x.rank_before or '-'} -> {x.rank_after or '-'}",
@@ -245,7 +235,7 @@ def _plan(plan: Plan, anchors: dict[str, str]) -> PlanView:
         PlanRow(
             s.number,
             s.wave,
-            tuple(Link(p, "#" + anchors[p] if p in anchors else "") for p in s.modules),
+            tuple(path_link(p, anchors) for p in s.modules),
             s.strategy.value,
             gain_text(s.gain),
             effort_text(s),
