@@ -20,9 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from goport.errors import InputError
 from goport.model import Finding, HotFunction
-from goport.safeio import read_bytes
+from goport.roadmap.roadmap import reader as roadmap_reader
 from goport.sources import digest_bytes
 
 log = logging.getLogger(__name__)
@@ -55,31 +54,22 @@ Reader = Callable[[str], "list[str] | None"]
 
 
 def reader(root: str, limit: int, digests: dict[str, str]) -> Reader:
-    """Reads a module's lines once; None when it cannot be read safely or has changed since
-    the scan (``digests``: rel path -> digest of what was analysed; a path not in it is read
-    without the check)."""
-    real = Path(root).resolve()
-    seen: dict[str, list[str] | None] = {}
+    """Reads a module's lines once (through ``roadmap.reader``: regular files inside ``root``
+    only); None when it cannot be read safely or has changed since the scan (``digests``: rel
+    path -> digest of what was analysed; a path not in it is read without the check)."""
+    read_bytes = roadmap_reader(Path(root), limit)
 
     def read(rel_path: str) -> list[str] | None:
-        if rel_path not in seen:
-            seen[rel_path] = _lines(real, rel_path, limit, digests.get(rel_path))
-        return seen[rel_path]
+        data = read_bytes(rel_path)
+        if data is None:
+            return None
+        digest = digests.get(rel_path)
+        if digest is not None and digest_bytes(data) != digest:
+            log.info("%s changed since the scan; its source is not shown", rel_path)
+            return None
+        return _LINE_END.split(data.decode("utf-8-sig", errors="replace"))
 
     return read
-
-
-def _lines(root: Path, rel_path: str, limit: int, digest: str | None) -> list[str] | None:
-    try:
-        data = read_bytes(root / rel_path, limit=limit, within=root)
-    except InputError as exc:
-        log.info("html: %s not read (%s)", rel_path, exc)
-        return None
-    if digest is not None and digest_bytes(data) != digest:
-        log.info("html: %s changed since the scan; its source is not shown", rel_path)
-        return None
-    text = data.decode("utf-8-sig", errors="replace")
-    return _LINE_END.split(text)
 
 
 def excerpt(lines: Sequence[str], fn: HotFunction, findings: Sequence[Finding]) -> Excerpt:
