@@ -41,7 +41,7 @@ class Line:
     number: int
     text: str
     heat: float  # 0-1
-    note: str  # "GP101 nested-loops: ...; ..." for the findings covering the line, or ""
+    note: str  # the rule, name and message of each finding covering the line, or ""
 
 
 @dataclass(frozen=True, slots=True)
