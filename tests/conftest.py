@@ -131,3 +131,43 @@ def py_spy() -> str:
         said = (probe.stderr or probe.stdout).strip().splitlines()[:2]
         pytest.skip(f"py-spy cannot trace processes here (needs ptrace rights): {said}")
     return executable
+
+
+#: a tree whose names and sources try to break out of an HTML report: a module named like a tag
+#: with an event handler, a string literal that closes the page's script, bidi controls (RLO
+#: U+202E, PDF U+202C) in a string and a comment of hot functions
+HOSTILE_HTML = {
+    "pkg/__init__.py": "",
+    "pkg/<img src=x onerror=alert(1)>.py": (
+        "def crunch(rows):\n"
+        '    label = "</script><script>alert(1)</script>"\n'
+        "    t = 0\n"
+        "    for r in rows:\n"
+        "        for c in r:\n"
+        "            t = (t * 31 + c) & 0xFFFF  # \u202e reversed \u202c comment\n"
+        "    return t, label\n"
+    ),
+    "pkg/kernel.py": (
+        "def grid(rows):\n"
+        '    s = "\u202eevil\u202c"\n'
+        "    t = 0\n"
+        "    for r in rows:\n"
+        "        for c in r:\n"
+        "            t += (c * c) ^ (c << 3)\n"
+        "    return t, s\n"
+    ),
+    "pkg/user.py": (
+        "from pkg import kernel\n\n\n"
+        "def go(rows):\n"
+        "    out = []\n"
+        "    for r in rows:\n"
+        "        out.append(kernel.grid(r))\n"
+        "    return out\n"
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def hostile_html_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``HOSTILE_HTML`` written to a folder of its own (never changed by a test)."""
+    return _write(tmp_path_factory.mktemp("hostile-html"), HOSTILE_HTML)

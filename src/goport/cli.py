@@ -540,8 +540,8 @@ def scan(
             "weights": tuple(weight) or None,
         },
     )
-    # the Next hint reads the kind of a file in a named folder
-    result = _run(config, quiet, with_facts=bool(config.paths))
+    # the Next hint reads the kind of a file in a named folder; the HTML report, the plan
+    result = _run(config, quiet, with_facts=bool(config.paths) or fmt is Format.HTML)
     if fmt is None:  # as ruff and pip do: a table for people, plain lines for pipes
         fmt = Format.TERMINAL if output is not None or sys.stdout.isatty() else Format.TEXT
     color = fmt is Format.TERMINAL and output is None and _use_color(sys.stdout)
@@ -559,9 +559,15 @@ def scan(
         step_summary=Path(summary_file) if summary_file else None,
         path_prefix=prefix,
         explain_command=_explain_command(result),
+        max_file_size=config.max_file_size,
     )
-    text = render(fmt, result, options)
-    if fmt is Format.MARKDOWN and output is None:
+    if fmt is Format.HTML:  # with each candidate's place in the plan
+        from goport.roadmap.cli import html_report
+
+        text = html_report(result, config, options)
+    else:
+        text = render(fmt, result, options)
+    if fmt in (Format.MARKDOWN, Format.HTML) and output is None:
         # on stdout the document is a CI log line by line (terminal and github output are made
         # inert by their reporters; written to a file or the step summary it is not parsed)
         text = inert_lines(text)

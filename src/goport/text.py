@@ -13,11 +13,12 @@ import re
 import unicodedata
 
 #: C0 and C1 controls, DEL, bidi and other invisible format controls, line/paragraph separators,
-#: and lone surrogates (undecodable bytes in file names)
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff]"
+#: and lone surrogates (undecodable bytes in file names): the body of a regex character class
+UNSAFE_CHARS = (
+    "\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff"
 )
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 
 
 def _escape(match: re.Match[str]) -> str:

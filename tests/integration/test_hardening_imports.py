@@ -19,6 +19,7 @@ import pytest
 DEPENDENCIES = (
     "goport", "libcst", "radon", "rich", "typer", "click", "pathspec", "re2", "platformdirs",
     "typing_extensions", "yaml", "mando", "colorama", "shellingham", "markdown_it", "pygments",
+    "jinja2", "markupsafe",
     "sitecustomize", "usercustomize",
 )  # fmt: skip
 
@@ -56,15 +57,20 @@ def planted(tmp_path: Path) -> tuple[Path, Path]:
     return root, marks
 
 
+@pytest.mark.parametrize(("fmt", "shows"), [("json", '"files_analysed"'), ("html", "<svg")])
 def test_console_script_with_workers_imports_nothing_from_the_tree(
-    planted: tuple[Path, Path], goport: Callable[..., subprocess.CompletedProcess[str]]
+    planted: tuple[Path, Path],
+    goport: Callable[..., subprocess.CompletedProcess[str]],
+    fmt: str,
+    shows: str,
 ) -> None:
+    """The HTML report loads its templates (jinja2) after the scan: from goport, not the tree."""
     root, marks = planted
     proc = goport(
-        "scan", ".", "--no-cache", "--jobs", "2", "-f", "json", cwd=root, console_script=True
+        "scan", ".", "--no-cache", "--jobs", "2", "-f", fmt, cwd=root, console_script=True
     )
     assert proc.returncode == 0, proc.stderr
-    assert '"files_analysed"' in proc.stdout
+    assert shows in proc.stdout
     assert sorted(p.name for p in marks.iterdir()) == []
 
 

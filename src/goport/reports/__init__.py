@@ -67,6 +67,7 @@ class Format(str, Enum):
     SARIF = "sarif"
     GITLAB = "gitlab"
     MARKDOWN = "markdown"
+    HTML = "html"  # one self-contained page: the map, the table, each candidate's story
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,9 @@ class Options:
     #: terminal: the ``goport explain`` command for the top candidate as the user types it from
     #: their working folder (the CLI knows it; "": a path relative to the scanned root)
     explain_command: str = ""
+    #: html: read the scanned sources (to show hot functions) up to this many bytes, the scan's
+    #: --max-file-size
+    max_file_size: int = 1_000_000
 
 
 def dumps(doc: Any, *, indent: int | None = None) -> str:
@@ -150,6 +154,12 @@ def _markdown(result: RunResult, options: Options) -> str:
     return markdown.render(result, options)
 
 
+def _html(result: RunResult, options: Options) -> str:
+    from goport.reports import html
+
+    return html.render(result, options)
+
+
 REPORTERS: dict[Format, Renderer] = {
     Format.TERMINAL: _terminal,
     Format.TEXT: _text,
@@ -158,6 +168,7 @@ REPORTERS: dict[Format, Renderer] = {
     Format.SARIF: _sarif,
     Format.GITLAB: _gitlab,
     Format.MARKDOWN: _markdown,
+    Format.HTML: _html,
 }
 
 

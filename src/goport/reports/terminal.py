@@ -18,7 +18,7 @@ import io
 import os
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -33,6 +33,9 @@ from goport.model import (
     FileKind,
     FunctionEstimate,
     FunctionHotness,
+    HotFunction,
+    Hotness,
+    ModuleEstimate,
     ProfileSummary,
     RunResult,
 )
@@ -178,19 +181,7 @@ def render(result: RunResult, options: Options) -> str:
 
 def _header(console: Console, result: RunResult) -> None:
     """What was analysed, the profiles joined, the change compared, the baseline."""
-    s = result.summary
-    analysed = (
-        f"{s.files_analysed}"
-        if s.files_analysed == s.files_discovered
-        else f"{s.files_analysed} of {s.files_discovered}"
-    )
-    console.print(
-        _t(
-            ("goport", "bold"),
-            f" {result.tool_version}: {analysed} Python files analysed ({tests_note(s.test_files)}), "
-            f"{s.candidates} ranked, {s.findings} findings",
-        )
-    )
+    console.print(_t(("goport", "bold"), f" {result.tool_version}: {analysed_line(result)}"))
     if result.profile is not None:
         _profile(console, result.profile)
     if result.diff is not None:
@@ -260,6 +251,42 @@ def _next(console: Console, result: RunResult, options: Options) -> None:
     )
 
 
+def analysed_line(result: RunResult) -> str:
+    """What was analysed and ranked: "17 Python files analysed (4 tests), 13 ranked, ..."."""
+    s = result.summary
+    analysed = (
+        f"{s.files_analysed}"
+        if s.files_analysed == s.files_discovered
+        else f"{s.files_analysed} of {s.files_discovered}"
+    )
+    return (
+        f"{analysed} Python files analysed ({tests_note(s.test_files)}), "
+        f"{s.candidates} ranked, {s.findings} findings"
+    )
+
+
+def measured_line(h: Hotness) -> str:
+    return (
+        f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
+        f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
+    )
+
+
+def estimated_line(e: ModuleEstimate) -> str:
+    """Without the full stop: explain adds what was measured."""
+    return (
+        f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
+        f"run time, rank {e.rank} of {e.ranked} modules"
+    )
+
+
+def function_why(fn: HotFunction) -> str:
+    """Why a function is hot: what was measured, and the rules that found work there."""
+    why = ", ".join(fn.reasons) or "complexity and loops"
+    m = fn.measured
+    return why if m is None else f"{m.self_share:.0%} self, {m.total_share:.0%} total; {why}"
+
+
 def render_explain(c: Candidate, options: Options) -> str:
     console, buffer = _console(options)
     console.print(
@@ -275,11 +302,7 @@ def render_explain(c: Candidate, options: Options) -> str:
     )
     _factors(console, c)
     if c.hotness is not None:
-        h = c.hotness
-        console.print(
-            f"Measured: {h.total_share:.0%} of samples, {h.self_share:.0%} self in Python, "
-            f"{h.library_share:.0%} in libraries called from here ({h.samples} samples)."
-        )
+        console.print(measured_line(c.hotness))
     if c.functions:
         _hot_functions(console, c)
     _estimate(console, c)
@@ -314,15 +337,12 @@ def _hot_functions(console: Console, c: Candidate) -> None:
     ft.add_column("heat", justify="right")
     ft.add_column("why / Go sketch", overflow="fold")
     for fn in c.functions:
-        why = ", ".join(fn.reasons) or "complexity and loops"
-        if fn.measured is not None:
-            why = f"{fn.measured.self_share:.0%} self, {fn.measured.total_share:.0%} total; " + why
         ft.add_row(
             _t(fn.qualname),
             f"{fn.span.line}-{fn.span.end_line}",
             str(fn.complexity),
             f"{fn.heat:.2f}",
-            _t(why) + "\n" + _t(fn.signature),  # our line break, between two escaped parts
+            _t(function_why(fn)) + "\n" + _t(fn.signature),  # our line break, between escaped parts
         )
     console.print(ft)
 
@@ -401,10 +421,7 @@ def _estimate(console: Console, c: Candidate) -> None:
     e = c.estimate
     if e is None:
         return
-    line = (
-        f"Estimated (static, no profile needed): {_pct(e.share)} of the project's estimated "
-        f"run time, rank {e.rank} of {e.ranked} modules"
-    )
+    line = estimated_line(e)
     if c.hotness is not None:
         h = c.hotness
         line += f"; measured: {_pct(h.self_share)} of samples in its own code"
@@ -436,13 +453,6 @@ def _estimate_vs_measured(
     measured: tuple[FunctionHotness, ...],
 ) -> None:
     """Per function, the share of this module's time the estimate gives and the profile shows."""
-    est_total = sum(f.share for f in estimated)
-    measured_total = sum(f.self_share for f in measured)
-    est = {f.qualname: f.share / est_total for f in estimated} if est_total > 0 else {}
-    meas = {f.qualname: f.self_share / measured_total for f in measured} if measured_total else {}
-    names = [f.qualname for f in measured[:ESTIMATE_ROWS]]
-    names += [f.qualname for f in estimated[:ESTIMATE_ROWS] if f.qualname not in names]
-    names.sort(key=lambda q: (-meas.get(q, 0.0), -est.get(q, 0.0), q))
     table = Table(
         title="Estimated vs measured, as shares of this module's own time", box=box.SIMPLE_HEAD
     )
@@ -450,14 +460,24 @@ def _estimate_vs_measured(
     table.add_column("estimated", justify="right")
     table.add_column("measured", justify="right")
     table.add_column("the estimate", overflow="fold")
-    for name in names[: ESTIMATE_ROWS + 4]:
-        table.add_row(
-            _t(name),
-            _pct(est.get(name)),
-            _pct(meas.get(name)),
-            estimate_verdict(est.get(name), meas.get(name)),
-        )
+    for name, est, meas in compared_shares(estimated, measured):
+        table.add_row(_t(name), _pct(est), _pct(meas), estimate_verdict(est, meas))
     console.print(table)
+
+
+def compared_shares(
+    estimated: Sequence[FunctionEstimate], measured: Sequence[FunctionHotness]
+) -> list[tuple[str, float | None, float | None]]:
+    """(function, estimated, measured share of the module's own time), the most measured
+    first: the functions the profile or the estimate put first, at most ESTIMATE_ROWS + 4."""
+    est_total = sum(f.share for f in estimated)
+    measured_total = sum(f.self_share for f in measured)
+    est = {f.qualname: f.share / est_total for f in estimated} if est_total > 0 else {}
+    meas = {f.qualname: f.self_share / measured_total for f in measured} if measured_total else {}
+    names = [f.qualname for f in measured[:ESTIMATE_ROWS]]
+    names += [f.qualname for f in estimated[:ESTIMATE_ROWS] if f.qualname not in names]
+    names.sort(key=lambda q: (-meas.get(q, 0.0), -est.get(q, 0.0), q))
+    return [(name, est.get(name), meas.get(name)) for name in names[: ESTIMATE_ROWS + 4]]
 
 
 def estimate_verdict(estimated: float | None, measured: float | None) -> str:

@@ -37,6 +37,7 @@ from goport.cli import (
     WeightOpt,
 )
 from goport.errors import InputError
+from goport.reports import Options
 from goport.text import inert_lines, printable
 
 if TYPE_CHECKING:  # the analysis loads when the command runs, not with the CLI
@@ -52,6 +53,7 @@ class PlanFormat(str, Enum):
     TERMINAL = "terminal"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
 
 
 def changesets(config: Config, root: Path) -> tuple[tuple[tuple[str, ...], ...], list[str]]:
@@ -77,6 +79,19 @@ def make_plan(result: RunResult, config: Config, *, detail: bool = True) -> Plan
         read=reader(root, config.max_file_size) if detail else None,
         detail=detail,
         notes=notes,
+    )
+
+
+def html_report(
+    result: RunResult, config: Config, options: Options, made: Plan | None = None
+) -> str:
+    """The HTML report with the plan ``goport plan`` made, or for ``goport scan``, each
+    candidate's place in the plan (made here without its risks and contracts, which read the
+    sources again)."""
+    from goport.reports.html import render
+
+    return render(
+        result, options, made if made is not None else make_plan(result, config, detail=False)
     )
 
 
@@ -186,15 +201,17 @@ def plan(
     scanned = Path(result.root)
     if fmt is PlanFormat.JSON:
         text = render_json(made)
-    elif fmt is PlanFormat.MARKDOWN:
-        text = render_markdown(made)
+    elif fmt in (PlanFormat.MARKDOWN, PlanFormat.HTML):
+        if fmt is PlanFormat.HTML:
+            options = Options(max_file_size=config.max_file_size)
+            text = html_report(result, config, options, made)
+        else:
+            text = render_markdown(made)
         if output is None:
             text = inert_lines(text)
     else:
         color = output is None and _cli._use_color(sys.stdout)
         width = _cli._width() if output is None else None
-        from goport.reports import Options
-
         text = render_terminal(made, Options(color=color, width=width or 80, verbose=verbose))
     _cli._write(text, output, root=scanned)
     if contracts is not None:

@@ -81,7 +81,7 @@ def reader(root: Path, limit: int) -> Reader:
             try:
                 seen[rel_path] = read_bytes(real / rel_path, limit=limit, within=real)
             except InputError as exc:
-                log.info("plan: %s not read (%s)", rel_path, exc)
+                log.info("%s not read (%s)", rel_path, exc)
                 seen[rel_path] = None
         return seen[rel_path]
 
