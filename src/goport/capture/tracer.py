@@ -29,7 +29,9 @@ What a case is:
 Each process appends JSON lines to its own file in the folder the parent merges: a case (the
 first time it is seen in the process, up to the cap), the first occurrence of each reason a
 call could not be recorded, and at exit the counts (duplicates, over the cap, nested,
-incomplete). Like ``codec`` it stands alone and stays valid Python 3.9.
+incomplete). Once a function has its cap of cases, its further calls are counted as over the
+cap without being encoded (duplicates among them are not told apart), so a hot function costs
+little more than the events themselves. Like ``codec`` it stands alone and stays valid 3.9.
 """
 
 from __future__ import annotations
@@ -106,12 +108,13 @@ class Recorder:
         self.codes: dict[Any, Target] = {}  # code objects known to be targets
         self.others: set[Any] = set()  # code objects of target files that are not targets
         self.pending: dict[int, Pending] = {}  # by id(frame)
-        self.alive: set[int] = set()  # generator frames started and not finished
+        self.alive: set[int] = set()  # before 3.12: generator frames started, not finished
         self.exceptions: dict[int, BaseException] = {}  # before 3.12: last exception per frame
         self.lock = threading.Lock()
         self.out: Any = None
         self.pid = os.getpid()
         self.faulted = False
+        self.broken = False
 
     # -- which code is traced --------------------------------------------------------------------
 
@@ -140,8 +143,6 @@ class Recorder:
         fid = id(frame)
         counts = target.counts
         counts["calls"] += 1
-        if target.kind == "generator":
-            self.alive.add(fid)
         if target.running and _nested(target.running, frame):
             counts["nested"] += 1
             target.running.add(fid)
@@ -248,28 +249,35 @@ class Recorder:
             self.write({"t": "skip", "key": target.key, "why": why, "reason": reason})
 
     def write(self, line: dict[str, Any]) -> None:
+        """Append one line to this process's file; an I/O error (the folder is gone: a process
+        that outlived the capture) stops the writing, never the user's program."""
         text = json.dumps(line, ensure_ascii=False) + "\n"
         with self.lock:
-            if self.out is None or self.pid != os.getpid():
-                self.pid = os.getpid()
-                name = f"{self.pid}-{os.urandom(4).hex()}.jsonl"
-                self.out = open(  # noqa: SIM115 - kept open for the process's life
-                    os.path.join(self.folder, name), "a", encoding="utf-8", buffering=1
-                )
-            self.out.write(text)
+            if self.broken:
+                return
+            try:
+                if self.out is None or self.pid != os.getpid():
+                    self.pid = os.getpid()
+                    name = f"{self.pid}-{os.urandom(4).hex()}.jsonl"
+                    self.out = open(  # noqa: SIM115 - kept open for the process's life
+                        os.path.join(self.folder, name), "a", encoding="utf-8", buffering=1
+                    )
+                self.out.write(text)
+            except OSError:
+                self.broken = True
 
     def forked(self) -> None:
         """In a forked child: its own file and its own counts (the parent reports its own)."""
         self.out = None
+        self.broken = False
         for target in self.targets:
             target.counts = dict.fromkeys(target.counts, 0)
 
     def close(self) -> None:
         """At exit: unfinished generators are incomplete; write every count and where a
         boundary module was imported from when it is not the project's file."""
-        for fid in list(self.pending):
-            if fid in self.alive:
-                self.drop(fid)
+        for fid in list(self.pending):  # generators never run to their end
+            self.drop(fid)
         for target in self.targets:
             if any(target.counts.values()):
                 self.write({"t": "counts", "key": target.key, "counts": target.counts})
@@ -278,7 +286,10 @@ class Recorder:
             if where and os.path.realpath(where) != target.file:
                 self.write({"t": "elsewhere", "key": target.key, "file": where})
         if self.out is not None:
-            self.out.close()
+            try:
+                self.out.close()
+            except OSError:
+                pass
             self.out = None
 
 
@@ -439,8 +450,10 @@ def _profile(recorder: Recorder) -> Callable[[], None]:
             frame.f_trace, frame.f_trace_lines = watch, False
         if id(frame) in recorder.alive:
             recorder.resume(target, frame)
-        else:
-            recorder.start(target, frame)
+            return
+        if target.kind == "generator":  # a generator's later 'call' events are resumes
+            recorder.alive.add(id(frame))
+        recorder.start(target, frame)
 
     def on_return(target: Target, frame: Any, value: Any) -> None:
         state.depth = getattr(state, "depth", 1) - 1
