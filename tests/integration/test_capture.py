@@ -235,3 +235,8 @@ def test_usage_errors_exit_2(tmp_path: Path, goport: Goport) -> None:
     absent = goport("capture", "--", "no-such-program-here", cwd=root)
     assert absent.returncode == 2 and "no such program" in absent.stderr
     assert "Traceback" not in missing.stderr + unknown.stderr + staying.stderr + absent.stderr
+    no_shim = goport("shim", "hashkit.cli", cwd=root)
+    assert no_shim.returncode == 2 and "not in the plan" in no_shim.stderr
+    for command in ("capture", "shim"):
+        shown = goport(command, "--help", cwd=root)
+        assert shown.returncode == 0 and f"Example: goport {command} " in shown.stdout

@@ -93,9 +93,9 @@ def test_merge_keeps_the_first_informative_descriptor() -> None:
 def test_default_out_stays_out_of_the_project(tmp_path: Path) -> None:
     root = tmp_path / "proj"
     (root / "sub").mkdir(parents=True)
-    assert default_out(root, root) == tmp_path / "proj-goport"
-    assert default_out(root, root / "sub") == tmp_path / "proj-goport"
-    assert default_out(root, tmp_path) == tmp_path / "goport-port"
+    assert default_out(root, root) == Path("../proj-goport")
+    assert default_out(root, root / "sub") == Path("../../proj-goport")
+    assert default_out(root, tmp_path) == Path("goport-port")
 
 
 def test_golden_paths_refuse_names_that_are_not_python_names(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ meet.
 
 from __future__ import annotations
 
+import os
 import shlex
 import tempfile
 from collections.abc import Sequence
@@ -39,13 +40,14 @@ OutOpt = Annotated[
 
 
 def default_out(root: Path, cwd: Path) -> Path:
-    """Where the port goes without ``--out`` (see the module's docstring)."""
+    """Where the port goes without ``--out`` (see the module's docstring), relative to ``cwd``
+    (the current folder: the command resolves it there)."""
     from goport.safeio import is_within
 
-    real_root = root.resolve()
-    if is_within(cwd.resolve(), real_root):
-        return real_root.parent / f"{real_root.name}-goport"
-    return cwd / "goport-port"
+    real_root, real_cwd = root.resolve(), cwd.resolve()
+    if is_within(real_cwd, real_root):  # shown as ../<project>-goport, as the user would write it
+        return Path(os.path.relpath(real_root.parent / f"{real_root.name}-goport", real_cwd))
+    return Path("goport-port")
 
 
 def load_boundary(modules: Sequence[str], *, no_cache: bool, quiet: bool) -> tuple[Path, Boundary]:
@@ -78,7 +80,8 @@ def load_boundary(modules: Sequence[str], *, no_cache: bool, quiet: bool) -> tup
 
 def capture(
     command: Annotated[
-        list[str] | None, typer.Argument(help="The command to run (your tests), after --.")
+        list[str] | None,
+        typer.Argument(metavar="COMMAND", help="The command to run (your tests), after --."),
     ] = None,
     out: OutOpt = None,
     module: Annotated[
