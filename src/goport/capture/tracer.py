@@ -121,13 +121,15 @@ class Recorder:
     def lookup(self, code: Any) -> Target | None:
         """The target ``code`` belongs to, or None (decided once per code object)."""
         target = self.codes.get(code)
-        if target is not None or code in self.others:
+        if target is not None:
             return target
         found = self.by_file.get(code.co_filename)
         if found is None:
             real = os.path.realpath(code.co_filename) if code.co_filename else ""
             found = [t for t in self.targets if real in self.real_files and t.file == real]
             self.by_file[code.co_filename] = found
+        if not found or code in self.others:
+            return None
         target = next((t for t in found if t.matches(code)), None)
         if target is None:
             if found:
@@ -429,25 +431,37 @@ def _monitor(recorder: Recorder) -> Callable[[], None]:
     return stop
 
 
-def _profile(recorder: Recorder) -> Callable[[], None]:
-    """Before 3.12: a profile function (and a frame-local trace for exceptions)."""
-    state = threading.local()
+def _quiet(frame: Any, event: str, arg: Any) -> None:
+    """The do-nothing global trace function that lets a target frame's local one run."""
 
-    def quiet(frame: Any, event: str, arg: Any) -> None:
-        return None
 
-    def watch(frame: Any, event: str, arg: Any) -> Any:
+class _Profiled:
+    """Before 3.12: what the profile function does with a boundary function's events."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+        self.state = threading.local()  # how many target frames this thread is running
+
+    def watch(self, frame: Any, event: str, arg: Any) -> Any:
+        """A target frame's local trace function: notes the exceptions it sees."""
         if event == "exception":
-            recorder.exceptions[id(frame)] = arg[1]
-        return watch
+            self.recorder.exceptions[id(frame)] = arg[1]
+        return self.watch
 
-    def on_call(target: Target, frame: Any) -> None:
+    def dispatch(self, target: Target, frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            self.on_call(target, frame)
+        else:
+            self.on_return(target, frame, arg)
+
+    def on_call(self, target: Target, frame: Any) -> None:
+        recorder, state = self.recorder, self.state
         state.depth = getattr(state, "depth", 0) + 1
         tracer = sys.gettrace()
         if tracer is None:
-            sys.settrace(quiet)
-        if tracer is None or tracer is quiet:
-            frame.f_trace, frame.f_trace_lines = watch, False
+            sys.settrace(_quiet)
+        if tracer is None or tracer is _quiet:
+            frame.f_trace, frame.f_trace_lines = self.watch, False
         if id(frame) in recorder.alive:
             recorder.resume(target, frame)
             return
@@ -455,9 +469,12 @@ def _profile(recorder: Recorder) -> Callable[[], None]:
             recorder.alive.add(id(frame))
         recorder.start(target, frame)
 
-    def on_return(target: Target, frame: Any, value: Any) -> None:
+    def on_return(self, target: Target, frame: Any, value: Any) -> None:
+        """A return, a yield or an exception: told apart by the instruction the frame ended on
+        (before 3.11, ``yield from`` leaves ``f_lasti`` one instruction before it)."""
+        recorder, state = self.recorder, self.state
         state.depth = getattr(state, "depth", 1) - 1
-        if state.depth <= 0 and sys.gettrace() is quiet:
+        if state.depth <= 0 and sys.gettrace() is _quiet:
             sys.settrace(None)
         raw, at = frame.f_code.co_code, frame.f_lasti
         op = raw[at] if 0 <= at < len(raw) else -1
@@ -470,19 +487,29 @@ def _profile(recorder: Recorder) -> Callable[[], None]:
         else:
             recorder.raised(target, frame, exc)
 
-    def profile(frame: Any, event: str, arg: Any) -> None:
-        if event == "call":
-            target = recorder.lookup(frame.f_code)
-            if target is not None:
-                on_call(target, frame)
-        elif event == "return":
-            target = recorder.codes.get(frame.f_code)
-            if target is not None:
-                on_return(target, frame, arg)
 
-    guarded = _guard(recorder, profile)
-    sys.setprofile(guarded)
-    threading.setprofile(guarded)
+def _profile(recorder: Recorder) -> Callable[[], None]:
+    """Before 3.12: a profile function (and a frame-local trace for exceptions)."""
+    profiled = _Profiled(recorder)
+    targets, files = recorder.codes.get, recorder.by_file.get
+    handle = _guard(recorder, profiled.dispatch)
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        # every call and return of the program comes here: the common case (a function that
+        # is not a target, in a file that has none) costs two dict lookups
+        if event == "call" or event == "return":
+            code = frame.f_code
+            target = targets(code)
+            if target is None:
+                if event == "return" or not files(code.co_filename, True):
+                    return
+                target = recorder.lookup(code)
+                if target is None:
+                    return
+            handle(target, frame, event, arg)
+
+    sys.setprofile(profile)
+    threading.setprofile(profile)
 
     def stop() -> None:
         sys.setprofile(None)
