@@ -890,6 +890,7 @@ def _register_plan() -> None:
 
     if hasattr(plan_cli, "register"):
         plan_cli.register(app)
+    from goport.capture import cli as _capture_cli  # noqa: F401 - registers capture and shim
 
 
 _register_plan()

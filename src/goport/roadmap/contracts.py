@@ -96,6 +96,7 @@ def contract_for(
         names=tuple(names),
         unknown_types=tuple(b.unknown),
         chatty=_chatty(facts, b, sites, strategy),
+        rel_path=facts.rel_path,
     )
 
 

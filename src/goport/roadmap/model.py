@@ -28,6 +28,7 @@ class Contract:
     #: call sites that cross the boundary inside loops: "ingest.py:88 calls tokenize() per
     #: line (about N crossings per record): batch it"
     chatty: tuple[str, ...] = ()
+    rel_path: str = ""  # the module it is the boundary of (a step may move several)
 
 
 @dataclass(frozen=True, slots=True)
