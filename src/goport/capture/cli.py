@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goport import cli as _cli
-from goport.cli import NoCacheOpt, QuietOpt, VerboseOpt
+from goport.cliio import run_analysis, say, setup_logging
+from goport.cliopts import READING, CommonOptions, QuietOpt, VerboseOpt, shared_options
 from goport.errors import InputError, UsageError
 from goport.text import printable
 
@@ -50,35 +51,25 @@ def default_out(root: Path, cwd: Path) -> Path:
     return Path("goport-port")
 
 
-def load_boundary(modules: Sequence[str], *, no_cache: bool, quiet: bool) -> tuple[Path, Boundary]:
-    """(project root, the plan's boundary functions), for the steps moving ``modules``."""
+def load_boundary(
+    modules: Sequence[str], common: CommonOptions, *, quiet: bool
+) -> tuple[Path, Boundary]:
+    """(project root, the plan's boundary functions), for the steps moving ``modules``: the
+    plan ``goport plan`` makes of the project the current folder belongs to."""
     from goport.capture.targets import boundary
     from goport.roadmap.cli import make_plan
     from goport.roadmap.roadmap import reader
 
-    config = _cli._build_config(
-        [Path(".")],
-        None,
-        exclude=[],
-        select=[],
-        ignore=[],
-        top=None,
-        min_score=None,
-        jobs=None,
-        cache_dir=None,
-        no_cache=no_cache,
-        no_history=False,
-        no_config=False,
-        max_file_size=None,
-        extra={"top": 0, "min_score": None, "weights": None},  # every candidate, as plan
-    )
-    result = _cli._run(config, quiet, with_facts=True)
+    config = common.config([Path(".")], top=0)  # every candidate, as plan
+    result = run_analysis(config, quiet, with_facts=True)
     plan = make_plan(result, config)
     root = Path(result.root).resolve()
     return root, boundary(plan, result, reader(root, config.max_file_size), modules)
 
 
+@shared_options(*READING)
 def capture(
+    common: CommonOptions,
     command: Annotated[
         list[str] | None,
         typer.Argument(metavar="COMMAND", help="The command to run (your tests), after --."),
@@ -91,7 +82,6 @@ def capture(
     max_cases: Annotated[
         int, typer.Option("--max-cases", min=1, help="Cases kept per function.")
     ] = DEFAULT_MAX_CASES,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -108,15 +98,15 @@ def capture(
         raise UsageError(
             "give the command to run after --, e.g. goport capture -- python -m pytest"
         )
-    _cli._logging(quiet, verbose)
-    root, found = load_boundary(module, no_cache=no_cache, quiet=quiet)
+    setup_logging(quiet, verbose)
+    root, found = load_boundary(module, common, quiet=quiet)
     if not found.targets:
         raise InputError(
             "nothing to capture: the plan moves no function to Go (goport plan shows its steps)"
         )
     folder = out if out is not None else default_out(root, Path.cwd())
     shown = printable(shlex.join(command))
-    _cli._say(f"goport capture runs {shown}: it executes your code")
+    say(f"goport capture runs {shown}: it executes your code")
     with tempfile.TemporaryDirectory(prefix="goport-capture-") as tmp:
         work = Path(tmp)
         status = run(command, prepare(work, found.targets, max_cases))
@@ -124,7 +114,7 @@ def capture(
     written = write_golden(folder, captured, root=root)
     typer.echo(render(captured, written, found.left_out, status, folder / "golden"), nl=False)
     if not written:
-        _cli._say(f"goport capture: nothing recorded: {_why_nothing(captured.processes, found)}")
+        say(f"goport capture: nothing recorded: {_why_nothing(captured.processes, found)}")
         raise typer.Exit(_cli.ExitCode.USAGE)
 
 
@@ -140,10 +130,11 @@ def _why_nothing(processes: int, found: Boundary) -> str:
     )
 
 
+@shared_options(*READING)
 def shim(
+    common: CommonOptions,
     module: Annotated[str, typer.Argument(help="The module (dotted, or its path).")],
     out: OutOpt = None,
-    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -154,8 +145,8 @@ def shim(
     """
     from goport.capture.shim import write_shim
 
-    _cli._logging(quiet, verbose)
-    root, found = load_boundary([module], no_cache=no_cache, quiet=quiet)
+    setup_logging(quiet, verbose)
+    root, found = load_boundary([module], common, quiet=quiet)
     path = module.replace("\\", "/").removeprefix("./")
     targets = [
         t
@@ -166,8 +157,8 @@ def shim(
         raise InputError(f"{printable(module)}: no boundary function to put behind a switch")
     folder = out if out is not None else default_out(root, Path.cwd())
     written = write_shim(targets, folder, root=root)
-    _cli._say(f"goport: wrote {printable(str(written[0]))} and {printable(str(written[1]))}")
-    _cli._say(
+    say(f"goport: wrote {printable(str(written[0]))} and {printable(str(written[1]))}")
+    say(
         f"goport: next: GOPORT_USE_GO=1 python -m pytest {printable(str(folder / 'python'))} "
         "(from the project root, with the Go side running)"
     )

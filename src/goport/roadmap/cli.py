@@ -17,24 +17,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goport import cli as _cli
-from goport.cli import (
-    CacheDirOpt,
-    ExcludeOpt,
-    IgnoreOpt,
-    IncludeOpt,
-    JobsOpt,
-    MaxSizeOpt,
-    NoCacheOpt,
-    NoConfigOpt,
-    NoHistoryOpt,
+from goport.cliio import run_analysis, say, setup_logging, use_color, width, write_report
+from goport.cliopts import (
+    RANKING,
+    READING,
+    CommonOptions,
     PathsArg,
-    ProfileOpt,
-    ProfileRootOpt,
     QuietOpt,
     RootOpt,
-    SelectOpt,
     VerboseOpt,
-    WeightOpt,
+    shared_options,
 )
 from goport.errors import InputError
 from goport.reports import Options
@@ -135,7 +127,9 @@ def write_contracts(plan: Plan, folder: Path, root: Path) -> list[Path]:
     return written
 
 
+@shared_options(*READING, "max_file_size", *RANKING)
 def plan(
+    common: CommonOptions,
     paths: PathsArg = None,
     fmt: Annotated[
         PlanFormat, typer.Option("--format", "-f", help="Output format.")
@@ -147,20 +141,7 @@ def plan(
         Path | None,
         typer.Option("--contracts", help="Write every step's contract file into this folder."),
     ] = None,
-    exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
-    select: SelectOpt = [],  # noqa: B006
-    ignore: IgnoreOpt = [],  # noqa: B006
-    jobs: JobsOpt = None,
-    cache_dir: CacheDirOpt = None,
-    no_cache: NoCacheOpt = False,
-    no_history: NoHistoryOpt = False,
-    no_config: NoConfigOpt = False,
     root: RootOpt = None,
-    max_file_size: MaxSizeOpt = None,
-    profile: ProfileOpt = [],  # noqa: B006
-    profile_root: ProfileRootOpt = [],  # noqa: B006
-    include: IncludeOpt = [],  # noqa: B006
-    weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -175,28 +156,9 @@ def plan(
     """
     from goport.roadmap.render import render_json, render_markdown, render_terminal
 
-    _cli._logging(quiet, verbose)
-    config = _cli._build_config(
-        paths or [Path(".")],
-        root,
-        exclude=exclude,
-        select=select,
-        ignore=ignore,
-        top=None,
-        min_score=None,
-        jobs=jobs,
-        cache_dir=cache_dir,
-        no_cache=no_cache,
-        no_history=no_history,
-        no_config=no_config,
-        max_file_size=max_file_size,
-        profiles=profile,
-        profile_roots=profile_root,
-        include=include,
-        # every candidate, whatever the project sets; the weights scan and explain use
-        extra={"top": 0, "min_score": None, "weights": tuple(weight) or None},
-    )
-    result = _cli._run(config, quiet, with_facts=True)
+    setup_logging(quiet, verbose)
+    config = common.config(paths or [Path(".")], root, top=0)  # every candidate
+    result = run_analysis(config, quiet, with_facts=True)
     made = make_plan(result, config)
     scanned = Path(result.root)
     if fmt is PlanFormat.JSON:
@@ -210,13 +172,13 @@ def plan(
         if output is None:
             text = inert_lines(text)
     else:
-        color = output is None and _cli._use_color(sys.stdout)
-        width = _cli._width() if output is None else None
-        text = render_terminal(made, Options(color=color, width=width or 80, verbose=verbose))
-    _cli._write(text, output, root=scanned)
+        color = output is None and use_color(sys.stdout)
+        shown = width() if output is None else None
+        text = render_terminal(made, Options(color=color, width=shown or 80, verbose=verbose))
+    write_report(text, output, root=scanned)
     if contracts is not None:
         written = write_contracts(made, contracts, scanned.resolve())
-        _cli._say(f"goport: wrote {len(written)} contract file(s) to {contracts}")
+        say(f"goport: wrote {len(written)} contract file(s) to {contracts}")
 
 
 def register(app: typer.Typer) -> None:
