@@ -1,0 +1,122 @@
+"""``goport scaffold``: the command, registered on goport's typer app (``register``).
+
+It runs the analysis ``goport plan`` runs (same config, cache and options), picks the step
+that moves the module the user names (or every step with ``--all``) and writes a Go module
+for it: one package per step, with stubs, the call protocol, the golden-case test and the
+command its strategy needs. It writes only under ``--out``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from goport import cli as _cli
+from goport.cli import (
+    CacheDirOpt,
+    ExcludeOpt,
+    JobsOpt,
+    MaxSizeOpt,
+    NoCacheOpt,
+    NoConfigOpt,
+    NoHistoryOpt,
+    QuietOpt,
+    VerboseOpt,
+    WeightOpt,
+)
+from goport.text import printable
+
+
+def scaffold(
+    module: Annotated[
+        str | None,
+        typer.Argument(help="The module to scaffold: a dotted name or a path to its .py file."),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="The folder to write the Go module into."),
+    ] = ...,  # type: ignore[assignment]  # typer: a required option
+    every: Annotated[
+        bool, typer.Option("--all", help="Scaffold every step of the plan (every Go candidate).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing impl.go (the file you edit).")
+    ] = False,
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Project root (default: the project of the current folder)."),
+    ] = None,
+    exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    jobs: JobsOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    no_history: NoHistoryOpt = False,
+    no_config: NoConfigOpt = False,
+    max_file_size: MaxSizeOpt = None,
+    weight: WeightOpt = [],  # noqa: B006
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """A Go module for a step of the plan: the boundary's functions and types with the plan's Go
+    signatures (stubs that return ErrNotImplemented), the call protocol the Python shim speaks,
+    a test replaying the golden cases goport capture records, and the command the strategy
+    needs (an HTTP server, a JSON Lines worker or CLI, a c-shared library). Standard library
+    only: it builds offline with go build ./...
+
+    Example: goport scaffold mypkg.tokenizer --out goport-port
+    """
+    from goport.discover import project_root
+    from goport.roadmap.cli import make_plan
+    from goport.roadmap.roadmap import reader
+    from goport.scaffold.steps import packages, select
+    from goport.scaffold.write import write
+
+    _cli._logging(quiet, verbose)
+    if root is None:
+        named = Path(module) if module and (module.endswith(".py") or "/" in module) else None
+        root = project_root(named.parent if named else Path.cwd())
+    config = _cli._build_config(
+        [root],
+        None,
+        exclude=exclude,
+        select=[],
+        ignore=[],
+        top=None,
+        min_score=None,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        no_history=no_history,
+        no_config=no_config,
+        max_file_size=max_file_size,
+        extra={"top": 0, "min_score": None, "weights": tuple(weight) or None},
+    )
+    result = _cli._run(config, quiet, with_facts=True)
+    plan = make_plan(result, config, detail=False)
+    steps = select(plan, result, module, every=every)
+    scanned = Path(result.root).resolve()
+    made = packages(result, steps, reader(scanned, config.max_file_size))
+    write(out, made, scanned.name, root=scanned, force=force)
+    for pkg in made:
+        modules = ", ".join(rel for _m, rel in pkg.modules)
+        _cli._say(
+            f"goport: step {pkg.step} ({pkg.strategy.value}) {modules} -> "
+            f"{out / pkg.name} ({len(pkg.funcs)} function(s)); cmd/{pkg.name} serves it",
+            err=False,
+        )
+    _cli._say(
+        f"goport: next: cd {printable(str(out))} && go vet ./... && go test ./... "
+        f"(golden cases: goport capture --out {printable(str(out))} -- python -m pytest)",
+        err=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``goport scaffold`` to ``app`` once."""
+    if not any(c.name == "scaffold" for c in app.registered_commands):
+        app.command("scaffold")(scaffold)
+
+
+register(_cli.app)
