@@ -5,6 +5,7 @@ only under --out, keeps the impl.go a user edits, and says which modules it can 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -280,3 +281,22 @@ def test_a_module_that_stays_in_python_is_named_with_the_candidates(
     neither = goport("scaffold", "--out", out, "--root", hostile, "--cache-dir", cache_dir)
     assert neither.returncode == 2 and "--all" in neither.stderr
     assert not out.exists()
+
+
+def test_readme_sample_is_real_output(goport: Goport, tmp_path: Path, cache_dir: Path) -> None:
+    """The README's scaffold sample is what goport prints and writes for the strangler demo."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("$ goport scaffold textkit.fnv --out ../textkit-port\n", 1)[1]
+    sample = sample.split("\n```\n", 1)[0]
+    printed, rest = sample.split("\n$ sed ", 1)
+    stub, refused = rest.split("\n", 1)[1].split("\n$ goport scaffold textkit.indexer", 1)
+    project = tmp_path / "strangler_demo"
+    shutil.copytree(ROOT / "fixtures" / "strangler_demo", project)
+    args = ("--out", "../textkit-port", "--cache-dir", cache_dir, "-q")
+    done = goport("scaffold", "textkit.fnv", *args, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip("\n") == printed
+    assert stub in (tmp_path / "textkit-port" / "fnv" / "impl.go").read_text()
+    said = goport("scaffold", "textkit.indexer", *args, cwd=project).stderr.strip()
+    head, tail = refused.split("\n", 1)[1].split("...", 1)
+    assert said.startswith(head) and said.endswith(tail), said

@@ -8,8 +8,9 @@ command its strategy needs. It writes only under ``--out``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,6 +28,10 @@ from goport.cli import (
     WeightOpt,
 )
 from goport.text import printable
+
+if TYPE_CHECKING:  # the analysis and the generator load when the command runs
+    from goport.config import Config
+    from goport.scaffold.model import GoPackage
 
 
 def scaffold(
@@ -59,25 +64,43 @@ def scaffold(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """A Go module for a step of the plan: the boundary's functions and types with the plan's Go
-    signatures (stubs that return ErrNotImplemented), the call protocol the Python shim speaks,
-    a test replaying the golden cases goport capture records, and the command the strategy
-    needs (an HTTP server, a JSON Lines worker or CLI, a c-shared library). Standard library
-    only: it builds offline with go build ./...
+    """A Go module for a step of the plan: stubs with the plan's Go signatures, the call
+    protocol of the Python shim, a test replaying goport capture's golden cases, and the command
+    the strategy needs (HTTP server, JSON Lines worker or CLI, c-shared library). Standard
+    library only: it builds offline.
 
     Example: goport scaffold mypkg.tokenizer --out goport-port
     """
-    from goport.discover import project_root
     from goport.roadmap.cli import make_plan
     from goport.roadmap.roadmap import reader
     from goport.scaffold.steps import packages, select
     from goport.scaffold.write import write
 
     _cli._logging(quiet, verbose)
-    if root is None:
-        named = Path(module) if module and (module.endswith(".py") or "/" in module) else None
-        root = project_root(named.parent if named else Path.cwd())
-    config = _cli._build_config(
+    skip = (no_cache, no_history, no_config)
+    config = _config(
+        root or _project_of(module), exclude, jobs, cache_dir, skip, max_file_size, weight
+    )
+    result = _cli._run(config, quiet, with_facts=True)
+    steps = select(make_plan(result, config, detail=False), result, module, every=every)
+    scanned = Path(result.root).resolve()
+    made = packages(result, steps, reader(scanned, config.max_file_size))
+    write(out, made, scanned.name, root=scanned, force=force)
+    _report(made, out)
+
+
+def _config(
+    root: Path,
+    exclude: list[str],
+    jobs: int | None,
+    cache_dir: Path | None,
+    skip: tuple[bool, bool, bool],
+    max_file_size: int | None,
+    weight: list[str],
+) -> Config:
+    """The config ``goport plan`` builds: every candidate, under the weights scan uses."""
+    no_cache, no_history, no_config = skip
+    return _cli._build_config(
         [root],
         None,
         exclude=exclude,
@@ -93,12 +116,17 @@ def scaffold(
         max_file_size=max_file_size,
         extra={"top": 0, "min_score": None, "weights": tuple(weight) or None},
     )
-    result = _cli._run(config, quiet, with_facts=True)
-    plan = make_plan(result, config, detail=False)
-    steps = select(plan, result, module, every=every)
-    scanned = Path(result.root).resolve()
-    made = packages(result, steps, reader(scanned, config.max_file_size))
-    write(out, made, scanned.name, root=scanned, force=force)
+
+
+def _project_of(module: str | None) -> Path:
+    """The project a module path belongs to; the current folder's for a dotted name."""
+    from goport.discover import project_root
+
+    named = Path(module) if module and (module.endswith(".py") or "/" in module) else None
+    return project_root(named.parent if named else Path.cwd())
+
+
+def _report(made: Sequence[GoPackage], out: Path) -> None:
     for pkg in made:
         modules = ", ".join(rel for _m, rel in pkg.modules)
         _cli._say(

@@ -59,7 +59,8 @@ class Types:
         if shape is Shape.TUPLE:
             return self._tuple(t) if t.args else GoType("[]any", "nil")
         if shape is Shape.DICT:
-            key = self.go(t.args[0]).text
+            first = t.args[0]  # only a scalar or an enum: anything else would declare types
+            key = self.go(first).text if first.shape in (Shape.SCALAR, Shape.NAMED) else ""
             if key not in _MAP_KEYS and self.enum_bases.get(key) is None:
                 key = "string"  # JSON object keys are strings
             return GoType(f"map[{key}]{self.go(t.args[1]).text}", "nil")

@@ -48,11 +48,13 @@ def _rel_path(result: RunResult, module: str) -> str:
     if module.endswith(".py") or "/" in module:
         root = Path(result.root).resolve()
         try:
-            return Path(module).resolve().relative_to(root).as_posix()
+            rel = Path(module).resolve().relative_to(root).as_posix()
         except (ValueError, OSError):
             raise InputError(
                 f"{printable(module)}: not inside the project {printable(str(root))}"
             ) from None
+        if rel in by_module.values():
+            return rel
     raise InputError(
         f"no module {printable(module)} in {printable(result.root)}; give a dotted module name "
         "or a path to its .py file"
