@@ -98,7 +98,7 @@ def test_camel_and_package_names() -> None:
 
 
 def test_align_pads_columns_over_runs_of_rows_as_gofmt_does() -> None:
-    rows = [("A", "int", "`json:\"a\"`"), ("Longer", "string"), ("B", "[]byte", "`json:\"b\"`")]
+    rows = [("A", "int", '`json:"a"`'), ("Longer", "string"), ("B", "[]byte", '`json:"b"`')]
     assert align(rows) == [
         '\tA      int `json:"a"`',
         "\tLonger string",
