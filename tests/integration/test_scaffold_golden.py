@@ -121,6 +121,10 @@ def test_golden_cases_replay_against_stubs_port_and_wrong_port(
             "tokens",
         ]
     )
+    unrecorded = go_tool.run("test", "-v", "./fnv/", cwd=out)
+    assert unrecorded.returncode == 0, unrecorded.stdout
+    assert "--- SKIP: TestGolden/textkit.fnv.fnv1a_32" in unrecorded.stdout
+    assert "goport capture --out <the folder of go.mod> -- python -m pytest" in unrecorded.stdout
     assert write_golden(out) == 16
     stubs = go_tool.run("test", "./...", cwd=out)
     assert stubs.returncode != 0

@@ -15,15 +15,21 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from goport import cli as _cli
+from goport.choices import Include
 from goport.cli import (
     CacheDirOpt,
     ExcludeOpt,
+    IgnoreOpt,
+    IncludeOpt,
     JobsOpt,
     MaxSizeOpt,
     NoCacheOpt,
     NoConfigOpt,
     NoHistoryOpt,
+    ProfileOpt,
+    ProfileRootOpt,
     QuietOpt,
+    SelectOpt,
     VerboseOpt,
     WeightOpt,
 )
@@ -54,35 +60,40 @@ def scaffold(
         typer.Option("--root", help="Project root (default: the project of the current folder)."),
     ] = None,
     exclude: ExcludeOpt = [],  # noqa: B006 - typer reads the default, never mutates it
+    select: SelectOpt = [],  # noqa: B006
+    ignore: IgnoreOpt = [],  # noqa: B006
     jobs: JobsOpt = None,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     no_history: NoHistoryOpt = False,
     no_config: NoConfigOpt = False,
     max_file_size: MaxSizeOpt = None,
+    profile: ProfileOpt = [],  # noqa: B006
+    profile_root: ProfileRootOpt = [],  # noqa: B006
+    include: IncludeOpt = [],  # noqa: B006
     weight: WeightOpt = [],  # noqa: B006
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """A Go module for a step of the plan: stubs with the plan's Go signatures, the call
-    protocol of the Python shim, a test replaying goport capture's golden cases, and the command
-    the strategy needs (HTTP server, JSON Lines worker or CLI, c-shared library). Standard
-    library only: it builds offline.
+    """A Go module for a step of the plan (the analysis and options of goport plan): stubs
+    with the plan's Go signatures, the call protocol of the Python shim, a test replaying the
+    golden cases of goport capture, and the command the strategy needs. Builds offline.
 
     Example: goport scaffold mypkg.tokenizer --out goport-port
     """
     from goport.roadmap.cli import make_plan
     from goport.roadmap.roadmap import reader
-    from goport.scaffold.steps import packages, select
+    from goport.scaffold.steps import packages, pick
     from goport.scaffold.write import write
 
     _cli._logging(quiet, verbose)
-    skip = (no_cache, no_history, no_config)
+    where, rules = root or _project_of(module), (select, ignore)
+    profiles, skip = (profile, profile_root), (no_cache, no_history, no_config)
     config = _config(
-        root or _project_of(module), exclude, jobs, cache_dir, skip, max_file_size, weight
+        where, exclude, rules, jobs, cache_dir, skip, max_file_size, profiles, include, weight
     )
     result = _cli._run(config, quiet, with_facts=True)
-    steps = select(make_plan(result, config, detail=False), result, module, every=every)
+    steps = pick(make_plan(result, config, detail=False), result, module, every=every)
     scanned = Path(result.root).resolve()
     made = packages(result, steps, reader(scanned, config.max_file_size))
     write(out, made, scanned.name, root=scanned, force=force)
@@ -92,20 +103,24 @@ def scaffold(
 def _config(
     root: Path,
     exclude: list[str],
+    rules: tuple[list[str], list[str]],
     jobs: int | None,
     cache_dir: Path | None,
     skip: tuple[bool, bool, bool],
     max_file_size: int | None,
+    profiles: tuple[list[Path], list[str]],
+    include: list[Include],
     weight: list[str],
 ) -> Config:
-    """The config ``goport plan`` builds: every candidate, under the weights scan uses."""
+    """The config ``goport plan`` builds, so the steps are the plan's: every candidate,
+    under the weights scan uses."""
     no_cache, no_history, no_config = skip
     return _cli._build_config(
         [root],
         None,
         exclude=exclude,
-        select=[],
-        ignore=[],
+        select=rules[0],
+        ignore=rules[1],
         top=None,
         min_score=None,
         jobs=jobs,
@@ -114,6 +129,9 @@ def _config(
         no_history=no_history,
         no_config=no_config,
         max_file_size=max_file_size,
+        profiles=profiles[0],
+        profile_roots=profiles[1],
+        include=include,
         extra={"top": 0, "min_score": None, "weights": tuple(weight) or None},
     )
 

@@ -17,7 +17,7 @@ from goport.scaffold.names import package_name
 from goport.text import printable
 
 
-def select(plan: Plan, result: RunResult, module: str | None, *, every: bool) -> list[Step]:
+def pick(plan: Plan, result: RunResult, module: str | None, *, every: bool) -> list[Step]:
     """The steps to scaffold: every step, or the one that moves ``module`` (a dotted module
     name, or a path to its file)."""
     root = Path(result.root)
