@@ -170,12 +170,28 @@ HOSTILE_KERNEL = dedent(
         @classmethod
         def make(cls, n: int) -> Stateful:
             return cls(n)
+
+        def read_byte(self) -> int:
+            for i in range(8):
+                self.type ^= i
+            return self.type
+
+        def scan(self, items: list[int]) -> None:
+            for i in items:
+                self.items.append(i * 3)
+
+
+    def test_golden(x: int) -> int:
+        t = 0
+        for i in range(x):
+            t += i * 5
+        return t
     '''
 )
 HOSTILE_USER = dedent(
     """
     from hostile.kernel import PyError, Stateful, a_b, aB, dispatch, err_not_implemented
-    from hostile.kernel import func, gen, kinds, naïve, record, type, Dispatch
+    from hostile.kernel import func, gen, kinds, naïve, record, type, Dispatch, test_golden
 
 
     def run(lines: list[bytes]) -> int:
@@ -187,6 +203,8 @@ HOSTILE_USER = dedent(
                 total += len(naïve("ab")) + sum(a for a, _b in gen(size))
                 s = Stateful(size).method(2, 3)
                 total += sum(s.walk(3)) + Stateful.helper(size) + Stateful.make(size).type
+                total += s.read_byte() + test_golden(size)
+                s.scan([size])
                 try:
                     kinds(Dispatch.A, record(size, "t", [], 0.5))
                 except PyError:
@@ -232,6 +250,9 @@ def test_hostile_names_build(
     assert "func Func(fmt_ string, err int, string_ string, items []int)" in impl
     assert "func Dispatch3(" in impl and "func ErrNotImplemented2(" in impl  # runtime names kept
     assert "type PyError2 struct" in types and 'return "PyError"' in types
+    # go vet holds ReadByte, Scan... to io's and fmt's signatures: the port's take other names
+    assert ") ReadByte2() (int, error)" in impl and ") Scan2(items []int) error" in impl
+    assert "func TestGolden2(x int)" in impl  # golden_test.go's own test keeps its name
     assert '"line\\u000abreak\\u2028sep\\xff"' in types  # a surrogate-escaped byte is that byte
     assert (
         "Type2     string" in types and '`json:"Type"`' in types

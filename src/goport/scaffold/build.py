@@ -35,8 +35,16 @@ from goport.scaffold.model import (
 from goport.scaffold.names import Scope, camel, comment, exported, go_string, pascal
 from goport.text import printable
 
-#: the exported names the generated runtime (dispatch.go) declares
-RUNTIME_NAMES = frozenset({"ErrNotImplemented", "PyError", "Dispatch"})
+#: package-level names taken already: the generated runtime's, the replay test's, and ``init``
+#: (a Go function of that name runs at start-up and cannot be called)
+RUNTIME_NAMES = frozenset({"ErrNotImplemented", "PyError", "Dispatch", "TestGolden", "init"})
+#: method names go vet holds to a standard signature (its stdmethods check): a port's methods
+#: answer (..., error), so they take another name
+VET_METHODS = frozenset(
+    """As Format GobDecode GobEncode Is MarshalJSON MarshalXML Peek ReadByte ReadFrom ReadRune
+    Scan Seek UnmarshalJSON UnmarshalXML UnreadByte UnreadRune Unwrap WriteByte
+    WriteTo""".split()  # noqa: SIM905
+)
 #: what a JSON tag may hold as it is
 _TAG_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _MAX_DEFAULT = 4096  # characters of a literal default restated in Go
@@ -72,7 +80,7 @@ def _declare(infos: Sequence[ClassInfo], scope: Scope, types: Types) -> _Classes
             out[info.name] = (info.kind, "", Scope())
             continue
         go = scope.take(exported(pascal(info.name)))
-        members = Scope({"Error", "PythonType", "Msg"} if info.kind is ClassKind.ERROR else set())
+        members = Scope(VET_METHODS | {"Error", "PythonType", "Msg"})
         out[info.name] = (info.kind, go, members)
         if info.kind is ClassKind.ENUM:
             types.enum_bases[go] = _enum_base(info)
