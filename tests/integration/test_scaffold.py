@@ -213,6 +213,38 @@ HOSTILE_USER = dedent(
     """
 )
 
+#: nothing imports it and it has no public name: its private functions are its boundary
+HOSTILE_SOLO = dedent(
+    """
+    def _init(x: int) -> int:
+        t = 0
+        for i in range(x):
+            for j in range(x):
+                t ^= (i * j) & 0xFFFF
+        return t
+
+
+    def _a0(x: int) -> int:
+        t = 0
+        for i in range(x):
+            for j in range(x):
+                t += (i << 3) ^ j
+        return t
+
+
+    def _err(data: bytes) -> int:
+        t = 0
+        for b in data:
+            for k in range(8):
+                t += (b >> k) & 1
+        return t
+
+
+    if __name__ == "__main__":
+        print(_init(100) + _a0(100) + _err(b"abc"))
+    """
+)
+
 
 @pytest.fixture
 def hostile(make_tree: Callable[..., Path]) -> Path:
@@ -222,6 +254,7 @@ def hostile(make_tree: Callable[..., Path]) -> Path:
             "hostile/__init__.py": "",
             "hostile/kernel.py": HOSTILE_KERNEL,
             "hostile/user.py": HOSTILE_USER,
+            "hostile/solo.py": HOSTILE_SOLO,
         },
         under="hostile-proj",
     )
@@ -235,7 +268,7 @@ def test_hostile_names_build(
         "scaffold", "--all", "--root", hostile, "--out", out, "--cache-dir", cache_dir, "-q"
     )
     assert done.returncode == 0, done.stderr
-    assert sorted(p.parent.name for p in out.glob("*/impl.go")) == ["kernel", "user"]
+    assert sorted(p.parent.name for p in out.glob("*/impl.go")) == ["kernel", "solo", "user"]
     go_tool.checks(out)  # no golden files yet: the replays skip
     impl = (out / "kernel" / "impl.go").read_text()
     types = (out / "kernel" / "types.go").read_text()
@@ -253,6 +286,9 @@ def test_hostile_names_build(
     # go vet holds ReadByte, Scan... to io's and fmt's signatures: the port's take other names
     assert ") ReadByte2() (int, error)" in impl and ") Scan2(items []int) error" in impl
     assert "func TestGolden2(x int)" in impl  # golden_test.go's own test keeps its name
+    solo = (out / "solo" / "impl.go").read_text()  # no start-up init, no shadowed wrapper local
+    assert "func init2(x int)" in solo and "func a0_(x int)" in solo
+    assert "func err2(data []byte)" in solo
     assert '"line\\u000abreak\\u2028sep\\xff"' in types  # a surrogate-escaped byte is that byte
     assert (
         "Type2     string" in types and '`json:"Type"`' in types

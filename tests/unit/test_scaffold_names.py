@@ -73,6 +73,7 @@ def test_scope_hands_out_valid_unique_names() -> None:
     local = Scope()
     assert local.take("len", local=True) == "len_"  # a predeclared name
     assert local.take("json", local=True) == "json_"  # an imported package
+    assert local.take("a0", local=True) == "a0_"  # a dispatch wrapper's local
     assert local.take("len") == "len"  # an exported-scope use may keep it (methods, fields)
     assert Scope().take("goportCall0") == "pyGoportCall0"  # the runtime's own names
     assert Scope().take("9lives") == "X9lives"

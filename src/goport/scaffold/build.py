@@ -35,9 +35,12 @@ from goport.scaffold.model import (
 from goport.scaffold.names import Scope, camel, comment, exported, go_string, pascal
 from goport.text import printable
 
-#: package-level names taken already: the generated runtime's, the replay test's, and ``init``
-#: (a Go function of that name runs at start-up and cannot be called)
-RUNTIME_NAMES = frozenset({"ErrNotImplemented", "PyError", "Dispatch", "TestGolden", "init"})
+#: package-level names taken already: the generated runtime's, the replay test's, ``init`` (a
+#: Go function of that name runs at start-up and cannot be called), and the locals of the
+#: dispatch wrappers (an unexported function of that name would be shadowed in them)
+RUNTIME_NAMES = frozenset(
+    {"ErrNotImplemented", "PyError", "Dispatch", "TestGolden", "init", "args", "ctx", "err", "self"}
+)
 #: method names go vet holds to a standard signature (its stdmethods check): a port's methods
 #: answer (..., error), so they take another name
 VET_METHODS = frozenset(

@@ -32,6 +32,7 @@ IMPORTED = frozenset(
     testing""".split()  # noqa: SIM905
 )
 _NOT_IDENT = re.compile(r"[^A-Za-z0-9_]")
+_WRAPPER = re.compile(r"[ar][0-9]+\Z")  # the dispatch wrappers' argument and result locals
 
 
 def ascii_ident(name: str) -> str:
@@ -87,7 +88,7 @@ class Scope:
         base = wanted if wanted and not wanted[0].isdigit() else "X" + wanted
         if base.startswith("goport"):  # the generated runtime's own unexported names
             base = "py" + base[:1].upper() + base[1:]
-        if base in KEYWORDS or (local and base in PREDECLARED | IMPORTED):
+        if base in KEYWORDS or (local and (base in PREDECLARED | IMPORTED or _WRAPPER.match(base))):
             base += "_"
         name, n = base, 2
         while name in self.taken:
