@@ -7,6 +7,7 @@ served the way each strategy serves it: HTTP, JSON Lines over a pipe, a c-shared
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -76,7 +77,12 @@ print(json.dumps(docs))
 def write_golden(out: Path) -> int:
     """The golden files of textkit's boundary under ``out/golden``; how many cases."""
     done = subprocess.run(
-        [sys.executable, "-c", RECORD], cwd=DEMO, capture_output=True, text=True, check=True
+        [sys.executable, "-c", RECORD],
+        cwd=DEMO,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},  # nothing written into the fixture
+        capture_output=True,
+        text=True,
+        check=True,
     )
     count = 0
     for doc in json.loads(done.stdout):
