@@ -295,6 +295,59 @@ def test_hostile_names_build(
     )  # unique fields, JSON names kept
 
 
+BIND_TEST = """package kernel
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestBind(t *testing.T) {
+	fn, err := goportLookup("type")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args, want string
+		kwargs     map[string]json.RawMessage
+	}{
+		{`["YQ==", 4, 1, 2, "k"]`, `["YQ==",4,[1,2],"k",{}]`, nil},
+		{`["YQ=="]`, `["YQ==",3,[],"k",{"x":1.5}]`, map[string]json.RawMessage{"ctx": []byte(`"k"`), "x": []byte(`1.5`)}},
+		{`["YQ=="]`, `["YQ==",3,[],"\\n*/",{}]`, nil},
+	}
+	for _, c := range cases {
+		var args []json.RawMessage
+		if err := json.Unmarshal([]byte(c.args), &args); err != nil {
+			t.Fatal(err)
+		}
+		bound, err := goportBind(fn.params, args, c.kwargs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(bound); string(got) != c.want {
+			t.Errorf("%s: got %s, want %s", c.args, got, c.want)
+		}
+	}
+	if _, err := goportBind(fn.params, nil, nil); err == nil || err.Error() != `TypeError: missing required argument "data"` {
+		t.Errorf("no arguments: %v", err)
+	}
+}
+"""
+
+
+def test_arguments_bind_as_python_and_the_shim_send_them(
+    goport: Goport, go_tool: GoTool, hostile: Path, tmp_path: Path, cache_dir: Path
+) -> None:
+    """A golden case records keyword-only arguments by name, the shim sends them after the
+    positional ones: dispatch binds both to ``type(data, len=3, *args, ctx="\\n*/", **kwargs)``."""
+    out = tmp_path / "port"
+    args = ("scaffold", "hostile.kernel", "--root", hostile, "--out", out, "--cache-dir", cache_dir)
+    assert goport(*args).returncode == 0
+    (out / "kernel" / "bind_test.go").write_text(BIND_TEST)
+    done = go_tool.run("test", "-run", "TestBind", "./kernel/", cwd=out)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_impl_go_is_kept_unless_forced(
     goport: Goport, hostile: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
