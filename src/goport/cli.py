@@ -441,12 +441,15 @@ def main() -> None:
 
 
 def _register_plan() -> None:
-    """``goport plan`` lives in ``goport.roadmap.cli``, which registers itself on this app; when
-    that module is the one being imported first, it finishes the registration itself."""
+    """``goport plan`` lives in ``goport.roadmap.cli`` (``goport scaffold`` in
+    ``goport.scaffold.cli``), which registers itself on this app; when that module is the one
+    being imported first, it finishes the registration itself."""
     from goport.roadmap import cli as plan_cli
+    from goport.scaffold import cli as scaffold_cli
 
-    if hasattr(plan_cli, "register"):
-        plan_cli.register(app)
+    for command in (plan_cli, scaffold_cli):
+        if hasattr(command, "register"):
+            command.register(app)
     from goport.capture import cli as _capture_cli  # noqa: F401 - registers capture and shim
 
 

@@ -425,6 +425,16 @@ def _int_width(go: str, width: int) -> str:
     return {32: "uint32", 64: "uint64"}.get(width, go) if go in ("int", "any") else go
 
 
+def _does_io(fn: FunctionFacts, hints: GoHints) -> bool:
+    return fn.is_async or hints.io or any(Trait.NETWORK in f.traits for f in fn.findings)
+
+
+def needs_context(fn: FunctionFacts, hints: GoHints) -> bool:
+    """Whether the Go form takes a ``context.Context`` first: it does I/O (async, network,
+    subprocess), or it is a generator (a goroutine feeding a channel must be cancellable)."""
+    return _does_io(fn, hints) or hints.generator
+
+
 def go_signature(
     fn: FunctionFacts,
     hints: GoHints | None = None,
@@ -457,8 +467,8 @@ def go_signature(
     elif bound:
         receiver = f"({owner[:1].lower()} *{owner}) "
     params = fn.params[1:] if bound else fn.params
-    io = fn.is_async or hints.io or any(Trait.NETWORK in f.traits for f in fn.findings)
-    args = ["ctx context.Context"] if io or hints.generator else []
+    io = _does_io(fn, hints)
+    args = ["ctx context.Context"] if needs_context(fn, hints) else []
     pinned = dict(hints.param_types)
     masked = dict(hints.masked_params)
     unpinned = []

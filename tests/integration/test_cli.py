@@ -141,6 +141,7 @@ def test_version(goport: Goport) -> None:
         pytest.param(["scan", "--help"], id="scan"),
         pytest.param(["explain", "--help"], id="explain"),
         pytest.param(["rules", "--help"], id="rules"),
+        pytest.param(["scaffold", "--help"], id="scaffold"),
     ],
 )
 def test_help_shows_an_example(goport: Goport, command: list[str]) -> None:

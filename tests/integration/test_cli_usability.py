@@ -80,7 +80,8 @@ def test_completion_completes_commands_and_options() -> None:
         assert result.returncode == 0, result.stderr
         return result.stdout.split()
 
-    assert complete("goport sc") == ["scan"]
+    assert sorted(complete("goport sc")) == ["scaffold", "scan"]
+    assert complete("goport scan") == ["scan"]
     assert "--format" in complete("goport scan --for")
     assert complete("goport scan --format sa") == ["sarif"]
 

@@ -73,15 +73,7 @@ def contract_for(
     that import it, for call-site types and chattiness); None for strategies that do not move."""
     if strategy not in CROSSING_COST:
         return None
-    surface = surface_mod.read(source)
-    names = _names(facts, boundary, surface)
-    known = {f.qualname for f in facts.functions}
-    sites = [
-        s
-        for s in crossings(facts.module, names, list(surface.classes), callers)
-        if "." not in s.name or s.name in known  # a method the class defines
-    ]
-    b = _collect(facts, surface, names, sites)
+    b, names, sites = _read(facts, boundary, source, callers)
     stem = _ident(facts.module.rsplit(".", 1)[-1]).lower() or "module"
     if strategy in (Strategy.GO_SERVICE, Strategy.GO_WORKER):
         kind, filename, text = ContractKind.PROTO, f"{stem}.proto", _proto(b, strategy)
@@ -100,7 +92,41 @@ def contract_for(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Api:
+    """A module's boundary as values, for the code ``goport scaffold`` generates: the calls
+    the contract lists, and the module's classes they carry (records, enums, errors, stateful
+    classes, interfaces) in first-use order."""
+
+    module: str
+    rel_path: str
+    calls: tuple[Call, ...]
+    classes: tuple[surface_mod.ClassInfo, ...]
+    others: tuple[str, ...]  # used names that are neither functions nor classes (constants)
+
+
+def api(facts: ModuleFacts, boundary: Boundary, source: bytes, callers: Mapping[str, bytes]) -> Api:
+    """The boundary ``contract_for`` writes, as values (whatever the strategy)."""
+    b, _names, _sites = _read(facts, boundary, source, callers)
+    classes = tuple(b.surface.classes[n] for n in b.records)
+    return Api(facts.module, facts.rel_path, tuple(b.calls), classes, tuple(b.others))
+
+
 # -- what the boundary is ------------------------------------------------------------------------
+
+
+def _read(
+    facts: ModuleFacts, boundary: Boundary, source: bytes, callers: Mapping[str, bytes]
+) -> tuple[_Boundary, list[str], list[Crossing]]:
+    surface = surface_mod.read(source)
+    names = _names(facts, boundary, surface)
+    known = {f.qualname for f in facts.functions}
+    sites = [
+        s
+        for s in crossings(facts.module, names, list(surface.classes), callers)
+        if "." not in s.name or s.name in known  # a method the class defines
+    ]
+    return _collect(facts, surface, names, sites), names, sites
 
 
 def _names(facts: ModuleFacts, boundary: Boundary, surface: surface_mod.Surface) -> list[str]:
@@ -292,7 +318,8 @@ def _rpc_name(call: Call) -> str:
     return _camel(owner) + _camel(last.strip("_")) if owner else _camel(last)
 
 
-def _signature_text(call: Call) -> str:
+def signature_text(call: Call) -> str:
+    """The Python signature of a call as written (annotations kept), printable."""
     params = ", ".join(
         p.name + (f": {p.annotation}" if p.annotation else "")
         for p in call.fn.params
@@ -425,7 +452,7 @@ def _proto(b: _Boundary, strategy: Strategy) -> str:
             out = [_proto_field(label, typ, "result", 1)]
         messages.append(_message(f"{rpc}Response", out, ""))
         stream = "stream " if call.stream else ""
-        rpcs.append(f"  // {_signature_text(call)}")
+        rpcs.append(f"  // {signature_text(call)}")
         rpcs.append(f"  rpc {rpc}({rpc}Request) returns ({stream}{rpc}Response);")
     for name in b.records:
         info = b.surface.classes[name]
@@ -562,7 +589,7 @@ def _schema(b: _Boundary) -> str:
         if required:
             args["required"] = required
         defs[f"{key}.request"] = {
-            "description": _signature_text(call),
+            "description": signature_text(call),
             "type": "object",
             "properties": {"call": {"const": call.name}, "args": args},
             "required": ["call", "args"],
@@ -751,7 +778,7 @@ def _go_func(call: Call, kinds: Mapping[str, ClassKind]) -> str:
         sig, note = sig.split(" // ", 1)
     rest = sig.split(") ", 1)[1] if sig.startswith("func (") else sig.removeprefix("func ")
     name = rest.split("(", 1)[0]
-    lines = [f"// {name} ports {_go_comment(_signature_text(call))}."]
+    lines = [f"// {name} ports {_go_comment(signature_text(call))}."]
     if note:
         lines.append(f"// {note}.")
     return (

@@ -138,14 +138,7 @@ def build(
         untested = tuple(
             f"{p}: {name}" for p in modules for name in _untested(facts[p], cands[p], tests)
         )
-        callers = {  # importers outside the step: calls inside it cross no boundary
-            p: [
-                by_module[m]
-                for m in cands[p].boundary.imported_by
-                if m in by_module and by_module[m].rel_path not in modules
-            ]
-            for p in modules
-        }
+        callers = {p: outside_callers(cands[p], by_module, modules) for p in modules}
         crossings = {p: loop_crossings(facts[p].module, callers[p]) for p in modules}
         found_risks: list[Risk] = []
         found_contracts: list[Contract] = []
@@ -155,9 +148,7 @@ def build(
                 if source is None:
                     continue
                 found_risks.extend(risks.semantic_risks(source, p))
-                caller_sources = {
-                    m.rel_path: s for m in callers[p] if (s := read(m.rel_path)) is not None
-                }
+                caller_sources = sources_of(callers[p], read)
                 made = contracts.contract_for(
                     facts[p], cands[p].boundary, cands[p].strategy, source, caller_sources
                 )
@@ -200,6 +191,23 @@ def build(
         measured=result.profile is not None,
         notes=tuple(notes),
     )
+
+
+def outside_callers(
+    candidate: Candidate, by_module: Mapping[str, ModuleFacts], step: Sequence[str]
+) -> list[ModuleFacts]:
+    """The modules importing ``candidate`` from outside its step (rel paths ``step``): calls
+    inside the step cross no boundary."""
+    return [
+        by_module[m]
+        for m in candidate.boundary.imported_by
+        if m in by_module and by_module[m].rel_path not in step
+    ]
+
+
+def sources_of(modules: Iterable[ModuleFacts], read: Reader) -> dict[str, bytes]:
+    """rel path -> source of the modules that could be read."""
+    return {m.rel_path: s for m in modules if (s := read(m.rel_path)) is not None}
 
 
 # -- grouping and order --------------------------------------------------------------------------
