@@ -347,6 +347,8 @@ class GoHints:
     #: types found for unannotated parameters (docstring, use, call sites), as annotation text
     param_types: tuple[tuple[str, str], ...] = ()
     returns: str | None = None  # the return type from the docstring, as annotation text
+    #: per item of a returned tuple, 32 or 64 where every return agrees it is that wide (0: not)
+    tuple_widths: tuple[int, ...] = ()
 
 
 _GO_KEYWORDS = frozenset(
@@ -493,7 +495,9 @@ def go_signature(
         stream = go_type(text, classes)
         outs = [stream if stream.startswith("<-chan") else "<-chan any"]
     elif text and (returned := parse_type(text)).shape is Shape.TUPLE:
-        outs = [to_go(a, classes) for a in returned.args]  # a tuple returned: Go's multiple results
+        widths = hints.tuple_widths or (0,) * len(returned.args)
+        # a tuple returned: Go's multiple results
+        outs = [_int_width(to_go(a, classes), w) for a, w in zip(returned.args, widths)]
     else:
         ret = go_type(text, classes) if text else ("any" if hints.returns_value else "")
         ret = _int_width(ret, hints.returns_width)

@@ -140,3 +140,30 @@ def test_the_tracer_never_fails_the_program_when_its_folder_is_gone(tmp_path: Pa
     recorder.write({"t": "process"})  # a process that outlived the capture: no error
     assert recorder.broken
     recorder.close()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "merged"),
+    [
+        (
+            "tuple[int, float, str, list[str]]",
+            "tuple[int, float, str, list]",
+            "tuple[int, float, str, list[str]]",
+        ),
+        (
+            "tuple[int, float, str, list]",
+            "tuple[int, float, str, list[str]]",
+            "tuple[int, float, str, list[str]]",
+        ),
+        ("dict[str, list]", "dict[str, list[int]]", "dict[str, list[int]]"),
+        ("list[int]", "list[str]", "list[any]"),
+        ("tuple[int, ...]", "tuple[int, str]", "any"),
+        ("tuple[int, str]", "tuple[int, str, str]", "any"),
+        ("int", "str", "any"),
+    ],
+)
+def test_descriptors_of_the_same_container_merge_item_by_item(
+    old: str, new: str, merged: str
+) -> None:
+    """A decoder returns tuples as tuples even when one case's list was empty."""
+    assert codec.merge(old, new) == merged

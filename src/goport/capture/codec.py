@@ -134,16 +134,22 @@ def common(descriptors: Any) -> str:
 
 def merge(old: str, new: str) -> str:
     """One descriptor for two observations: the first informative one wins (a ``None`` or an
-    empty container tells less than a later value), ``any`` when they disagree."""
+    empty container tells less than a later value), containers of the same kind merge item by
+    item, and what disagrees is ``any``."""
     if not old or old == "None" or old == new:
         return new or old
     if new == "None" or not new:
         return old
-    if old in ("list", "dict", "tuple") and new.startswith(old + "["):
-        return new
-    if new in ("list", "dict", "tuple") and old.startswith(new + "["):
-        return old
-    return "any"
+    old_head, old_args = parse(old)
+    new_head, new_args = parse(new)
+    if old_head != new_head:
+        return "any"
+    if not old_args or not new_args:  # an empty container: the other one says more
+        return new if new_args else old
+    if len(old_args) != len(new_args) or "..." in (*old_args, *new_args):
+        return "any"  # two lengths, or a homogeneous tuple against a fixed one (both differ)
+    # item by item: tuple[int, list] and tuple[int, list[str]] are tuple[int, list[str]]
+    return f"{old_head}[{', '.join(merge(a, b) for a, b in zip(old_args, new_args))}]"
 
 
 @functools.lru_cache(maxsize=512)

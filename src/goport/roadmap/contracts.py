@@ -253,6 +253,9 @@ def _call(b: _Boundary, fn: FunctionFacts, sites: Mapping[str, tuple[str, str]])
     if stream and returns.shape is Shape.STREAM:
         returns = returns.args[0]
     returns = _widen(returns, hints.returns_width)
+    if returns.shape is Shape.TUPLE and len(hints.tuple_widths) == len(returns.args):
+        items = tuple(_widen(a, w) for a, w in zip(returns.args, hints.tuple_widths))
+        returns = replace(returns, args=items)
     _use_types(b, returns)
     return Call(
         fn.qualname,

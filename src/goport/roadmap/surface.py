@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from goport.planning import GoHints
 from goport.pytypes import UNKNOWN, ClassKind
 from goport.pytypes import parse as parse_type
+from goport.roadmap.packwidths import PackWidths, module_formats
 
 _RECORD_BASES = {"NamedTuple", "TypedDict"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
@@ -61,7 +62,7 @@ def read(source: bytes) -> Surface:
     """The classes and per-function hints of a module; an empty surface for unparsable code."""
     try:
         tree = ast.parse(source)
-        consts = _constants(tree)
+        consts = _Module(_constants(tree), module_formats(tree))
         surface = Surface()
         raw: dict[str, _Body] = {}
         _walk(tree.body, "", surface, raw, consts)
@@ -119,12 +120,21 @@ def _int_value(node: ast.expr, consts: dict[str, int]) -> int | None:
 # -- classes and functions -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Module:
+    """What the module defines at top level that function bodies read: integer constants
+    (masks) and struct formats."""
+
+    ints: dict[str, int]
+    formats: dict[str, str]
+
+
 def _walk(
     body: list[ast.stmt],
     prefix: str,
     surface: Surface,
     raw: dict[str, _Body],
-    consts: dict[str, int],
+    consts: _Module,
 ) -> None:
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -282,9 +292,9 @@ class _Body:
         fn: ast.FunctionDef | ast.AsyncFunctionDef,
         qualname: str,
         owner: str,
-        consts: dict[str, int],
+        module: _Module,
     ) -> None:
-        self.consts = consts
+        self.consts = module.ints
         nodes = _own_nodes(fn)
         params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]]
         self.params = set(params)
@@ -322,6 +332,10 @@ class _Body:
         self.masked_params: dict[str, int] = {}
         for n in nodes:
             self._masks(n)
+        packed = PackWidths(nodes, self.params, module.formats)
+        for name, width in packed.params.items():
+            self.masked_params[name] = max(width, self.masked_params.get(name, 0))
+        self.widths.update(packed.locals)
         self.return_exprs = [r.value for r in returns if r.value is not None]
         self.returns_width = 0
         self.callee_widths: dict[str, int] = {}
@@ -388,7 +402,21 @@ class _Body:
             files=self.files,
             param_types=tuple(sorted(pinned.items())),
             returns=self.doc_returns,
+            tuple_widths=self._tuple_widths(),
         )
+
+    def _tuple_widths(self) -> tuple[int, ...]:
+        """Per item, the width every returned tuple agrees on (``return rid, score`` after an
+        unpack with ``Q``); () when no item has one or the returns disagree."""
+        found: set[tuple[int, ...]] = set()
+        for expr in self.return_exprs:
+            if not isinstance(expr, ast.Tuple):
+                return ()
+            found.add(
+                tuple(self.widths.get(e.id, 0) if isinstance(e, ast.Name) else 0 for e in expr.elts)
+            )
+        widths = found.pop() if len(found) == 1 else ()
+        return widths if any(widths) else ()
 
 
 def _propagate(raw: dict[str, _Body]) -> None:
