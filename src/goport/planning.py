@@ -22,6 +22,7 @@ from goport.model import (
     HotFunction,
     Hotness,
     ModuleFacts,
+    Param,
     Strategy,
     Trait,
 )
@@ -422,6 +423,48 @@ def go_name(qualname: str) -> str:
     return _camel(last.lstrip("_"), exported=not last.startswith("_"))
 
 
+def _go_params(
+    params: Sequence[Param], hints: GoHints, classes: Mapping[str, ClassKind] | None
+) -> tuple[list[str], list[str]]:
+    """Each parameter as ``name type`` (typed from its annotation, the hints, its width), and
+    the names left ``any`` for want of a type."""
+    pinned = dict(hints.param_types)
+    masked = dict(hints.masked_params)
+    args: list[str] = []
+    unpinned: list[str] = []
+    for p in params:
+        text = p.annotation or pinned.get(p.name)
+        t = go_type(text, classes)
+        if p.name in masked:
+            t = _int_width(t, masked[p.name])
+        if t == "any" and not text:
+            unpinned.append(p.name)
+        if p.kind == "var-positional":
+            t = "..." + t
+        elif p.kind == "var-keyword":
+            t = "map[string]any"
+        local = _camel(p.name, exported=False)
+        args.append(f"{local}_ {t}" if local in _GO_KEYWORDS else f"{local} {t}")
+    return args, unpinned
+
+
+def _go_results(
+    fn: FunctionFacts, hints: GoHints, classes: Mapping[str, ClassKind] | None
+) -> list[str]:
+    """What the function returns, in Go: a channel for a generator, a tuple's items as Go's
+    results, a width where the body masks, nothing for None."""
+    text = fn.returns or hints.returns
+    if hints.generator:
+        stream = go_type(text, classes)
+        return [stream if stream.startswith("<-chan") else "<-chan any"]
+    if text and (returned := parse_type(text)).shape is Shape.TUPLE:
+        widths = hints.tuple_widths or (0,) * len(returned.args)
+        return [_int_width(to_go(a, classes), w) for a, w in zip(returned.args, widths)]
+    ret = go_type(text, classes) if text else ("any" if hints.returns_value else "")
+    ret = _int_width(ret, hints.returns_width)
+    return [ret] if ret and ret != "struct{}" else []
+
+
 def _int_width(go: str, width: int) -> str:
     """``int`` (or an unpinned ``any``) as the unsigned type a mask or a wrap implies."""
     return {32: "uint32", 64: "uint64"}.get(width, go) if go in ("int", "any") else go
@@ -468,41 +511,11 @@ def go_signature(
         )
     elif bound:
         receiver = f"({owner[:1].lower()} *{owner}) "
-    params = fn.params[1:] if bound else fn.params
-    io = _does_io(fn, hints)
     args = ["ctx context.Context"] if needs_context(fn, hints) else []
-    pinned = dict(hints.param_types)
-    masked = dict(hints.masked_params)
-    unpinned = []
-    for p in params:
-        text = p.annotation or pinned.get(p.name)
-        t = go_type(text, classes)
-        if p.name in masked:
-            t = _int_width(t, masked[p.name])
-        if t == "any" and not text:
-            unpinned.append(p.name)
-        if p.kind == "var-positional":
-            t = "..." + t
-        elif p.kind == "var-keyword":
-            t = "map[string]any"
-        local = _camel(p.name, exported=False)
-        args.append(f"{local}_ {t}" if local in _GO_KEYWORDS else f"{local} {t}")
-    errs = hints.raises or io or hints.files
-    text = fn.returns or hints.returns
-    if constructor:
-        outs = ["*" + owner]
-    elif hints.generator:
-        stream = go_type(text, classes)
-        outs = [stream if stream.startswith("<-chan") else "<-chan any"]
-    elif text and (returned := parse_type(text)).shape is Shape.TUPLE:
-        widths = hints.tuple_widths or (0,) * len(returned.args)
-        # a tuple returned: Go's multiple results
-        outs = [_int_width(to_go(a, classes), w) for a, w in zip(returned.args, widths)]
-    else:
-        ret = go_type(text, classes) if text else ("any" if hints.returns_value else "")
-        ret = _int_width(ret, hints.returns_width)
-        outs = [ret] if ret and ret != "struct{}" else []
-    if errs:
+    params, unpinned = _go_params(fn.params[1:] if bound else fn.params, hints, classes)
+    args += params
+    outs = ["*" + owner] if constructor else _go_results(fn, hints, classes)
+    if hints.raises or _does_io(fn, hints) or hints.files:
         outs.append("<-chan error" if hints.generator else "error")
     result = outs[0] if len(outs) == 1 else f"({', '.join(outs)})" if outs else ""
     sig = f"func {receiver}{name}({', '.join(args)})" + (f" {result}" if result else "")

@@ -18,7 +18,8 @@ from goport.model import FunctionFacts, Strategy
 from goport.planning import go_name, needs_context
 from goport.pytypes import NONE, ClassKind, PyType, Shape
 from goport.pytypes import parse as parse_type
-from goport.roadmap.contracts import Api, Call, signature_text
+from goport.roadmap.contract_parts import Call, signature_text
+from goport.roadmap.contracts import Api
 from goport.roadmap.surface import ClassInfo
 from goport.scaffold.gotypes import ANY, Types
 from goport.scaffold.model import (
