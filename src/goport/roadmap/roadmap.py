@@ -22,12 +22,10 @@ exercises yet.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from goport.graph import strongly_connected
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
@@ -38,8 +36,10 @@ from goport.model import (
     Strategy,
 )
 from goport.roadmap import contracts, risks
-from goport.roadmap.cochange import GROUP_DEGREE, Coupling, couplings
+from goport.roadmap.cochange import Coupling, couplings
 from goport.roadmap.gain import loop_crossings, step_gain
+from goport.roadmap.grouping import groups as groups_of
+from goport.roadmap.grouping import waves
 from goport.roadmap.model import Contract, Risk, Seam, Step
 
 log = logging.getLogger(__name__)
@@ -109,77 +109,27 @@ def build(
     movers = moving(result, named=named)
     facts = {m.rel_path: m for m in result.modules}
     by_module = {m.module: m for m in result.modules}
-    rel_of = {m.module: m.rel_path for m in result.modules}
     cands = {c.rel_path: c for c in movers}
-    order = [c.rel_path for c in movers]  # best first
-    deps = {
-        p: sorted({rel_of[d] for d in cands[p].boundary.imports if rel_of.get(d) in cands} - {p})
-        for p in order
-    }
     product = frozenset(m.rel_path for m in result.modules if not m.is_test)
     coupled = couplings(changesets, among=product)
-    groups, seams = _groups(order, deps, coupled, cands)
-    group_of = {p: i for i, g in enumerate(groups) for p in g}
-    gdeps = [sorted({group_of[d] for p in g for d in deps[p]} - {i}) for i, g in enumerate(groups)]
-    wave = _waves(gdeps)
-    rank = {p: i for i, p in enumerate(order)}
-    sequence = sorted(range(len(groups)), key=lambda i: (wave[i], min(rank[p] for p in groups[i])))
-    number = {g: n + 1 for n, g in enumerate(sequence)}
-    tests = [m for m in result.modules if m.is_test]
+    order = _Order.of(movers, result, coupled)
+    number = {g: n + 1 for n, g in enumerate(order.sequence)}
     stays = _stays(result, cands)
+    project = _Project(
+        facts=facts,
+        by_module=by_module,
+        cands=cands,
+        stays=stays,
+        tests=[m for m in result.modules if m.is_test],
+        read=read if detail else None,
+        measured=result.profile is not None,
+    )
     steps: list[Step] = []
     all_contracts: list[tuple[int, Contract]] = []
-    for g in sequence:
-        modules = groups[g]
-        members = [cands[p] for p in modules]
-        step_seams = list(seams.get(g, ()))
-        for p in modules:
-            step_seams.extend(_dependency_seams(facts[p], cands, stays, by_module))
-        untested = tuple(
-            f"{p}: {name}" for p in modules for name in _untested(facts[p], cands[p], tests)
-        )
-        callers = {p: outside_callers(cands[p], by_module, modules) for p in modules}
-        crossings = {p: loop_crossings(facts[p].module, callers[p]) for p in modules}
-        found_risks: list[Risk] = []
-        found_contracts: list[Contract] = []
-        if detail and read is not None:
-            for p in modules:
-                source = read(p)
-                if source is None:
-                    continue
-                found_risks.extend(risks.semantic_risks(source, p))
-                caller_sources = sources_of(callers[p], read)
-                made = contracts.contract_for(
-                    facts[p], cands[p].boundary, cands[p].strategy, source, caller_sources
-                )
-                if made is not None:
-                    found_contracts.append(made)
-        all_contracts.extend((number[g], c) for c in found_contracts)
-        requires = [
-            f"step {number[d]} ({', '.join(groups[d])})"
-            for d in sorted(gdeps[g], key=number.__getitem__)
-        ]
-        requires.extend(_seam_need(s) for s in step_seams if s.kind in ("callback", "shared-type"))
-        if untested:
-            requires.append(f"tests for {len(untested)} untested boundary name(s) (tests first)")
-        requires.extend(f"remove blocker: {b}" for c in members for b in c.blockers)
-        lead = members[0]
-        steps.append(
-            Step(
-                number=number[g],
-                wave=wave[g],
-                modules=tuple(modules),
-                strategy=lead.strategy,
-                why=_why(members),
-                gain=step_gain(members, facts, crossings, measured=result.profile is not None),
-                effort=_effort(members),
-                risks=tuple(found_risks),
-                requires=tuple(requires),
-                contract=found_contracts[0] if found_contracts else None,
-                seams=tuple(step_seams),
-                tests_first=untested,
-            )
-        )
+    for g in order.sequence:
+        step, found = _step(project, order, number, g)
+        steps.append(step)
+        all_contracts.extend((number[g], c) for c in found)
     needed = {b for s in steps for seam in s.seams for b in seam.between if b not in cands}
     return Plan(
         root=result.root,
@@ -191,6 +141,142 @@ def build(
         measured=result.profile is not None,
         notes=tuple(notes),
     )
+
+
+def _requires(
+    after: list[str],
+    seams: Sequence[Seam],
+    untested: Sequence[str],
+    members: Sequence[Candidate],
+) -> tuple[str, ...]:
+    """What has to exist before a step: the steps it depends on, the seams to what stays in
+    Python, tests for its untested boundary names, and its blockers removed."""
+    requires = [*after]
+    requires.extend(_seam_need(s) for s in seams if s.kind in ("callback", "shared-type"))
+    if untested:
+        requires.append(f"tests for {len(untested)} untested boundary name(s) (tests first)")
+    requires.extend(f"remove blocker: {b}" for c in members for b in c.blockers)
+    return tuple(requires)
+
+
+@dataclass(frozen=True, slots=True)
+class _Project:
+    """What every step of the plan reads of the project."""
+
+    facts: Mapping[str, ModuleFacts]  # by rel path
+    by_module: Mapping[str, ModuleFacts]
+    cands: Mapping[str, Candidate]  # the moving modules, by rel path
+    stays: Mapping[str, str]  # modules staying in Python -> why
+    tests: Sequence[ModuleFacts]
+    read: Reader | None  # None: no risks or contracts (they need the sources)
+    measured: bool
+
+
+def _step(
+    project: _Project, order: _Order, number: Mapping[int, int], g: int
+) -> tuple[Step, list[Contract]]:
+    """Step ``g`` of the order, and its contracts."""
+    modules = order.groups[g]
+    members = [project.cands[p] for p in modules]
+    step_seams = [*order.seams.get(g, ())]
+    step_seams += [
+        s
+        for p in modules
+        for s in _dependency_seams(
+            project.facts[p], project.cands, project.stays, project.by_module
+        )
+    ]
+    untested = tuple(
+        f"{p}: {name}"
+        for p in modules
+        for name in _untested(project.facts[p], project.cands[p], project.tests)
+    )
+    callers = {p: outside_callers(project.cands[p], project.by_module, modules) for p in modules}
+    crossings = {p: loop_crossings(project.facts[p].module, callers[p]) for p in modules}
+    found_risks, found_contracts = (
+        _read_step(modules, project.facts, project.cands, callers, project.read)
+        if project.read
+        else ([], [])
+    )
+    depends = sorted(order.gdeps[g], key=number.__getitem__)
+    after = [f"step {number[d]} ({', '.join(order.groups[d])})" for d in depends]
+    step = Step(
+        number=number[g],
+        wave=order.wave[g],
+        modules=tuple(modules),
+        strategy=members[0].strategy,
+        why=_why(members),
+        gain=step_gain(members, project.facts, crossings, measured=project.measured),
+        effort=_effort(members),
+        risks=tuple(found_risks),
+        requires=_requires(after, step_seams, untested, members),
+        contract=found_contracts[0] if found_contracts else None,
+        seams=tuple(step_seams),
+        tests_first=untested,
+    )
+    return step, found_contracts
+
+
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """The steps as groups of moving modules, their seams, the groups each depends on, their
+    waves, and the order the steps are numbered in (by wave, then by their best module)."""
+
+    groups: list[tuple[str, ...]]
+    seams: dict[int, list[Seam]]
+    gdeps: list[list[int]]
+    wave: list[int]
+    sequence: list[int]
+
+    @classmethod
+    def of(
+        cls, movers: Sequence[Candidate], result: RunResult, coupled: Sequence[Coupling]
+    ) -> _Order:
+        rel_of = {m.module: m.rel_path for m in result.modules}
+        cands = {c.rel_path: c for c in movers}
+        order = [c.rel_path for c in movers]  # best first
+        deps = {
+            p: sorted(
+                {rel_of[d] for d in cands[p].boundary.imports if rel_of.get(d) in cands} - {p}
+            )
+            for p in order
+        }
+        groups, seams = groups_of(order, deps, coupled, cands)
+        group_of = {p: i for i, g in enumerate(groups) for p in g}
+        gdeps = [
+            sorted({group_of[d] for p in g for d in deps[p]} - {i}) for i, g in enumerate(groups)
+        ]
+        wave = waves(gdeps)
+        rank = {p: i for i, p in enumerate(order)}
+        sequence = sorted(
+            range(len(groups)), key=lambda i: (wave[i], min(rank[p] for p in groups[i]))
+        )
+        return cls(groups, seams, gdeps, wave, sequence)
+
+
+def _read_step(
+    modules: Sequence[str],
+    facts: Mapping[str, ModuleFacts],
+    cands: Mapping[str, Candidate],
+    callers: Mapping[str, list[ModuleFacts]],
+    read: Reader,
+) -> tuple[list[Risk], list[Contract]]:
+    """What needs the sources: each module's semantic risks, and its boundary contract typed
+    with what its callers pass."""
+    found_risks: list[Risk] = []
+    found_contracts: list[Contract] = []
+    for p in modules:
+        source = read(p)
+        if source is None:
+            continue
+        found_risks.extend(risks.semantic_risks(source, p))
+        caller_sources = sources_of(callers[p], read)
+        made = contracts.contract_for(
+            facts[p], cands[p].boundary, cands[p].strategy, source, caller_sources
+        )
+        if made is not None:
+            found_contracts.append(made)
+    return found_risks, found_contracts
 
 
 def outside_callers(
@@ -208,120 +294,6 @@ def outside_callers(
 def sources_of(modules: Iterable[ModuleFacts], read: Reader) -> dict[str, bytes]:
     """rel path -> source of the modules that could be read."""
     return {m.rel_path: s for m in modules if (s := read(m.rel_path)) is not None}
-
-
-# -- grouping and order --------------------------------------------------------------------------
-
-
-def _groups(
-    order: Sequence[str],
-    deps: Mapping[str, Sequence[str]],
-    coupled: Sequence[Coupling],
-    cands: Mapping[str, Candidate],
-) -> tuple[list[tuple[str, ...]], dict[int, list[Seam]]]:
-    """Steps as groups of modules (cycles, then strong co-change), and the seams they need."""
-    index = {p: i for i, p in enumerate(order)}
-    edges: list[dict[int, float]] = [{index[d]: 1.0 for d in deps[p]} for p in order]
-    groups: list[set[str]] = []
-    seams: dict[int, list[Seam]] = defaultdict(list)
-    for component in strongly_connected(edges):
-        members = {order[i] for i in component}
-        groups.append(members)
-        if len(members) > 1:
-            names = tuple(sorted(members, key=index.__getitem__))
-            seams[len(groups) - 1].append(
-                Seam(
-                    "cycle",
-                    names,
-                    f"{', '.join(names)} import each other (an import cycle): they move as one "
-                    "step; to move them apart, first cut the cycle (move the shared names into "
-                    "one module, or put an interface between them).",
-                )
-            )
-    for pair in coupled:
-        how = f"changed together in {pair.shared} commits (coupling {pair.degree:.0%})"
-        both = (pair.a, pair.b)
-        if not all(p in cands for p in both):
-            mover = pair.a if pair.a in cands else pair.b if pair.b in cands else None
-            if mover is not None:
-                where = next(i for i, g in enumerate(groups) if mover in g)
-                seams[where].append(
-                    Seam(
-                        "co-change",
-                        both,
-                        f"{pair.a} and {pair.b} {how}, but only {mover} moves: every such change "
-                        "will span Python and Go; keep their shared contract explicit and tested.",
-                    )
-                )
-            continue
-        ga = next(i for i, g in enumerate(groups) if pair.a in g)
-        gb = next(i for i, g in enumerate(groups) if pair.b in g)
-        if ga == gb:
-            continue
-        if pair.degree >= GROUP_DEGREE and not _through_other(groups, deps, ga, gb):
-            groups[ga] |= groups[gb]
-            seams[ga].extend(seams.pop(gb, []))
-            seams[ga].append(
-                Seam("co-change", both, f"{pair.a} and {pair.b} {how}: they move as one step.")
-            )
-            groups[gb] = set()
-        else:
-            seams[ga].append(
-                Seam(
-                    "co-change",
-                    both,
-                    f"{pair.a} and {pair.b} {how}, yet move in different steps: until both have "
-                    "moved, each change spans Python and Go; keep their shared contract tested.",
-                )
-            )
-    kept = [i for i, g in enumerate(groups) if g]
-    renumber = {old: new for new, old in enumerate(kept)}
-    ordered = [tuple(sorted(groups[i], key=index.__getitem__)) for i in kept]
-    return ordered, {renumber[i]: s for i, s in seams.items() if i in renumber}
-
-
-def _through_other(
-    groups: Sequence[set[str]], deps: Mapping[str, Sequence[str]], a: int, b: int
-) -> bool:
-    """Whether a path of imports leads from group ``a`` to ``b`` (or back) through another
-    group: merging the two would then put a cycle in the order."""
-    of = {p: i for i, g in enumerate(groups) for p in g}
-
-    def reaches(start: int, goal: int) -> bool:
-        todo = [of[d] for p in groups[start] for d in deps[p] if of[d] not in (start, goal)]
-        seen: set[int] = set()
-        while todo:
-            g = todo.pop()
-            if g in seen:
-                continue
-            seen.add(g)
-            for d in (of[d] for p in groups[g] for d in deps[p]):
-                if d == goal:
-                    return True
-                if d != g:
-                    todo.append(d)
-        return False
-
-    return reaches(a, b) or reaches(b, a)
-
-
-def _waves(gdeps: Sequence[Sequence[int]]) -> list[int]:
-    """1 + the latest wave a group depends on (the groups' graph is acyclic)."""
-    wave = [0] * len(gdeps)
-    for root in range(len(gdeps)):
-        stack = [root]
-        while stack:
-            i = stack[-1]
-            if wave[i]:
-                stack.pop()
-                continue
-            todo = [d for d in gdeps[i] if not wave[d]]
-            if todo:
-                stack.extend(todo)
-                continue
-            wave[i] = 1 + max((wave[d] for d in gdeps[i]), default=0)
-            stack.pop()
-    return wave
 
 
 # -- seams to what stays in Python ---------------------------------------------------------------
