@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -20,6 +21,10 @@ from goport.model import Strategy
 
 class Color(enum.IntEnum):
     RED = 1
+
+
+class Flagged(int):
+    """A subclass of int that is neither a record nor an enum."""
 
 
 @pytest.mark.parametrize(
@@ -41,8 +46,8 @@ def test_encode(value: Any, data: Any) -> None:
     [
         (float("nan"), "value: the float nan has no JSON form"),
         (
-            Color.RED,
-            "value: a Color object (a subclass of int: its type would be lost) is not representable as JSON",
+            Flagged(3),
+            "value: a Flagged object (a subclass of int: its type would be lost) is not representable as JSON",
         ),
         ({1: "a"}, "value: a dict with int keys (JSON keys are strings)"),
         (["\udcff"], "value[0]: a str with lone surrogates (not valid UTF-8)"),
@@ -167,3 +172,40 @@ def test_descriptors_of_the_same_container_merge_item_by_item(
 ) -> None:
     """A decoder returns tuples as tuples even when one case's list was empty."""
     assert codec.merge(old, new) == merged
+
+
+@dataclasses.dataclass(frozen=True)
+class Span:
+    start: int
+    raw: bytes
+
+
+class Pair(NamedTuple):
+    left: str
+    right: tuple[int, int]
+
+
+@dataclasses.dataclass
+class Tok:
+    kind: Color
+    span: Span
+    pairs: list[Pair]
+
+
+def test_records_and_enums_cross_as_the_scaffold_declares_them() -> None:
+    """A dataclass or NamedTuple is an object of its fields, an enum member its value; the
+    descriptor names their classes and fields, so the value comes back as it was."""
+    value = Tok(Color.RED, Span(2, b"\x00a"), [Pair("x", (1, 2))])
+    data = codec.encode(value)
+    assert data == {
+        "kind": 1,
+        "span": {"start": 2, "raw": "AGE="},
+        "pairs": [{"left": "x", "right": [1, 2]}],
+    }
+    described = codec.describe(value)
+    here = __name__
+    assert described == (
+        f"record[{here}:Tok, kind: enum[{here}:Color], span: record[{here}:Span, start: int, "
+        f"raw: bytes], pairs: list[record[{here}:Pair, left: str, right: tuple[int, ...]]]]"
+    )
+    assert codec.decode(json.loads(json.dumps(data)), described) == value

@@ -6,13 +6,18 @@ alphabet, padded: what Go's ``encoding/json`` reads into ``[]byte``), ``list``/`
 array and a ``dict`` with ``str`` keys as an object. Anything else is not representable and says
 why (``Unrepresentable``), so a case is counted and reported rather than silently changed.
 
-Only the exact built-in types are accepted: a subclass (an ``IntEnum``, a ``NamedTuple``) would
-come back as its base type and the replayed call would not be the call that was recorded.
-Encoding never runs code of the values it reads.
+Records and enums cross too, as the scaffold declares them: a dataclass or a ``NamedTuple`` is an
+object of its fields (``{"kind": ..., "text": ...}``, a Go struct with the Python field names), an
+``Enum`` member is its value. Other subclasses of the built-in types are not representable: they
+would come back as their base type and the replayed call would not be the call that was recorded.
+Encoding never runs code of the values it reads (no property, no ``__repr__``: fields are read
+from the instance's own storage).
 
 A value's *type descriptor* (``"bytes"``, ``"list[bytes]"``, ``"tuple[int, str]"``,
-``"tuple[int, ...]"``, ``"dict[str, float]"``) is kept beside the cases so Python can rebuild
-what JSON flattens (bytes, tuples) when it replays them or decodes a Go answer.
+``"tuple[int, ...]"``, ``"dict[str, float]"``, ``"record[pkg.mod:Token, kind: enum[pkg.mod:Kind],
+text: str]"``) is kept beside the cases so Python can rebuild what JSON flattens (bytes, tuples,
+records, enums) when it replays them or decodes a Go answer; a record's or enum's class is found
+again by importing its module, which only the shim and the parity test do, in the user's project.
 
 This module is copied next to the code it serves (the capture tracer runs in the user's Python,
 the shim in the user's project), so it stands alone and stays valid Python 3.9.
@@ -21,7 +26,10 @@ the shim in the user's project), so it stands alone and stays valid Python 3.9.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import enum
 import functools
+import importlib
 import json
 import math
 from typing import Any
@@ -71,7 +79,32 @@ def _encode(value: Any, where: str, depth: int) -> Any:
             _check_text(key, where)
             out[key] = _encode(item, f"{where}[{key!r}]", depth + 1)
         return out
+    fields = _fields(value)
+    if fields is not None:
+        return {name: _encode(item, f"{where}.{name}", depth + 1) for name, item in fields}
+    if isinstance(value, enum.Enum):
+        member = vars(value).get("_value_")
+        if type(member) in (int, str):
+            return member
     raise Unrepresentable(f"{where}: {_a(kind)} is not representable as JSON")
+
+
+def _fields(value: Any) -> list[tuple[str, Any]] | None:
+    """A record's (field, value) pairs, read without running its code; None if not a record."""
+    kind = type(value)
+    if isinstance(value, tuple) and isinstance(getattr(kind, "_fields", None), tuple):
+        return list(zip(kind._fields, tuple.__iter__(value)))  # a NamedTuple
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+        own = getattr(value, "__dict__", None)
+        if isinstance(own, dict) and all(n in own for n in names):
+            return [(n, own[n]) for n in names]
+        return [(n, object.__getattribute__(value, n)) for n in names]  # slots: C descriptors
+    return None
+
+
+def _path(kind: type) -> str:
+    return f"{kind.__module__}:{kind.__qualname__}"
 
 
 def _a(kind: type) -> str:
@@ -119,6 +152,11 @@ def describe(value: Any) -> str:
     if kind is dict:
         inner = common(describe(v) for v in value.values())
         return f"dict[str, {inner}]" if inner else "dict"
+    fields = _fields(value)
+    if fields is not None:
+        return f"record[{', '.join([_path(kind), *(f'{n}: {describe(v)}' for n, v in fields)])}]"
+    if isinstance(value, enum.Enum):
+        return f"enum[{_path(kind)}]"
     return "any"
 
 
@@ -190,7 +228,23 @@ def decode(data: Any, descriptor: str) -> Any:
     if head == "dict" and isinstance(data, dict):
         inner = args[1] if len(args) == 2 else "any"
         return {k: decode(v, inner) for k, v in data.items()}
+    if head == "record" and args and isinstance(data, dict):
+        fields = dict(arg.split(": ", 1) for arg in args[1:] if ": " in arg)
+        values = {k: decode(v, fields.get(k, "any")) for k, v in data.items()}
+        return _class(args[0])(**values)
+    if head == "enum" and args:
+        return _class(args[0])(data)
     return data
+
+
+def _class(path: str) -> Any:
+    """The class ``module:Qualname`` names, imported (only the shim and the parity test decode
+    records, in the user's project, where importing the module is what the code does anyway)."""
+    module, _, qualname = path.partition(":")
+    found: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found
 
 
 def _item(args: tuple[str, ...], index: int) -> str:
