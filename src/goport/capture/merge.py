@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from goport.capture import codec
-from goport.capture.targets import Target
+from goport.capture.targets import Target, is_dotted_name
 from goport.errors import InputError
 from goport.safeio import write_atomic
 from goport.text import printable
@@ -199,7 +199,7 @@ def golden_path(out: Path, module: str, qualname: str) -> Path:
     """``<out>/golden/<module>/<qualname>.json``; names that are not dotted identifiers (the
     scanned tree is hostile) are refused rather than turned into paths."""
     for name in (module, qualname):
-        if not all(part.isidentifier() for part in name.split(".")):
+        if not is_dotted_name(name):
             raise InputError(f"{printable(name)}: not a dotted Python name; no golden file")
     return out / "golden" / module / f"{qualname}.json"
 
