@@ -269,7 +269,7 @@ def test_a_module_with_no_python_name_is_left_out_and_the_rest_recorded(
     tmp_path: Path, goport: Goport
 ) -> None:
     """Its functions are listed as not traced before the command runs, instead of the whole
-    capture failing after it."""
+    capture failing after it; and no line of the report reads as a CI workflow command."""
     odd = "::warning::pwned##[group]x"
     files = {f"{odd}/__init__.py": "", f"{odd}/kern.py": ODD_KERNEL, f"{odd}/user.py": ODD_USER}
     root = write(tmp_path / "proj", {**PROJECT, **files})
@@ -283,3 +283,5 @@ def test_a_module_with_no_python_name_is_left_out_and_the_rest_recorded(
     assert not (tmp_path / "o" / "golden" / f"{odd}.kern").exists()
     assert "not a dotted Python name" in result.stdout
     assert "pwned" in result.stdout and "Traceback" not in result.stderr
+    for line in (result.stdout + result.stderr).splitlines():
+        assert not line.lstrip().startswith("::") and "##[" not in line, line
