@@ -435,3 +435,22 @@ def test_a_boundary_name_the_shim_reserves_is_refused_with_a_message(tmp_path: P
     with pytest.raises(InputError, match="_goport_route: a name the shim keeps for itself"):
         write_shim([target], tmp_path / "port")
     assert not (tmp_path / "port").exists()
+
+
+def test_a_golden_file_that_is_a_fifo_is_not_read(tmp_path: Path) -> None:
+    """``--out`` may be inside the scanned tree: a FIFO planted as a golden file must not
+    block the shim (nor a link to /dev/zero exhaust it); the annotation is used instead."""
+    pyproject = '[project]\nname = "solo"\nversion = "0"\n'
+    files = {"pyproject.toml": pyproject, "solo/__init__.py": "", "solo/kern.py": SOLO}
+    root = write(tmp_path / "proj", files)
+    out = root / "port"
+    (out / "golden" / "solo.kern").mkdir(parents=True)
+    os.mkfifo(out / "golden" / "solo.kern" / "_zap.json")
+    (out / "golden" / "solo.kern" / "_route.json").symlink_to("/dev/zero")
+    command = [sys.executable, "-m", "goport", "shim", "solo.kern", "--out", out, "--no-cache"]
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    shim = (out / "python" / "solo_kern_shim.py").read_text()
+    assert '_zap = _goport_route("_zap", "zap", kind="function", result_type="int")' in shim
