@@ -240,3 +240,48 @@ def test_usage_errors_exit_2(tmp_path: Path, goport: Goport) -> None:
     for command in ("capture", "shim"):
         shown = goport(command, "--help", cwd=root)
         assert shown.returncode == 0 and f"Example: goport {command} " in shown.stdout
+
+
+#: a CPU kernel in a folder whose name is no Python name (a hyphenated scripts folder, or one
+#: named to read as a CI workflow command): its functions can be traced, never named in a file
+ODD_KERNEL = """\
+def crunch(x: int) -> int:
+    t = 0
+    for i in range(x):
+        for j in range(x):
+            t ^= (i * j) & 0xFFFF
+    return t
+
+
+def crunch2(data: bytes) -> int:
+    t = 0
+    for b in data:
+        for k in range(8):
+            t += (b >> k) & 1
+    return t
+"""
+ODD_USER = (
+    "from .kern import crunch, crunch2\n\n\ndef run():\n    return crunch(3) + crunch2(b'ab')\n"
+)
+
+
+def test_a_module_with_no_python_name_is_left_out_and_the_rest_recorded(
+    tmp_path: Path, goport: Goport
+) -> None:
+    """Its functions are listed as not traced before the command runs, instead of the whole
+    capture failing after it; and no line of the report reads as a CI workflow command."""
+    odd = "::warning::pwned##[group]x"
+    files = {f"{odd}/__init__.py": "", f"{odd}/kern.py": ODD_KERNEL, f"{odd}/user.py": ODD_USER}
+    root = write(tmp_path / "proj", {**PROJECT, **files})
+    code = (
+        "import importlib\nfrom hashkit import fnv\nfnv.fact(3)\n"
+        f"importlib.import_module({odd + '.kern'!r}).crunch(4)\n"
+    )
+    result = goport("capture", "--out", tmp_path / "o", "--", sys.executable, "-c", code, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert _golden(tmp_path / "o", "fact")["cases"][0]["result"] == 6
+    assert not (tmp_path / "o" / "golden" / f"{odd}.kern").exists()
+    assert "not a dotted Python name" in result.stdout
+    assert "pwned" in result.stdout and "Traceback" not in result.stderr
+    for line in (result.stdout + result.stderr).splitlines():
+        assert not line.lstrip().startswith("::") and "##[" not in line, line

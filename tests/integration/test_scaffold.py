@@ -410,3 +410,18 @@ def test_readme_sample_is_real_output(goport: Goport, tmp_path: Path, cache_dir:
     said = goport("scaffold", "textkit.indexer", *args, cwd=project).stderr.strip()
     head, tail = refused.split("\n", 1)[1].split("...", 1)
     assert said.startswith(head) and said.endswith(tail), said
+
+
+def test_an_existing_go_mod_is_kept_as_it_is(
+    goport: Goport, hostile: Path, tmp_path: Path, cache_dir: Path
+) -> None:
+    """Packages scaffolded one at a time into one module: the go.mod the user has grown
+    (requirements, a newer go line) is neither rewritten nor trimmed."""
+    out = tmp_path / "port"
+    go_mod = "module example.com/port\n\ngo 1.22\n\nrequire golang.org/x/sync v0.7.0\n"
+    out.mkdir()
+    (out / "go.mod").write_text(go_mod)
+    args = ("--root", hostile, "--out", out, "--cache-dir", cache_dir, "-q")
+    assert goport("scaffold", "hostile.solo", *args).returncode == 0
+    assert (out / "go.mod").read_text() == go_mod
+    assert '"example.com/port/solo"' in (out / "solo" / "cmd" / "solo" / "main.go").read_text()

@@ -29,6 +29,7 @@ from goport.capture import runtime
 from goport.capture.merge import read_golden
 from goport.capture.shim import annotation_type, write_shim
 from goport.capture.targets import Target
+from goport.errors import InputError
 from goport.model import Strategy
 
 Goport = Callable[..., subprocess.CompletedProcess[str]]
@@ -278,8 +279,9 @@ def test_goport_shim_writes_clean_python_39(captured: tuple[Path, Path], goport:
     result = goport("shim", "hashkit.fnv", "--out", out, cwd=root)
     assert result.returncode == 0, result.stderr
     shim = (out / "python" / "hashkit_fnv_shim.py").read_text()
-    assert '_runtime.Router(_original, "go-extension")' in shim  # the plan's strategy
-    split = 'split = _route("split", "Split", kind="function", result_type="tuple[bytes, ...]")'
+    assert '_goport_runtime.Router(_goport_original, "go-extension")' in shim  # the plan's strategy
+    split = 'split = _goport_route(\n    "split",\n    "Split",\n    kind="function",\n'
+    split += '    result_type="tuple[bytes, ...]",\n)'
     assert split in shim  # the result type from the golden file
     assert (out / "python" / "test_hashkit_fnv_parity.py").is_file()
     generated = sorted(str(p) for p in (out / "python").rglob("*.py"))
@@ -354,3 +356,101 @@ def test_with_the_switch_off_python_is_held_to_the_record(
     assert result.returncode == 1
     assert "1 failed" in result.stdout
     assert "fact-0: recorded: returned 121; now Python returned 120" in result.stdout
+
+
+SOLO = """\
+def _route(x: int) -> int:
+    t = 0
+    for i in range(x):
+        for j in range(x):
+            t ^= (i * j) & 0xFFFF
+    return t
+
+
+def _original(data: bytes) -> int:
+    t = 0
+    for b in data:
+        for k in range(8):
+            t += (b >> k) & 1
+    return t
+
+
+def _zap(x: int) -> int:
+    t = 0
+    for i in range(x):
+        for j in range(x):
+            t += (i << 3) ^ j
+    return t
+
+
+_TABLE = 7
+
+if __name__ == "__main__":
+    print(_route(100) + _original(b"abc") + _zap(100))
+"""
+
+
+def test_boundary_names_cannot_take_the_shims_own_names(tmp_path: Path, goport: Goport) -> None:
+    """A module whose boundary is its private functions ``_route`` and ``_original``: the shim
+    keeps its own names apart, so it imports, routes each function to itself and reads the
+    module's other names through to it."""
+    pyproject = '[project]\nname = "solo"\nversion = "0"\n'
+    root = write(
+        tmp_path / "proj",
+        {"pyproject.toml": pyproject, "solo/__init__.py": "", "solo/kern.py": SOLO},
+    )
+    out = tmp_path / "port"
+    result = goport("shim", "solo.kern", "--out", out, cwd=root)
+    assert result.returncode == 0, result.stderr
+    check = (
+        "import solo_kern_shim as s, solo.kern as k\n"
+        "assert s._zap(5) == k._zap(5) and s._route(5) == k._route(5)\n"
+        "assert s._original(b'ab') == k._original(b'ab')\n"
+        "assert s._TABLE == 7\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOPORT_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(out / "python"), str(root)])
+    ran = subprocess.run(
+        [sys.executable, "-c", check],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_a_boundary_name_the_shim_reserves_is_refused_with_a_message(tmp_path: Path) -> None:
+    target = Target(
+        module="m",
+        qualname="_goport_route",
+        rel_path="m.py",
+        file=str(tmp_path / "m.py"),
+        lines=(),
+        go_name="GoportRoute",
+        strategy=Strategy.GO_CLI,
+        step=1,
+    )
+    with pytest.raises(InputError, match="_goport_route: a name the shim keeps for itself"):
+        write_shim([target], tmp_path / "port")
+    assert not (tmp_path / "port").exists()
+
+
+def test_a_golden_file_that_is_a_fifo_is_not_read(tmp_path: Path) -> None:
+    """``--out`` may be inside the scanned tree: a FIFO planted as a golden file must not
+    block the shim (nor a link to /dev/zero exhaust it); the annotation is used instead."""
+    pyproject = '[project]\nname = "solo"\nversion = "0"\n'
+    files = {"pyproject.toml": pyproject, "solo/__init__.py": "", "solo/kern.py": SOLO}
+    root = write(tmp_path / "proj", files)
+    out = root / "port"
+    (out / "golden" / "solo.kern").mkdir(parents=True)
+    os.mkfifo(out / "golden" / "solo.kern" / "_zap.json")
+    (out / "golden" / "solo.kern" / "_route.json").symlink_to("/dev/zero")
+    command = [sys.executable, "-m", "goport", "shim", "solo.kern", "--out", out, "--no-cache"]
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    shim = (out / "python" / "solo_kern_shim.py").read_text()
+    assert '_zap = _goport_route("_zap", "zap", kind="function", result_type="int")' in shim

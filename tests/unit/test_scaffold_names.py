@@ -93,6 +93,7 @@ def test_camel_and_package_names() -> None:
     assert camel("__") == "x"
     assert package_name("main") == "mainpkg"
     assert package_name("testdata") == "testdatapkg"  # the go tool skips such a folder
+    assert package_name("python") == "pythonpkg"  # goport shim's folder under the same --out
     assert package_name("9lives") == "x9lives"
     assert package_name("_hidden") == "hidden"
     assert package_name("módulo") == "mu00f3dulo"

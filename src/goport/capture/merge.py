@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from goport.capture import codec
-from goport.capture.targets import Target
+from goport.capture.targets import Target, is_dotted_name
 from goport.errors import InputError
-from goport.safeio import write_atomic
+from goport.safeio import read_text, write_atomic
 from goport.text import printable
 
 SCHEMA_VERSION = 1
+#: the largest golden file read back (a capped number of cases; far more than they need)
+MAX_GOLDEN_BYTES = 64 << 20
 COUNTS = ("calls", "unserialisable", "duplicates", "over_cap", "nested", "incomplete")
 
 
@@ -199,7 +201,7 @@ def golden_path(out: Path, module: str, qualname: str) -> Path:
     """``<out>/golden/<module>/<qualname>.json``; names that are not dotted identifiers (the
     scanned tree is hostile) are refused rather than turned into paths."""
     for name in (module, qualname):
-        if not all(part.isidentifier() for part in name.split(".")):
+        if not is_dotted_name(name):
             raise InputError(f"{printable(name)}: not a dotted Python name; no golden file")
     return out / "golden" / module / f"{qualname}.json"
 
@@ -218,10 +220,12 @@ def write_golden(out: Path, capture: Capture, *, root: Path | None = None) -> li
 
 
 def read_golden(out: Path, module: str, qualname: str) -> dict[str, Any] | None:
-    """A golden file as data, or None when there is none or it is not one."""
+    """A golden file as data, or None when there is none or it is not one. Read through
+    ``safeio``: ``--out`` may be inside the scanned tree, where a FIFO would block the read and
+    a link to /dev/zero would never end."""
     path = golden_path(out, module, qualname)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_text(path, limit=MAX_GOLDEN_BYTES))
+    except (InputError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

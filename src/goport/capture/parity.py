@@ -84,7 +84,7 @@ def check(case: Case | None, shim: ModuleType) -> None:
 
     if case is None:
         pytest.skip("no golden cases: run goport capture first (see the shim's docstring)")
-    original = getattr(shim._original, case.function)
+    original = getattr(shim._goport_original, case.function)
     python = outcome(original, case)
     if runtime.switch_on():
         go = outcome(getattr(shim, case.function), case)

@@ -3,7 +3,8 @@
 Nothing is dropped silently: every call that did not become a case is counted under a reason
 (unserialisable, over the cap, a duplicate, a generator not run to its end), a recursive call
 inside the outermost one is counted as nested, and a boundary function no process called is
-listed with what to do about it. Names come from the scanned tree: they are shown escaped.
+listed with what to do about it. Names come from the scanned tree: they are shown escaped,
+and no line reads as a CI workflow command (``inert``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from goport.capture.merge import Capture, Captured
-from goport.text import printable
+from goport.text import inert_lines, printable
 
 MAX_REASONS_SHOWN = 5
 
@@ -50,7 +51,7 @@ def render(
         lines.append("not traced:")
         lines.extend(f"  {printable(name)}: {why}" for name, why in left_out)
     lines.extend(f"warning: {printable(f)}" for f in capture.faults)
-    return "\n".join(lines) + "\n"
+    return inert_lines("\n".join(lines)) + "\n"  # a CI log reads no line as a command
 
 
 def _status(status: int) -> str:

@@ -29,6 +29,9 @@ from goport.safeio import write_atomic
 from goport.text import printable
 
 RUNTIME_PACKAGE = "goport_runtime"
+#: the shim's own module-level names start with it: a boundary function may be called
+#: ``_route`` or ``_original``, never this
+OWN_PREFIX = "_goport_"
 LINE = 88  # the generated code's line length (black's and ruff's default)
 _TYPING = {"List": "list", "Tuple": "tuple", "Dict": "dict", "Sequence": "list", "Set": "any"}
 _STREAMS = {"Iterator", "Iterable", "Generator", "Sequence", "list", "List"}
@@ -44,22 +47,22 @@ its other names are the original's.
 
 from __future__ import annotations
 
-import importlib as _importlib
-from typing import Any as _Any
+import importlib as _goport_importlib
+from typing import Any as _goport_Any
 
-from goport_runtime import runtime as _runtime
+from goport_runtime import runtime as _goport_runtime
 
-_original = _importlib.import_module({module_q})
-_route = _runtime.Router(_original, {strategy_q})
+_goport_original = _goport_importlib.import_module({module_q})
+_goport_route = _goport_runtime.Router(_goport_original, {strategy_q})
 
 {routes}
 
 __all__: list[str] = []
-__all__.extend(_runtime.public_names(_original))
+__all__.extend(_goport_runtime.public_names(_goport_original))
 
 
-def __getattr__(name: str) -> _Any:
-    return getattr(_original, name)
+def __getattr__(name: str) -> _goport_Any:
+    return getattr(_goport_original, name)
 '''
 
 _TEST = '''\
@@ -113,6 +116,12 @@ def write_shim(targets: Sequence[Target], out: Path, *, root: Path | None = None
     for name in (module, *(t.qualname for t in targets)):
         if not all(p.isidentifier() and not keyword.iskeyword(p) for p in name.split(".")):
             raise InputError(f"{printable(name)}: not a Python name; no shim written")
+    for t in targets:
+        if t.qualname.startswith(OWN_PREFIX) or t.qualname.startswith("__"):
+            raise InputError(
+                f"{printable(t.qualname)}: a name the shim keeps for itself "
+                f"({OWN_PREFIX}..., __...); no shim written"
+            )
     folder = out / "python"
     routes = "\n".join(_route(t, out) for t in targets)
     shim = _SHIM.format(
@@ -152,10 +161,11 @@ def _route(target: Target, out: Path) -> str:
         result_type = annotation_type(target.returns, generator=target.generator)
     args = [_q(target.qualname), _q(target.go_name), f"kind={_q(kind)}"]
     args.append(f"result_type={_q(result_type)}")
-    line = f"{target.qualname} = _route({', '.join(args)})"
+    call = f"{target.qualname} = {OWN_PREFIX}route("
+    line = f"{call}{', '.join(args)})"
     if len(line) <= LINE:
         return line
-    return f"{target.qualname} = _route(\n" + "".join(f"    {a},\n" for a in args) + ")"
+    return f"{call}\n" + "".join(f"    {a},\n" for a in args) + ")"
 
 
 def _q(text: str) -> str:

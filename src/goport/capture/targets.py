@@ -121,6 +121,9 @@ def _rel_path(name: str, facts: dict[str, ModuleFacts]) -> str | None:
 def _module_targets(
     module: ModuleFacts, contract: Contract, step: Step, root: Path, source: bytes | None
 ) -> tuple[list[Target], list[tuple[str, str]]]:
+    if not is_dotted_name(module.module):  # no golden file or shim could name it: say so now
+        why = "not a dotted Python name: no golden file or shim can name it"
+        return [], [(f"{module.module}:{name}", why) for name in contract.names]
     functions = {f.qualname: f for f in module.functions}
     lines = _def_lines(source)
     hints = surface.read(source).hints if source is not None else {}
@@ -140,6 +143,12 @@ def _module_targets(
         generator = name in hints and hints[name].generator
         found.append(_target(module, fn, step, root, lines, generator))
     return found, skipped
+
+
+def is_dotted_name(name: str) -> bool:
+    """Whether ``name`` is dotted identifiers (``a.b``): what a golden file's path and a shim
+    are made of. A folder of the scanned tree may be called ``my-tools`` or worse."""
+    return all(part.isidentifier() for part in name.split("."))
 
 
 def _target(

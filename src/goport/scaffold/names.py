@@ -66,11 +66,20 @@ def camel(name: str) -> str:
 
 def package_name(name: str) -> str:
     """A Go package (and folder) name: lower-case letters and digits, not a keyword, not
-    ``main``, never a folder the go tool skips or treats specially."""
+    ``main``, never a folder the go tool skips or treats specially, nor one the port's folder
+    holds for capture (``golden``) or the shim (``python``)."""
     out = re.sub(r"[^a-z0-9]", "", ascii_ident(name).lower())
     if not out or out[0].isdigit():
         out = "p" + out
-    if out in KEYWORDS | PREDECLARED | {"main", "cmd", "golden", "testdata", "vendor", "internal"}:
+    if out in KEYWORDS | PREDECLARED | {
+        "main",
+        "cmd",
+        "golden",
+        "python",
+        "testdata",
+        "vendor",
+        "internal",
+    }:
         out += "pkg"
     return out
 

@@ -2,8 +2,8 @@
 
 Nothing is written anywhere else. ``impl.go`` is the file users edit, so a scaffold that would
 replace an existing one is refused unless the user says ``--force``; the generated files
-beside it are rewritten. An existing ``go.mod`` keeps its module path, so packages scaffolded
-one at a time into one folder import each other's paths consistently.
+beside it are rewritten. An existing ``go.mod`` is kept as it is (its module path, and what the
+user added to it), so packages scaffolded one at a time into one folder share one module.
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def write(
             "Give --force to replace it, or another --out"
         )
     module = module_path(out, project)
-    texts = {"go.mod": go_mod(module)}
+    # a go.mod already there is the user's (requirements, a newer go line): kept as it is
+    texts = {} if os.path.lexists(out / "go.mod") else {"go.mod": go_mod(module)}
     for pkg in packages:
         texts.update(files(pkg, module))
     written = []
