@@ -231,8 +231,19 @@ def test_go_cli_and_worker_answer_json_lines_over_a_pipe(
         {"function": "fnv1a_64", "args": [], "kwargs": {"data": "Zm9vYmFy"}},
         {"function": "Nope", "args": []},
     ]
+    assert _json_lines([binary], requests) == [
+        {"result": 0xE40C292C},
+        {"result": 0x85944171F73967E8},
+        {"error": {"type": "GoError", "message": 'no function "Nope" in this package'}},
+    ]
+
+
+def _json_lines(
+    command: list[str | os.PathLike[str]], requests: list[dict[str, object]]
+) -> list[object]:
+    """The answers ``command`` writes, one JSON line per request line it reads."""
     done = subprocess.run(
-        [binary],
+        command,
         input="".join(json.dumps(r) + "\n" for r in requests),
         capture_output=True,
         text=True,
@@ -240,11 +251,7 @@ def test_go_cli_and_worker_answer_json_lines_over_a_pipe(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert [json.loads(line) for line in done.stdout.splitlines()] == [
-        {"result": 0xE40C292C},
-        {"result": 0x85944171F73967E8},
-        {"error": {"type": "GoError", "message": 'no function "Nope" in this package'}},
-    ]
+    return [json.loads(line) for line in done.stdout.splitlines()]
 
 
 CTYPES = r"""
@@ -273,16 +280,7 @@ def test_go_extension_is_a_c_shared_library_ctypes_calls(go_tool: GoTool, ported
         {"function": "DecodeRecord", "args": [encoded]},
         {"function": "decode_record", "args": ["AAE="]},
     ]
-    done = subprocess.run(
-        [sys.executable, "-c", CTYPES, library],
-        input="".join(json.dumps(r) + "\n" for r in requests),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert [json.loads(line) for line in done.stdout.splitlines()] == [
+    assert _json_lines([sys.executable, "-c", CTYPES, library], requests) == [
         {"result": [7, 1.5, "disk full", ["error", "disk"]]},
         {
             "error": {
