@@ -216,6 +216,14 @@ def _typed(path: Path) -> str:
     return shlex.quote(Path(shown).as_posix())
 
 
+class ExplainFormat(str, Enum):
+    """What ``goport explain`` writes: the terminal view, or the candidate's JSON object (the
+    report formats, HTML among them, are ``goport scan``'s)."""
+
+    TERMINAL = "terminal"
+    JSON = "json"
+
+
 @app.command()
 @shared_options(*READING, *RANKING)
 def explain(
@@ -225,7 +233,9 @@ def explain(
         Path | None,
         typer.Option("--root", help="Project root (default: found from the module's folders)."),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TERMINAL,
+    fmt: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExplainFormat.TERMINAL,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -259,7 +269,7 @@ def explain(
     if match is None:
         say(_not_ranked(result, rel), err=False)
         return
-    if fmt is Format.JSON:
+    if fmt is ExplainFormat.JSON:
         write_report(dumps(json_report.candidate(match), indent=2) + "\n", None)
     else:
         from goport.roadmap.cli import plan_line

@@ -662,3 +662,12 @@ def test_scan_never_runs_or_writes_into_the_tree(
     assert not [p for p in after if "__pycache__" in p or p.endswith((".ran", ".main"))]
     assert not list(outside.iterdir()), "the scan wrote into the current folder"
     assert cache_dir.is_dir(), "results should have gone to the cache folder instead"
+
+
+def test_explain_takes_only_its_own_formats(goport: Goport) -> None:
+    """``explain`` writes the terminal view or JSON; a report format (html, sarif...) is
+    ``goport scan``'s and is refused with the choices, not answered with the terminal view."""
+    module = Path(__file__).resolve().parents[2] / "fixtures/demo_service/demo_service/tokenizer.py"
+    refused = goport("explain", module, "-f", "html")
+    assert refused.returncode == 2
+    assert "'terminal', 'json'" in refused.stderr and refused.stdout == ""
