@@ -15,7 +15,7 @@ import typer
 
 from goport import __version__
 from goport.cache_cli import app as cache_app
-from goport.cliio import is_within, run_analysis, say, setup_logging, use_color, width, write_report
+from goport.cliio import run_analysis, say, setup_logging, use_color, width, write_report
 from goport.cliopts import (
     RANKING,
     READING,
@@ -37,6 +37,7 @@ from goport.cliopts import (
 )
 from goport.errors import GoportError, InputError, UsageError
 from goport.reports import Format, Options
+from goport.safeio import is_within
 from goport.text import inert_lines, printable
 
 if TYPE_CHECKING:  # the analysis types load with the first command that runs, not at start

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from goport.errors import InputError
+from goport.safeio import is_within
 from goport.text import inert, printable
 
 if TYPE_CHECKING:
@@ -194,11 +195,3 @@ def setup_logging(quiet: bool, verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_PrintableFormatter("goport: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
-
-
-def is_within(path: Path, base: Path) -> bool:
-    try:
-        path.relative_to(base)
-        return True
-    except ValueError:
-        return False

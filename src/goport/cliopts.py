@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from goport.choices import MAX_FILE_SIZE_LIMIT, Include
-from goport.cliio import is_within
 from goport.errors import InputError, UsageError
 from goport.reports import Format
+from goport.safeio import is_within
 
 if TYPE_CHECKING:
     from goport.config import Config

@@ -55,9 +55,9 @@ from goport.model import (
     ModuleFacts,
     WorkShape,
 )
-from goport.resolve import MAX_ALIAS_HOPS, Resolver, key
+from goport.resolve import Resolver, key
 
-__all__ = ["MAX_ALIAS_HOPS", "Estimate", "estimate", "key", "local_work"]
+__all__ = ["Estimate", "estimate", "key", "local_work"]
 
 #: times a loop body runs per entry into the loop. Wu & Larus predict a loop's back edge taken
 #: with probability 0.8-0.88 (5-8 iterations per entry); the low end, because trips multiply

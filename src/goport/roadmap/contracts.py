@@ -23,7 +23,6 @@ from goport.roadmap.contract_parts import (
     Call,
     Surfaced,
     ident,
-    signature_text,
 )
 from goport.roadmap.crossings import Crossing, crossings
 from goport.roadmap.goapi_contract import go_api_text
@@ -35,12 +34,10 @@ from goport.text import printable
 __all__ = [
     "CROSSING_COST",
     "Api",
-    "Call",
     "api",
     "contract_for",
     "json_type",
     "proto_type",
-    "signature_text",
 ]
 
 #: what one call across the boundary costs, by strategy (order of magnitude, stated in the advice)
