@@ -134,14 +134,27 @@ class Design:
 # -- the pairwise model ------------------------------------------------------------------------------
 
 
+def set_weights(measured: Sequence[bool], balance: bool) -> list[float]:
+    """Each package's weight in the loss (``measured``: whether each package is a measured one,
+    in order): 1 each; with ``balance``, the measured packages together weigh as much as the
+    validation packages together (two targets of equal standing, whatever their sizes)."""
+    n_measured = sum(measured)
+    n_labelled = len(measured) - n_measured
+    if not balance or not n_measured or not n_labelled:
+        return [1.0] * len(measured)
+    return [n_labelled / n_measured if m else 1.0 for m in measured]
+
+
 def pair_differences(
     packages: Mapping[str, Sequence[Row]],
     design: Design,
     offsets: Mapping[int, float] | None = None,
-) -> list[list[Vector]]:
+) -> tuple[list[list[Vector]], list[bool]]:
     """Per package, z_hot - z_other for every (hot, other) pair; with ``offsets`` (by row id),
-    the difference of the rows' fixed score parts is appended as a last element."""
+    the difference of the rows' fixed score parts is appended as a last element. Packages with
+    no pair are left out; the second list says which kept package is a measured one."""
     out = []
+    kept: list[bool] = []
     for rows in packages.values():
         z = [design.row(r) for r in rows]
         if offsets is not None:
@@ -160,7 +173,8 @@ def pair_differences(
             diffs = [[a - b for a, b in zip(h, o)] for h in hot for o in other]
         if diffs:
             out.append(diffs)
-    return out
+            kept.append(any("truth" in r for r in rows))
+    return out, kept
 
 
 def _softplus(x: float) -> float:
@@ -194,10 +208,11 @@ def _solve(a: list[Vector], b: Vector) -> Vector:
 class _Python:
     """Loss, gradient and Hessian in plain Python."""
 
-    def __init__(self, groups: list[list[Vector]], dim: int) -> None:
+    def __init__(self, groups: list[list[Vector]], dim: int, weights: Sequence[float]) -> None:
+        total = sum(weights)
         self.pairs = [
-            (d[:dim], d[dim] if len(d) > dim else 0.0, 1 / (len(groups) * len(g)))
-            for g in groups
+            (d[:dim], d[dim] if len(d) > dim else 0.0, wg / (total * len(g)))
+            for g, wg in zip(groups, weights)
             for d in g
         ]
         self.dim = dim
@@ -225,14 +240,15 @@ class _Python:
 class _Numpy:
     """The same, vectorised with numpy."""
 
-    def __init__(self, groups: list[list[Vector]], dim: int) -> None:
+    def __init__(self, groups: list[list[Vector]], dim: int, weights: Sequence[float]) -> None:
         import numpy as np
 
         self.np = np
         rows = [d + [0.0] if len(d) == dim else d for g in groups for d in g]
         full = np.array(rows, dtype=float).reshape(-1, dim + 1)
         self.d, self.o = full[:, :dim], full[:, dim]
-        self.c = np.array([1 / (len(groups) * len(g)) for g in groups for _ in g])
+        total = sum(weights)
+        self.c = np.array([wg / (total * len(g)) for g, wg in zip(groups, weights) for _ in g])
         self.dim = dim
 
     def loss(self, w: Vector, l2: float) -> float:
@@ -250,7 +266,11 @@ class _Numpy:
 
 
 def fit_pairwise(
-    groups: list[list[Vector]], dim: int, l2: float, use_numpy: bool | None = None
+    groups: list[list[Vector]],
+    dim: int,
+    l2: float,
+    use_numpy: bool | None = None,
+    weights: Sequence[float] | None = None,
 ) -> Vector:
     """Minimise the package-averaged pairwise logistic loss + l2 |w|^2 (Newton, backtracking)."""
     if l2 <= 0:
@@ -262,7 +282,8 @@ def fit_pairwise(
             use_numpy = False
         else:
             use_numpy = True
-    model = _Numpy(groups, dim) if use_numpy else _Python(groups, dim)
+    weights = list(weights) if weights is not None else [1.0] * len(groups)
+    model = _Numpy(groups, dim, weights) if use_numpy else _Python(groups, dim, weights)
     w = [0.0] * dim
     if not groups:
         return w
@@ -321,11 +342,13 @@ def fit(
     transform: str,
     use_numpy: bool | None = None,
     offsets: Offsets | None = None,
+    balance: bool = False,
 ) -> Fitted:
     rows = [r for rs in packages.values() for r in rs]
     design = Design.fit(rows, names, transform)
     fixed = {id(r): offsets.of(r) for r in rows} if offsets else None
-    w = fit_pairwise(pair_differences(packages, design, fixed), len(names), l2, use_numpy)
+    groups, measured = pair_differences(packages, design, fixed)
+    w = fit_pairwise(groups, len(names), l2, use_numpy, set_weights(measured, balance))
     return Fitted(design, tuple(w), offsets)
 
 
@@ -361,12 +384,13 @@ def lopo(
     use_numpy: bool | None = None,
     extra: Mapping[str, Sequence[Row]] | None = None,
     offsets: Offsets | None = None,
+    balance: bool = False,
 ) -> dict[str, float | None]:
     """Leave-one-package-out AP of every package: fitted on all the others (and ``extra``)."""
     out: dict[str, float | None] = {}
     for held in packages:
         train = {p: rs for p, rs in packages.items() if p != held} | dict(extra or {})
-        model = fit(train, names, l2, transform, use_numpy, offsets)
+        model = fit(train, names, l2, transform, use_numpy, offsets, balance)
         out[held] = model_ap(model, packages[held])
     return out
 
@@ -393,6 +417,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="measured.py --features rows: also report the fitted model's NDCG@5 against "
         "measured self time there (held out: the model never sees them unless --joint)",
+    )
+    parser.add_argument(
+        "--balance",
+        action="store_true",
+        help="with --joint: weigh the measured set as much as the validation set in the loss "
+        "(by default every package weighs the same, so the larger set dominates)",
     )
     parser.add_argument(
         "--joint",
@@ -439,8 +469,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     if offsets:
         print(f"offset: the score less {', '.join(offsets.fitted_factors)}")
-    held_out = lopo(packages, names, args.l2, args.transform, extra=extra, offsets=offsets)
-    model = fit({**packages, **extra}, names, args.l2, args.transform, offsets=offsets)
+    balance = args.balance and bool(extra)
+    held_out = lopo(
+        packages, names, args.l2, args.transform, extra=extra, offsets=offsets, balance=balance
+    )
+    model = fit(
+        {**packages, **extra}, names, args.l2, args.transform, offsets=offsets, balance=balance
+    )
+    if balance:
+        print("--balance: the measured packages together weigh as much as the labelled ones")
     base = {p: baselines(rs) for p, rs in packages.items()}
     inside = {p: model_ap(model, rs) for p, rs in packages.items()}
     head = f"{'package':<14} {'n':>4} {'k':>3}  {'LOPO':>6} {'in-fit':>6}  {'goport':>6} {'loc':>6} {'cc':>6}"

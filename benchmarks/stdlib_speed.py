@@ -14,8 +14,11 @@ What it does, in one run:
    each time): that file is analysed again, every other one is read from the per-file cache,
    and the tree is ranked again. No target; it shows what an edit-scan loop costs;
 6. measures the peak memory of one more cold scan, worker processes included;
-7. times a libcst parse-only pass over the same files in a ``multiprocessing.Pool(2)``, as the
-   floor any libcst-based tool pays.
+7. times three floors over the same files, each in a ``multiprocessing.Pool(2)``: a libcst
+   parse alone (what any libcst-based tool pays); that plus radon's own measures on the stdlib
+   ``ast`` (complexity and Halstead, which goport reports); and that plus goport's line walk with
+   no rule attached (one traversal of each tree). The last floor is what a cold scan costs before
+   any rule, the call graph, the ranking or the report runs.
 
 Each timing is repeated ``--repeat`` times (default 3) and the median is reported. Targets:
 cold <= 3x radon cc, warm <= 0.2x radon cc, peak memory <= 1 GiB. A miss is printed as MISS; the
@@ -69,19 +72,33 @@ _WRAPPER = textwrap.dedent(
     """
 )
 
-_PARSE_ONLY = textwrap.dedent(
+_FLOORS = textwrap.dedent(
     """
-    import os, sys
+    import ast, os, sys, warnings
     from multiprocessing import Pool
 
     import libcst
 
+    MODE = sys.argv[3]
 
-    def parse(path):
+
+    def work(path):
         with open(path, "rb") as handle:
             data = handle.read()
         try:
-            libcst.parse_module(data)
+            if MODE != "parse":
+                from radon.visitors import ComplexityVisitor, HalsteadVisitor
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    tree = ast.parse(data)
+                ComplexityVisitor.from_ast(tree)
+                HalsteadVisitor.from_ast(tree)
+            module = libcst.parse_module(data)
+            if MODE == "walk":
+                from goport.cstwalk import LineWalk
+
+                LineWalk(module).walk(module)
         except Exception:
             return 1
         return 0
@@ -92,9 +109,16 @@ _PARSE_ONLY = textwrap.dedent(
             files = handle.read().splitlines()
         files.sort(key=os.path.getsize, reverse=True)  # biggest first balances the two workers
         with Pool(int(sys.argv[2])) as pool:
-            failed = sum(pool.imap_unordered(parse, files, chunksize=1))
+            failed = sum(pool.imap_unordered(work, files, chunksize=1))
         print(failed)
     """
+)
+
+#: the floors, each a pass over the same files in a Pool(2): (label, mode of _FLOORS)
+FLOORS = (
+    ("libcst parse only", "parse"),
+    ("+ radon's ast, cc, Halstead", "radon"),
+    ("+ goport's bare line walk", "walk"),
 )
 
 
@@ -366,8 +390,8 @@ def main(argv: list[str] | None = None) -> int:
 
     measured = "installed package, live" if args.live else snapshot_goport(work / "snapshot")
 
-    parse_script = work / "parse_only.py"
-    parse_script.write_text(_PARSE_ONLY, encoding="utf-8")
+    floor_script = work / "floors.py"
+    floor_script.write_text(_FLOORS, encoding="utf-8")
 
     print("goport stdlib speed benchmark")
     print(
@@ -404,8 +428,13 @@ def main(argv: list[str] | None = None) -> int:
         cold_t = runs([scan(c) for c in cold_caches])
         warm_t = runs([scan(cold_caches[-1])] * args.repeat)
         edit_t = edited_runs(tree, files, scan(cold_caches[-1]), args.repeat)
-        parse_cmd = [sys.executable, str(parse_script), str(listing), "2"]
-        parse_t = runs([parse_cmd] * args.repeat)
+        floor_ts = [
+            (
+                label,
+                runs([[sys.executable, str(floor_script), str(listing), "2", mode]] * args.repeat),
+            )
+            for label, mode in FLOORS
+        ]
         memory = measure_memory(scan(work / "cache-memory"))
 
         result = json.loads(report.read_text(encoding="utf-8"))
@@ -424,17 +453,16 @@ def main(argv: list[str] | None = None) -> int:
         ("goport scan, cold cache", cold_t, memory.cpu_s, "*"),
         ("goport scan, warm cache", warm_t, warm_t.median_cpu, ""),
         ("goport scan, one file edited", edit_t, edit_t.median_cpu, ""),
-        ("libcst parse only, Pool(2)", parse_t, parse_t.median_cpu, ""),
-    ]
+    ] + [(f"{label}, Pool(2)", t, t.median_cpu, "") for label, t in floor_ts]
     print(
-        f"{'measurement':<28} {'median s':>9} {'x radon cc':>11} {'CPU s':>7} {'CPU x radon':>12}"
+        f"{'measurement':<37} {'median s':>9} {'x radon cc':>11} {'CPU s':>7} {'CPU x radon':>12}"
         "   runs (s)"
     )
     for name, t, cpu, mark in rows:
         ratio = "" if t is radon_t else f"{t.median / radon_s:.2f}x"
         cpu_ratio = "" if t is radon_t else f"{cpu / radon_t.median_cpu:.2f}x"
         print(
-            f"{name:<28} {t.median:>9.2f} {ratio:>11} {cpu:>6.2f}{mark or ' '} {cpu_ratio:>12}   "
+            f"{name:<37} {t.median:>9.2f} {ratio:>11} {cpu:>6.2f}{mark or ' '} {cpu_ratio:>12}   "
             + ", ".join(f"{w:.2f}" for w in t.wall)
         )
     print(
@@ -487,6 +515,13 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"CPU floors (best an idle {cores}-core machine could show): cold >= {floor_cold:.2f}x "
         f"radon cc (goport CPU / {cores} cores / radon CPU), warm >= {floor_warm:.2f}x"
+    )
+    walk_floor = floor_ts[-1][1].median_cpu / cores / radon_t.median_cpu
+    print(
+        f"component floor: parsing with libcst, measuring with radon and one line walk, with no "
+        f"rule, call graph, ranking or report, need {walk_floor:.2f}x radon cc on an idle "
+        f"{cores}-core machine; the rest of a cold scan costs "
+        f"{max(0.0, floor_cold - walk_floor):.2f}x more"
     )
     print()
 

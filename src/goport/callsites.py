@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import libcst as cst
 
+from goport.callbacks import CallbackTracker
 from goport.callscopes import (
     BUILTIN_METHODS,
     Scope,
-    ScopeTracker,
     is_main_guard,
     name_left_of,
     name_of,
@@ -117,11 +117,12 @@ _UNARY: dict[type, tuple[str, bool]] = {
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
 
 
-class CallSiteCollector(ScopeTracker):
+class CallSiteCollector(CallbackTracker):
     """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
     On top of the scopes and depths ``ScopeTracker`` keeps, it records stores, local types and
-    every call a statement or an expression makes (``leave_Call``, operators, subscripts).
+    every call a statement or an expression makes (``leave_Call``, operators, subscripts), and
+    the functions passed to be called back (``goport.callbacks``).
     """
 
     # -- assignments: stores and local types --------------------------------------------------
@@ -150,9 +151,11 @@ class CallSiteCollector(ScopeTracker):
         if len(node.targets) != 1:
             return
         target = node.targets[0].target
+        scope = self.scopes[-1]
+        if isinstance(target, cst.Attribute):
+            self._bind_method(scope, target, node.value)
         if not isinstance(target, cst.Name):
             return
-        scope = self.scopes[-1]
         name = target.value
         value = node.value
         cls = self._instance_of(value) if isinstance(value, cst.Call) else None
@@ -171,6 +174,8 @@ class CallSiteCollector(ScopeTracker):
             scope.stepped.add(name)  # i = i + 1
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Attribute) and node.value is not None:
+            self._bind_method(self.scopes[-1], node.target, node.value)
         if isinstance(node.target, cst.Name):
             found = self._type_of(node.annotation.annotation)
             scope = self.scopes[-1]
@@ -222,6 +227,8 @@ class CallSiteCollector(ScopeTracker):
             self._call_name(scope, func.value, node)
         elif isinstance(func, cst.Attribute):
             self._call_attribute(scope, func)
+        if node.args:
+            self._callbacks(scope, node)
 
     def _call_name(self, scope: Scope, name: str, node: cst.Call) -> None:
         cls = scope.instances.get(name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from goport.text import printable
+
 
 class GoportError(Exception):
     """Base of every error goport raises on purpose; its message is shown to the user as is."""
@@ -25,3 +27,14 @@ class ProfileError(InputError):
 
 class ToolMissingError(GoportError):
     """An external tool goport needs for this command (git, py-spy) is not available."""
+
+
+def cannot_run(program: str, exc: OSError) -> InputError:
+    """The error for a command the user gave that could not be started (``Popen`` failed)."""
+    if isinstance(exc, FileNotFoundError):
+        why = "no such program"
+    elif isinstance(exc, PermissionError):
+        why = "permission denied"
+    else:
+        why = exc.strerror or str(exc)
+    return InputError(f"cannot run {printable(program)}: {why}")

@@ -23,6 +23,11 @@ Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` 
 typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
 instances to dunders; ``.m()`` on a receiver of unknown type to every project method named m,
 discounted (``NAME_DISPATCH``). A memoized function's body runs ``MEMOIZED_RUNS`` of its calls.
+A function passed to be called back counts as called where it is passed, one loop level deeper
+for a per-element callback (``sorted(key=f)``, ``map(f, xs)``) and ``MAX_LOOP_LEVELS`` for an
+interpreter hook
+(``sys.settrace(f)``), whose calls count as per-element calls from outside its module
+(``goport.callbacks``).
 
 Recursion: each strongly connected component of the call graph (a function calling itself, or a
 cycle of functions) runs ``RECURSION_RUNS`` times per call from outside, spread over its members
@@ -306,8 +311,8 @@ def _edges(
                 weight *= NAME_DISPATCH
             elif inbound is not None and callee < len(nodes):
                 into = inbound.setdefault(callee, [0.0, 0.0])
-                if loop and nodes[callee].module != node.module:
-                    into[0] += weight
+                if loop and (nodes[callee].module != node.module or kind is CallKind.HOOK):
+                    into[0] += weight  # the interpreter calls a hook, whoever installs it
                 if kind is CallKind.DUNDER:
                     into[1] += weight
             out[callee] = out.get(callee, 0.0) + weight

@@ -170,6 +170,9 @@ class CallKind(str, Enum):
     SUPER = "super"  # ``Class.m`` through ``super()``: resolved from Class's bases
     DUNDER = "dunder"  # ``Type.__m__`` that syntax runs on a known instance (x[i], len(x), x + y)
     ATTR = "attr"  # ``.m()`` on a receiver of unknown type: the target is the method name only
+    #: a function handed to the interpreter as a trace or profile hook (``sys.settrace(f)``): it
+    #: runs on every line or call of the traced program, whoever the caller; resolved as CALL
+    HOOK = "hook"
 
 
 @fast_pickle

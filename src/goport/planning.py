@@ -28,7 +28,7 @@ from goport.model import (
 )
 from goport.pytypes import ClassKind, Shape, to_go
 from goport.pytypes import parse as parse_type
-from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of
+from goport.scoring import CALIBRATION, Calibration, Scored, Signals, gain_of, move_score
 from goport.scoring.factors import blocker_cost
 from goport.scoring.kernel import Kernel
 
@@ -161,19 +161,26 @@ def _strategy(
     )
     if benefit < cal.min_gain / 2:
         return Strategy.KEEP, glue
+    move = move_score(scored)  # the score with the whole redesign its blockers need
     cheap = sum(f.weight for f in findings if Trait.CHEAP_FIX in f.traits)
-    if cheap and cheap >= 0.5 * sig.cpu and scored.score < 50 and python_first:
+    if cheap and cheap >= 0.5 * sig.cpu and move < 50 and python_first:
         return Strategy.OPTIMISE_FIRST, (
             "Most of the cost found here has a cheap Python-side fix; apply it and measure "
             "before paying for a rewrite."
         )
     if benefit < cal.min_gain:
         return Strategy.KEEP, glue
-    if scored.score < cal.min_go_score:
+    if move < cal.min_go_score:
         if python_first:
             return Strategy.OPTIMISE_FIRST, (
                 "Some CPU or concurrency signal, but not enough to pay for a rewrite yet; the "
                 "Python-side fixes listed below are cheaper. Re-check with a profile."
+            )
+        if scored.score >= cal.min_go_score:
+            return Strategy.KEEP, (
+                "Counting the whole redesign its dynamic Python needs (the ranking charges only "
+                "part of it), what Go would gain does not cover moving it; keep it in Python "
+                "unless a profile shows it hot."
             )
         return Strategy.KEEP, (
             "What Go would gain here does not cover the cost and risk of moving it; keep it in "

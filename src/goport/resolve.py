@@ -154,7 +154,7 @@ class Resolver:
     def callee(self, site: CallSite) -> int | None:
         """The project function a call site of a known target runs, if any (not ATTR)."""
         kind = site.kind
-        if kind is CallKind.CALL:
+        if kind is CallKind.CALL or kind is CallKind.HOOK:
             found = self.symbol(site.target)
             if found is None:
                 return None

@@ -315,3 +315,71 @@ def test_every_module_has_its_own_position_and_glue_sits_at_the_bottom(tmp_path:
     assert ranking[0].rel_path == "lib/mathx.py"
     for c in ranking:
         assert sum(f.contribution for f in c.factors) == pytest.approx(c.score, abs=0.051)
+
+
+TRACER = """
+import sys
+
+
+class LineTracer:
+    def __init__(self, should_trace):
+        self.should_trace = should_trace
+        self.data = {}
+        self.last_line = 0
+        self.cached_trace = self._trace
+
+    def _trace(self, frame, event, arg):
+        filename = frame.f_code.co_filename
+        if not self.should_trace(filename):
+            return None
+        if event == "line":
+            lines = self.data.setdefault(filename, set())
+            lines.add((self.last_line, frame.f_lineno))
+            self.last_line = frame.f_lineno
+        elif event == "return":
+            self.last_line = -frame.f_code.co_firstlineno
+        return self.cached_trace
+
+    def start(self):
+        sys.settrace(self.cached_trace)
+
+    def stop(self):
+        sys.settrace(None)
+        return self.data
+"""
+
+REPORT = """
+def summarise(data):
+    rows = []
+    for filename, arcs in sorted(data.items()):
+        lines = {b for a, b in arcs if b > 0}
+        rows.append((filename, len(lines), len(arcs)))
+    return rows
+
+
+def render(rows, width=60):
+    out = []
+    for name, lines, arcs in rows:
+        pad = width - len(name)
+        out.append(name + " " * max(pad, 1) + str(lines).rjust(6) + str(arcs).rjust(6))
+    total = sum(r[1] for r in rows)
+    out.append("TOTAL".ljust(width) + str(total).rjust(6))
+    return "\\n".join(out)
+"""
+
+
+def test_a_trace_function_the_interpreter_calls_per_line_ranks_first(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {
+            "cov/__init__.py": "",
+            "cov/tracer.py": TRACER,
+            "cov/report.py": REPORT,
+            "cov/cli.py": CLI,
+        },
+    )
+    ranked = _by_path(_scan(root))
+    tracer = ranked["cov/tracer.py"]
+    assert tracer.rank == 1, {p: (c.rank, c.score) for p, c in ranked.items()}
+    per_element = next(f for f in tracer.factors if f.name == "called-per-element")
+    assert "trace hooks" in per_element.explanation and per_element.contribution > 10

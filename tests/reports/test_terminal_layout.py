@@ -246,3 +246,19 @@ def test_go_strategies_are_every_strategy_that_moves_a_module() -> None:
     stays = {Strategy.KEEP, Strategy.OPTIMISE_FIRST}
     assert GO_STRATEGIES == {s.value for s in Strategy if s not in stays}
     assert all(s in GO_STRATEGIES for s in Strategy if s not in stays)
+
+
+def test_blockers_hold_a_module_back_at_their_whole_redesign_cost(result: RunResult) -> None:
+    """The score charges a share of the blockers; what keeps a module in Python weighs all."""
+    from goport.model import Factor
+    from goport.reports.verdict import LITTLE_GAIN, held_back
+    from goport.scoring import CALIBRATION
+
+    share = CALIBRATION.blocker_rank_share
+    gain = Factor("density", 1.0, 10.0, "x.")
+
+    def module(charged: float):
+        return replace(result.ranking[0], factors=(gain, Factor("blockers", 1.0, charged, "x.")))
+
+    assert held_back(module(-11.0 * share)) == "blockers"  # 11 points of redesign > 10 of gain
+    assert held_back(module(-9.0 * share)) == LITTLE_GAIN

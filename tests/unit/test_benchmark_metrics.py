@@ -270,3 +270,27 @@ def test_feature_rows_carry_goport_features_and_factors() -> None:
     assert a["factors"] == {"cpu-bound": 3.0} and a["score"] == 3.0 and a["goport_group"] == 1
     assert b["label"] == 0 and b["glue"] is True and b["features"] == {} and b["score"] is None
     assert b["goport_group"] == 2 and (b["sloc"], b["cc"]) == (5, 1)
+
+
+def test_balance_weighs_the_measured_set_as_much_as_the_labelled_one() -> None:
+    """--balance: two targets of equal standing, whatever the number of packages in each. A
+    measured package that says the opposite of the labels pulls the weight further with it."""
+    labelled = fit.by_package(_synthetic(packages=6, modules=15, seed=11))
+    rows = sorted(
+        _synthetic(packages=1, modules=15, seed=12), key=lambda r: r["features"]["signal"]
+    )
+    # graded truth that runs against the planted signal: the weakest signal is the hottest
+    measured_rows = [{**r, "package": "measured", "truth": 0.5 / 3**i} for i, r in enumerate(rows)]
+    measured = fit.by_package(measured_rows)
+    both = {**labelled, **measured}
+    design = fit.Design.fit([r for rs in both.values() for r in rs], ["signal"], "log1p")
+    flat = {"flat": [{**r, "package": "flat", "truth": 0.01} for r in measured_rows]}
+    groups, flags = fit.pair_differences({**both, **flat}, design)
+    assert len(groups) == 7 and flags == [False] * 6 + [True]  # the flat package has no pair
+    assert fit.set_weights(flags, balance=False) == [1.0] * 7
+    assert fit.set_weights(flags, balance=True) == [1.0] * 6 + [6.0]
+    assert fit.set_weights([False] * 6, balance=True) == [1.0] * 6  # nothing to balance
+    names = ["signal", "noise"]
+    plain = fit.fit(both, names, l2=0.1, transform="log1p", use_numpy=False)
+    balanced = fit.fit(both, names, l2=0.1, transform="log1p", use_numpy=False, balance=True)
+    assert balanced.weights[0] < plain.weights[0]

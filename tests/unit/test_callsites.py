@@ -386,3 +386,132 @@ def test_parameters_and_assigned_names_shadow_the_modules_functions() -> None:
         define="render parser make",
     )
     assert sites(facts, "use") == {("feed", 1, A)}
+
+
+H = CallKind.HOOK
+
+
+def test_functions_passed_to_per_element_builtins_are_called_one_loop_deeper() -> None:
+    facts = facts_of(
+        """
+        import re
+        from functools import reduce
+        import heapq as hq
+
+        def run(rows, pattern):
+            rows.sort(key=weight)
+            top = hq.nlargest(3, rows, key=weight)
+            total = reduce(add, map(double, filter(keep, rows)))
+            for row in rows:
+                text = re.sub("a", replace, row)
+                text = pattern.sub(replace, text)
+                best = max(row, key=lambda c: weight(c))
+            local = weight
+            return sorted(rows, key=local), sorted(rows, key=len), sorted(rows)
+        """,
+        define="weight add double keep replace",
+    )
+    got = sites(facts, "run")
+    assert {
+        ("pkg.mod.weight", 1, C),  # rows.sort(key=...) and heapq.nlargest(key=...)
+        ("pkg.mod.add", 1, C),
+        ("pkg.mod.double", 1, C),
+        ("pkg.mod.keep", 1, C),
+        ("pkg.mod.replace", 2, C),  # re.sub and a compiled pattern's .sub, inside the loop
+    } <= got
+    run = function(facts, "run")
+    weight_once = [s for s in run.call_sites if s.target == "pkg.mod.weight" and s.loop_depth == 1]
+    assert weight_once[0].count == 2  # rows.sort and heapq.nlargest
+    # max(row, key=lambda c: weight(c)) inside the loop: the lambda's body runs per element
+    assert ("pkg.mod.weight", 2, C) in got
+    # a local variable and a builtin passed as the key say nothing about project code
+    assert not any(s.target.endswith((".local", ".len")) for s in run.call_sites)
+
+
+def test_interpreter_hooks_resolve_through_attributes_bound_to_methods() -> None:
+    facts = facts_of(
+        """
+        import sys
+        import threading
+
+        class Tracer:
+            def __init__(self):
+                self.cached: object = self._trace
+                self.plain = self._profile
+
+            def _trace(self, frame, event, arg):
+                return self.cached
+
+            def _profile(self, frame, event, arg):
+                pass
+
+            def start(self):
+                sys.settrace(self.cached)
+                threading.setprofile(self.plain)
+                sys.settrace(None)
+
+        def install():
+            sys.setprofile(on_event)
+            sys.monitoring.register_callback(3, 1, on_event)
+        """,
+        define="on_event",
+    )
+    assert {("pkg.mod.Tracer._trace", 4, H), ("pkg.mod.Tracer._profile", 4, H)} <= sites(
+        facts, "Tracer.start"
+    )
+    assert ("pkg.mod.on_event", 4, H) in sites(facts, "install")
+    assert sum(s.count for s in function(facts, "install").call_sites if s.kind is H) == 2
+
+
+def test_hook_levels_are_the_most_the_estimate_counts() -> None:
+    from goport.callbacks import HOOK_LEVELS
+    from goport.hotpath import MAX_LOOP_LEVELS
+
+    assert HOOK_LEVELS == MAX_LOOP_LEVELS
+
+
+def test_a_lambda_passed_to_be_called_back_runs_its_body_one_loop_deeper() -> None:
+    facts = facts_of(
+        """
+        def run(rows):
+            first = sorted(rows, key=lambda r: score(r))
+            f = lambda r: score(r)
+            second = [f(r) for r in rows]
+            after = score(rows)
+            return first, second, after
+        """,
+        define="score",
+    )
+    run = {(s.target, s.loop_depth): s.count for s in function(facts, "run").call_sites}
+    # the key lambda per element; the assigned lambda where it is written; depth restored after
+    assert run[("pkg.mod.score", 1)] == 1
+    assert run[("pkg.mod.score", 0)] == 2
+
+
+def test_callback_edge_cases_shadowing_defaults_stars_and_lookalikes() -> None:
+    facts = facts_of(
+        """
+        import regex
+        import sys
+
+        def shadowed(xs, sorted):
+            return sorted(xs, key=weight)
+
+        def defaults(xs):
+            return sorted(xs, key=lambda x, n=setup(): weight(x, n))
+
+        def starred(args):
+            return regex.sub(*args, repl, "s"), bus.sub(weight)
+
+        def hooked(self):
+            sys.settrace(lambda frame, event, arg: on_event(frame))
+        """,
+        define="weight setup repl on_event bus",
+    )
+    assert ("pkg.mod.weight", 1, C) not in sites(facts, "shadowed")  # a parameter named sorted
+    got = sites(facts, "defaults")
+    assert ("pkg.mod.setup", 0, C) in got  # a default runs once, where the lambda is made
+    assert ("pkg.mod.weight", 1, C) in got  # the body runs per element
+    # after *args positions are unknown; regex.sub is a module's function; bus.sub(f) is no pattern
+    assert not any(s[1] for s in sites(facts, "starred"))
+    assert ("pkg.mod.on_event", 4, H) in sites(facts, "hooked")  # a hook lambda's calls are HOOK

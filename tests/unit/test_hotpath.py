@@ -307,3 +307,31 @@ def test_the_estimate_does_not_import_libcst() -> None:
 
     code = "import sys, goport.hotpath; assert 'libcst' not in sys.modules, 'libcst imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_interpreter_hook_is_called_per_element_by_the_interpreter() -> None:
+    tracer = f"""
+        import sys
+
+        class Tracer:
+            def __init__(self):
+                self.lines = {{}}
+                self.hook = self._trace
+
+            def _trace(self, frame, event, arg):
+                key = (frame.f_code.co_filename, frame.f_lineno)
+                self.lines[key] = self.lines.get(key, 0) + 1
+                return self.hook
+
+            def start(self):
+                sys.settrace(self.hook)
+
+        def report(x):
+        {textwrap.indent(BODY, "    ")}
+        """
+    est = hotpath.estimate(project({"cov/tracer.py": tracer}))
+    runs = hotpath.LOOP_TRIPS**hotpath.MAX_LOOP_LEVELS
+    assert est.frequencies["cov.tracer:Tracer._trace"] >= runs
+    # the interpreter is the caller: the hook counts as called per element, even from its module
+    assert est.loop_calls_in["cov.tracer"] == pytest.approx(runs)
+    assert share(est, "cov.tracer:Tracer._trace") > 10 * share(est, "cov.tracer:report")

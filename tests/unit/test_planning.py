@@ -12,8 +12,10 @@ from goport.detectors.testing import traits_of
 from goport.extract import extract
 from goport.model import Boundary, Category, Finding, SourceFile, Span, Strategy
 from goport.planning import go_form, go_signature, go_type, plan
+from goport.reports import GO_STRATEGIES
 from goport.roadmap import surface
-from goport.scoring import CALIBRATION, score_module
+from goport.scoring import CALIBRATION, move_score, score_module
+from goport.scoring.factors import blocker_cost
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
 
@@ -283,3 +285,28 @@ def test_effort_grows_with_size_and_coupling() -> None:
         small.effort.days_high,
     )
     assert "no tests" in small.effort.explanation
+
+
+def test_blockers_count_in_full_when_deciding_whether_to_move() -> None:
+    # the ranking charges a share of a redesign's cost; whether to port weighs all of it
+    # arithmetic without loops, and GP998: CPU work with no Python-side fix on record
+    code = (
+        "def work(a, b):\n    x = (a * b + a - b) ^ (a << 2)\n    return x * x - a % 7 + b // 3\n"
+    )
+    clean, clean_scored = _plan(code, [f("GP998", Category.CPU, 1.0)])
+    p, scored = _plan(code, [f("GP998", Category.CPU, 1.0), f("GP401", Category.BLOCKER, 3.0)])
+    charged = next(x.contribution for x in scored.factors if x.name == "blockers")
+    assert clean.strategy.value in GO_STRATEGIES
+    assert charged == pytest.approx(
+        -blocker_cost(scored.signals, CALIBRATION) * CALIBRATION.blocker_rank_share, abs=0.051
+    )
+    assert scored.blocker_cost == pytest.approx(blocker_cost(scored.signals, CALIBRATION))
+    assert scored.score >= CALIBRATION.min_go_score > move_score(scored)
+    assert move_score(scored) == pytest.approx(scored.score - charged - scored.blocker_cost, 0.01)
+    assert move_score(clean_scored) == clean_scored.score and clean_scored.blocker_cost == 0
+    assert p.strategy is Strategy.KEEP
+    assert "whole redesign" in p.reason
+    # with a cheaper Python-side fix to try, that fix comes first, as below the threshold
+    tip, tip_scored = _plan(CPU, [f("GP107", Category.CPU, 1.0), f("GP401", Category.BLOCKER, 1.0)])
+    assert tip_scored.score >= CALIBRATION.min_go_score > move_score(tip_scored)
+    assert tip.strategy is Strategy.OPTIMISE_FIRST and tip.python_first

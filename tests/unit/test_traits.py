@@ -137,3 +137,76 @@ def test_the_dynamic_attributes_rule_is_a_reshape_and_eval_is_not() -> None:
     assert Trait.RESHAPE in by_name["dynamic-attributes"].TRAITS
     assert Trait.RESHAPE not in by_name["eval-exec"].TRAITS
     assert Trait.RESHAPE not in by_name["pickle-serialisation"].TRAITS
+
+
+LOOPS_AND_A_SCIPY_HELPER = """
+import math
+
+def kernel(rows):
+    t = 0
+    for r in rows:
+        for c in r:
+            t = (t * 31 + c * c) ^ (c << 3)
+    for r in rows:
+        for c in r:
+            t += math.floor(c / 3) - c % 7
+    return t
+
+def root(f):
+    from scipy.optimize import brentq
+    return brentq(f, 0, 1)
+"""
+
+
+def test_a_function_local_numeric_import_damps_only_that_function() -> None:
+    """A module of pure-Python loops that imports scipy in one helper is not a numpy module."""
+    local, _ = _run(LOOPS_AND_A_SCIPY_HELPER, [])
+    module_level, _ = _run("from scipy.optimize import brentq\n" + LOOPS_AND_A_SCIPY_HELPER, [])
+    plain, _ = _run(LOOPS_AND_A_SCIPY_HELPER.replace("from scipy.optimize", "from .opt"), [])
+
+    def gain(scored) -> float:
+        return sum(f.contribution for f in scored.factors if f.name in {"density", "cpu-bound"})
+
+    assert local.signals.native_numeric and module_level.signals.native_numeric
+    assert gain(module_level) < 0.5 * gain(local)
+    assert 0.8 * gain(plain) < gain(local) < gain(plain)
+    cpu = next(f for f in local.factors if f.name == "cpu-bound")
+    assert "damped by" in cpu.explanation and "share of its work" in cpu.explanation
+
+
+def test_the_numeric_share_counts_module_level_work_and_each_definition_apart() -> None:
+    from goport.scoring.kernel import native_share
+
+    script = textwrap.dedent(
+        """
+        total = 0
+        for i in range(1000):
+            for j in range(1000):
+                total += (i * j) ^ (i << 2)
+
+        def plot(xs):
+            import numpy as np
+            return np.asarray(xs)
+        """
+    )
+    m = extract(SourceFile("s.py", "s.py", "s"), script.encode())
+    assert 0 < native_share(m, m.findings) < 0.2  # the loops at module level are pure Python
+    redefined = textwrap.dedent(
+        """
+        class C:
+            @property
+            def v(self):
+                import numpy
+                return numpy.zeros(1)
+
+            @v.setter
+            def v(self, rows):
+                t = 0
+                for r in rows:
+                    for c in r:
+                        t += c * c - c % 3
+                self.t = t
+        """
+    )
+    m = extract(SourceFile("c.py", "c.py", "c"), redefined.encode())
+    assert native_share(m, m.findings) < 0.5  # the setter, not the getter, does the work

@@ -18,8 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from goport.capture.targets import Target
-from goport.errors import InputError
-from goport.text import printable
+from goport.errors import cannot_run
 
 PACKAGE = "_goport_capture"
 CONFIG_ENV = "GOPORT_CAPTURE_CONFIG"
@@ -91,12 +90,8 @@ def run(command: Sequence[str], env: dict[str, str]) -> int:
     command too (same process group), and goport waits for it to finish before merging."""
     try:
         child = subprocess.Popen(list(command), env=env)
-    except FileNotFoundError:
-        raise InputError(f"cannot run {printable(command[0])}: no such program") from None
-    except PermissionError:
-        raise InputError(f"cannot run {printable(command[0])}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"cannot run {printable(command[0])}: {exc.strerror or exc}") from None
+        raise cannot_run(command[0], exc) from None
     try:
         return child.wait()
     except KeyboardInterrupt:

@@ -31,7 +31,7 @@ from enum import Enum
 from pathlib import Path
 
 from goport.codehash import function_hashes
-from goport.errors import InputError, ProfileError, ToolMissingError, UsageError
+from goport.errors import InputError, ProfileError, ToolMissingError, UsageError, cannot_run
 from goport.profiles.readers import CODE_KEY, read_profile
 from goport.safeio import read_bytes, write_atomic
 
@@ -279,12 +279,8 @@ def _start_command(command: list[str]) -> subprocess.Popen[bytes]:
             user=user[0] if user else None,
             group=user[1] if user else None,
         )
-    except FileNotFoundError:
-        raise InputError(f"cannot run {command[0]}: no such program") from None
-    except PermissionError:
-        raise InputError(f"cannot run {command[0]}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"cannot run {command[0]}: {exc.strerror or exc}") from None
+        raise cannot_run(command[0], exc) from None
 
 
 def _run_py_spy(args: list[str]) -> tuple[int, str, str, bool]:

@@ -98,12 +98,18 @@ def tests_note(n: int) -> str:
 
 def held_back(c: Candidate) -> str:
     """What keeps a module in Python: its largest cost when that outweighs the gain, else too
-    little to gain."""
+    little to gain. Blockers count at their whole redesign cost, as planning weighs them (the
+    score charges only ``blocker_rank_share`` of it)."""
     gain = gain_of(c.factors)
-    costs = [f for f in c.factors if f.contribution < 0]
-    worst = min(costs, key=lambda f: f.contribution, default=None)
-    if worst is not None and -worst.contribution > gain:
-        return worst.name
+    share = CALIBRATION.blocker_rank_share
+    costs = {
+        f.name: f.contribution / share if f.name == "blockers" and share > 0 else f.contribution
+        for f in c.factors
+        if f.contribution < 0
+    }
+    worst = min(costs, key=costs.__getitem__, default=None)
+    if worst is not None and -costs[worst] > gain:
+        return worst
     return LITTLE_GAIN
 
 
@@ -141,7 +147,8 @@ def legend(result: RunResult, shown: Sequence[Candidate], names: Names) -> list[
     lines = [
         (
             f"score = gain - cost in points, the sum of its factors: from "
-            f"{points(CALIBRATION.min_go_score)} (with enough gain) a Go strategy, below 0 the "
+            f"{points(CALIBRATION.min_go_score)} (with enough gain, and blockers at full cost) a "
+            "Go strategy, below 0 the "
             f"costs win; why: the largest contributions, {OTHER} = the rest."
         )
     ]

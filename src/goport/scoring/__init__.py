@@ -27,7 +27,7 @@ from goport.scoring import factors as F
 from goport.scoring.calibration import CALIBRATION, Calibration
 from goport.scoring.coverage import Coverage
 from goport.scoring.features import Features, module_features
-from goport.scoring.kernel import Kernel, kernel_of
+from goport.scoring.kernel import Kernel, kernel_of, native_share
 from goport.scoring.signals import Signals
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "Signals",
     "StaticEvidence",
     "gain_of",
+    "move_score",
     "score_module",
 ]
 
@@ -59,6 +60,8 @@ class Scored:
     signals: Signals
     features: Features
     kernel: Kernel | None = None  # what moves when the module becomes a Go extension
+    #: the whole (weighted) redesign cost of its blockers; the score charges blocker_rank_share
+    blocker_cost: float = 0.0
 
 
 def gain_of(factors: Iterable[Factor]) -> float:
@@ -68,6 +71,18 @@ def gain_of(factors: Iterable[Factor]) -> float:
 
 
 _NOT_GAIN = frozenset({"tests", "cost-cap"})
+
+
+def move_score(scored: Scored) -> float:
+    """The score with the whole redesign cost of its blockers, for deciding *whether* to move.
+
+    The ranking charges only ``blocker_rank_share`` of it (where to look first); whether a port
+    pays for itself is weighed against all of it, unless measured time already outweighs every
+    cost (a ``cost-cap`` factor)."""
+    if any(f.name == "cost-cap" for f in scored.factors):
+        return scored.score
+    charged = sum(f.contribution for f in scored.factors if f.name == "blockers")
+    return F.r1(scored.score - charged - scored.blocker_cost)
 
 
 def score_module(
@@ -98,15 +113,17 @@ def score_module(
     )
     w = config.weight
     measured = F.measured_time(facts.module, hotness, coverage, cal, w("measured-time"))
-    factors: list[Factor | None] = [measured, *_gains(x, sig, coverage, w, cal)]
+    numeric = native_share(facts, findings)
+    factors: list[Factor | None] = [measured, *_gains(x, sig, numeric, coverage, w, cal)]
     gain = gain_of(f for f in factors if f is not None)
     kernel = kernel_of(facts, cal.kernel_share) if form is Strategy.GO_EXTENSION else None
+    moving = Signals.of(kernel.findings) if kernel else sig  # the blockers of what moves
     factors += [
         F.tests(boundary, gain, cal, w("tests")),
         F.nothing_runs(x, cal),
         F.size(max(facts.metrics.sloc, 1), facts.metrics.complexity_max, cal, w("size"), kernel),
         F.coupling(boundary, form, cal, w("coupling")),
-        F.blockers(Signals.of(kernel.findings) if kernel else sig, cal, w("blockers"), kernel),
+        F.blockers(moving, cal, w("blockers"), kernel),
         F.ecosystem(sig, cal, w("python-ecosystem")),
         F.churn(history, cal, w("churn")),
     ]
@@ -122,23 +139,32 @@ def score_module(
         signals=sig,
         features=x,
         kernel=kernel,
+        blocker_cost=F.blocker_cost(moving, cal) * w("blockers") if moving.blocker else 0.0,
     )
 
 
 def _gains(
-    x: Features, sig: Signals, coverage: Coverage, w: Callable[[str], float], cal: Calibration
+    x: Features,
+    sig: Signals,
+    numeric: float,
+    coverage: Coverage,
+    w: Callable[[str], float],
+    cal: Calibration,
 ) -> list[Factor | None]:
     """What Go would gain: the fitted static model (calibration.py says how it was fitted),
-    damped where the work is already in numpy/pandas-style native code, and concurrency. The
-    static estimate of run time (goport.hotpath) is shown beside it but did not improve the
-    fit, so it has no weight of its own yet."""
+    damped by the share ``numeric`` of the work already in numpy/pandas-style native code, and
+    concurrency. The static estimate of run time (goport.hotpath) is shown beside it but did
+    not improve the fit, so it has no weight of its own yet."""
     scale = F.static_scale(coverage, cal)
-    cpu_scale = scale * (cal.native_numeric_fit if sig.native_numeric else 1.0)
-    fit_note = (
-        " (damped: the heavy lifting is already in numpy/pandas-style native code)"
-        if sig.native_numeric
-        else ""
-    )
+    cpu_scale = scale * (1.0 - numeric * (1.0 - cal.native_numeric_fit))
+    fit_note = ""
+    if numeric >= 0.995:
+        fit_note = " (damped: the heavy lifting is already in numpy/pandas-style native code)"
+    elif numeric > 0:
+        fit_note = (
+            f" (damped by {numeric:.0%}, the share of its work in the functions that use "
+            "numpy/pandas-style native code)"
+        )
     return [
         F.density(x, cpu_scale * w("density"), cal),
         F.imported_by(x, cpu_scale * w("used-widely"), cal),

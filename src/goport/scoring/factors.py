@@ -170,9 +170,10 @@ def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | N
         cal.w_per_element_calls,
         scale,
         cal,
-        f"Called inside other modules' loops or through its classes' operators, indexing and "
-        f"iteration ({calls:g} loop-weighted calls): a small kernel everything calls per "
-        "element is where time goes.",
+        f"Called inside other modules' loops, per element through builtins (sorted(key=...), "
+        f"map) or by the interpreter (trace hooks), or through its classes' operators, "
+        f"indexing and iteration ({calls:g} loop-weighted calls): a small kernel everything "
+        "calls per element is where time goes.",
     )
 
 
@@ -306,10 +307,11 @@ def blockers(
     return Factor(
         "blockers",
         round(sig.blocker, 2),
-        r1(-blocker_cost(sig, cal) * weight),
+        r1(-blocker_cost(sig, cal) * cal.blocker_rank_share * weight),
         "Dynamic Python (eval/exec, metaclasses, monkeypatching, plugin imports, pickle) has no "
         "direct Go equivalent and must be redesigned; attributes named at run time become "
-        "explicit fields or maps, site by site."
+        "explicit fields or maps, site by site. The effort estimate carries the redesign; the "
+        f"ranking charges {cal.blocker_rank_share:.0%} of it, since hot code is often dynamic."
         + (" Counted in the functions that move; the rest stays in Python." if kernel else ""),
     )
 

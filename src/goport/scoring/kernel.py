@@ -15,10 +15,11 @@ evenly has a kernel close to the whole module and gains nothing from this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from goport.hotpath import local_work
-from goport.model import Category, Finding, FunctionFacts, ModuleFacts
+from goport.model import Category, Finding, FunctionFacts, ModuleFacts, Trait
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +68,33 @@ def kernel_of(facts: ModuleFacts, share: float) -> Kernel | None:
 def _works(fn: FunctionFacts) -> bool:
     """Loops or CPU findings: the work a Go port speeds up."""
     return fn.work.loop_statements > 0 or any(f.category is Category.CPU for f in fn.findings)
+
+
+def native_share(facts: ModuleFacts, findings: Sequence[Finding]) -> float:
+    """How much of the module's work leans on numpy-style native code (``Trait.NATIVE_NUMERIC``).
+
+    An import at module level puts the whole module on it (1.0). An import inside a function
+    (an optional or lazy dependency) puts only that function on it, with the functions nested
+    in it: the share is their work over the module's (module-level code included). A 1,000-line
+    module of pure-Python loops that imports scipy in one helper is not a numpy module.
+    """
+    imports = [f for f in findings if Trait.NATIVE_NUMERIC in f.traits]
+    if not imports:
+        return 0.0
+    if any(not f.symbol for f in imports) or not facts.functions:
+        return 1.0
+    # the functions with the import: by name and by place (a redefinition is another function)
+    users = [
+        fn.span
+        for fn in facts.functions
+        for f in imports
+        if fn.qualname == f.symbol and fn.span.line <= f.span.line <= fn.span.end_line
+    ]
+    total = local_work(facts.module_work)
+    inside = 0.0
+    for fn in facts.functions:
+        work = local_work(fn.work)
+        total += work
+        if any(u.line <= fn.span.line and fn.span.end_line <= u.end_line for u in users):
+            inside += work
+    return min(1.0, inside / total) if total > 0 else 1.0

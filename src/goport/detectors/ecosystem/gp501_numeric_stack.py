@@ -17,8 +17,9 @@ class NumericStack(_PackageImports, Detector):
     fancy indexing, fewer solvers, no JIT).
     Go idiom: ``gonum.org/v1/gonum`` (mat, stat, floats) for what it covers; otherwise keep the
     numeric kernel in Python behind a service, or call BLAS/LAPACK through cgo.
-    Known limits: the module may use numpy only for a trivial helper; the import alone does not
-    say how much of the code depends on it.
+    Known limits: the import alone does not say how much of the code depends on it. An import
+    inside a function (a lazy or optional dependency) damps only that function's share of the
+    module's work; one at module level damps the whole module, even when numpy serves a helper.
     """
 
     ID = "GP501"
