@@ -46,6 +46,7 @@ STATIC_FACTORS = (
     "bit-work",
     "loop-work",
     "called-per-element",
+    "estimated-time",
 )
 #: factor weights a project may tune, by the factor names reports print; each multiplies that
 #: factor's contribution (``nothing-runs`` and ``cost-cap`` follow from the others)

@@ -113,6 +113,7 @@ def _score_and_plan(
 
     evidence = StaticEvidence(
         share=estimate.module_shares.get(m.module, 0.0),
+        modules=len(estimate.module_shares),
         kernel_calls=estimate.loop_calls_in.get(m.module, 0.0),
         dunder_calls=estimate.protocol_calls_in.get(m.module, 0.0),
     )

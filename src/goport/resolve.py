@@ -51,7 +51,10 @@ class Resolver:
         self.index = index
         self.names = list(index)  # node number -> name: index was filled in node order
         self.modules = {m.module for m in modules}
-        self.aliases: dict[str, dict[str, str]] = {}
+        # every binding of a local name, in source order: ``try: from ._c import f`` then
+        # ``except ImportError: from ._py import f`` binds ``f`` twice, and a call of it runs
+        # whichever the project holds (a module outside the tree has no functions to credit)
+        self.aliases: dict[str, dict[str, list[str]]] = {}
         self.stars: dict[str, list[str]] = {}
         self.classes: dict[str, ClassInfo] = {}
         for m in modules:
@@ -60,7 +63,9 @@ class Resolver:
                 if imp.alias == "*":
                     self.stars.setdefault(m.module, []).append(imp.target)
                 elif "." not in imp.alias:
-                    table.setdefault(imp.alias, imp.target)
+                    bound = table.setdefault(imp.alias, [])
+                    if imp.target not in bound:
+                        bound.append(imp.target)
             for c in m.classes:
                 self.classes[f"{m.module}.{c.qualname}"] = ClassInfo(
                     m.module, c.qualname, c.bases, frozenset(c.methods)
@@ -97,9 +102,13 @@ class Resolver:
             if module not in self.modules:
                 continue
             rest = parts[i:]
-            target = self.aliases[module].get(rest[0])
-            if target is not None:
-                return self.symbol(".".join([target, *rest[1:]]), hops + 1)
+            targets = self.aliases[module].get(rest[0])
+            if targets:
+                for target in targets:
+                    found = self.symbol(".".join([target, *rest[1:]]), hops + 1)
+                    if found is not None:
+                        return found
+                return None
             for star in self.stars.get(module, ()):
                 found = self.symbol(".".join([star, *rest]), hops + 1)
                 if found is not None:
@@ -142,10 +151,7 @@ class Resolver:
             name = text.split("[", 1)[0].split("(", 1)[0].strip()
             if not name or not all(part.isidentifier() for part in name.split(".")):
                 continue
-            head, _, rest = name.partition(".")
-            target = self.aliases.get(info.module, {}).get(head)
-            absolute = f"{target}.{rest}" if target and rest else target or f"{info.module}.{name}"
-            found = self.symbol(absolute)
+            found = self.symbol(f"{info.module}.{name}")  # through the module's own bindings
             if found is not None and found[0] == "class" and found[1] != cls:
                 out.append(found[1])
         self.bases_memo[cls] = tuple(out)

@@ -335,3 +335,31 @@ def test_an_interpreter_hook_is_called_per_element_by_the_interpreter() -> None:
     # the interpreter is the caller: the hook counts as called per element, even from its module
     assert est.loop_calls_in["cov.tracer"] == pytest.approx(runs)
     assert share(est, "cov.tracer:Tracer._trace") > 10 * share(est, "cov.tracer:report")
+
+
+def test_a_name_bound_twice_resolves_to_the_binding_the_project_holds() -> None:
+    """``try: from ._fast import f`` / ``except ImportError: from ._slow import f``: the first
+    module is not in the tree (an optional dependency, a build product), so calls of ``f`` run
+    the one that is; a binding to nothing the project holds credits nothing."""
+    est = hotpath.estimate(
+        project(
+            {
+                "pkg/codec.py": """
+                    try:
+                        from pkg._accel import decode
+                    except ImportError:
+                        from pkg._slow import decode
+                    """,
+                "pkg/_slow.py": f"def decode(x):\n{BODY}",
+                "pkg/reader.py": """
+                    from pkg.codec import decode
+
+                    def read_all(chunks):
+                        for chunk in chunks:
+                            decode(chunk)
+                    """,
+            }
+        )
+    )
+    assert est.frequencies["pkg._slow:decode"] >= hotpath.LOOP_TRIPS
+    assert max(est.module_shares, key=est.module_shares.__getitem__) == "pkg._slow"

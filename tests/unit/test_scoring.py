@@ -22,7 +22,8 @@ from goport.model import (
     Span,
     Strategy,
 )
-from goport.scoring import score_module
+from goport.scoring import StaticEvidence, score_module
+from goport.scoring.coverage import Coverage
 
 NO_BOUNDARY = Boundary(0, 0, (), (), (), ())
 CONFIG = Config(root=Path("."))
@@ -116,6 +117,34 @@ def test_more_measured_time_scores_higher() -> None:
     hot = score(m, hotness=Hotness(100, 0.40, 0.45, 0.0))
     assert hot.score > cool.score
     assert any(f.name == "measured-time" for f in hot.factors)
+
+
+def _estimated(share: float, modules: int = 20, coverage: Coverage = Coverage.NO_PROFILE):
+    m = facts()
+    evidence = StaticEvidence(share=share, modules=modules)
+    s = score_module(m, list(m.findings), NO_BOUNDARY, CONFIG, coverage=coverage, evidence=evidence)
+    return s, next((f for f in s.factors if f.name == "estimated-time"), None)
+
+
+def test_the_estimate_lifts_only_above_an_even_share_and_grows_with_it() -> None:
+    even, none_at_even = _estimated(1 / 20)
+    below, none_below = _estimated(0.01)
+    hot, lift = _estimated(0.30)
+    hotter, more = _estimated(0.60)
+    assert none_at_even is None and none_below is None
+    assert below.score == even.score  # a kernel the estimate cannot reach loses nothing
+    assert lift is not None and more is not None
+    assert lift.value == pytest.approx(6.0)  # 30% of 20 modules: 6x an even share
+    assert 0 < lift.contribution < more.contribution
+    assert even.score < hot.score < hotter.score
+    assert hot.score == pytest.approx(sum(f.contribution for f in hot.factors), abs=0.051)
+
+
+def test_measured_time_replaces_the_estimate() -> None:
+    _, measured = _estimated(0.60, coverage=Coverage.RUN)
+    _, unmeasured = _estimated(0.60, coverage=Coverage.NOT_COVERED)
+    assert measured is None
+    assert unmeasured is not None and unmeasured.contribution > 0
 
 
 def test_coupling_costs_and_is_cheaper_for_an_extension() -> None:

@@ -177,6 +177,22 @@ def per_element_calls(x: Features, scale: float, cal: Calibration) -> Factor | N
     )
 
 
+def estimated_time(x: Features, scale: float, cal: Calibration) -> Factor | None:
+    """The static estimate of run time (``goport.hotpath``), where it is above an even split:
+    ``estimated_lift`` is the module's estimated share times the number of modules."""
+    lift = x.estimated_lift
+    if lift <= 1.0 or scale <= 0:
+        return None
+    points = cal.w_estimated_time * math.log(lift) * scale
+    return Factor(
+        "estimated-time",
+        round(lift, 2),
+        r1(_capped(points, cal)),
+        f"The static estimate puts {x.estimated_share:.1%} of run time here, {lift:.1f}x an even "
+        "share: calls from the entry points, weighted by the loops they sit in, reach it often.",
+    )
+
+
 def scanners(x: Features, scale: float, cal: Calibration) -> Factor | None:
     return _term(
         "scanner",

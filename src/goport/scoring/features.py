@@ -36,6 +36,8 @@ class Features:
     scanners: int  # functions that index a sequence by a running position in a while loop
     recursive: int  # functions that call themselves
     estimated_share: float  # static estimate of its share of run time (0-1)
+    #: the share over an even split of the estimate's modules (share x modules): 1 is average
+    estimated_lift: float
     kernel_calls: float  # loop-weighted calls into it from other project modules
     dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
     network: float  # weight of network/streaming findings
@@ -56,6 +58,7 @@ def module_features(
     fan_in: int = 0,
     used_names: int = 0,
     estimated_share: float = 0.0,
+    estimated_modules: int = 0,
     kernel_calls: float = 0.0,
     dunder_calls: float = 0.0,
 ) -> Features:
@@ -94,6 +97,7 @@ def module_features(
         scanners=scanners,
         recursive=recursive,
         estimated_share=estimated_share,
+        estimated_lift=round(estimated_share * estimated_modules, 3),
         kernel_calls=round(kernel_calls, 3),
         dunder_calls=round(dunder_calls, 3),
         network=round(signals.io if signals.network else 0.0, 3),
