@@ -107,14 +107,17 @@ class ScopeTracker:
     def sites_of(self, scope: Scope) -> tuple[CallSite, ...]:
         """The scope's call sites, once the module's own names are all known.
 
-        A site on a local name the module does not define is a call of a builtin or of a local
-        variable: ``callback()`` is dropped, ``obj.m()`` becomes a call of ``.m()`` by name.
+        A site on a local name the module does not define names a builtin or a global made at
+        run time: ``name()`` and a function taken by that name are dropped, ``obj.m()`` becomes a
+        call of ``.m()`` by name. (A call of a local variable is an INDIRECT site already.)
         """
         star = "*" in self.ctx.aliases
         names = self.module_names
         out: dict[tuple[str, int, CallKind, int], int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
             if local and local not in names and not star:
+                if kind is CallKind.REF:
+                    continue  # a local variable or a builtin, not a function of the module
                 method = target.rpartition(".")[2]
                 if len(target) == len(self.prefix) + len(local) or method in BUILTIN_METHODS:
                     continue

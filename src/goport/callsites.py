@@ -23,12 +23,19 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
 - ``.m()`` on a receiver of unknown type (``self.parser.feed()``, ``node.visit()``) is kept as a
   call of ``m`` by name (kind ATTR), for the project stage to match against the project's
   methods; names of str/list/dict methods (``append``, ``get``, ``join``) are left out;
+- a call through a value (a local or parameter, ``table[key](x)``, ``getattr(o, n)(x)``) is kept
+  as an INDIRECT site with its number of positional arguments; a function or bound method taken
+  as a value (a dict value, a list, tuple or set item, an argument, an assigned or returned
+  value) and ``getattr(obj, "prefix" + name)`` are recorded as REF sites, not calls: the project
+  stage matches the first against the second;
 - loop depth counts ``for`` and ``while`` bodies and each ``for`` of a comprehension; a ``for``'s
   iterable and ``else`` run once, a ``while``'s test runs every round. Branch depth counts the
   ``if``/``elif``/``else``, ``except`` and ``case`` bodies around a call.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -148,10 +155,11 @@ class CallSiteCollector(CallbackTracker):
             self.stores[id(node.target)] = "del"
 
     def leave_Assign(self, node: cst.Assign) -> None:
+        scope = self.scopes[-1]
+        self._value(scope, node.value)
         if len(node.targets) != 1:
             return
         target = node.targets[0].target
-        scope = self.scopes[-1]
         if isinstance(target, cst.Attribute):
             self._bind_method(scope, target, node.value)
         if not isinstance(target, cst.Name):
@@ -227,8 +235,83 @@ class CallSiteCollector(CallbackTracker):
             self._call_name(scope, func.value, node)
         elif isinstance(func, cst.Attribute):
             self._call_attribute(scope, func)
+        else:
+            self._indirect(node)  # table[key](x), getattr(obj, name)(x), make()(x)
         if node.args:
             self._callbacks(scope, node)
+            for arg in node.args:
+                self._value(scope, arg.value)
+
+    def _indirect(self, node: cst.Call) -> None:
+        """A call through a value: by its number of positional arguments ("*": unknown)."""
+        arity = 0
+        for arg in node.args:
+            if arg.star:
+                self._add("*", CallKind.INDIRECT)
+                return
+            if arg.keyword is None:
+                arity += 1
+        self._add(str(arity), CallKind.INDIRECT)
+
+    def _value(self, scope: Scope, value: cst.BaseExpression) -> None:
+        """A function or bound method taken as a value (not called here): an indirect call
+        elsewhere may run it. Recorded once per scope, at no loop depth: it is not a call."""
+        if not isinstance(value, (cst.Name, cst.Attribute)):
+            return
+        ref = self._reference(scope, value)
+        if ref is None:
+            return
+        target, local, method = ref
+        if method:
+            self._add(target, CallKind.REF_METHOD, depth=0)
+        else:
+            self._add(target, CallKind.REF, local, depth=0)
+
+    def _getattr_prefix(self, node: cst.Call) -> None:
+        """``getattr(obj, "visit_" + name)`` / ``getattr(obj, f"parse_{name}")``: a method
+        taken by a name built from a literal prefix."""
+        if len(node.args) < 2:
+            return
+        name = node.args[1].value
+        prefix = ""
+        if isinstance(name, cst.BinaryOperation) and isinstance(name.operator, cst.Add):
+            if isinstance(name.left, cst.SimpleString):
+                text = name.left.evaluated_value
+                prefix = text if isinstance(text, str) else ""
+        elif isinstance(name, cst.FormattedString) and name.parts:
+            first = name.parts[0]
+            if isinstance(first, cst.FormattedStringText) and len(name.parts) > 1:
+                prefix = first.value
+        if prefix.isidentifier():
+            self._add(prefix, CallKind.REF_PREFIX, depth=0)
+
+    def leave_List(self, node: cst.List) -> None:
+        self._elements(node.elements)
+
+    def leave_Tuple(self, node: cst.Tuple) -> None:
+        self._elements(node.elements)
+
+    def leave_Set(self, node: cst.Set) -> None:
+        self._elements(node.elements)
+
+    def _elements(self, elements: Sequence[cst.BaseElement]) -> None:
+        scope = self.scopes[-1]
+        for element in elements:
+            if isinstance(element, cst.Element):
+                self._value(scope, element.value)
+
+    def leave_Dict(self, node: cst.Dict) -> None:
+        scope = self.scopes[-1]
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                self._value(scope, element.value)
+
+    def leave_DictComp(self, node: cst.DictComp) -> None:
+        self._value(self.scopes[-1], node.value)
+
+    def leave_Return(self, node: cst.Return) -> None:
+        if node.value is not None:
+            self._value(self.scopes[-1], node.value)
 
     def _call_name(self, scope: Scope, name: str, node: cst.Call) -> None:
         cls = scope.instances.get(name)
@@ -240,8 +323,11 @@ class CallSiteCollector(CallbackTracker):
             self._add(cls, CallKind.CALL)  # cls(...): instantiation
             return
         if name in scope.locals and name not in scope.defs:
-            return  # a local variable holding a callable
+            self._indirect(node)  # a local variable holding a callable
+            return
         if self._is_builtin(name):
+            if name == "getattr":
+                self._getattr_prefix(node)
             methods = _BUILTIN_DUNDERS.get(name)
             if methods and node.args and isinstance(node.args[0].value, cst.Name):
                 arg_cls = scope.instances.get(node.args[0].value.value)

@@ -22,7 +22,10 @@ Entry points, each with the runs it stands for:
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
 typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
 instances to dunders; ``.m()`` on a receiver of unknown type to every project method named m,
-discounted (``NAME_DISPATCH``). A memoized function's body runs ``MEMOIZED_RUNS`` of its calls.
+discounted (``NAME_DISPATCH``); a call through a value (``handler(m, state)``, ``table[key](x)``,
+``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
+that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
+function's body runs ``MEMOIZED_RUNS`` of its calls.
 A function passed to be called back counts as called where it is passed, one loop level deeper
 for a per-element callback (``sorted(key=f)``, ``map(f, xs)``) and ``MAX_LOOP_LEVELS`` for an
 interpreter hook
@@ -97,6 +100,14 @@ IMPORT_RUNS = 1.0
 #: (split evenly between them) this often: the receiver may as well be a builtin or a library
 #: object, and the name is a weak hint. Class hierarchy analysis by name, discounted
 NAME_DISPATCH = 0.5
+#: a call through a value (``handler(m, state)``, ``table[key](x)``) reaches one of the functions
+#: the project takes as values (stored in a dict or list, passed, assigned, returned, or bound by
+#: ``getattr(obj, "prefix" + name)``) that accepts as many positional arguments, split evenly
+#: between them, this often: the classic address-taken approximation of a call graph's indirect
+#: calls, discounted like a call by name (the value may as well come from a library)
+INDIRECT_DISPATCH = 0.5
+#: sites that take a function as a value: not calls, the pool indirect calls reach
+_TAKEN = frozenset({CallKind.REF, CallKind.REF_METHOD, CallKind.REF_PREFIX})
 #: a memoized function's body (``functools.cache``, ``lru_cache``) runs once per new argument:
 #: assume its callers repeat arguments as often as a loop repeats its body
 MEMOIZED_RUNS = 1.0 / LOOP_TRIPS
@@ -181,6 +192,8 @@ class _Node:
     sites: Sequence[CallSite]
     entry: float = 0.0
     runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
+    #: positional arguments it accepts: (fewest, most; -1: any number)
+    arity: tuple[int, int] = (0, -1)
 
 
 def local_work(work: WorkShape) -> float:
@@ -204,7 +217,12 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
     index: dict[str, int] = {}
 
     def add(
-        module: str, qualname: str, work: WorkShape, sites: Sequence[CallSite], runs: float = 1.0
+        module: str,
+        qualname: str,
+        work: WorkShape,
+        sites: Sequence[CallSite],
+        runs: float = 1.0,
+        arity: tuple[int, int] = (0, -1),
     ) -> int:
         name = f"{module}.{qualname}"
         at = index.get(name)
@@ -214,15 +232,38 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
             node.sites = (*node.sites, *sites)
             return at
         index[name] = len(nodes)
-        nodes.append(_Node(module, qualname, local_work(work), sites, runs=runs))
+        nodes.append(_Node(module, qualname, local_work(work), sites, runs=runs, arity=arity))
         return index[name]
 
     for m in modules:
         add(m.module, MODULE_SCOPE, m.module_work, m.module_call_sites)
         for fn in m.functions:
             memoized = any(d in MEMOIZERS for d in fn.decorators)
-            add(m.module, fn.qualname, fn.work, fn.call_sites, MEMOIZED_RUNS if memoized else 1.0)
+            runs = MEMOIZED_RUNS if memoized else 1.0
+            add(m.module, fn.qualname, fn.work, fn.call_sites, runs, _arity(fn))
     return nodes, index
+
+
+def _arity(fn: FunctionFacts) -> tuple[int, int]:
+    """(fewest, most) positional arguments a call of ``fn`` passes; most is -1 with ``*args``."""
+    fewest = most = 0
+    for p in fn.params:
+        if p.kind == "positional":
+            most += 1
+            if p.default is None:
+                fewest += 1
+        elif p.kind == "var-positional":
+            return fewest, -1
+    return fewest, most
+
+
+def _accepts(arity: tuple[int, int], bound: bool, passed: int) -> bool:
+    """Whether a function taking ``arity`` accepts ``passed`` positional arguments (a bound
+    method gets its first one, self, from the binding)."""
+    fewest, most = arity
+    if bound:
+        fewest, most = max(0, fewest - 1), most - 1 if most > 0 else most
+    return fewest <= passed and (most < 0 or passed <= most)
 
 
 def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str, int]) -> None:
@@ -295,20 +336,25 @@ def _edges(
     edges: list[dict[int, float]] = []
     callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
-    attr = CallKind.ATTR
+    attr, indirect = CallKind.ATTR, CallKind.INDIRECT
+    taken = _taken(nodes, resolver)
     for node in list(nodes):
         out: dict[int, float] = {}
         for site in node.sites:
             kind, target = site.kind, site.target
+            if kind in _TAKEN:
+                continue
             callee = callees.get((kind, target))
             if callee is None:
-                callee = callees[(kind, target)] = _callee(site, resolver, nodes, pending)
+                callee = callees[(kind, target)] = _callee(site, resolver, nodes, pending, taken)
             if callee < 0:
                 continue
             loop, branch = site.loop_depth, site.branch_depth
             weight = site.count * weights[min(top_loop, loop)][min(top_branch, branch)]
             if kind is attr:
                 weight *= NAME_DISPATCH
+            elif kind is indirect:
+                weight *= INDIRECT_DISPATCH
             elif inbound is not None and callee < len(nodes):
                 into = inbound.setdefault(callee, [0.0, 0.0])
                 if loop and (nodes[callee].module != node.module or kind is CallKind.HOOK):
@@ -321,19 +367,57 @@ def _edges(
     return edges
 
 
+def _taken(nodes: list[_Node], resolver: Resolver) -> dict[int, bool]:
+    """The project's functions taken as values, each with whether it was taken bound (a
+    method through an instance: its caller passes no self)."""
+    taken: dict[int, bool] = {}
+    prefixes: set[str] = set()
+    for node in nodes:
+        for site in node.sites:
+            kind = site.kind
+            if kind is CallKind.REF:
+                found = resolver.callee(CallSite(site.target, 0))
+            elif kind is CallKind.REF_METHOD:
+                found = resolver.callee(CallSite(site.target, 0, CallKind.METHOD))
+            elif kind is CallKind.REF_PREFIX:
+                prefixes.add(site.target)
+                continue
+            else:
+                continue
+            if found is not None and found not in taken:
+                # a method taken through its class (Class.m) is called with self: unbound
+                taken[found] = kind is CallKind.REF_METHOD
+    for name, methods in resolver.by_name.items():
+        if any(name.startswith(prefix) for prefix in prefixes):
+            for method in methods:
+                taken.setdefault(method, True)
+    return taken
+
+
 def _callee(
-    site: CallSite, resolver: Resolver, nodes: list[_Node], pending: list[dict[int, float]]
+    site: CallSite,
+    resolver: Resolver,
+    nodes: list[_Node],
+    pending: list[dict[int, float]],
+    taken: Mapping[int, bool],
 ) -> int:
     """The node a site calls (-1: none of the project's): a function, or for a call by method
-    name a new dispatch node."""
-    if site.kind is not CallKind.ATTR:
+    name or through a value a new dispatch node."""
+    kind = site.kind
+    if kind is CallKind.INDIRECT:
+        passed = int(site.target) if site.target.isdigit() else -1  # "*": any number
+        targets = [
+            v for v, bound in taken.items() if passed < 0 or _accepts(nodes[v].arity, bound, passed)
+        ]
+    elif kind is CallKind.ATTR:
+        targets = resolver.by_name.get(site.target) or []
+    else:
         found = resolver.callee(site)
         return -1 if found is None else found
-    methods = resolver.by_name.get(site.target)
-    if not methods:
+    if not targets:
         return -1
     nodes.append(_Node("", site.target, 0.0, ()))
-    pending.append(dict.fromkeys(methods, 1.0 / len(methods)))
+    pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
     return len(nodes) - 1
 
 

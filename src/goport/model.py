@@ -173,6 +173,18 @@ class CallKind(str, Enum):
     #: a function handed to the interpreter as a trace or profile hook (``sys.settrace(f)``): it
     #: runs on every line or call of the traced program, whoever the caller; resolved as CALL
     HOOK = "hook"
+    #: a call through a value (``handler(m, state)`` on a local, ``table[key](x)``,
+    #: ``getattr(obj, name)(x)``): the target is the number of positional arguments, "*" with
+    #: ``*args``; the project stage matches it against the functions taken as values (below)
+    INDIRECT = "indirect"
+    #: not a call: a function taken as a value (stored in a dict or list, passed, assigned,
+    #: returned), so an indirect call may run it; the target is resolved as CALL
+    REF = "ref"
+    #: a method taken as a bound value (``self.on_data``): resolved as METHOD, called without self
+    REF_METHOD = "ref-method"
+    #: bound methods taken by a name built from a prefix (``getattr(self, "visit_" + kind)``):
+    #: the target is the prefix, every project method named with it may be the one
+    REF_PREFIX = "ref-prefix"
 
 
 @fast_pickle

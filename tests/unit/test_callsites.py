@@ -29,6 +29,7 @@ def targets(facts: ModuleFacts, qualname: str) -> set[str]:
 
 
 C, M, D, S, A = CallKind.CALL, CallKind.METHOD, CallKind.DUNDER, CallKind.SUPER, CallKind.ATTR
+I = CallKind.INDIRECT
 
 
 def test_imported_names_resolve_through_aliases_and_relative_imports() -> None:
@@ -65,7 +66,7 @@ def test_module_names_nested_defs_builtins_and_unknown_locals() -> None:
                 return later(y)
             for item in items:
                 inner(item)
-            callback()          # a local variable: dropped
+            callback()          # a local variable: a call through a value, by its arity
             print(len(items))   # builtins: dropped
             items.sort()        # a list method by name: dropped
             items.render()      # an unknown receiver: a call of .render() by name
@@ -82,6 +83,7 @@ def test_module_names_nested_defs_builtins_and_unknown_locals() -> None:
     )
     assert sites(facts, "outer") == {
         ("pkg.mod.outer.<locals>.inner", 1, C),
+        ("0", 0, I),
         ("render", 0, A),
         ("pkg.mod.Later.build", 0, C),
     }
@@ -381,11 +383,12 @@ def test_parameters_and_assigned_names_shadow_the_modules_functions() -> None:
             for parser in items:
                 parser.feed()   # a loop variable: matched by name
             make = items.pop
-            make()
+            make(1)
         """,
         define="render parser make",
     )
-    assert sites(facts, "use") == {("feed", 1, A)}
+    # the parameter and the local are values of unknown origin: calls through a value
+    assert sites(facts, "use") == {("feed", 1, A), ("0", 0, I), ("1", 0, I)}
 
 
 H = CallKind.HOOK
@@ -515,3 +518,37 @@ def test_callback_edge_cases_shadowing_defaults_stars_and_lookalikes() -> None:
     # after *args positions are unknown; regex.sub is a module's function; bus.sub(f) is no pattern
     assert not any(s[1] for s in sites(facts, "starred"))
     assert ("pkg.mod.on_event", 4, H) in sites(facts, "hooked")  # a hook lambda's calls are HOOK
+
+
+def test_functions_taken_as_values_and_calls_through_values() -> None:
+    facts = facts_of(
+        """
+        from pkg import codecs
+
+        class Parser:
+            def __init__(self, rules):
+                self.table = {name: getattr(self, f"parse_{name}") for name in rules}
+                self.fallback = self.parse_text
+                self.visit = getattr(self, "visit_" + rules[0])
+                self.named = getattr(self, rules[1])     # no literal prefix: nothing
+                self.codecs = [codecs.utf8, encode]
+
+            def run(self, tokens, *rest):
+                for token in tokens:
+                    self.table[token.kind](token, self)
+                    getattr(self, "visit_x")(*rest)
+        """,
+        define="encode",
+    )
+    assert sites(facts, "Parser.__init__") >= {
+        ("parse_", 0, CallKind.REF_PREFIX),
+        ("visit_", 0, CallKind.REF_PREFIX),
+        ("pkg.mod.Parser.parse_text", 0, CallKind.REF_METHOD),
+        ("pkg.codecs.utf8", 0, CallKind.REF),
+        ("pkg.mod.encode", 0, CallKind.REF),
+    }
+    assert not any(
+        kind is CallKind.REF_PREFIX and t not in ("parse_", "visit_")
+        for t, _, kind in sites(facts, "Parser.__init__")
+    )
+    assert {(t, d) for t, d, k in sites(facts, "Parser.run") if k is I} == {("2", 1), ("*", 1)}

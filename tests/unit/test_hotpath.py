@@ -363,3 +363,83 @@ def test_a_name_bound_twice_resolves_to_the_binding_the_project_holds() -> None:
     )
     assert est.frequencies["pkg._slow:decode"] >= hotpath.LOOP_TRIPS
     assert max(est.module_shares, key=est.module_shares.__getitem__) == "pkg._slow"
+
+
+def test_a_call_through_a_value_reaches_the_functions_taken_as_values_that_fit_it() -> None:
+    """A dispatch table (``HANDLERS[kind](record, out)``), a handler held in a local and a
+    ``getattr(self, "_visit_" + kind)`` visitor: each call through a value runs one of the
+    functions the project took as values and that accept as many positional arguments."""
+    est = hotpath.estimate(
+        project(
+            {
+                "app/handlers.py": "".join(
+                    f"def {name}(record{args}):\n{BODY}"
+                    for name, args in [
+                        ("_on_text", ", out"),
+                        ("_on_blob", ", out"),
+                        ("_on_other", ""),
+                        ("_never_taken", ", out"),
+                    ]
+                )
+                + 'HANDLERS = {"text": _on_text, "blob": _on_blob, "other": _on_other}\n',
+                "app/loop.py": """
+                    from app.handlers import HANDLERS
+
+                    def run(records, out):
+                        for record in records:
+                            handler = HANDLERS[record.kind]
+                            handler(record, out)
+                    """,
+                "app/visit.py": """
+                    class Walker:
+                        def walk(self, nodes):
+                            for node in nodes:
+                                getattr(self, "_visit_" + node.kind)(node)
+
+                        def _visit_leaf(self, node):
+                            return node
+
+                        def _visit_pair(self, node, extra, more):
+                            return node
+                    """,
+            }
+        )
+    )
+    each = hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH / 2
+    assert est.frequencies["app.handlers:_on_text"] == pytest.approx(each)
+    assert est.frequencies["app.handlers:_on_blob"] == pytest.approx(each)
+    assert est.frequencies["app.handlers:_never_taken"] == 0.0  # never taken as a value
+    assert est.chain("app.handlers", "_on_text")[-2:] == ("app.loop:run", "app.handlers:_on_text")
+    # bound by getattr: called with one argument besides self, as _on_other is
+    walk = est.frequencies["app.visit:Walker.walk"]
+    assert est.frequencies["app.visit:Walker._visit_leaf"] == pytest.approx(
+        walk * hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH / 2
+    )
+    assert est.frequencies["app.visit:Walker._visit_pair"] == 0.0
+    # taken by the table, but with one argument it fits the visitor's call, not the table's
+    assert est.frequencies["app.handlers:_on_other"] == pytest.approx(
+        walk * hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH / 2
+    )
+
+
+def test_taking_a_function_as_a_value_is_not_a_call() -> None:
+    """Storing, passing or returning a function does not run it: without an indirect call
+    nothing reaches it, and a local variable or builtin taken as a value is not a function."""
+    facts = project(
+        {
+            "app/reg.py": f"def _handler(x):\n{BODY}"
+            + textwrap.dedent(
+                """
+                def register(table):
+                    table["x"] = _handler
+                    table["y"] = len
+                    return [_handler, table]
+                """
+            ),
+        }
+    )
+    est = hotpath.estimate(facts)
+    assert est.frequencies["app.reg:_handler"] == 0.0
+    kinds = {(s.target, s.kind.value) for fn in facts[0].functions for s in fn.call_sites}
+    assert ("app.reg._handler", "ref") in kinds
+    assert not any(target in ("app.reg.len", "app.reg.table", "len") for target, _ in kinds)
