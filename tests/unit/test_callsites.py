@@ -552,3 +552,24 @@ def test_functions_taken_as_values_and_calls_through_values() -> None:
         for t, _, kind in sites(facts, "Parser.__init__")
     )
     assert {(t, d) for t, d, k in sites(facts, "Parser.run") if k is I} == {("2", 1), ("*", 1)}
+
+
+def test_regex_methods_on_unknown_receivers_are_not_project_methods() -> None:
+    """``rx.match(text)`` on a pattern from a table is the standard library's; the project's
+    own ``Matcher.match`` is reached through a typed receiver, not by the name alone."""
+    facts = facts_of(
+        """
+        class Matcher:
+            def match(self, text):
+                return text
+
+        def scan(table, text, matcher: Matcher):
+            for rx, sub in table:
+                if m := rx.match(text):
+                    m.group(0)
+                    rx.finditer(text)
+            matcher.match(text)
+            table.start()
+        """
+    )
+    assert sites(facts, "scan") == {("pkg.mod.Matcher.match", 0, M), ("start", 0, A)}
