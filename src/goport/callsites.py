@@ -255,7 +255,7 @@ class CallSiteCollector(CallbackTracker):
 
     def _value(self, scope: Scope, value: cst.BaseExpression) -> None:
         """A function or bound method taken as a value (not called here): an indirect call
-        elsewhere may run it. Recorded once per scope, at no loop depth: it is not a call."""
+        elsewhere may run it. Recorded at no loop depth: taking it runs nothing."""
         if not isinstance(value, (cst.Name, cst.Attribute)):
             return
         ref = self._reference(scope, value)
