@@ -123,7 +123,7 @@ class ScopeTracker:
         for (target, depth, branch, kind, local), count in scope.sites.items():
             if local and local not in names and not star:
                 if kind is CallKind.REF:
-                    continue  # a local variable or a builtin, not a function of the module
+                    continue  # not a function of the project, nor a method taken by name
                 method = target.rpartition(".")[2]
                 if len(target) == len(self.prefix) + len(local) or method in BUILTIN_METHODS:
                     continue

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from goport.callbacks import CallbackTracker
+from goport.callbacks import CallbackTracker, positional
 from goport.callscopes import (
     BUILTIN_METHODS,
     Scope,
@@ -244,14 +244,8 @@ class CallSiteCollector(CallbackTracker):
 
     def _indirect(self, node: cst.Call) -> None:
         """A call through a value: by its number of positional arguments ("*": unknown)."""
-        arity = 0
-        for arg in node.args:
-            if arg.star:
-                self._add("*", CallKind.INDIRECT)
-                return
-            if arg.keyword is None:
-                arity += 1
-        self._add(str(arity), CallKind.INDIRECT)
+        unpacked = any(arg.star for arg in node.args)
+        self._add("*" if unpacked else str(len(positional(node))), CallKind.INDIRECT)
 
     def _value(self, scope: Scope, value: cst.BaseExpression) -> None:
         """A function or bound method taken as a value (not called here): an indirect call

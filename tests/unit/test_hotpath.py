@@ -424,7 +424,8 @@ def test_a_call_through_a_value_reaches_the_functions_taken_as_values_that_fit_i
 
 def test_taking_a_function_as_a_value_is_not_a_call() -> None:
     """Storing, passing or returning a function does not run it: without an indirect call
-    nothing reaches it, and a local variable or builtin taken as a value is not a function."""
+    nothing reaches it, and a local variable, a builtin or an attribute of a name the module
+    never binds taken as a value is not a function (nor a call of a method by that name)."""
     facts = project(
         {
             "app/reg.py": f"def _handler(x):\n{BODY}"
@@ -433,6 +434,7 @@ def test_taking_a_function_as_a_value_is_not_a_call() -> None:
                 def register(table):
                     table["x"] = _handler
                     table["y"] = len
+                    table["z"] = plugins.on_load  # a name the module never binds
                     return [_handler, table]
                 """
             ),
@@ -443,3 +445,4 @@ def test_taking_a_function_as_a_value_is_not_a_call() -> None:
     kinds = {(s.target, s.kind.value) for fn in facts[0].functions for s in fn.call_sites}
     assert ("app.reg._handler", "ref") in kinds
     assert not any(target in ("app.reg.len", "app.reg.table", "len") for target, _ in kinds)
+    assert not any("on_load" in target for target, _ in kinds)
