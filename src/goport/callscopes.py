@@ -156,6 +156,8 @@ class ScopeTracker:
                 return found, ""
             if name in scope.locals:
                 return None
+        if name in self.ctx.rebound:  # the resolver follows each of the module's bindings
+            return self.prefix + name, ""
         alias = self.ctx.aliases.get(name)
         if alias is not None:
             return alias, ""

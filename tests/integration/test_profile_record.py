@@ -174,11 +174,26 @@ def test_command_that_is_not_python(py_spy: str, tmp_path: Path) -> None:
 
 
 def test_command_that_samples_nothing(py_spy: str, tmp_path: Path) -> None:
-    with pytest.raises(ProfileError, match="no samples|before py-spy could attach") as caught:
-        # no site import and an immediate exit: done before py-spy can take a sample
-        command = [sys.executable, "-I", "-S", "-c", "import os; os._exit(0)"]
-        _record(tmp_path / "idle.json", command=command, py_spy=py_spy)
-    assert "code 0" in str(caught.value)
+    """A command that ends before py-spy samples it is a clear error, never an empty profile.
+
+    On a loaded machine py-spy can still catch the interpreter's start-up in a sample: that is a
+    real (tiny) profile, not the case under test, so the command is run again, three times at
+    most, and each such profile must hold what py-spy counted.
+    """
+    # no site import and an immediate exit: done before py-spy can take a sample
+    command = [sys.executable, "-I", "-S", "-c", "import os; os._exit(0)"]
+    for attempt in range(3):
+        output = tmp_path / f"idle{attempt}.json"
+        try:
+            result = _record(output, command=command, py_spy=py_spy)
+        except ProfileError as caught:
+            message = str(caught)
+            assert "no samples" in message or "before py-spy could attach" in message
+            assert "code 0" in message
+            return
+        assert result.exit_code == 0
+        assert read_profile(output).total_weight > 0
+    pytest.fail("py-spy sampled a command that exits at once, three times in a row")
 
 
 def test_ptrace_refused_gives_the_remedies(

@@ -446,3 +446,33 @@ def test_taking_a_function_as_a_value_is_not_a_call() -> None:
     assert ("app.reg._handler", "ref") in kinds
     assert not any(target in ("app.reg.len", "app.reg.table", "len") for target, _ in kinds)
     assert not any("on_load" in target for target, _ in kinds)
+
+
+def test_a_name_bound_twice_is_resolved_in_its_own_module_too() -> None:
+    """The module that binds ``f`` twice calls it itself, from a function defined above the
+    imports (the walk seeds its aliases with the first binding, ``_accel``): the call follows
+    every binding, so it reaches the one the project holds."""
+    est = hotpath.estimate(
+        project(
+            {
+                "pkg/__init__.py": """
+                    class Text(str):
+                        def join(self, seq):
+                            for item in seq:
+                                self.escape(item)
+
+                        @classmethod
+                        def escape(cls, s):
+                            return escape(s)
+
+                    try:
+                        from pkg._accel import escape
+                    except ImportError:
+                        from pkg._slow import escape
+                    """,
+                "pkg/_slow.py": f"def escape(s):\n{BODY}",
+            }
+        )
+    )
+    assert est.frequencies["pkg._slow:escape"] >= hotpath.LOOP_TRIPS
+    assert est.module_shares["pkg._slow"] > est.module_shares["pkg"]

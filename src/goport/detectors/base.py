@@ -73,6 +73,9 @@ class Context:
         self.rel_path = rel_path
         self.is_package = is_package
         self.aliases: dict[str, str] = {}
+        #: top-level names two imports bind to different targets (``try: from ._c import f`` /
+        #: ``except ImportError: from ._py import f``): which one runs is decided at run time
+        self.rebound: set[str] = set()
         self.scopes: list[str] = []  # qualname parts of enclosing classes and functions
         self.functions: list[FunctionFrame] = []
         self.class_depth = 0

@@ -57,7 +57,9 @@ def imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> li
 
 
 def top_level_imports(module: cst.Module, ctx: Context) -> None:
-    """Seed the alias table with module-level imports, so functions defined above see them."""
+    """Seed the alias table with module-level imports, so functions defined above see them
+    (the first binding of a name), and note the names bound to more than one target."""
+    seen: dict[str, str] = {}
 
     def walk(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
         for stmt in body:
@@ -65,10 +67,27 @@ def top_level_imports(module: cst.Module, ctx: Context) -> None:
                 for small in stmt.body:
                     if isinstance(small, (cst.Import, cst.ImportFrom)):
                         for imp in imports_of(small, ctx, 0):
+                            first = seen.setdefault(imp.alias, imp.target)
+                            if first != imp.target:
+                                ctx.rebound.add(imp.alias)
                             ctx.aliases.setdefault(imp.alias, imp.target)
             elif isinstance(stmt, (cst.If, cst.Try)):
-                block = stmt.body
-                if isinstance(block, cst.IndentedBlock):
-                    walk(block.body)
+                for block in _blocks(stmt):
+                    if isinstance(block, cst.IndentedBlock):
+                        walk(block.body)
 
     walk(module.body)
+
+
+def _blocks(stmt: cst.If | cst.Try) -> list[cst.BaseSuite]:
+    """The suites an ``if`` or ``try`` at module level may run: body, else, handlers."""
+    blocks = [stmt.body]
+    if isinstance(stmt, cst.Try):
+        blocks.extend(handler.body for handler in stmt.handlers)
+    orelse = stmt.orelse
+    while isinstance(orelse, cst.If):  # elif
+        blocks.append(orelse.body)
+        orelse = orelse.orelse
+    if orelse is not None:
+        blocks.append(orelse.body)
+    return blocks
