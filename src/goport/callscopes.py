@@ -41,7 +41,7 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 #: (target, loop depth, branch depth, kind, local name): the local name is "" for a target
 #: resolved through an import, else the module-level name the target starts with (checked once
 #: the module is read)
-_Key = tuple[str, int, int, CallKind, str]
+SiteKey = tuple[str, int, int, CallKind, str]
 
 
 @dataclass(slots=True)
@@ -54,7 +54,7 @@ class Scope:
     depth: int = 0
     branch: int = 0  # enclosing if/elif/else, except and case bodies
     while_depth: int = 0
-    sites: dict[_Key, int] = field(default_factory=dict)
+    sites: dict[SiteKey, int] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # name -> its class (absolute)
     classes: dict[str, str] = field(default_factory=dict)  # name -> the class it is (cls)
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute

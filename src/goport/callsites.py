@@ -20,9 +20,14 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   methods; on such a name the syntax that runs a method is recorded: ``x.m()``, ``x[i]``,
   ``len(x)``, ``for _ in x``, ``x + y``, ``x == y``, ``x in y``, ``with x``, ``x()``, ``d[x]``
   (hash). Attribute access (properties, ``__getattr__``) is out of scope;
-- ``.m()`` on a receiver of unknown type (``self.parser.feed()``, ``node.visit()``) is kept as a
-  call of ``m`` by name (kind ATTR), for the project stage to match against the project's
-  methods; names of str/list/dict methods (``append``, ``get``, ``join``) are left out;
+- an attribute of ``self`` has the type the class's own assignments give it (``self.p: Parser``,
+  ``self.p = Parser()``, ``self.p = p`` of a parameter typed ``Parser``, ``p or Parser()``, a
+  class-level ``p: Parser``), unless two disagree: ``self.p.feed()`` runs ``Parser.feed`` and
+  ``self.p(x)`` ``Parser.__call__``;
+- ``.m()`` on a receiver of unknown type (``self.parser.feed()`` with ``parser`` untyped,
+  ``node.visit()``) is kept as a call of ``m`` by name (kind ATTR), for the project stage to
+  match against the project's methods; names of str/list/dict methods (``append``, ``get``,
+  ``join``) are left out;
 - a call through a value (a local or parameter, ``table[key](x)``, ``getattr(o, n)(x)``) is kept
   as an INDIRECT site with its number of positional arguments; a function or bound method taken
   as a value (a dict value, a list, tuple or set item, an argument, an assigned or returned
@@ -39,7 +44,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from goport.callbacks import CallbackTracker, positional
+from goport.callbacks import positional
+from goport.callfields import FIELD, FieldTracker
 from goport.callscopes import (
     BUILTIN_METHODS,
     Scope,
@@ -124,7 +130,7 @@ _UNARY: dict[type, tuple[str, bool]] = {
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
 
 
-class CallSiteCollector(CallbackTracker):
+class CallSiteCollector(FieldTracker):
     """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
     On top of the scopes and depths ``ScopeTracker`` keeps, it records stores, local types and
@@ -162,6 +168,7 @@ class CallSiteCollector(CallbackTracker):
         target = node.targets[0].target
         if isinstance(target, cst.Attribute):
             self._bind_method(scope, target, node.value)
+            self._field(scope, target, self._type_of_value(scope, node.value))
         if not isinstance(target, cst.Name):
             return
         name = target.value
@@ -182,27 +189,20 @@ class CallSiteCollector(CallbackTracker):
             scope.stepped.add(name)  # i = i + 1
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Attribute) and node.value is not None:
-            self._bind_method(self.scopes[-1], node.target, node.value)
+        scope = self.scopes[-1]
+        if isinstance(node.target, cst.Attribute):
+            if node.value is not None:
+                self._bind_method(scope, node.target, node.value)
+            found = self._type_of(node.annotation.annotation)
+            self._field(scope, node.target, None if found is None else found[0])
         if isinstance(node.target, cst.Name):
             found = self._type_of(node.annotation.annotation)
-            scope = self.scopes[-1]
+            if self.frames and self.frames[-1] == "class" and found is not None:
+                self._set_field(f"{self.classes[-1]}.{node.target.value}", found[0])
             if found is None:
                 scope.instances.pop(node.target.value, None)
             else:
                 scope.instances[node.target.value] = found[0]
-
-    def _instance_of(self, call: cst.Call) -> str | None:
-        """The class ``Foo(...)`` / ``mod.Foo(...)`` / ``cls(...)`` instantiates, if it is one."""
-        parts = parts_of(call.func)
-        if parts is None:
-            return None
-        if len(parts) == 1:
-            cls = self.scopes[-1].classes.get(parts[0])
-            if cls is not None:
-                return cls
-        found = self._dotted_type(parts[0], ".".join(parts[1:]))
-        return None if found is None else found[0]
 
     def leave_AugAssign(self, node: cst.AugAssign) -> None:
         scope = self.scopes[-1]
@@ -344,7 +344,9 @@ class CallSiteCollector(CallbackTracker):
             if cls is not None:
                 if root == scope.self_name and method == scope.name:
                     scope.recursive = True
-                self._add(cls + "." + method, CallKind.METHOD)
+                # self.attr(...) may call an attribute holding a callable instance
+                field = f"{FIELD}{cls}.{method}" if root == scope.self_name else ""
+                self._add(cls + "." + method, CallKind.METHOD, field)
                 return
             found = self._qualify(root)
             if found is not None:
@@ -352,6 +354,11 @@ class CallSiteCollector(CallbackTracker):
                 return
         elif isinstance(value, cst.Attribute):
             parts = parts_of(value)
+            if parts is not None and len(parts) == 2 and parts[0] == scope.self_name:
+                cls = scope.instances.get(parts[0])
+                if cls is not None:  # self.attr.m(): by the attribute's type, once known
+                    self._add(method, CallKind.ATTR, f"{FIELD}{cls}.{parts[1]}")
+                    return
             if (
                 parts is not None
                 and parts[0] not in scope.instances

@@ -573,3 +573,54 @@ def test_regex_methods_on_unknown_receivers_are_not_project_methods() -> None:
         """
     )
     assert sites(facts, "scan") == {("pkg.mod.Matcher.match", 0, M), ("start", 0, A)}
+
+
+def test_attributes_of_self_are_typed_by_what_the_class_assigns_them() -> None:
+    """``self.block.parse()`` and ``self.inline(text)`` run methods of the attribute's type,
+    which an assignment in the class gives (an annotation, an instantiation, a typed parameter,
+    ``param or Class()``, a class-level annotation); an attribute assigned two types, or none,
+    keeps the call by name."""
+    facts = facts_of(
+        """
+        from typing import Optional
+        from pkg.blocks import BlockParser
+        from pkg.inline import InlineParser
+
+        class Renderer:
+            pass
+
+        class Markdown:
+            cache: "Renderer"
+
+            def __init__(self, block: Optional[BlockParser] = None, inline=None, out=None):
+                self.block: BlockParser = block or BlockParser()
+                self.inline = inline or InlineParser()
+                self.out = out
+                self.either = Renderer()
+                self.plain = []
+
+            def swap(self):
+                self.either = BlockParser()
+
+            def run(self, tokens):
+                self.block.parse(tokens)
+                for tok in tokens:
+                    self.inline(tok)
+                    self.cache.render(tok)
+                self.either.render(tokens)
+                self.out.write(tokens)
+                self.plain.append(tokens)
+                self.helper()
+
+            def helper(self):
+                pass
+        """
+    )
+    assert sites(facts, "Markdown.run") == {
+        ("pkg.blocks.BlockParser.parse", 0, M),
+        ("pkg.inline.InlineParser.__call__", 1, D),
+        ("pkg.mod.Renderer.render", 1, M),  # the class-level annotation
+        ("render", 0, A),  # Renderer, then BlockParser: by name
+        ("write", 0, A),  # an untyped parameter: by name
+        ("pkg.mod.Markdown.helper", 0, M),  # a method stays a method
+    }

@@ -476,3 +476,34 @@ def test_a_name_bound_twice_is_resolved_in_its_own_module_too() -> None:
     )
     assert est.frequencies["pkg._slow:escape"] >= hotpath.LOOP_TRIPS
     assert est.module_shares["pkg._slow"] > est.module_shares["pkg"]
+
+
+def test_a_parser_held_in_an_attribute_is_called_per_token() -> None:
+    """``self.inline(text)`` per token, the inline parser held in an attribute the constructor
+    types: the calls reach ``InlineParser.__call__`` and what it runs, inside the loop."""
+    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
+    est = hotpath.estimate(
+        project(
+            {
+                "md/inline.py": "class InlineParser:\n"
+                "    def __call__(self, text):\n"
+                "        return self.parse(text)\n\n"
+                f"    def parse(self, x):\n{work}",
+                "md/blocks.py": f"class Headings:\n    def parse(self, x):\n{work}",
+                "md/markdown.py": """
+                    from typing import Optional
+                    from md.inline import InlineParser
+
+                    class Markdown:
+                        def __init__(self, inline: Optional[InlineParser] = None):
+                            self.inline = inline or InlineParser()
+
+                        def render(self, tokens):
+                            for tok in tokens:
+                                self.inline(tok)
+                    """,
+            }
+        )
+    )
+    assert est.frequencies["md.inline:InlineParser.parse"] >= hotpath.LOOP_TRIPS
+    assert est.module_shares["md.inline"] > 2 * est.module_shares["md.blocks"]

@@ -1,0 +1,96 @@
+"""Types of the attributes of ``self``, for the call sites on them (``goport.callsites``).
+
+``self.block.parse(state)`` and ``self.inline(text)`` run methods of whatever the attributes
+hold; the class's own assignments say what that is often enough: ``self.block: BlockParser``,
+``self.block = BlockParser()``, ``self.block = block`` of a parameter typed ``BlockParser``,
+``block or BlockParser()``, a class-level ``block: BlockParser``. Methods may use an attribute
+before the one that assigns it is read, so a site on an attribute is kept with a marker until the
+module is read, then resolved through the attribute's type (or left as before: by name).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from goport.callbacks import CallbackTracker
+from goport.callscopes import BUILTIN_METHODS, Scope, SiteKey, name_of, parts_of
+from goport.detectors.base import Context
+from goport.model import CallKind, CallSite
+
+__all__ = ["FIELD", "FieldTracker"]
+
+#: a site on an attribute of ``self`` (``self.block.parse()``, ``self.inline(text)``) carries,
+#: instead of a local name, this marker, the class and the attribute: once the module is read the
+#: attribute's type decides what it runs (``FieldTracker.sites_of``)
+FIELD = "\x00"
+
+
+class FieldTracker(CallbackTracker):
+    """Keeps the types the class's assignments give the attributes of ``self``."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        #: "pkg.mod.Class.attr" -> the class its instances hold there (``self.block: Parser``,
+        #: ``self.block = Parser()``, ``self.block = block`` of a parameter typed Parser); None
+        #: when two assignments disagree
+        self.fields: dict[str, str | None] = {}
+
+    def sites_of(self, scope: Scope) -> tuple[CallSite, ...]:
+        """The scope's call sites (``ScopeTracker.sites_of``), those on an attribute of ``self``
+        resolved through the attribute's type where an assignment in the class gave one: a
+        method of that type, ``__call__`` for a call of the attribute itself. Without a type,
+        ``self.attr.m()`` stays a call of ``m`` by name and ``self.attr()`` a method call."""
+        if not any(key[4].startswith(FIELD) for key in scope.sites):
+            return super().sites_of(scope)
+        sites: dict[SiteKey, int] = {}
+        for (target, depth, branch, kind, local), count in scope.sites.items():
+            if local.startswith(FIELD):
+                found = self.fields.get(local[1:])
+                if found is not None:
+                    if kind is CallKind.METHOD:  # self.attr(...): the attribute is called
+                        target, kind = f"{found}.__call__", CallKind.DUNDER
+                    else:
+                        target, kind = f"{found}.{target}", CallKind.METHOD
+                elif kind is CallKind.ATTR and target in BUILTIN_METHODS:
+                    continue
+                local = ""
+            key = (target, depth, branch, kind, local)
+            sites[key] = sites.get(key, 0) + count
+        resolved = Scope(scope.name, sites=sites)
+        return super().sites_of(resolved)
+
+    def _type_of_value(self, scope: Scope, value: cst.BaseExpression) -> str | None:
+        """The class an assigned value is an instance of, if known: ``Foo()``, a name of a
+        known type, either side of ``name or Foo()``."""
+        if isinstance(value, cst.Call):
+            return self._instance_of(value)
+        if isinstance(value, cst.Name):
+            return scope.instances.get(value.value)
+        if isinstance(value, cst.BooleanOperation):
+            return self._type_of_value(scope, value.left) or self._type_of_value(scope, value.right)
+        return None
+
+    def _field(self, scope: Scope, target: cst.Attribute, cls: str | None) -> None:
+        """``self.attr = value`` in a method: the attribute's type, when the value has one."""
+        owner = target.value
+        if cls is None or not scope.self_name or name_of(owner) != scope.self_name:
+            return
+        own = scope.instances.get(scope.self_name)
+        if own is not None:
+            self._set_field(f"{own}.{target.attr.value}", cls)
+
+    def _set_field(self, key: str, cls: str) -> None:
+        if self.fields.setdefault(key, cls) != cls:
+            self.fields[key] = None  # two types: the attribute's type is not known
+
+    def _instance_of(self, call: cst.Call) -> str | None:
+        """The class ``Foo(...)`` / ``mod.Foo(...)`` / ``cls(...)`` instantiates, if it is one."""
+        parts = parts_of(call.func)
+        if parts is None:
+            return None
+        if len(parts) == 1:
+            cls = self.scopes[-1].classes.get(parts[0])
+            if cls is not None:
+                return cls
+        found = self._dotted_type(parts[0], ".".join(parts[1:]))
+        return None if found is None else found[0]
