@@ -13,16 +13,11 @@ from __future__ import annotations
 import libcst as cst
 
 from goport.callbacks import CallbackTracker
-from goport.callscopes import BUILTIN_METHODS, Scope, SiteKey, name_of, parts_of
+from goport.callscopes import BUILTIN_METHODS, FIELD, Scope, SiteKey, name_of, parts_of
 from goport.detectors.base import Context
 from goport.model import CallKind, CallSite
 
-__all__ = ["FIELD", "FieldTracker"]
-
-#: a site on an attribute of ``self`` (``self.block.parse()``, ``self.inline(text)``) carries,
-#: instead of a local name, this marker, the class and the attribute: once the module is read the
-#: attribute's type decides what it runs (``FieldTracker.sites_of``)
-FIELD = "\x00"
+__all__ = ["FieldTracker"]
 
 
 class FieldTracker(CallbackTracker):
@@ -38,20 +33,22 @@ class FieldTracker(CallbackTracker):
     def sites_of(self, scope: Scope) -> tuple[CallSite, ...]:
         """The scope's call sites (``ScopeTracker.sites_of``), those on an attribute of ``self``
         resolved through the attribute's type where an assignment in the class gave one: a
-        method of that type, ``__call__`` for a call of the attribute itself. Without a type,
-        ``self.attr.m()`` stays a call of ``m`` by name and ``self.attr()`` a method call."""
+        method of that type, a protocol method for syntax on it (``self.rows[i]``), ``__call__``
+        for a call of the attribute itself. Without a type, ``self.attr.m()`` stays a call of
+        ``m`` by name, ``self.attr()`` a method call, and syntax runs nothing of the project."""
         if not any(key[4].startswith(FIELD) for key in scope.sites):
             return super().sites_of(scope)
         sites: dict[SiteKey, int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
             if local.startswith(FIELD):
                 found = self.fields.get(local[1:])
-                if found is not None:
-                    if kind is CallKind.METHOD:  # self.attr(...): the attribute is called
+                if kind is CallKind.METHOD:  # self.attr(...): a method, or the attribute called
+                    if found is not None:
                         target, kind = f"{found}.__call__", CallKind.DUNDER
-                    else:
-                        target, kind = f"{found}.{target}", CallKind.METHOD
-                elif kind is CallKind.ATTR and target in BUILTIN_METHODS:
+                elif found is not None:  # .m() or a protocol method (self.rows[i], len(...))
+                    target = f"{found}.{target}"
+                    kind = CallKind.METHOD if kind is CallKind.ATTR else kind
+                elif kind is CallKind.DUNDER or target in BUILTIN_METHODS:
                     continue
                 local = ""
             key = (target, depth, branch, kind, local)

@@ -43,6 +43,11 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 #: the module is read)
 SiteKey = tuple[str, int, int, CallKind, str]
 
+#: a site on an attribute of ``self`` (``self.block.parse()``, ``self.rows[i]``) carries, instead
+#: of a local name, this marker, the class and the attribute: once the module is read, the type
+#: the class's assignments gave the attribute decides what it runs (``goport.callfields``)
+FIELD = "\x00"
+
 
 @dataclass(slots=True)
 class Scope:
@@ -374,6 +379,19 @@ class ScopeTracker:
             if cls is not None:
                 self._add(cls + ".__iter__", CallKind.DUNDER, depth=depth)
                 self._add(cls + ".__next__", CallKind.DUNDER, depth=depth + 1)
+        elif (field := self._self_field(iterable)) is not None:
+            self._add("__iter__", CallKind.DUNDER, field, depth=depth)
+            self._add("__next__", CallKind.DUNDER, field, depth=depth + 1)
+
+    def _self_field(self, node: cst.BaseExpression) -> str | None:
+        """The FIELD marker of ``self.attr`` in a method (its type is known at the end)."""
+        if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name):
+            return None
+        scope = self.scopes[-1]
+        if not scope.self_name or node.value.value != scope.self_name:
+            return None
+        cls = scope.instances.get(scope.self_name)
+        return None if cls is None else f"{FIELD}{cls}.{node.attr.value}"
 
     # -- statements ---------------------------------------------------------------------------
     def _statement(self) -> None:

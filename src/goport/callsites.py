@@ -45,9 +45,10 @@ from collections.abc import Sequence
 import libcst as cst
 
 from goport.callbacks import positional
-from goport.callfields import FIELD, FieldTracker
+from goport.callfields import FieldTracker
 from goport.callscopes import (
     BUILTIN_METHODS,
+    FIELD,
     Scope,
     is_main_guard,
     name_left_of,
@@ -323,11 +324,15 @@ class CallSiteCollector(FieldTracker):
             if name == "getattr":
                 self._getattr_prefix(node)
             methods = _BUILTIN_DUNDERS.get(name)
-            if methods and node.args and isinstance(node.args[0].value, cst.Name):
-                arg_cls = scope.instances.get(node.args[0].value.value)
-                if arg_cls is not None:
-                    for method in methods:
-                        self._add(arg_cls + "." + method, CallKind.DUNDER)
+            if methods and node.args:
+                arg = node.args[0].value
+                arg_cls = scope.instances.get(arg.value) if isinstance(arg, cst.Name) else None
+                field = self._self_field(arg)  # len(self.rows)
+                for method in methods if arg_cls is not None or field is not None else ():
+                    if field is not None:
+                        self._add(method, CallKind.DUNDER, field)
+                    else:
+                        self._add(f"{arg_cls}.{method}", CallKind.DUNDER)
             return
         if name == scope.name and not scope.is_method:
             scope.recursive = True
@@ -381,15 +386,19 @@ class CallSiteCollector(FieldTracker):
         if scope.depth:
             scope.subscripts += 1
         value = node.value
+        cls, field = None, ""
         if isinstance(value, cst.Name):
             cls = scope.instances.get(value.value)
-            if cls is not None:
-                if store in ("", "aug"):
-                    self._add(cls + ".__getitem__", CallKind.DUNDER)
-                if store in ("set", "aug"):
-                    self._add(cls + ".__setitem__", CallKind.DUNDER)
-                if store == "del":
-                    self._add(cls + ".__delitem__", CallKind.DUNDER)
+        elif (marker := self._self_field(value)) is not None:
+            cls, field = "", marker  # self.rows[i]: by the attribute's type, once known
+        if cls is not None:
+            prefix = cls + "." if cls else ""
+            if store in ("", "aug"):
+                self._add(prefix + "__getitem__", CallKind.DUNDER, field)
+            if store in ("set", "aug"):
+                self._add(prefix + "__setitem__", CallKind.DUNDER, field)
+            if store == "del":
+                self._add(prefix + "__delitem__", CallKind.DUNDER, field)
         if len(node.slice) != 1:
             return
         index = node.slice[0].slice
@@ -470,6 +479,8 @@ class CallSiteCollector(FieldTracker):
                     cls = scope.instances.get(right.value)
                     if cls is not None:
                         self._add(cls + ".__contains__", CallKind.DUNDER)
+                elif (field := self._self_field(right)) is not None:
+                    self._add("__contains__", CallKind.DUNDER, field)  # x in self.seen
             else:
                 found = _COMPARE.get(kind)
                 if found is not None:

@@ -624,3 +624,34 @@ def test_attributes_of_self_are_typed_by_what_the_class_assigns_them() -> None:
         ("write", 0, A),  # an untyped parameter: by name
         ("pkg.mod.Markdown.helper", 0, M),  # a method stays a method
     }
+
+
+def test_protocols_on_typed_attributes_of_self() -> None:
+    """``self.rows[i]``, ``len(self.rows)``, ``for r in self.rows``, ``x in self.rows`` run the
+    protocol methods of the attribute's type; on an attribute of no known type they run
+    nothing of the project (a list, a dict)."""
+    facts = facts_of(
+        """
+        class Table:
+            pass
+
+        class Report:
+            def __init__(self):
+                self.rows = Table()
+                self.seen = set()
+
+            def run(self, keys):
+                n = len(self.rows)
+                for row in self.rows:
+                    if row in self.rows and row in self.seen:
+                        self.rows[row] = self.seen[row]
+        """
+    )
+    called = {site for site in sites(facts, "Report.run") if site[2] is not CallKind.REF_METHOD}
+    assert called == {
+        ("pkg.mod.Table.__len__", 0, D),
+        ("pkg.mod.Table.__iter__", 0, D),
+        ("pkg.mod.Table.__next__", 1, D),
+        ("pkg.mod.Table.__contains__", 1, D),
+        ("pkg.mod.Table.__setitem__", 1, D),
+    }
