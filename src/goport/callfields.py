@@ -29,6 +29,33 @@ class FieldTracker(CallbackTracker):
         #: ``self.block = Parser()``, ``self.block = block`` of a parameter typed Parser); None
         #: when two assignments disagree
         self.fields: dict[str, str | None] = {}
+        #: class -> the classes it derives from, as this module names them (absolute)
+        self.bases: dict[str, list[str]] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        bases = self.bases.setdefault(self.classes[-1], [])
+        for arg in node.bases:
+            parts = parts_of(arg.value)
+            found = None if parts is None else self._dotted_type(parts[0], ".".join(parts[1:]))
+            if found is not None:
+                bases.append(found[0])
+
+    def _field_type(self, key: str) -> str | None:
+        """The type of ``Class.attr``: assigned in the class, else in a base class of this
+        module (a subclass using what its base's constructor set), nearest first."""
+        seen: set[str] = set()
+        pending = [key.rpartition(".")]
+        while pending:
+            cls, _, attr = pending.pop(0)
+            if cls in seen:
+                continue  # a cycle of bases
+            seen.add(cls)
+            found = self.fields.get(f"{cls}.{attr}")
+            if found is not None or f"{cls}.{attr}" in self.fields:
+                return found
+            pending.extend((base, ".", attr) for base in self.bases.get(cls, ()))
+        return None
 
     def sites_of(self, scope: Scope) -> tuple[CallSite, ...]:
         """The scope's call sites (``ScopeTracker.sites_of``), those on an attribute of ``self``
@@ -41,7 +68,7 @@ class FieldTracker(CallbackTracker):
         sites: dict[SiteKey, int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
             if local.startswith(FIELD):
-                found = self.fields.get(local[1:])
+                found = self._field_type(local[1:])
                 if kind is CallKind.METHOD:  # self.attr(...): a method, or the attribute called
                     if found is not None:
                         target, kind = f"{found}.__call__", CallKind.DUNDER

@@ -655,3 +655,25 @@ def test_protocols_on_typed_attributes_of_self() -> None:
         ("pkg.mod.Table.__contains__", 1, D),
         ("pkg.mod.Table.__setitem__", 1, D),
     }
+
+
+def test_a_subclass_uses_the_attribute_types_its_base_class_gave() -> None:
+    facts = facts_of(
+        """
+        from pkg.blocks import BlockParser
+
+        class Base:
+            def __init__(self):
+                self.block = BlockParser()
+
+        class Child(Base):
+            def run(self, state):
+                self.block.parse(state)
+
+        class Loop(Loop):
+            def run(self, state):
+                self.block.parse(state)
+        """
+    )
+    assert sites(facts, "Child.run") == {("pkg.blocks.BlockParser.parse", 0, M)}
+    assert sites(facts, "Loop.run") == {("parse", 0, A)}  # a cycle of bases: by name
