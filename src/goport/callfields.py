@@ -3,7 +3,8 @@
 ``self.block.parse(state)`` and ``self.inline(text)`` run methods of whatever the attributes
 hold; the class's own assignments say what that is often enough: ``self.block: BlockParser``,
 ``self.block = BlockParser()``, ``self.block = block`` of a parameter typed ``BlockParser``,
-``block or BlockParser()``, a class-level ``block: BlockParser``. Methods may use an attribute
+``block or BlockParser()``, a class-level ``block: BlockParser``; a subclass defined in the same
+module sees what its base class assigned. Methods may use an attribute
 before the one that assigns it is read, so a site on an attribute is kept with a marker until the
 module is read, then resolved through the attribute's type (or left as before: by name).
 """
