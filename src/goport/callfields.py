@@ -20,6 +20,11 @@ from goport.model import CallKind, CallSite
 
 __all__ = ["FieldTracker"]
 
+#: classes searched for an attribute's type, the class and its bases nearest first: real
+#: hierarchies are shallow, and a generated chain of thousands of classes must not cost a search
+#: of all of them per call site
+MAX_BASES_SEARCHED = 16
+
 
 class FieldTracker(CallbackTracker):
     """Keeps the types the class's assignments give the attributes of ``self``."""
@@ -47,7 +52,7 @@ class FieldTracker(CallbackTracker):
         module (a subclass using what its base's constructor set), nearest first."""
         seen: set[str] = set()
         pending = [key.rpartition(".")]
-        while pending:
+        while pending and len(seen) < MAX_BASES_SEARCHED:
             cls, _, attr = pending.pop(0)
             if cls in seen:
                 continue  # a cycle of bases

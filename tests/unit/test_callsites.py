@@ -677,3 +677,22 @@ def test_a_subclass_uses_the_attribute_types_its_base_class_gave() -> None:
     )
     assert sites(facts, "Child.run") == {("pkg.blocks.BlockParser.parse", 0, M)}
     assert sites(facts, "Loop.run") == {("parse", 0, A)}  # a cycle of bases: by name
+
+
+def test_the_search_of_base_classes_for_an_attribute_type_is_bounded() -> None:
+    """A generated chain of classes must not cost a walk up the whole chain per call site: the
+    type is looked for in the class and its nearest bases only, then the call goes by name."""
+    from goport.callfields import MAX_BASES_SEARCHED
+
+    depth = MAX_BASES_SEARCHED + 4
+    chain = "".join(f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, depth))
+    code = (
+        "from pkg.blocks import BlockParser\n"
+        "class C0:\n    def __init__(self):\n        self.block = BlockParser()\n"
+        + chain
+        + f"class Near(C{MAX_BASES_SEARCHED - 2}):\n    def run(self, s):\n        self.block.parse(s)\n"
+        + f"class Far(C{depth - 1}):\n    def run(self, s):\n        self.block.parse(s)\n"
+    )
+    facts = extract(SourceFile("pkg/mod.py", "pkg/mod.py", "pkg.mod"), code.encode())
+    assert sites(facts, "Near.run") == {("pkg.blocks.BlockParser.parse", 0, M)}
+    assert sites(facts, "Far.run") == {("parse", 0, A)}
