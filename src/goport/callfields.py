@@ -68,12 +68,22 @@ class FieldTracker(CallbackTracker):
         resolved through the attribute's type where an assignment in the class gave one: a
         method of that type, a protocol method for syntax on it (``self.rows[i]``), ``__call__``
         for a call of the attribute itself. Without a type, ``self.attr.m()`` stays a call of
-        ``m`` by name, ``self.attr()`` a method call, and syntax runs nothing of the project."""
-        if not any(key[4].startswith(FIELD) for key in scope.sites):
+        ``m`` by name, ``self.attr()`` a method call, and syntax runs nothing of the project.
+        A module-level instance (``_parser = Parser()``) used in a function is typed the same
+        way: ``_parser.parse(s)`` runs ``Parser.parse``."""
+        singletons = self.module.instances if scope is not self.module else {}
+        if not any(key[4].startswith(FIELD) or key[4] in singletons for key in scope.sites):
             return super().sites_of(scope)
         sites: dict[SiteKey, int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
-            if local.startswith(FIELD):
+            if local in singletons and kind is CallKind.CALL:
+                # _parser.parse(s) on a module-level _parser = Parser(): Parser.parse
+                method = target[len(self.prefix) + len(local) + 1 :]
+                if not method:  # _parser(s): the instance is called
+                    target, kind, local = f"{singletons[local]}.__call__", CallKind.DUNDER, ""
+                elif "." not in method:
+                    target, kind, local = f"{singletons[local]}.{method}", CallKind.METHOD, ""
+            elif local.startswith(FIELD):
                 found = self._field_type(local[1:])
                 if kind is CallKind.METHOD:  # self.attr(...): a method, or the attribute called
                     if found is not None:

@@ -696,3 +696,32 @@ def test_the_search_of_base_classes_for_an_attribute_type_is_bounded() -> None:
     facts = extract(SourceFile("pkg/mod.py", "pkg/mod.py", "pkg.mod"), code.encode())
     assert sites(facts, "Near.run") == {("pkg.blocks.BlockParser.parse", 0, M)}
     assert sites(facts, "Far.run") == {("parse", 0, A)}
+
+
+def test_module_level_instances_are_typed_in_the_functions_that_use_them() -> None:
+    """``_parser = Parser()`` at module level: ``_parser.parse(s)`` in a function runs
+    ``Parser.parse`` and ``_parser(s)`` ``Parser.__call__``; a local of the same name shadows it,
+    and a module-level name of no known type stays a call by name."""
+    facts = facts_of(
+        """
+        from pkg.blocks import BlockParser
+
+        def loads(s):
+            for line in s:
+                _parser.parse(line)
+            _parser(s)
+            _other.parse(s)
+
+        def shadowed(_parser):
+            _parser.parse(1)
+
+        _parser = BlockParser()
+        _other = None
+        """
+    )
+    assert sites(facts, "loads") == {
+        ("pkg.blocks.BlockParser.parse", 1, M),
+        ("pkg.blocks.BlockParser.__call__", 0, D),
+        ("parse", 0, A),
+    }
+    assert sites(facts, "shadowed") == {("parse", 0, A)}
