@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import CallbackTracker
-from goport.callscopes import BUILTIN_METHODS, FIELD, Scope, SiteKey, name_of, parts_of
+from goport.callscopes import FIELD, Scope, SiteKey, name_of, parts_of
 from goport.detectors.base import Context
 from goport.model import CallKind, CallSite
 

@@ -15,26 +15,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from goport.builtin_methods import BUILTIN_METHODS
 from goport.detectors.base import Context, dotted
 from goport.model import MODULE_SCOPE, CallKind, CallSite, WorkShape
 
 #: names Python provides without an import; a call of one is not a project call unless the
 #: module itself defined the name first
 _BUILTINS = frozenset(dir(builtins))
-
-#: methods of the builtin types: ``.m()`` on a receiver of unknown type with one of these names
-#: is most likely a str, list or dict call, so it is not matched to project methods by name
-BUILTIN_METHODS = frozenset(
-    [
-        name
-        for kind in (str, bytes, bytearray, list, tuple, dict, set, frozenset, int, float, object)
-        for name in dir(kind)
-    ]
-    # what a compiled pattern and a match object are called for, far more often than a project
-    # method of that name (start, end and span are left: servers and ranges have them too)
-    + ["match", "search", "fullmatch", "finditer", "findall", "sub", "subn"]
-    + ["group", "groups", "groupdict"]
-)
 
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 

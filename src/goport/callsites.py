@@ -44,10 +44,10 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import positional
 from goport.callfields import FieldTracker
 from goport.callscopes import (
-    BUILTIN_METHODS,
     FIELD,
     Scope,
     is_main_guard,

@@ -21,8 +21,9 @@ Entry points, each with the runs it stands for:
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
 typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
-instances to dunders; ``.m()`` on a receiver of unknown type to every project method named m,
-discounted (``NAME_DISPATCH``); a call through a value (``handler(m, state)``, ``table[key](x)``,
+instances to dunders; ``.m()`` on a receiver of unknown type (or on what a project function
+returned: ``p = make_parser(); p.feed()``) to every project method named m, discounted
+(``NAME_DISPATCH``); a call through a value (``handler(m, state)``, ``table[key](x)``,
 ``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
 that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
 function's body runs ``MEMOIZED_RUNS`` of its calls.
@@ -51,6 +52,7 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from goport.builtin_methods import BUILTIN_METHODS
 from goport.graph import strongly_connected
 from goport.model import (
     MODULE_SCOPE,
@@ -351,8 +353,8 @@ def _edges(
                 continue
             loop, branch = site.loop_depth, site.branch_depth
             weight = site.count * weights[min(top_loop, loop)][min(top_branch, branch)]
-            if kind is attr:
-                weight *= NAME_DISPATCH
+            if kind is attr or (kind is CallKind.METHOD and nodes[callee].module == ""):
+                weight *= NAME_DISPATCH  # by name (a dispatch node has no module)
             elif kind is indirect:
                 weight *= INDIRECT_DISPATCH
             elif inbound is not None and callee < len(nodes):
@@ -413,7 +415,15 @@ def _callee(
         targets = resolver.by_name.get(site.target) or []
     else:
         found = resolver.callee(site)
-        return -1 if found is None else found
+        if found is not None or kind is not CallKind.METHOD:
+            return -1 if found is None else found
+        # x = make_parser(); x.feed(): what a project function returns is not typed, so the
+        # method goes by name, as on any receiver of unknown type
+        owner, _, method = site.target.rpartition(".")
+        made_by = resolver.symbol(owner)
+        if made_by is None or made_by[0] != "function" or method in BUILTIN_METHODS:
+            return -1
+        targets = resolver.by_name.get(method) or []
     if not targets:
         return -1
     nodes.append(_Node("", site.target, 0.0, ()))

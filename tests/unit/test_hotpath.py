@@ -507,3 +507,31 @@ def test_a_parser_held_in_an_attribute_is_called_per_token() -> None:
     )
     assert est.frequencies["md.inline:InlineParser.parse"] >= hotpath.LOOP_TRIPS
     assert est.module_shares["md.inline"] > 2 * est.module_shares["md.blocks"]
+
+
+def test_a_method_on_what_a_project_function_returned_goes_by_name() -> None:
+    """``p = make_parser(); p.feed(chunk)`` per chunk: the returned object's type is not known,
+    so ``feed`` goes to the project's methods of that name (discounted), as on any receiver of
+    unknown type, instead of nowhere; names of builtin methods (``p.append``) stay unmatched."""
+    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
+    est = hotpath.estimate(
+        project(
+            {
+                "app/parser.py": "class Parser:\n"
+                f"    def feed(self, x):\n{work}\n"
+                f"    def append(self, x):\n{work}\n"
+                "def make_parser():\n    return Parser()\n",
+                "app/main.py": """
+                    from app.parser import make_parser
+
+                    def run(chunks):
+                        p = make_parser()
+                        for chunk in chunks:
+                            p.feed(chunk)
+                            p.append(chunk)
+                    """,
+            }
+        )
+    )
+    assert est.frequencies["app.parser:Parser.feed"] >= hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH
+    assert est.frequencies["app.parser:Parser.append"] < 2
