@@ -21,8 +21,9 @@ Entry points, each with the runs it stands for:
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
 typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
-instances to dunders; ``.m()`` on a receiver of unknown type (or on what a project function
-returned: ``p = make_parser(); p.feed()``) to every project method named m, discounted
+instances to dunders; ``p.m()`` on what a project function returned (``p = make_parser()``) to
+the method of the class its return annotation names; ``.m()`` on a receiver of unknown type (or
+on what an unannotated function returned) to every project method named m, discounted
 (``NAME_DISPATCH``); a call through a value (``handler(m, state)``, ``table[key](x)``,
 ``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
 that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
@@ -196,6 +197,7 @@ class _Node:
     runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
     #: positional arguments it accepts: (fewest, most; -1: any number)
     arity: tuple[int, int] = (0, -1)
+    returns: str = ""  # its return annotation, as written ("" without one)
 
 
 def local_work(work: WorkShape) -> float:
@@ -225,6 +227,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
         sites: Sequence[CallSite],
         runs: float = 1.0,
         arity: tuple[int, int] = (0, -1),
+        returns: str = "",
     ) -> int:
         name = f"{module}.{qualname}"
         at = index.get(name)
@@ -234,7 +237,11 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
             node.sites = (*node.sites, *sites)
             return at
         index[name] = len(nodes)
-        nodes.append(_Node(module, qualname, local_work(work), sites, runs=runs, arity=arity))
+        nodes.append(
+            _Node(
+                module, qualname, local_work(work), sites, runs=runs, arity=arity, returns=returns
+            )
+        )
         return index[name]
 
     for m in modules:
@@ -242,7 +249,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
         for fn in m.functions:
             memoized = any(d in MEMOIZERS for d in fn.decorators)
             runs = MEMOIZED_RUNS if memoized else 1.0
-            add(m.module, fn.qualname, fn.work, fn.call_sites, runs, _arity(fn))
+            add(m.module, fn.qualname, fn.work, fn.call_sites, runs, _arity(fn), fn.returns or "")
     return nodes, index
 
 
@@ -417,11 +424,18 @@ def _callee(
         found = resolver.callee(site)
         if found is not None or kind is not CallKind.METHOD:
             return -1 if found is None else found
-        # x = make_parser(); x.feed(): what a project function returns is not typed, so the
-        # method goes by name, as on any receiver of unknown type
+        # x = make_parser(); x.feed(): the method of the class make_parser's return annotation
+        # names, else by name, as on any receiver of unknown type
         owner, _, method = site.target.rpartition(".")
         made_by = resolver.symbol(owner)
-        if made_by is None or made_by[0] != "function" or method in BUILTIN_METHODS:
+        if made_by is None or made_by[0] != "function":
+            return -1
+        maker = nodes[resolver.index[made_by[1]]]
+        returned = _returned_class(maker, resolver)
+        if returned is not None:
+            found = resolver.method(returned, method)
+            return -1 if found is None else found
+        if method in BUILTIN_METHODS:
             return -1
         targets = resolver.by_name.get(method) or []
     if not targets:
@@ -429,6 +443,22 @@ def _callee(
     nodes.append(_Node("", site.target, 0.0, ()))
     pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
     return len(nodes) - 1
+
+
+def _returned_class(fn: _Node, resolver: Resolver) -> str | None:
+    """The project class a function's return annotation names (``Parser``, ``"Parser"``,
+    ``Optional[Parser]``, ``Parser | None``, ``mod.Parser``), read in the function's module."""
+    text = fn.returns.strip().strip("'\"")
+    if text.startswith(("Optional[", "typing.Optional[")) and text.endswith("]"):
+        text = text[text.index("[") + 1 : -1].strip().strip("'\"")
+    head, bar, tail = text.partition("|")
+    if bar:
+        head, tail = head.strip(), tail.strip()
+        text = head if tail == "None" else tail if head == "None" else ""
+    if not text or not all(part.isidentifier() for part in text.split(".")):
+        return None
+    found = resolver.symbol(f"{fn.module}.{text}")
+    return found[1] if found is not None and found[0] == "class" else None
 
 
 def _frequencies(

@@ -535,3 +535,31 @@ def test_a_method_on_what_a_project_function_returned_goes_by_name() -> None:
     )
     assert est.frequencies["app.parser:Parser.feed"] >= hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH
     assert est.frequencies["app.parser:Parser.append"] < 2
+
+
+def test_a_method_on_what_an_annotated_function_returned_runs_the_annotated_class() -> None:
+    """``def open_reader() -> Optional["Reader"]``: ``r = open_reader(); r.feed(x)`` runs
+    ``Reader.feed`` in full, not every ``feed`` of the project."""
+    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
+    est = hotpath.estimate(
+        project(
+            {
+                "app/io.py": "from typing import Optional\n"
+                "class Reader:\n"
+                f"    def feed(self, x):\n{work}\n"
+                "class Writer:\n"
+                f"    def feed(self, x):\n{work}\n"
+                'def open_reader() -> Optional["Reader"]:\n    return Reader()\n',
+                "app/main.py": """
+                    from app.io import open_reader
+
+                    def run(chunks):
+                        r = open_reader()
+                        for chunk in chunks:
+                            r.feed(chunk)
+                    """,
+            }
+        )
+    )
+    assert est.frequencies["app.io:Reader.feed"] >= hotpath.LOOP_TRIPS
+    assert est.frequencies["app.io:Writer.feed"] < 2
