@@ -15,7 +15,7 @@ import libcst as cst
 
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import CallbackTracker
-from goport.callscopes import FIELD, Scope, SiteKey, name_of, parts_of
+from goport.callscopes import FIELD, Scope, SiteKey, parts_of
 from goport.detectors.base import Context
 from goport.model import CallKind, CallSite
 
@@ -85,7 +85,7 @@ class FieldTracker(CallbackTracker):
                 elif "." not in method:
                     target, kind, local = f"{singletons[local]}.{method}", CallKind.METHOD, ""
             elif local.startswith(FIELD):
-                found = self._field_type(local[1:])
+                found = self._field_type(local.removeprefix(FIELD))
                 if kind is CallKind.METHOD:  # self.attr(...): a method, or the attribute called
                     if found is not None:
                         target, kind = f"{found}.__call__", CallKind.DUNDER
@@ -113,12 +113,9 @@ class FieldTracker(CallbackTracker):
 
     def _field(self, scope: Scope, target: cst.Attribute, cls: str | None) -> None:
         """``self.attr = value`` in a method: the attribute's type, when the value has one."""
-        owner = target.value
-        if cls is None or not scope.self_name or name_of(owner) != scope.self_name:
-            return
-        own = scope.instances.get(scope.self_name)
-        if own is not None:
-            self._set_field(f"{own}.{target.attr.value}", cls)
+        field = self._self_field(target)
+        if cls is not None and field is not None:
+            self._set_field(field.removeprefix(FIELD), cls)
 
     def _set_field(self, key: str, cls: str) -> None:
         if self.fields.setdefault(key, cls) != cls:

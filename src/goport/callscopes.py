@@ -361,14 +361,21 @@ class ScopeTracker:
     leave_MatchCase = _leave_branch
 
     def _iterated(self, iterable: cst.BaseExpression, depth: int) -> None:
-        if isinstance(iterable, cst.Name):
-            cls = self.scopes[-1].instances.get(iterable.value)
-            if cls is not None:
-                self._add(cls + ".__iter__", CallKind.DUNDER, depth=depth)
-                self._add(cls + ".__next__", CallKind.DUNDER, depth=depth + 1)
-        elif (field := self._self_field(iterable)) is not None:
-            self._add("__iter__", CallKind.DUNDER, field, depth=depth)
-            self._add("__next__", CallKind.DUNDER, field, depth=depth + 1)
+        typed = self._typed(iterable)
+        if typed is not None:
+            prefix, field = typed
+            self._add(prefix + "__iter__", CallKind.DUNDER, field, depth=depth)
+            self._add(prefix + "__next__", CallKind.DUNDER, field, depth=depth + 1)
+
+    def _typed(self, node: cst.BaseExpression) -> tuple[str, str] | None:
+        """How to record a protocol method run on ``node``: (prefix of the method's name, local)
+        for a name of a known type (``"pkg.mod.Row."``, ``""``), or for an attribute of ``self``
+        (``""``, its FIELD marker: the type is known once the module is read); None otherwise."""
+        if isinstance(node, cst.Name):
+            cls = self.scopes[-1].instances.get(node.value)
+            return None if cls is None else (cls + ".", "")
+        field = self._self_field(node)
+        return None if field is None else ("", field)
 
     def _self_field(self, node: cst.BaseExpression) -> str | None:
         """The FIELD marker of ``self.attr`` in a method (its type is known at the end)."""

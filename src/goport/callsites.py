@@ -48,7 +48,6 @@ from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import positional
 from goport.callfields import FieldTracker
 from goport.callscopes import (
-    FIELD,
     Scope,
     is_main_guard,
     name_left_of,
@@ -324,15 +323,11 @@ class CallSiteCollector(FieldTracker):
             if name == "getattr":
                 self._getattr_prefix(node)
             methods = _BUILTIN_DUNDERS.get(name)
-            if methods and node.args:
-                arg = node.args[0].value
-                arg_cls = scope.instances.get(arg.value) if isinstance(arg, cst.Name) else None
-                field = self._self_field(arg)  # len(self.rows)
-                for method in methods if arg_cls is not None or field is not None else ():
-                    if field is not None:
-                        self._add(method, CallKind.DUNDER, field)
-                    else:
-                        self._add(f"{arg_cls}.{method}", CallKind.DUNDER)
+            typed = self._typed(node.args[0].value) if methods and node.args else None
+            if methods and typed is not None:  # len(rows), len(self.rows)
+                prefix, field = typed
+                for method in methods:
+                    self._add(prefix + method, CallKind.DUNDER, field)
             return
         if name == scope.name and not scope.is_method:
             scope.recursive = True
@@ -350,20 +345,18 @@ class CallSiteCollector(FieldTracker):
                 if root == scope.self_name and method == scope.name:
                     scope.recursive = True
                 # self.attr(...) may call an attribute holding a callable instance
-                field = f"{FIELD}{cls}.{method}" if root == scope.self_name else ""
-                self._add(cls + "." + method, CallKind.METHOD, field)
+                self._add(cls + "." + method, CallKind.METHOD, self._self_field(func) or "")
                 return
             found = self._qualify(root)
             if found is not None:
                 self._add(f"{found[0]}.{method}", CallKind.CALL, found[1])
                 return
         elif isinstance(value, cst.Attribute):
+            field = self._self_field(value)
+            if field is not None:  # self.attr.m(): by the attribute's type, once known
+                self._add(method, CallKind.ATTR, field)
+                return
             parts = parts_of(value)
-            if parts is not None and len(parts) == 2 and parts[0] == scope.self_name:
-                cls = scope.instances.get(parts[0])
-                if cls is not None:  # self.attr.m(): by the attribute's type, once known
-                    self._add(method, CallKind.ATTR, f"{FIELD}{cls}.{parts[1]}")
-                    return
             if (
                 parts is not None
                 and parts[0] not in scope.instances
@@ -385,14 +378,9 @@ class CallSiteCollector(FieldTracker):
         store = self.stores.pop(id(node), "")
         if scope.depth:
             scope.subscripts += 1
-        value = node.value
-        cls, field = None, ""
-        if isinstance(value, cst.Name):
-            cls = scope.instances.get(value.value)
-        elif (marker := self._self_field(value)) is not None:
-            cls, field = "", marker  # self.rows[i]: by the attribute's type, once known
-        if cls is not None:
-            prefix = cls + "." if cls else ""
+        typed = self._typed(node.value)  # rows[i], self.rows[i]
+        if typed is not None:
+            prefix, field = typed
             if store in ("", "aug"):
                 self._add(prefix + "__getitem__", CallKind.DUNDER, field)
             if store in ("set", "aug"):
@@ -475,12 +463,9 @@ class CallSiteCollector(FieldTracker):
             right = link.comparator
             kind = type(link.operator)
             if kind is cst.In or kind is cst.NotIn:
-                if isinstance(right, cst.Name):
-                    cls = scope.instances.get(right.value)
-                    if cls is not None:
-                        self._add(cls + ".__contains__", CallKind.DUNDER)
-                elif (field := self._self_field(right)) is not None:
-                    self._add("__contains__", CallKind.DUNDER, field)  # x in self.seen
+                typed = self._typed(right)  # x in seen, x in self.seen
+                if typed is not None:
+                    self._add(typed[0] + "__contains__", CallKind.DUNDER, typed[1])
             else:
                 found = _COMPARE.get(kind)
                 if found is not None:

@@ -53,6 +53,7 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from goport import pytypes
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.graph import strongly_connected
 from goport.model import (
@@ -447,17 +448,13 @@ def _callee(
 
 def _returned_class(fn: _Node, resolver: Resolver) -> str | None:
     """The project class a function's return annotation names (``Parser``, ``"Parser"``,
-    ``Optional[Parser]``, ``Parser | None``, ``mod.Parser``), read in the function's module."""
-    text = fn.returns.strip().strip("'\"")
-    if text.startswith(("Optional[", "typing.Optional[")) and text.endswith("]"):
-        text = text[text.index("[") + 1 : -1].strip().strip("'\"")
-    head, bar, tail = text.partition("|")
-    if bar:
-        head, tail = head.strip(), tail.strip()
-        text = head if tail == "None" else tail if head == "None" else ""
-    if not text or not all(part.isidentifier() for part in text.split(".")):
+    ``Optional[Parser]``, ``Parser | None``), looked up in the function's module."""
+    returned = pytypes.parse(fn.returns)
+    if returned.shape is pytypes.Shape.OPTIONAL:
+        returned = returned.args[0]
+    if returned.shape is not pytypes.Shape.NAMED:
         return None
-    found = resolver.symbol(f"{fn.module}.{text}")
+    found = resolver.symbol(f"{fn.module}.{returned.name}")
     return found[1] if found is not None and found[0] == "class" else None
 
 

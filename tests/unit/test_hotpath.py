@@ -27,6 +27,7 @@ def share(est: hotpath.Estimate, name: str) -> float:
 
 # a function of some size that does not loop: the same work whoever calls it
 BODY = "\n".join(f"    v{i} = x + {i}" for i in range(6)) + "\n    return x\n"
+METHOD_BODY = "".join(f"    {line}\n" for line in BODY.splitlines())  # the same, in a class
 
 
 def test_a_helper_called_in_loops_from_three_modules_outweighs_one_called_once() -> None:
@@ -481,15 +482,14 @@ def test_a_name_bound_twice_is_resolved_in_its_own_module_too() -> None:
 def test_a_parser_held_in_an_attribute_is_called_per_token() -> None:
     """``self.inline(text)`` per token, the inline parser held in an attribute the constructor
     types: the calls reach ``InlineParser.__call__`` and what it runs, inside the loop."""
-    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
     est = hotpath.estimate(
         project(
             {
                 "md/inline.py": "class InlineParser:\n"
                 "    def __call__(self, text):\n"
                 "        return self.parse(text)\n\n"
-                f"    def parse(self, x):\n{work}",
-                "md/blocks.py": f"class Headings:\n    def parse(self, x):\n{work}",
+                f"    def parse(self, x):\n{METHOD_BODY}",
+                "md/blocks.py": f"class Headings:\n    def parse(self, x):\n{METHOD_BODY}",
                 "md/markdown.py": """
                     from typing import Optional
                     from md.inline import InlineParser
@@ -513,13 +513,12 @@ def test_a_method_on_what_a_project_function_returned_goes_by_name() -> None:
     """``p = make_parser(); p.feed(chunk)`` per chunk: the returned object's type is not known,
     so ``feed`` goes to the project's methods of that name (discounted), as on any receiver of
     unknown type, instead of nowhere; names of builtin methods (``p.append``) stay unmatched."""
-    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
     est = hotpath.estimate(
         project(
             {
                 "app/parser.py": "class Parser:\n"
-                f"    def feed(self, x):\n{work}\n"
-                f"    def append(self, x):\n{work}\n"
+                f"    def feed(self, x):\n{METHOD_BODY}\n"
+                f"    def append(self, x):\n{METHOD_BODY}\n"
                 "def make_parser():\n    return Parser()\n",
                 "app/main.py": """
                     from app.parser import make_parser
@@ -540,15 +539,14 @@ def test_a_method_on_what_a_project_function_returned_goes_by_name() -> None:
 def test_a_method_on_what_an_annotated_function_returned_runs_the_annotated_class() -> None:
     """``def open_reader() -> Optional["Reader"]``: ``r = open_reader(); r.feed(x)`` runs
     ``Reader.feed`` in full, not every ``feed`` of the project."""
-    work = "".join(f"        v{i} = x + {i}\n" for i in range(6)) + "        return x\n"
     est = hotpath.estimate(
         project(
             {
                 "app/io.py": "from typing import Optional\n"
                 "class Reader:\n"
-                f"    def feed(self, x):\n{work}\n"
+                f"    def feed(self, x):\n{METHOD_BODY}\n"
                 "class Writer:\n"
-                f"    def feed(self, x):\n{work}\n"
+                f"    def feed(self, x):\n{METHOD_BODY}\n"
                 'def open_reader() -> Optional["Reader"]:\n    return Reader()\n',
                 "app/main.py": """
                     from app.io import open_reader
