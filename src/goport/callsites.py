@@ -34,7 +34,9 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   value) and ``getattr(obj, "prefix" + name)`` are recorded as REF sites, not calls: the project
   stage matches the first against the second;
 - loop depth counts ``for`` and ``while`` bodies and each ``for`` of a comprehension; a ``for``'s
-  iterable and ``else`` run once, a ``while``'s test runs every round. Branch depth counts the
+  iterable and ``else`` run once, a ``while``'s test runs every round. A scanning ``while``, whose
+  test compares or calls (``while pos < len(src)``), counts ``callscopes.SCAN_LEVELS`` levels: it
+  runs per character or token of its input. Branch depth counts the
   ``if``/``elif``/``else``, ``except`` and ``case`` bodies around a call.
 """
 

@@ -3,9 +3,10 @@
 From the call sites and work counts the walk recorded (``callsites``), this builds the project's
 call graph and estimates how often each function runs, in the spirit of Wu & Larus, "Static
 branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
-``LOOP_TRIPS`` times per run of its caller for each level of nesting, one under an ``if`` (or
-``elif``, ``else``, ``except``, ``case``) ``BRANCH_TAKEN`` times, and frequencies flow from the
-entry points down the call graph. A function's estimated time is its frequency times its
+``LOOP_TRIPS`` times per run of its caller for each level of nesting (a scanning ``while``, whose
+test compares or calls, counts as two levels: it runs per element of its input), one under an
+``if`` (or ``elif``, ``else``, ``except``, ``case``) ``BRANCH_TAKEN`` times, and frequencies
+flow from the entry points down the call graph. A function's estimated time is its frequency times its
 local work (statements, those in loops weighted by the trip count, and the operators its loops
 evaluate); its **share** is that time over the time of every non-test module of the project, and
 a module's share is the sum of its functions' (module-level code included, as ``<module>``).

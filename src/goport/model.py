@@ -212,7 +212,9 @@ class WorkShape:
 
     Nested functions and classes are their own; their ``def``/``class`` statement counts here.
     Loop levels are ``for``, ``while`` and each ``for`` of a comprehension; a ``for``'s iterable
-    and ``else`` are outside its loop, a ``while``'s test inside.
+    and ``else`` are outside its loop, a ``while``'s test inside. A scanning ``while`` (its test
+    compares or calls: ``while pos < len(src)``) counts ``callscopes.SCAN_LEVELS`` levels, as
+    its call sites do: it runs per element of its input.
     """
 
     statements: int = 0  # statements of the body, simple and compound

@@ -202,7 +202,7 @@ def test_loop_depths_count_loops_and_comprehension_levels() -> None:
         def f(grid, n):
             for row in first(grid):          # the iterable runs once
                 a(row)
-                while more(row):             # a while's test runs every round
+                while more(row):             # its test runs every round (a scan, but
                     b(row)
             else:
                 c()
@@ -217,7 +217,7 @@ def test_loop_depths_count_loops_and_comprehension_levels() -> None:
     assert sites(facts, "f") == {
         ("pkg.mod.first", 0, C),
         ("pkg.mod.a", 1, C),
-        ("pkg.mod.more", 2, C),
+        ("pkg.mod.more", 2, C),  # inside a loop: one level, not SCAN_LEVELS)
         ("pkg.mod.b", 2, C),
         ("pkg.mod.c", 0, C),
         ("pkg.mod.d", 0, C),
@@ -344,14 +344,15 @@ def test_work_shape_counts() -> None:
         """
     )
     s = function(facts, "scan").work
-    assert (s.statements, s.loop_statements, s.nested_loop_statements) == (8, 4, 0)
+    # the while scans text (its test compares): it counts two loop levels
+    assert (s.statements, s.loop_statements, s.nested_loop_statements) == (8, 4, 4)
     # while test: < ; body: == and !=
     assert s.loop_compares == 3
     assert s.loop_subscripts == 2
     assert s.loop_bitops == 2  # << and |
     assert s.loop_arith == 3  # i + 1, i + 2, i += 1
     assert s.loop_calls == 3  # len, append, ord
-    assert s.while_index_scan and not s.recursive and s.max_loop_depth == 1
+    assert s.while_index_scan and not s.recursive and s.max_loop_depth == 2
 
     w = function(facts, "walk").work
     assert (w.statements, w.loop_statements, w.nested_loop_statements) == (6, 3, 1)

@@ -561,3 +561,37 @@ def test_a_method_on_what_an_annotated_function_returned_runs_the_annotated_clas
     )
     assert est.frequencies["app.io:Reader.feed"] >= hotpath.LOOP_TRIPS
     assert est.frequencies["app.io:Writer.feed"] < 2
+
+
+def test_a_scanning_while_runs_its_body_per_element_a_flag_loop_a_few_times() -> None:
+    names = ("_per_token", "_per_round", "_per_step", "_per_job", "_per_blank")
+    helpers = "".join(f"def {name}(x):\n{BODY}\n" for name in names)
+    loops = """
+def tokenize(src):
+    pos = 0
+    while pos < len(src):
+        pos = _per_token(pos)
+        while pos < len(src) and src[pos] == " ":  # goes on with the outer cursor
+            pos = _per_blank(pos)
+
+def drain(queue):
+    while queue:
+        _per_round(queue)
+
+def step(reader):
+    while not reader.at_end():
+        _per_step(reader)
+
+def serve(stop):
+    while not stop.is_set():  # a worker's main loop: it waits between rounds
+        _per_job(stop)
+"""
+    est = hotpath.estimate(project({"app/scan.py": helpers + loops}))
+    runs = est.frequencies
+    trips = hotpath.LOOP_TRIPS
+    assert runs["app.scan:_per_token"] == pytest.approx(trips**2)
+    assert runs["app.scan:_per_blank"] == pytest.approx(trips**3)
+    assert runs["app.scan:_per_step"] == pytest.approx(trips**2)
+    assert runs["app.scan:_per_round"] == pytest.approx(trips)
+    assert runs["app.scan:_per_job"] == pytest.approx(trips)
+    assert share(est, "app.scan:tokenize") > share(est, "app.scan:drain")

@@ -453,9 +453,9 @@ def _estimate_vs_measured(
     measured: tuple[FunctionHotness, ...],
 ) -> None:
     """Per function, the share of this module's time the estimate gives and the profile shows."""
-    table = Table(
-        title="Estimated vs measured, as shares of this module's own time", box=box.SIMPLE_HEAD
-    )
+    title = "Estimated vs measured, as shares of this module's own time"
+    # as wide as its title, which rich would otherwise wrap over a narrow table
+    table = Table(title=title, box=box.SIMPLE_HEAD, min_width=len(title))
     table.add_column("function")
     table.add_column("estimated", justify="right")
     table.add_column("measured", justify="right")
