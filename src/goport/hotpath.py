@@ -18,7 +18,9 @@ Entry points, each with the runs it stands for:
 - a function the detectors flag as a service (request handler, consumer, task worker): it runs
   once per request, ``SERVICE_RUNS`` times;
 - a library's public API: public functions and methods of public classes (dunders included) of
-  public modules, once each; twice when a package ``__init__`` re-exports the name.
+  public modules, once each; twice when a package ``__init__`` re-exports the name;
+- an interpreter hook (``sys.settrace(f)``): ``HOOK_RUNS`` times, however rarely the code that
+  installs it runs, since the interpreter calls it for every line or call it traces.
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
 typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
@@ -95,6 +97,10 @@ MAX_BRANCH_LEVELS = 4
 RECURSION_RUNS = 2.0
 #: a request handler, consumer or task worker runs once per request: many times per program run
 SERVICE_RUNS = LOOP_TRIPS
+#: an interpreter hook (``sys.settrace(f)``) runs at least this often, however rarely the code
+#: that installs it runs: the interpreter calls it for every line or call of the program it
+#: traces, as often as the innermost loops the estimate counts
+HOOK_RUNS = LOOP_TRIPS**MAX_LOOP_LEVELS
 #: a public function or method of a library runs once per use of the library
 API_RUNS = 1.0
 #: a name a package ``__init__`` re-exports is the library's advertised surface
@@ -328,7 +334,10 @@ def _exported(modules: Sequence[ModuleFacts], index: dict[str, int]) -> set[str]
 
 
 def _edges(
-    nodes: list[_Node], resolver: Resolver, inbound: dict[int, list[float]] | None = None
+    nodes: list[_Node],
+    resolver: Resolver,
+    inbound: dict[int, list[float]] | None = None,
+    hooked: set[int] | None = None,
 ) -> list[dict[int, float]]:
     """Calls per run of each caller, to each callee.
 
@@ -349,6 +358,7 @@ def _edges(
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
     attr, indirect = CallKind.ATTR, CallKind.INDIRECT
     taken = _taken(nodes, resolver)
+    hooked = set() if hooked is None else hooked
     for node in list(nodes):
         out: dict[int, float] = {}
         for site in node.sites:
@@ -372,6 +382,8 @@ def _edges(
                     into[0] += weight  # the interpreter calls a hook, whoever installs it
                 if kind is CallKind.DUNDER:
                     into[1] += weight
+                if kind is CallKind.HOOK:
+                    hooked.add(callee)
             out[callee] = out.get(callee, 0.0) + weight
         edges.append(out)
     edges.extend(pending)
@@ -533,7 +545,11 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     real = len(nodes)  # dispatch nodes come after the functions
     _entries(facts, nodes, index)
     inbound: dict[int, list[float]] = {}
-    freq, best = _frequencies(nodes, _edges(nodes, Resolver(facts, index), inbound))
+    hooked: set[int] = set()
+    edges = _edges(nodes, Resolver(facts, index), inbound, hooked)
+    for v in hooked:  # the interpreter calls it per event, however rarely it was installed
+        nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
+    freq, best = _frequencies(nodes, edges)
     nodes, freq = nodes[:real], freq[:real]
     times = [f * node.work for f, node in zip(freq, nodes)]
     total = sum(times)

@@ -338,6 +338,25 @@ def test_an_interpreter_hook_is_called_per_element_by_the_interpreter() -> None:
     assert share(est, "cov.tracer:Tracer._trace") > 10 * share(est, "cov.tracer:report")
 
 
+def test_a_hook_runs_per_event_however_rarely_it_is_installed() -> None:
+    tracer = """
+        import sys
+
+        class Tracer:
+            def _trace(self, frame, event, arg):
+                return self._trace
+
+            def _start(self, debug):
+                if debug:
+                    if debug.tracing:  # installed on a path the estimate takes 1/4 of the time
+                        sys.settrace(self._trace)
+        """
+    est = hotpath.estimate(project({"cov/tracer.py": tracer}))
+    assert est.frequencies["cov.tracer:Tracer._start"] == 0  # private, nobody calls it
+    assert est.frequencies["cov.tracer:Tracer._trace"] == pytest.approx(hotpath.HOOK_RUNS)
+    assert hotpath.HOOK_RUNS == hotpath.LOOP_TRIPS**hotpath.MAX_LOOP_LEVELS
+
+
 def test_a_name_bound_twice_resolves_to_the_binding_the_project_holds() -> None:
     """``try: from ._fast import f`` / ``except ImportError: from ._slow import f``: the first
     module is not in the tree (an optional dependency, a build product), so calls of ``f`` run
