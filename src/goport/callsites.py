@@ -36,8 +36,11 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
 - loop depth counts ``for`` and ``while`` bodies and each ``for`` of a comprehension; a ``for``'s
   iterable and ``else`` run once, a ``while``'s test runs every round. A scanning ``while``, whose
   test compares or calls (``while pos < len(src)``), counts ``callscopes.SCAN_LEVELS`` levels: it
-  runs per character or token of its input. Branch depth counts the
-  ``if``/``elif``/``else``, ``except`` and ``case`` bodies around a call.
+  runs per character or token of its input (one level inside another loop of the function).
+  Branch depth counts the ``if``/``elif``/``else`` and ``case`` bodies around a call, and an
+  ``except`` handler as ``callscopes.EXCEPT_LEVELS``: the exceptional path runs rarely;
+- a module-level ``name = function`` (or class) is kept as an alias, a binding of ``name`` that
+  calls resolve through like an import's.
 """
 
 from __future__ import annotations
@@ -175,6 +178,8 @@ class CallSiteCollector(FieldTracker):
             return
         name = target.value
         value = node.value
+        if scope is self.module and not self.frames:  # module level, not a class body
+            self._alias(scope, name, value)
         cls = self._instance_of(value) if isinstance(value, cst.Call) else None
         if cls is None:
             scope.instances.pop(name, None)
@@ -189,6 +194,15 @@ class CallSiteCollector(FieldTracker):
             and isinstance(value.right, cst.Integer)
         ):
             scope.stepped.add(name)  # i = i + 1
+
+    def _alias(self, scope: Scope, name: str, value: cst.BaseExpression) -> None:
+        """``name = other`` at module level, where other names a function or class: a binding
+        of ``name`` that calls resolve through (the resolver skips a target it cannot find)."""
+        if isinstance(value, (cst.Name, cst.Attribute)):
+            ref = self._reference(scope, value)
+            if ref is not None and not ref[2]:
+                self.module_aliases.append((name, ref[0]))
+                self.module_names.add(name)
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         scope = self.scopes[-1]

@@ -128,6 +128,7 @@ def extract_module(
         kind_reason=kind_reason,
         module_call_sites=collector.sites_of(collector.module),
         module_work=collector.module.work(),
+        aliases=tuple(dict.fromkeys(collector.module_aliases)),
     )
 
 

@@ -5,7 +5,8 @@ call graph and estimates how often each function runs, in the spirit of Wu & Lar
 branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
 ``LOOP_TRIPS`` times per run of its caller for each level of nesting (a scanning ``while``, whose
 test compares or calls, counts as two levels: it runs per element of its input), one under an
-``if`` (or ``elif``, ``else``, ``except``, ``case``) ``BRANCH_TAKEN`` times, and frequencies
+``if`` (or ``elif``, ``else``, ``case``) ``BRANCH_TAKEN`` times, one in an ``except`` handler
+``BRANCH_TAKEN ** 3`` times (``callscopes.EXCEPT_LEVELS``), and frequencies
 flow from the entry points down the call graph. A function's estimated time is its frequency times its
 local work (statements, those in loops weighted by the trip count, and the operators its loops
 evaluate); its **share** is that time over the time of every non-test module of the project, and
@@ -83,7 +84,7 @@ LOOP_TRIPS = 5.0
 #: loop levels beyond this count as this many: four nested loops already weigh 5**4 = 625, and a
 #: deeper nest in real code rarely multiplies its trips again
 MAX_LOOP_LEVELS = 4
-#: a call under an if, elif, else, except or case runs this often per run of the statement
+#: a call under an if, elif, else or case runs this often per run of the statement
 #: around it: Wu & Larus' default for a branch no heuristic predicts is an even split
 BRANCH_TAKEN = 0.5
 #: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,

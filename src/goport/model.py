@@ -312,6 +312,9 @@ class ModuleFacts:
     # module-level code (class bodies included): the ``<module>`` pseudo-function, run on import
     module_call_sites: tuple[CallSite, ...] = ()
     module_work: WorkShape = WorkShape()
+    #: module-level names bound to a function or class by assignment (``_mask = _mask_python``):
+    #: (name, absolute target), a binding for calls to resolve through, like an import's
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @fast_pickle

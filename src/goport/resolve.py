@@ -66,6 +66,10 @@ class Resolver:
                     bound = table.setdefault(imp.alias, [])
                     if imp.target not in bound:
                         bound.append(imp.target)
+            for name, target in m.aliases:  # _mask = _mask_python: one more binding of _mask
+                bound = table.setdefault(name, [])
+                if target not in bound:
+                    bound.append(target)
             for c in m.classes:
                 self.classes[f"{m.module}.{c.qualname}"] = ClassInfo(
                     m.module, c.qualname, c.bases, frozenset(c.methods)

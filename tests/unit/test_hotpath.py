@@ -357,6 +357,36 @@ def test_a_hook_runs_per_event_however_rarely_it_is_installed() -> None:
     assert hotpath.HOOK_RUNS == hotpath.LOOP_TRIPS**hotpath.MAX_LOOP_LEVELS
 
 
+def test_a_module_level_alias_resolves_to_the_function_it_names() -> None:
+    util = f"""
+import os
+
+def _mask_python(mask, data):
+{BODY}
+if os.environ.get("PLAIN"):
+    mask = _mask_python
+else:
+    try:
+        from ._native import mask
+    except ImportError:
+        mask = _mask_python
+
+class Frame:
+    handler = _mask_python  # a class attribute, not a module binding
+"""
+    frames = """
+from app.util import mask
+
+def read_frames(frames):
+    for f in frames:
+        mask(f, f)
+"""
+    facts = project({"app/util.py": util, "app/frames.py": frames})
+    assert facts[0].aliases == (("mask", "app.util._mask_python"),)
+    est = hotpath.estimate(facts)
+    assert est.frequencies["app.util:_mask_python"] == pytest.approx(hotpath.LOOP_TRIPS)
+
+
 def test_a_name_bound_twice_resolves_to_the_binding_the_project_holds() -> None:
     """``try: from ._fast import f`` / ``except ImportError: from ._slow import f``: the first
     module is not in the tree (an optional dependency, a build product), so calls of ``f`` run
@@ -614,3 +644,22 @@ def serve(stop):
     assert runs["app.scan:_per_round"] == pytest.approx(trips)
     assert runs["app.scan:_per_job"] == pytest.approx(trips)
     assert share(est, "app.scan:tokenize") > share(est, "app.scan:drain")
+
+
+def test_an_except_handler_runs_rarely() -> None:
+    code = f"""
+def _recover(x):
+{BODY}
+def _check(x):
+{BODY}
+def read(chunks):
+    for chunk in chunks:
+        try:
+            _check(chunk)
+        except ValueError:
+            _recover(chunk)
+"""
+    est = hotpath.estimate(project({"app/io.py": code}))
+    trips, taken = hotpath.LOOP_TRIPS, hotpath.BRANCH_TAKEN
+    assert est.frequencies["app.io:_check"] == pytest.approx(trips)
+    assert est.frequencies["app.io:_recover"] == pytest.approx(trips * taken**3)
