@@ -38,7 +38,7 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   test compares or calls (``while pos < len(src)``), counts ``callscopes.SCAN_LEVELS`` levels: it
   runs per character or token of its input (one level inside another loop of the function).
   Branch depth counts the ``if``/``elif``/``else`` and ``case`` bodies around a call, and an
-  ``except`` handler as ``callscopes.EXCEPT_LEVELS``: the exceptional path runs rarely;
+  ``except`` handler or a ``raise`` as ``callscopes.EXCEPT_LEVELS``: the exceptional path;
 - a module-level ``name = function`` (or class) is kept as an alias, a binding of ``name`` that
   calls resolve through like an import's.
 """

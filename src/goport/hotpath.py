@@ -5,9 +5,9 @@ call graph and estimates how often each function runs, in the spirit of Wu & Lar
 branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
 ``LOOP_TRIPS`` times per run of its caller for each level of nesting (a scanning ``while``, whose
 test compares or calls, counts as two levels: it runs per element of its input), one under an
-``if`` (or ``elif``, ``else``, ``case``) ``BRANCH_TAKEN`` times, one in an ``except`` handler
-``BRANCH_TAKEN ** 3`` times (``callscopes.EXCEPT_LEVELS``), and frequencies
-flow from the entry points down the call graph. A function's estimated time is its frequency times its
+``if`` (or ``elif``, ``else``, ``case``) ``BRANCH_TAKEN`` times, one in an ``except`` handler or a
+``raise`` ``BRANCH_TAKEN ** 3`` times (``callscopes.EXCEPT_LEVELS``), and frequencies flow from
+the entry points down the call graph. A function's estimated time is its frequency times its
 local work (statements, those in loops weighted by the trip count, and the operators its loops
 evaluate); its **share** is that time over the time of every non-test module of the project, and
 a module's share is the sum of its functions' (module-level code included, as ``<module>``).

@@ -646,11 +646,13 @@ def serve(stop):
     assert share(est, "app.scan:tokenize") > share(est, "app.scan:drain")
 
 
-def test_an_except_handler_runs_rarely() -> None:
+def test_an_except_handler_and_a_raise_run_rarely() -> None:
     code = f"""
 def _recover(x):
 {BODY}
 def _check(x):
+{BODY}
+def _describe(x):
 {BODY}
 def read(chunks):
     for chunk in chunks:
@@ -658,8 +660,11 @@ def read(chunks):
             _check(chunk)
         except ValueError:
             _recover(chunk)
+        if not chunk:
+            raise EOFError(_describe(chunk))
 """
     est = hotpath.estimate(project({"app/io.py": code}))
     trips, taken = hotpath.LOOP_TRIPS, hotpath.BRANCH_TAKEN
     assert est.frequencies["app.io:_check"] == pytest.approx(trips)
     assert est.frequencies["app.io:_recover"] == pytest.approx(trips * taken**3)
+    assert est.frequencies["app.io:_describe"] == pytest.approx(trips * taken**4)  # if + raise
