@@ -24,7 +24,9 @@ Entry points, each with the runs it stands for:
   installs it runs, since the interpreter calls it for every line or call it traces.
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
-typed names to their class's methods (inherited ones too); ``Class()`` to ``__init__``; syntax on
+typed names to their class's methods (inherited ones too, and the overrides the project's
+subclasses define, which share the calls evenly: class hierarchy analysis, as a base class's
+``self._line_to(pt)`` runs whichever subclass is drawing); ``Class()`` to ``__init__``; syntax on
 instances to dunders; ``p.m()`` on what a project function returned (``p = make_parser()``) to
 the method of the class its return annotation names; ``.m()`` on a receiver of unknown type (or
 on what an unannotated function returned) to every project method named m, discounted
@@ -57,7 +59,6 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from goport import pytypes
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.graph import strongly_connected
 from goport.model import (
@@ -71,7 +72,7 @@ from goport.model import (
     ModuleFacts,
     WorkShape,
 )
-from goport.resolve import Resolver, key
+from goport.resolve import Resolver, accepts, arity, key, returned_class, taken_values
 
 __all__ = ["Estimate", "estimate", "key", "local_work"]
 
@@ -207,6 +208,8 @@ class _Node:
     #: positional arguments it accepts: (fewest, most; -1: any number)
     arity: tuple[int, int] = (0, -1)
     returns: str = ""  # its return annotation, as written ("" without one)
+    #: a dispatch node's discount on the calls it passes on (by name, through a value)
+    discount: float = 1.0
 
 
 def local_work(work: WorkShape) -> float:
@@ -258,30 +261,8 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
         for fn in m.functions:
             memoized = any(d in MEMOIZERS for d in fn.decorators)
             runs = MEMOIZED_RUNS if memoized else 1.0
-            add(m.module, fn.qualname, fn.work, fn.call_sites, runs, _arity(fn), fn.returns or "")
+            add(m.module, fn.qualname, fn.work, fn.call_sites, runs, arity(fn), fn.returns or "")
     return nodes, index
-
-
-def _arity(fn: FunctionFacts) -> tuple[int, int]:
-    """(fewest, most) positional arguments a call of ``fn`` passes; most is -1 with ``*args``."""
-    fewest = most = 0
-    for p in fn.params:
-        if p.kind == "positional":
-            most += 1
-            if p.default is None:
-                fewest += 1
-        elif p.kind == "var-positional":
-            return fewest, -1
-    return fewest, most
-
-
-def _accepts(arity: tuple[int, int], bound: bool, passed: int) -> bool:
-    """Whether a function taking ``arity`` accepts ``passed`` positional arguments (a bound
-    method gets its first one, self, from the binding)."""
-    fewest, most = arity
-    if bound:
-        fewest, most = max(0, fewest - 1), most - 1 if most > 0 else most
-    return fewest <= passed and (most < 0 or passed <= most)
 
 
 def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str, int]) -> None:
@@ -357,8 +338,7 @@ def _edges(
     edges: list[dict[int, float]] = []
     callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
-    attr, indirect = CallKind.ATTR, CallKind.INDIRECT
-    taken = _taken(nodes, resolver)
+    taken = taken_values((node.sites for node in nodes), resolver)
     hooked = set() if hooked is None else hooked
     for node in list(nodes):
         out: dict[int, float] = {}
@@ -373,11 +353,9 @@ def _edges(
                 continue
             loop, branch = site.loop_depth, site.branch_depth
             weight = site.count * weights[min(top_loop, loop)][min(top_branch, branch)]
-            if kind is attr or (kind is CallKind.METHOD and nodes[callee].module == ""):
-                weight *= NAME_DISPATCH  # by name (a dispatch node has no module)
-            elif kind is indirect:
-                weight *= INDIRECT_DISPATCH
-            elif inbound is not None and callee < len(nodes):
+            if nodes[callee].module == "":  # a dispatch node (by name, by value, overrides)
+                weight *= nodes[callee].discount
+            elif inbound is not None:
                 into = inbound.setdefault(callee, [0.0, 0.0])
                 if loop and (nodes[callee].module != node.module or kind is CallKind.HOOK):
                     into[0] += weight  # the interpreter calls a hook, whoever installs it
@@ -391,33 +369,6 @@ def _edges(
     return edges
 
 
-def _taken(nodes: list[_Node], resolver: Resolver) -> dict[int, bool]:
-    """The project's functions taken as values, each with whether it was taken bound (a
-    method through an instance: its caller passes no self)."""
-    taken: dict[int, bool] = {}
-    prefixes: set[str] = set()
-    for node in nodes:
-        for site in node.sites:
-            kind = site.kind
-            if kind is CallKind.REF:
-                found = resolver.callee(CallSite(site.target, 0))
-            elif kind is CallKind.REF_METHOD:
-                found = resolver.callee(CallSite(site.target, 0, CallKind.METHOD))
-            elif kind is CallKind.REF_PREFIX:
-                prefixes.add(site.target)
-                continue
-            else:
-                continue
-            if found is not None and found not in taken:
-                # a method taken through its class (Class.m) is called with self: unbound
-                taken[found] = kind is CallKind.REF_METHOD
-    for name, methods in resolver.by_name.items():
-        if any(name.startswith(prefix) for prefix in prefixes):
-            for method in methods:
-                taken.setdefault(method, True)
-    return taken
-
-
 def _callee(
     site: CallSite,
     resolver: Resolver,
@@ -428,48 +379,47 @@ def _callee(
     """The node a site calls (-1: none of the project's): a function, or for a call by method
     name or through a value a new dispatch node."""
     kind = site.kind
+    discount = NAME_DISPATCH
     if kind is CallKind.INDIRECT:
         passed = int(site.target) if site.target.isdigit() else -1  # "*": any number
         targets = [
-            v for v, bound in taken.items() if passed < 0 or _accepts(nodes[v].arity, bound, passed)
+            v for v, bound in taken.items() if passed < 0 or accepts(nodes[v].arity, bound, passed)
         ]
+        discount = INDIRECT_DISPATCH
     elif kind is CallKind.ATTR:
         targets = resolver.by_name.get(site.target) or []
     else:
         found = resolver.callee(site)
-        if found is not None or kind is not CallKind.METHOD:
+        if found is not None and kind is CallKind.METHOD:
+            # self.m() may run a subclass's m: the method and its overrides share the calls
+            owner, _, method = site.target.rpartition(".")
+            cls = resolver.symbol(owner)
+            overrides = () if cls is None else resolver.overrides(cls[1], method)
+            if not overrides:
+                return found
+            targets, discount = [found, *(v for v in overrides if v != found)], 1.0
+        elif found is not None or kind is not CallKind.METHOD:
             return -1 if found is None else found
-        # x = make_parser(); x.feed(): the method of the class make_parser's return annotation
-        # names, else by name, as on any receiver of unknown type
-        owner, _, method = site.target.rpartition(".")
-        made_by = resolver.symbol(owner)
-        if made_by is None or made_by[0] != "function":
-            return -1
-        maker = nodes[resolver.index[made_by[1]]]
-        returned = _returned_class(maker, resolver)
-        if returned is not None:
-            found = resolver.method(returned, method)
-            return -1 if found is None else found
-        if method in BUILTIN_METHODS:
-            return -1
-        targets = resolver.by_name.get(method) or []
+        else:
+            # x = make_parser(); x.feed(): the method of the class make_parser's return
+            # annotation names, else by name, as on any receiver of unknown type
+            owner, _, method = site.target.rpartition(".")
+            made_by = resolver.symbol(owner)
+            if made_by is None or made_by[0] != "function":
+                return -1
+            maker = nodes[resolver.index[made_by[1]]]
+            returned = returned_class(maker.module, maker.returns, resolver)
+            if returned is not None:
+                found = resolver.method(returned, method)
+                return -1 if found is None else found
+            if method in BUILTIN_METHODS:
+                return -1
+            targets = resolver.by_name.get(method) or []
     if not targets:
         return -1
-    nodes.append(_Node("", site.target, 0.0, ()))
+    nodes.append(_Node("", site.target, 0.0, (), discount=discount))
     pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
     return len(nodes) - 1
-
-
-def _returned_class(fn: _Node, resolver: Resolver) -> str | None:
-    """The project class a function's return annotation names (``Parser``, ``"Parser"``,
-    ``Optional[Parser]``, ``Parser | None``), looked up in the function's module."""
-    returned = pytypes.parse(fn.returns)
-    if returned.shape is pytypes.Shape.OPTIONAL:
-        returned = returned.args[0]
-    if returned.shape is not pytypes.Shape.NAMED:
-        return None
-    found = resolver.symbol(f"{fn.module}.{returned.name}")
-    return found[1] if found is not None and found[0] == "class" else None
 
 
 def _frequencies(

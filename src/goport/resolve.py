@@ -1,17 +1,23 @@
 """Call sites -> project functions: absolute dotted names resolved through imports, aliases,
 package re-exports and class bases (``self.m``, ``Class.m``, ``Class()``, dunders on instances),
-for the static time estimate (``hotpath``). goport resolves names itself: libcst's
-qualified-name metadata costs about ten parses."""
+with the overrides subclasses define, the functions taken as values (the pool a call through a
+value reaches) and the class a function's return annotation names, for the static time estimate
+(``hotpath``). goport resolves names itself: libcst's qualified-name metadata costs about ten
+parses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from goport.model import CallKind, CallSite, ModuleFacts
+from goport import pytypes
+from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
 
 #: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
 MAX_ALIAS_HOPS = 8
+#: at most this many subclass overrides of one method are collected (a generated hierarchy of
+#: thousands of classes must not make each call site a thousand edges)
+MAX_OVERRIDES = 64
 
 _FALLBACK = {
     "__ne__": "__eq__",
@@ -83,6 +89,8 @@ class Resolver:
         self.memo: dict[str, tuple[str, str] | None] = {}
         self.method_memo: dict[tuple[str, str], int | None] = {}
         self.bases_memo: dict[str, tuple[str, ...]] = {}
+        self._subclasses: dict[str, list[str]] | None = None  # class -> direct subclasses
+        self.overrides_memo: dict[tuple[str, str], tuple[int, ...]] = {}
 
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
@@ -161,6 +169,34 @@ class Resolver:
         self.bases_memo[cls] = tuple(out)
         return self.bases_memo[cls]
 
+    def overrides(self, cls: str, name: str) -> tuple[int, ...]:
+        """The methods ``name`` that the project's subclasses of ``cls`` (at any depth) define:
+        a call ``self.name()`` in ``cls`` may run any of them (class hierarchy analysis)."""
+        memo_key = (cls, name)
+        found = self.overrides_memo.get(memo_key)
+        if found is not None:
+            return found
+        if self._subclasses is None:
+            self._subclasses = {}
+            for sub in self.classes:
+                for base in self.bases(sub):
+                    self._subclasses.setdefault(base, []).append(sub)
+        out: list[int] = []
+        seen = {cls}
+        todo = list(self._subclasses.get(cls, ()))
+        while todo and len(out) < MAX_OVERRIDES:
+            sub = todo.pop()
+            if sub in seen:
+                continue
+            seen.add(sub)
+            if name in self.classes[sub].methods:
+                node = self.index.get(f"{sub}.{name}")
+                if node is not None:
+                    out.append(node)
+            todo.extend(self._subclasses.get(sub, ()))
+        self.overrides_memo[memo_key] = result = tuple(sorted(out))
+        return result
+
     def callee(self, site: CallSite) -> int | None:
         """The project function a call site of a known target runs, if any (not ATTR)."""
         kind = site.kind
@@ -185,3 +221,67 @@ class Resolver:
         if found_method is None and kind is CallKind.DUNDER and method in _FALLBACK:
             found_method = self.method(owner[1], _FALLBACK[method])
         return found_method
+
+
+# -- calls through values and on returned objects ---------------------------------------------
+
+
+def arity(fn: FunctionFacts) -> tuple[int, int]:
+    """(fewest, most) positional arguments a call of ``fn`` passes; most is -1 with ``*args``."""
+    fewest = most = 0
+    for p in fn.params:
+        if p.kind == "positional":
+            most += 1
+            if p.default is None:
+                fewest += 1
+        elif p.kind == "var-positional":
+            return fewest, -1
+    return fewest, most
+
+
+def accepts(arity: tuple[int, int], bound: bool, passed: int) -> bool:
+    """Whether a function taking ``arity`` accepts ``passed`` positional arguments (a bound
+    method gets its first one, self, from the binding)."""
+    fewest, most = arity
+    if bound:
+        fewest, most = max(0, fewest - 1), most - 1 if most > 0 else most
+    return fewest <= passed and (most < 0 or passed <= most)
+
+
+def taken_values(site_lists: Iterable[Sequence[CallSite]], resolver: Resolver) -> dict[int, bool]:
+    """The project's functions taken as values, each with whether it was taken bound (a
+    method through an instance: its caller passes no self)."""
+    taken: dict[int, bool] = {}
+    prefixes: set[str] = set()
+    for sites in site_lists:
+        for site in sites:
+            kind = site.kind
+            if kind is CallKind.REF:
+                found = resolver.callee(CallSite(site.target, 0))
+            elif kind is CallKind.REF_METHOD:
+                found = resolver.callee(CallSite(site.target, 0, CallKind.METHOD))
+            elif kind is CallKind.REF_PREFIX:
+                prefixes.add(site.target)
+                continue
+            else:
+                continue
+            if found is not None and found not in taken:
+                # a method taken through its class (Class.m) is called with self: unbound
+                taken[found] = kind is CallKind.REF_METHOD
+    for name, methods in resolver.by_name.items():
+        if any(name.startswith(prefix) for prefix in prefixes):
+            for method in methods:
+                taken.setdefault(method, True)
+    return taken
+
+
+def returned_class(module: str, returns: str, resolver: Resolver) -> str | None:
+    """The project class a function's return annotation names (``Parser``, ``"Parser"``,
+    ``Optional[Parser]``, ``Parser | None``), looked up in the function's module."""
+    returned = pytypes.parse(returns)
+    if returned.shape is pytypes.Shape.OPTIONAL:
+        returned = returned.args[0]
+    if returned.shape is not pytypes.Shape.NAMED:
+        return None
+    found = resolver.symbol(f"{module}.{returned.name}")
+    return found[1] if found is not None and found[0] == "class" else None

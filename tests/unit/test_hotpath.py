@@ -668,3 +668,37 @@ def read(chunks):
     assert est.frequencies["app.io:_check"] == pytest.approx(trips)
     assert est.frequencies["app.io:_recover"] == pytest.approx(trips * taken**3)
     assert est.frequencies["app.io:_describe"] == pytest.approx(trips * taken**4)  # if + raise
+
+
+def test_a_call_on_self_may_run_a_subclass_override() -> None:
+    pens = f"""
+class BasePen:
+    def line_to(self, pt):
+        self._line_to(pt)
+
+    def _line_to(self, pt):
+        raise NotImplementedError
+
+class AreaPen(BasePen):
+    def _line_to(self, pt):
+{METHOD_BODY}
+class BoundsPen(BasePen):
+    def _line_to(self, pt):
+{METHOD_BODY}
+"""
+    draw = """
+from app.pens import AreaPen
+
+def draw(points):
+    pen = AreaPen()
+    for pt in points:
+        pen.line_to(pt)
+"""
+    est = hotpath.estimate(project({"app/pens.py": pens, "app/draw.py": draw}))
+    runs = est.frequencies
+    # line_to runs once as API and LOOP_TRIPS times from draw; its self._line_to call is split
+    # between the base method and the two overrides
+    calls = runs["app.pens:BasePen.line_to"]
+    assert calls == pytest.approx(1 + hotpath.LOOP_TRIPS)
+    for cls in ("BasePen", "AreaPen", "BoundsPen"):
+        assert runs[f"app.pens:{cls}._line_to"] == pytest.approx(calls / 3)
