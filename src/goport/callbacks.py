@@ -188,7 +188,7 @@ class CallbackTracker(ScopeTracker):
             self.scopes[-1].depth += levels
 
     def _add(self, target: str, kind: CallKind, local: str = "", depth: int | None = None) -> None:
-        if self.in_hook and (kind is CallKind.CALL or kind is CallKind.METHOD):
+        if self.in_hook and kind in (CallKind.CALL, CallKind.METHOD, CallKind.EXACT):
             kind = CallKind.HOOK  # called from a lambda the interpreter calls per event
         super()._add(target, kind, local, depth)
 

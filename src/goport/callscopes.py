@@ -56,7 +56,7 @@ EXCEPT_LEVELS = 3
 #: a loop that tests one (``while not self._stop.is_set():``) is a worker's or a server's main
 #: loop, which waits between rounds, not a scan over data
 _STATE_TESTS = frozenset(
-    {"is_set", "is_alive", "done", "cancelled", "empty", "full", "locked", "is_closing", "wait"}
+    {"is_set", "is_alive", "done", "cancelled", "locked", "is_closing", "wait"}
 )
 
 
@@ -71,8 +71,8 @@ def scans_data(test: cst.BaseExpression) -> bool:
 
 
 def _operands(test: cst.BaseExpression) -> list[cst.BaseExpression]:
-    """The operands of a test's ``and``, ``or`` and ``not`` (no recursion: a generated chain of
-    thousands of ``and`` is as deep)."""
+    """The operands of a test's ``and``, ``or`` and ``not``, through ``:=`` and ``await`` (no
+    recursion: a generated chain of thousands of ``and`` is as deep)."""
     out: list[cst.BaseExpression] = []
     stack = [test]
     while stack:
@@ -80,6 +80,10 @@ def _operands(test: cst.BaseExpression) -> list[cst.BaseExpression]:
         if isinstance(node, cst.BooleanOperation):
             stack += (node.right, node.left)
         elif isinstance(node, cst.UnaryOperation):
+            stack.append(node.expression)
+        elif isinstance(node, cst.NamedExpr):  # while (line := f.readline()):
+            stack.append(node.value)
+        elif isinstance(node, cst.Await):  # while await reader.read(n):
             stack.append(node.expression)
         else:
             out.append(node)
@@ -106,6 +110,7 @@ class Scope:
     while_depth: int = 0
     sites: dict[SiteKey, int] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # name -> its class (absolute)
+    built: set[str] = field(default_factory=set)  # names bound to a constructor call (x = T())
     classes: dict[str, str] = field(default_factory=dict)  # name -> the class it is (cls)
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute
     locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)

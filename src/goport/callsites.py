@@ -183,8 +183,10 @@ class CallSiteCollector(FieldTracker):
         cls = self._instance_of(value) if isinstance(value, cst.Call) else None
         if cls is None:
             scope.instances.pop(name, None)
+            scope.built.discard(name)
         else:
             scope.instances[name] = cls
+            scope.built.add(name)
         scope.classes.pop(name, None)
         if (
             scope.while_depth
@@ -200,7 +202,9 @@ class CallSiteCollector(FieldTracker):
         of ``name`` that calls resolve through (the resolver skips a target it cannot find)."""
         if isinstance(value, (cst.Name, cst.Attribute)):
             ref = self._reference(scope, value)
-            if ref is not None and not ref[2]:
+            # through an import, or to a def, class or alias the module made before: not to an
+            # instance (registry = _default), whose .m() calls stay calls by method name
+            if ref is not None and not ref[2] and (not ref[1] or ref[1] in self.module_names):
                 self.module_aliases.append((name, ref[0]))
                 self.module_names.add(name)
 
@@ -215,6 +219,7 @@ class CallSiteCollector(FieldTracker):
             found = self._type_of(node.annotation.annotation)
             if self.frames and self.frames[-1] == "class" and found is not None:
                 self._set_field(f"{self.classes[-1]}.{node.target.value}", found[0])
+            scope.built.discard(node.target.value)  # annotated: a subclass may be there
             if found is None:
                 scope.instances.pop(node.target.value, None)
             else:
@@ -361,7 +366,8 @@ class CallSiteCollector(FieldTracker):
                 if root == scope.self_name and method == scope.name:
                     scope.recursive = True
                 # self.attr(...) may call an attribute holding a callable instance
-                self._add(cls + "." + method, CallKind.METHOD, self._self_field(func) or "")
+                kind = CallKind.EXACT if root in scope.built else CallKind.METHOD
+                self._add(cls + "." + method, kind, self._self_field(func) or "")
                 return
             found = self._qualify(root)
             if found is not None:

@@ -4,10 +4,11 @@ From the call sites and work counts the walk recorded (``callsites``), this buil
 call graph and estimates how often each function runs, in the spirit of Wu & Larus, "Static
 branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
 ``LOOP_TRIPS`` times per run of its caller for each level of nesting (a scanning ``while``, whose
-test compares or calls, counts as two levels: it runs per element of its input), one under an
-``if`` (or ``elif``, ``else``, ``case``) ``BRANCH_TAKEN`` times, one in an ``except`` handler or a
-``raise`` ``BRANCH_TAKEN ** 3`` times (``callscopes.EXCEPT_LEVELS``), and frequencies flow from
-the entry points down the call graph. A function's estimated time is its frequency times its
+test compares or calls, counts as two levels when no other loop of the function encloses it: it
+runs per element of its input), one under an ``if`` (or ``elif``, ``else``, ``case``)
+``BRANCH_TAKEN`` times, one in an ``except`` handler or a ``raise`` ``BRANCH_TAKEN ** 3`` times
+(``callscopes.EXCEPT_LEVELS``), and frequencies flow from the entry points down the call graph.
+A function's estimated time is its frequency times its
 local work (statements, those in loops weighted by the trip count, and the operators its loops
 evaluate); its **share** is that time over the time of every non-test module of the project, and
 a module's share is the sum of its functions' (module-level code included, as ``<module>``).
@@ -20,7 +21,7 @@ Entry points, each with the runs it stands for:
   once per request, ``SERVICE_RUNS`` times;
 - a library's public API: public functions and methods of public classes (dunders included) of
   public modules, once each; twice when a package ``__init__`` re-exports the name;
-- an interpreter hook (``sys.settrace(f)``): ``HOOK_RUNS`` times, however rarely the code that
+- an interpreter hook (``sys.settrace(f)``): ``HOOK_RUNS`` times, however often the code that
   installs it runs, since the interpreter calls it for every line or call it traces.
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
@@ -99,9 +100,9 @@ MAX_BRANCH_LEVELS = 4
 RECURSION_RUNS = 2.0
 #: a request handler, consumer or task worker runs once per request: many times per program run
 SERVICE_RUNS = LOOP_TRIPS
-#: an interpreter hook (``sys.settrace(f)``) runs at least this often, however rarely the code
-#: that installs it runs: the interpreter calls it for every line or call of the program it
-#: traces, as often as the innermost loops the estimate counts
+#: an interpreter hook (``sys.settrace(f)``) runs this often, however often the code that
+#: installs it runs: the interpreter calls it for every line or call of the program it traces,
+#: as often as the innermost loops the estimate counts
 HOOK_RUNS = LOOP_TRIPS**MAX_LOOP_LEVELS
 #: a public function or method of a library runs once per use of the library
 API_RUNS = 1.0
@@ -210,6 +211,7 @@ class _Node:
     returns: str = ""  # its return annotation, as written ("" without one)
     #: a dispatch node's discount on the calls it passes on (by name, through a value)
     discount: float = 1.0
+    overrides: bool = False  # a dispatch node to a method and its subclasses' overrides
 
 
 def local_work(work: WorkShape) -> float:
@@ -340,7 +342,8 @@ def _edges(
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
     taken = taken_values((node.sites for node in nodes), resolver)
     hooked = set() if hooked is None else hooked
-    for node in list(nodes):
+    real = len(nodes)  # dispatch nodes are appended after the functions, with their pending
+    for node in nodes[:real]:
         out: dict[int, float] = {}
         for site in node.sites:
             kind, target = site.kind, site.target
@@ -353,20 +356,39 @@ def _edges(
                 continue
             loop, branch = site.loop_depth, site.branch_depth
             weight = site.count * weights[min(top_loop, loop)][min(top_branch, branch)]
-            if nodes[callee].module == "":  # a dispatch node (by name, by value, overrides)
-                weight *= nodes[callee].discount
+            dispatch = nodes[callee]
+            if dispatch.module == "":  # a dispatch node (by name, by value, overrides)
+                weight *= dispatch.discount
+                if inbound is not None and dispatch.overrides:  # each gets its part
+                    for target_node, part in pending[callee - real].items():
+                        _credit(inbound, nodes, node, target_node, kind, loop, weight * part)
             elif inbound is not None:
-                into = inbound.setdefault(callee, [0.0, 0.0])
-                if loop and (nodes[callee].module != node.module or kind is CallKind.HOOK):
-                    into[0] += weight  # the interpreter calls a hook, whoever installs it
-                if kind is CallKind.DUNDER:
-                    into[1] += weight
-                if kind is CallKind.HOOK:
-                    hooked.add(callee)
+                _credit(inbound, nodes, node, callee, kind, loop, weight)
+            if kind is CallKind.HOOK:
+                hooked.add(callee)  # an entry point of its own (HOOK_RUNS), whoever installs it
+                continue
             out[callee] = out.get(callee, 0.0) + weight
         edges.append(out)
     edges.extend(pending)
     return edges
+
+
+def _credit(
+    inbound: dict[int, list[float]],
+    nodes: list[_Node],
+    caller: _Node,
+    callee: int,
+    kind: CallKind,
+    loop: int,
+    weight: float,
+) -> None:
+    """Count a call into ``callee`` from another module's loop (``[0]``; a hook's calls count
+    whoever installs it: the interpreter makes them) and a protocol call (``[1]``)."""
+    into = inbound.setdefault(callee, [0.0, 0.0])
+    if loop and (nodes[callee].module != caller.module or kind is CallKind.HOOK):
+        into[0] += weight
+    if kind is CallKind.DUNDER:
+        into[1] += weight
 
 
 def _callee(
@@ -397,8 +419,11 @@ def _callee(
             overrides = () if cls is None else resolver.overrides(cls[1], method)
             if not overrides:
                 return found
-            targets, discount = [found, *(v for v in overrides if v != found)], 1.0
-        elif found is not None or kind is not CallKind.METHOD:
+            targets = [found, *(v for v in overrides if v != found)]
+            nodes.append(_Node("", site.target, 0.0, (), overrides=True))
+            pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
+            return len(nodes) - 1
+        elif found is not None or kind not in (CallKind.METHOD, CallKind.EXACT):
             return -1 if found is None else found
         else:
             # x = make_parser(); x.feed(): the method of the class make_parser's return
@@ -498,7 +523,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
     edges = _edges(nodes, Resolver(facts, index), inbound, hooked)
-    for v in hooked:  # the interpreter calls it per event, however rarely it was installed
+    for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
     freq, best = _frequencies(nodes, edges)
     nodes, freq = nodes[:real], freq[:real]

@@ -166,7 +166,11 @@ class CallKind(str, Enum):
     """How a call site names what it runs; the project stage resolves each kind its own way."""
 
     CALL = "call"  # a function, class (instantiation) or static method, by absolute dotted name
-    METHOD = "method"  # ``Type.m`` called on a known instance or class object (self, cls, x = T())
+    #: ``Type.m`` called on a known instance or class object (self, cls, a typed name): the
+    #: object may be of a subclass, so the subclasses' overrides may run instead
+    METHOD = "method"
+    #: ``Type.m`` called on an instance the function built itself (``x = T()``): exactly T's
+    EXACT = "exact"
     SUPER = "super"  # ``Class.m`` through ``super()``: resolved from Class's bases
     DUNDER = "dunder"  # ``Type.__m__`` that syntax runs on a known instance (x[i], len(x), x + y)
     ATTR = "attr"  # ``.m()`` on a receiver of unknown type: the target is the method name only
@@ -213,8 +217,9 @@ class WorkShape:
     Nested functions and classes are their own; their ``def``/``class`` statement counts here.
     Loop levels are ``for``, ``while`` and each ``for`` of a comprehension; a ``for``'s iterable
     and ``else`` are outside its loop, a ``while``'s test inside. A scanning ``while`` (its test
-    compares or calls: ``while pos < len(src)``) counts ``callscopes.SCAN_LEVELS`` levels, as
-    its call sites do: it runs per element of its input.
+    compares or calls: ``while pos < len(src)``) that no other loop of the function encloses
+    counts ``callscopes.SCAN_LEVELS`` levels, as its call sites do: it runs per element of its
+    input.
     """
 
     statements: int = 0  # statements of the body, simple and compound

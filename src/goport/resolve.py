@@ -15,9 +15,11 @@ from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
 
 #: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
 MAX_ALIAS_HOPS = 8
-#: at most this many subclass overrides of one method are collected (a generated hierarchy of
-#: thousands of classes must not make each call site a thousand edges)
+#: at most this many subclass overrides of one method are collected, from at most
+#: ``MAX_SUBCLASSES_SEEN`` subclasses: a generated hierarchy of thousands of classes must make
+#: neither each call site a thousand edges nor each lookup a walk of the whole hierarchy
 MAX_OVERRIDES = 64
+MAX_SUBCLASSES_SEEN = 512
 
 _FALLBACK = {
     "__ne__": "__eq__",
@@ -184,7 +186,7 @@ class Resolver:
         out: list[int] = []
         seen = {cls}
         todo = list(self._subclasses.get(cls, ()))
-        while todo and len(out) < MAX_OVERRIDES:
+        while todo and len(out) < MAX_OVERRIDES and len(seen) <= MAX_SUBCLASSES_SEEN:
             sub = todo.pop()
             if sub in seen:
                 continue

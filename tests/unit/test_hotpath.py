@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from goport import hotpath
+from goport import hotpath, resolve
 from goport.extract import extract
 from goport.model import ModuleFacts, SourceFile
 
@@ -355,6 +355,12 @@ def test_a_hook_runs_per_event_however_rarely_it_is_installed() -> None:
     assert est.frequencies["cov.tracer:Tracer._start"] == 0  # private, nobody calls it
     assert est.frequencies["cov.tracer:Tracer._trace"] == pytest.approx(hotpath.HOOK_RUNS)
     assert hotpath.HOOK_RUNS == hotpath.LOOP_TRIPS**hotpath.MAX_LOOP_LEVELS
+    # installed by code that runs: still HOOK_RUNS, not that plus the installer's share
+    public = tracer.replace("def _start(", "def start(")
+    est = hotpath.estimate(project({"cov/tracer.py": public}))
+    assert est.frequencies["cov.tracer:Tracer.start"] == 1
+    assert est.frequencies["cov.tracer:Tracer._trace"] == pytest.approx(hotpath.HOOK_RUNS)
+    assert est.loop_calls_in["cov.tracer"] > 0  # the interpreter's calls, from outside
 
 
 def test_a_module_level_alias_resolves_to_the_function_it_names() -> None:
@@ -382,7 +388,7 @@ def read_frames(frames):
         mask(f, f)
 """
     facts = project({"app/util.py": util, "app/frames.py": frames})
-    assert facts[0].aliases == (("mask", "app.util._mask_python"),)
+    assert facts[0].aliases == (("mask", "app.util._mask_python"),)  # not Frame.handler
     est = hotpath.estimate(facts)
     assert est.frequencies["app.util:_mask_python"] == pytest.approx(hotpath.LOOP_TRIPS)
 
@@ -613,7 +619,7 @@ def test_a_method_on_what_an_annotated_function_returned_runs_the_annotated_clas
 
 
 def test_a_scanning_while_runs_its_body_per_element_a_flag_loop_a_few_times() -> None:
-    names = ("_per_token", "_per_round", "_per_step", "_per_job", "_per_blank")
+    names = ("_per_token", "_per_round", "_per_step", "_per_job", "_per_blank", "_per_line")
     helpers = "".join(f"def {name}(x):\n{BODY}\n" for name in names)
     loops = """
 def tokenize(src):
@@ -622,6 +628,10 @@ def tokenize(src):
         pos = _per_token(pos)
         while pos < len(src) and src[pos] == " ":  # goes on with the outer cursor
             pos = _per_blank(pos)
+
+def lines(f):
+    while (line := f.readline()):
+        _per_line(line)
 
 def drain(queue):
     while queue:
@@ -639,6 +649,7 @@ def serve(stop):
     runs = est.frequencies
     trips = hotpath.LOOP_TRIPS
     assert runs["app.scan:_per_token"] == pytest.approx(trips**2)
+    assert runs["app.scan:_per_line"] == pytest.approx(trips**2)  # through the walrus
     assert runs["app.scan:_per_blank"] == pytest.approx(trips**3)
     assert runs["app.scan:_per_step"] == pytest.approx(trips**2)
     assert runs["app.scan:_per_round"] == pytest.approx(trips)
@@ -694,7 +705,14 @@ def draw(points):
     for pt in points:
         pen.line_to(pt)
 """
-    est = hotpath.estimate(project({"app/pens.py": pens, "app/draw.py": draw}))
+    outline = """
+from app.pens import BasePen
+
+def _outline(pen: BasePen, points):
+    for pt in points:
+        pen._line_to(pt)
+"""
+    est = hotpath.estimate(project({"app/pens.py": pens, "app/draw.py": draw, "app/o.py": outline}))
     runs = est.frequencies
     # line_to runs once as API and LOOP_TRIPS times from draw; its self._line_to call is split
     # between the base method and the two overrides
@@ -702,3 +720,54 @@ def draw(points):
     assert calls == pytest.approx(1 + hotpath.LOOP_TRIPS)
     for cls in ("BasePen", "AreaPen", "BoundsPen"):
         assert runs[f"app.pens:{cls}._line_to"] == pytest.approx(calls / 3)
+    # draw's loop, and _outline's (0 runs: private, never called) through the override split
+    assert est.loop_calls_in["app.pens"] == pytest.approx(2 * hotpath.LOOP_TRIPS)
+
+
+def test_an_instance_the_function_built_runs_its_own_class_method_only() -> None:
+    code = f"""
+class Parser:
+    def _parse(self, x):
+{METHOD_BODY}
+class _Strict(Parser):
+    def _parse(self, x):
+{METHOD_BODY}
+def run(items):
+    p = Parser()
+    for i in items:
+        p._parse(i)
+"""
+    est = hotpath.estimate(project({"app/p.py": code}))
+    assert est.frequencies["app.p:Parser._parse"] == pytest.approx(hotpath.LOOP_TRIPS)
+    assert est.frequencies["app.p:_Strict._parse"] == 0
+
+
+def test_overrides_are_collected_up_to_a_cap() -> None:
+    subclasses = "".join(
+        f"class C{i}(Base):\n    def m(self):\n        return {i}\n" for i in range(100)
+    )
+    code = f"class Base:\n    def m(self):\n        return 0\n{subclasses}"
+    facts = project({"app/h.py": code})
+    _, index = hotpath._nodes(facts)
+    found = resolve.Resolver(facts, index).overrides("app.h.Base", "m")
+    assert len(found) == resolve.MAX_OVERRIDES
+
+
+def test_a_module_level_name_for_an_instance_is_not_an_alias() -> None:
+    code = f"""
+class Registry:
+    def register(self, x):
+{METHOD_BODY}
+_default = Registry()
+registry = _default
+
+def load(items):
+    for i in items:
+        registry.register(i)
+"""
+    facts = project({"app/reg.py": code})
+    assert facts[0].aliases == ()
+    est = hotpath.estimate(facts)
+    # by method name, as on any receiver of unknown type, plus its own run as API
+    by_name = hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH
+    assert est.frequencies["app.reg:Registry.register"] == pytest.approx(1 + by_name)

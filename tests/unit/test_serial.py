@@ -95,8 +95,9 @@ def _edge_facts() -> ModuleFacts:
         notes=("radon could not parse this file", ""),
         kind=FileKind.GENERATED,
         kind_reason='its first lines say "DO NOT EDIT"',
-        module_call_sites=(CallSite("pkg.m\u00f6d.Outer", 0, CallKind.CALL, 1),),
+        module_call_sites=(CallSite("pkg.m\u00f6d.Outer", 0, CallKind.EXACT, 1),),
         module_work=WorkShape(statements=3),
+        aliases=(("mask", "pkg.m\u00f6d._mask_python"), ("", "")),
     )
 
 
