@@ -6,8 +6,9 @@ element, as a loop body would. A trace or profile hook (``sys.settrace(f)``) is 
 interpreter on every line or call of the program it traces: the hottest code a tracer, a
 profiler or a coverage tool has. ``callsites`` records such a function as called from where it is
 passed: one loop level deeper for a per-element callback (``PER_ELEMENT``), and for an interpreter
-hook (``HOOKS``) as a ``HOOK`` site as deep as loops ever count, which ``hotpath`` also counts as
-called per element from outside its module, since the interpreter is the caller.
+hook (``HOOKS``) as a ``HOOK`` site as deep as loops ever count, which ``hotpath`` counts as
+called per element from outside its module, since the interpreter is the caller, and makes an
+entry point of ``hotpath.HOOK_RUNS`` runs, whoever installs it.
 
 What the call passes by reference counts (a name, ``self.method``, ``module.function``), and a
 lambda passed in such a place has the calls in its body recorded the same levels deeper.

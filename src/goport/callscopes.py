@@ -411,27 +411,28 @@ class ScopeTracker:
         if node.orelse is not None:
             self.branch_at[id(node.orelse)] = scope.branch + 1
 
-    def _enter_branch(self, node: cst.CSTNode) -> None:
+    def _push_branch(self, levels: int) -> None:
         scope = self.scopes[-1]
         self.saved_branches.append(scope.branch)
-        scope.branch += 1
+        scope.branch += levels
+
+    def _enter_branch(self, node: cst.CSTNode) -> None:
+        self._push_branch(1)
+
+    def _enter_handler(self, node: cst.CSTNode) -> None:
+        self._push_branch(EXCEPT_LEVELS)  # the exceptional path, building the exception too
 
     def _leave_branch(self, node: cst.CSTNode) -> None:
         self.scopes[-1].branch = self.saved_branches.pop()
 
-    def _enter_handler(self, node: cst.CSTNode) -> None:
-        scope = self.scopes[-1]
-        self.saved_branches.append(scope.branch)
-        scope.branch += EXCEPT_LEVELS
-
+    visit_MatchCase = _enter_branch
     visit_ExceptHandler = _enter_handler
     visit_ExceptStarHandler = _enter_handler
-    visit_Raise = _enter_handler  # building the exception is on the exceptional path too
-    leave_Raise = _leave_branch
-    visit_MatchCase = _enter_branch
+    visit_Raise = _enter_handler
+    leave_MatchCase = _leave_branch
     leave_ExceptHandler = _leave_branch
     leave_ExceptStarHandler = _leave_branch
-    leave_MatchCase = _leave_branch
+    leave_Raise = _leave_branch
 
     def _iterated(self, iterable: cst.BaseExpression, depth: int) -> None:
         typed = self._typed(iterable)

@@ -413,36 +413,48 @@ def _callee(
     else:
         found = resolver.callee(site)
         if found is not None and kind is CallKind.METHOD:
-            # self.m() may run a subclass's m: the method and its overrides share the calls
-            owner, _, method = site.target.rpartition(".")
-            cls = resolver.symbol(owner)
-            overrides = () if cls is None else resolver.overrides(cls[1], method)
-            if not overrides:
-                return found
-            targets = [found, *(v for v in overrides if v != found)]
-            nodes.append(_Node("", site.target, 0.0, (), overrides=True))
-            pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
-            return len(nodes) - 1
-        elif found is not None or kind not in (CallKind.METHOD, CallKind.EXACT):
+            return _with_overrides(found, site, resolver, nodes, pending)
+        if found is not None:
+            return found
+        if kind is not CallKind.METHOD and kind is not CallKind.EXACT:
+            return -1
+        # x = make_parser(); x.feed(): the method of the class make_parser's return annotation
+        # names, else by name, as on any receiver of unknown type
+        owner, _, method = site.target.rpartition(".")
+        made_by = resolver.symbol(owner)
+        if made_by is None or made_by[0] != "function":
+            return -1
+        maker = nodes[resolver.index[made_by[1]]]
+        returned = returned_class(maker.module, maker.returns, resolver)
+        if returned is not None:
+            found = resolver.method(returned, method)
             return -1 if found is None else found
-        else:
-            # x = make_parser(); x.feed(): the method of the class make_parser's return
-            # annotation names, else by name, as on any receiver of unknown type
-            owner, _, method = site.target.rpartition(".")
-            made_by = resolver.symbol(owner)
-            if made_by is None or made_by[0] != "function":
-                return -1
-            maker = nodes[resolver.index[made_by[1]]]
-            returned = returned_class(maker.module, maker.returns, resolver)
-            if returned is not None:
-                found = resolver.method(returned, method)
-                return -1 if found is None else found
-            if method in BUILTIN_METHODS:
-                return -1
-            targets = resolver.by_name.get(method) or []
+        if method in BUILTIN_METHODS:
+            return -1
+        targets = resolver.by_name.get(method) or []
     if not targets:
         return -1
     nodes.append(_Node("", site.target, 0.0, (), discount=discount))
+    pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
+    return len(nodes) - 1
+
+
+def _with_overrides(
+    found: int,
+    site: CallSite,
+    resolver: Resolver,
+    nodes: list[_Node],
+    pending: list[dict[int, float]],
+) -> int:
+    """``self.m()`` may run a subclass's m: the method itself, or a dispatch node that shares
+    the calls between it and the overrides the project's subclasses define."""
+    owner, _, method = site.target.rpartition(".")
+    cls = resolver.symbol(owner)
+    overrides = () if cls is None else resolver.overrides(cls[1], method)
+    if not overrides:
+        return found
+    targets = [found, *(v for v in overrides if v != found)]
+    nodes.append(_Node("", site.target, 0.0, (), overrides=True))
     pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
     return len(nodes) - 1
 
