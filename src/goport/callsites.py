@@ -40,7 +40,11 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   Branch depth counts the ``if``/``elif``/``else`` and ``case`` bodies around a call, and an
   ``except`` handler or a ``raise`` as ``callscopes.EXCEPT_LEVELS``: the exceptional path;
 - a module-level ``name = function`` (or class) is kept as an alias, a binding of ``name`` that
-  calls resolve through like an import's.
+  calls resolve through like an import's;
+- the module's operators that radon's Halstead volume counts are counted, and apart those that
+  build text (``"<b>" + s``, ``"%s" % x``, ``"-" * n``, ``out += "..."``: an operand is a string
+  literal or built text): concatenation runs in C either way, so the density the score reads
+  leaves them out, and so does a loop's arithmetic.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ from goport.callscopes import (
     name_of,
     parts_of,
 )
+from goport.detectors.base import Context
 from goport.model import CallKind
 
 __all__ = ["CallSiteCollector", "Scope", "is_main_guard"]
@@ -127,6 +132,11 @@ _COMPARE: dict[type, tuple[str, str]] = {
     cst.GreaterThanEqual: ("__ge__", "__le__"),
 }
 
+#: operators that build text when an operand is a literal or built text: "<b>" + s + "</b>",
+#: "%s=%r" % kv, "-" * width
+_TEXT_OPERATORS = (cst.Add, cst.Modulo, cst.Multiply)
+_TEXT_LITERALS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
+
 _UNARY: dict[type, tuple[str, bool]] = {
     cst.Minus: ("__neg__", False),
     cst.Plus: ("__pos__", False),
@@ -142,6 +152,14 @@ class CallSiteCollector(FieldTracker):
     every call a statement or an expression makes (``leave_Call``, operators, subscripts), and
     the functions passed to be called back (``goport.callbacks``).
     """
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        #: the operators radon's Halstead volume counts (binary, unary, boolean, augmented,
+        #: each link of a comparison), and of them those that build text
+        self.operators = 0
+        self.text_operators = 0
+        self.texts: set[int] = set()  # ids of the operations that build text, for the outer ones
 
     # -- assignments: stores and local types --------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -226,9 +244,13 @@ class CallSiteCollector(FieldTracker):
                 scope.instances[node.target.value] = found[0]
 
     def leave_AugAssign(self, node: cst.AugAssign) -> None:
+        self.operators += 1
+        text = isinstance(node.operator, cst.AddAssign) and self._text(node.value)
+        if text:
+            self.text_operators += 1  # out += "<li>"
         scope = self.scopes[-1]
         method, is_bit = _AUGMENTED.get(type(node.operator), ("", False))
-        if scope.depth:
+        if scope.depth and not text:
             if is_bit:
                 scope.bitops += 1
             else:
@@ -427,12 +449,19 @@ class CallSiteCollector(FieldTracker):
             scope.indexed.add(position)
 
     def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        self.operators += 1
+        text = isinstance(node.operator, _TEXT_OPERATORS) and (
+            self._text(node.left) or self._text(node.right)
+        )
+        if text:
+            self.text_operators += 1
+            self.texts.add(id(node))
         scope = self.scopes[-1]
         found = _BINARY.get(type(node.operator))
         if found is None:
             return
         method, reflected, is_bit = found
-        if scope.depth:
+        if scope.depth and not text:
             if is_bit:
                 scope.bitops += 1
             else:
@@ -457,7 +486,15 @@ class CallSiteCollector(FieldTracker):
             if cls is not None:
                 self._add(cls + "." + reflected, CallKind.DUNDER)
 
+    def _text(self, node: cst.BaseExpression) -> bool:
+        """A string or bytes literal, or an operation that already builds text."""
+        return isinstance(node, _TEXT_LITERALS) or id(node) in self.texts
+
+    def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self.operators += 1
+
     def leave_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        self.operators += 1
         scope = self.scopes[-1]
         found = _UNARY.get(type(node.operator))
         if found is None:
@@ -475,6 +512,7 @@ class CallSiteCollector(FieldTracker):
                 self._add(cls + "." + method, CallKind.DUNDER)
 
     def leave_Comparison(self, node: cst.Comparison) -> None:
+        self.operators += len(node.comparisons)
         scope = self.scopes[-1]
         if scope.depth:
             scope.compares += len(node.comparisons)

@@ -151,6 +151,8 @@ def _metrics(
         maintainability=(
             maintainability(radon.volume, radon.total, walker.lloc, comment_pct) if radon else None
         ),
+        operators=walker.collector.operators,
+        text_operators=walker.collector.text_operators,
     )
 
 

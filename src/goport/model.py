@@ -225,7 +225,7 @@ class WorkShape:
     statements: int = 0  # statements of the body, simple and compound
     loop_statements: int = 0  # of which inside at least one loop level
     nested_loop_statements: int = 0  # of which inside two or more loop levels
-    loop_arith: int = 0  # arithmetic operators in loops: + - * / // % ** @, unary -, augmented
+    loop_arith: int = 0  # arithmetic in loops: + - * / // % ** @, unary -, augmented; not "<b>" + s
     loop_bitops: int = 0  # bit operators in loops: << >> & | ^ ~, augmented too
     loop_compares: int = 0  # comparison operators in loops (each link of a chain: a < b < c is 2)
     loop_subscripts: int = 0  # subscripts and slices in loops (x[i], x[i:j], d[k] = v)
@@ -286,6 +286,10 @@ class Metrics:
     complexity_max: int
     halstead_volume: float
     maintainability: float | None  # radon's MI, 0-100; None when radon could not read the file
+    #: the operators Halstead counts (binary, unary, boolean, augmented, comparison links), and
+    #: of them those that build text ("<b>" + s, "%s" % x, "-" * n, out += "...")
+    operators: int = 0
+    text_operators: int = 0
 
 
 @fast_pickle

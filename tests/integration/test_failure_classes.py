@@ -4,7 +4,10 @@
 2. binary-protocol code (struct unpacking, bit loops) was barely seen as CPU work;
 3. benchmarks, examples and vendored code ranked above the product;
 4. generators were read as network streaming;
-5. most modules sat at a 0 clamp, unordered, and glue showed an effort.
+5. most modules sat at a 0 clamp, unordered, and glue showed an effort;
+
+and one the measured set showed next: a renderer's string concatenation counted as dense
+computation (Halstead density), above the parsers the workload runs.
 """
 
 from __future__ import annotations
@@ -383,3 +386,89 @@ def test_a_trace_function_the_interpreter_calls_per_line_ranks_first(tmp_path: P
     assert tracer.rank == 1, {p: (c.rank, c.score) for p, c in ranked.items()}
     per_element = next(f for f in tracer.factors if f.name == "called-per-element")
     assert "trace hooks" in per_element.explanation and per_element.contribution > 10
+
+
+# a renderer: as many operators per line as a numeric kernel, but they join strings, which
+# CPython already does in C
+RENDERER = """
+def heading(text, level):
+    return "<h" + str(level) + ' id="' + slug(text) + '">' + text + "</h" + str(level) + ">\\n"
+
+
+def link(url, text, title=None):
+    if title:
+        return '<a href="' + url + '" title="' + title + '">' + text + "</a>"
+    return '<a href="' + url + '">' + text + "</a>"
+
+
+def image(src, alt, width, height):
+    return '<img src="%s" alt="%s" width="%d" height="%d" />' % (src, alt, width, height)
+
+
+def block_code(code, info=None):
+    lang = ' class="language-' + info.split()[0] + '"' if info else ""
+    return "<pre><code" + lang + ">" + code + "</code></pre>\\n"
+
+
+def table_cell(text, align=None, head=False):
+    tag = "th" if head else "td"
+    style = ' style="text-align:' + align + '"' if align else ""
+    return "<" + tag + style + ">" + text + "</" + tag + ">\\n"
+
+
+def rule(width):
+    return "<hr />\\n" + "-" * width + "\\n" + "=" * (width // 2) + "\\n"
+
+
+def slug(text):
+    return "h-" + text.lower().replace(" ", "-") + "-" + str(len(text))
+"""
+
+# a numeric kernel of the same size, less dense by radon's count (fewer distinct operands), but
+# its operators are arithmetic that Go compiles to a few instructions each
+GEOMETRY = """
+def area(x0, y0, x1, y1, x2, y2):
+    return abs((x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0)) / 2.0
+
+
+def lerp(a, b, t):
+    return a + (b - a) * t
+
+
+def bezier(p0, p1, p2, p3, t):
+    u = 1 - t
+    return u * u * u * p0 + 3 * u * u * t * p1 + 3 * u * t * t * p2 + t * t * t * p3
+
+
+def dist2(x0, y0, x1, y1):
+    dx = x1 - x0
+    dy = y1 - y0
+    return dx * dx + dy * dy
+
+
+def clamp(v, lo, hi):
+    return lo if v < lo else hi if v > hi else v
+
+
+def mix(a, b, w):
+    return (a * (255 - w) + b * w + 127) // 255
+
+
+def scale(v, factor):
+    return v * factor
+"""
+
+
+def test_operators_that_build_text_are_not_dense_computation(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {"draw/__init__.py": "", "draw/html.py": RENDERER, "draw/geometry.py": GEOMETRY},
+    )
+    ranked = _by_path(_scan(root))
+    html, geometry = ranked["draw/html.py"], ranked["draw/geometry.py"]
+    density = {
+        c.rel_path: next(f for f in c.factors if f.name == "density") for c in (html, geometry)
+    }
+    assert density["draw/geometry.py"].contribution > density["draw/html.py"].contribution
+    assert "build text" in density["draw/html.py"].explanation
+    assert geometry.rank < html.rank

@@ -733,3 +733,35 @@ def test_module_level_instances_are_typed_in_the_functions_that_use_them() -> No
         ("parse", 0, A),
     }
     assert sites(facts, "shadowed") == {("parse", 0, A)}
+
+
+def test_operators_that_build_text_are_counted_apart() -> None:
+    facts = facts_of(
+        """
+        def heading(level, text):
+            return "<h" + str(level) + ">" + text + "</h%d>" % level
+
+        def rule(width):
+            return "-" * width + f"{width}" + ("=" + "")
+
+        def page(items):
+            out = ""
+            for item in items:
+                out += "<li>" + item
+                out += item
+            return out
+
+        def mix(a, b):
+            if not a and b:
+                return -a * b + (a - b) % 7 < a
+            return a + b
+        """
+    )
+    metrics = facts.metrics
+    # heading: four + and one %; rule: *, + f"", "=" + "" and the + of the two;
+    # page: += "<li>" + item (the += and the +), but out += item may be numbers
+    assert metrics.text_operators == 5 + 4 + 2
+    # mix: not, and, unary -, *, +, -, %, <, +: nine operators, none building text
+    assert metrics.operators == metrics.text_operators + 1 + 9
+    work = function(facts, "page").work
+    assert work.loop_arith == 1  # out += item: text building is not arithmetic

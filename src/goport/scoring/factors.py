@@ -97,9 +97,10 @@ def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
         cal.w_density,
         scale,
         cal,
-        f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size): "
-        "the denser the operators and operands (rather than calls and assignments), the more "
-        "interpreted work per line.",
+        f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size"
+        + (f", without the {x.text_share:.0%} of operators that build text" if x.text_share else "")
+        + "): the denser the operators and operands (rather than calls and assignments), the "
+        "more interpreted work per line.",
     )
 
 

@@ -25,8 +25,12 @@ class Features:
     cpu_findings: float  # summed weight of the CPU detectors' findings
     loop_depth: float  # summed loop nesting of its (non-async) functions
     halstead_density: float  # radon's Halstead volume per source line
-    #: the density shrunk toward 0 for small modules, sloc / (sloc + DENSITY_PRIOR): a
-    #: two-line helper's density says little about where time goes
+    #: the share of those operators that build text ("<b>" + s, "%s" % x, out += "..."): the
+    #: concatenation runs in C either way, so a renderer's density is not computation
+    text_share: float
+    #: the density of the operators that do not build text, shrunk toward 0 for small modules,
+    #: sloc / (sloc + DENSITY_PRIOR): a two-line helper's density says little about where time
+    #: goes
     density: float
     loop_work: float  # arithmetic, comparisons and indexing operators inside loops
     bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
@@ -63,6 +67,9 @@ def module_features(
     dunder_calls: float = 0.0,
 ) -> Features:
     sloc = max(facts.metrics.sloc, 0)
+    metrics = facts.metrics
+    text_share = metrics.text_operators / metrics.operators if metrics.operators else 0.0
+    volume = metrics.halstead_volume * (1.0 - text_share)
     loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
     loop_work = bit_work = 0.0
     nested = scanners = recursive = 0
@@ -85,10 +92,9 @@ def module_features(
         runs_code=bool(facts.functions) or loops > 0 or signals.cpu > 0,
         cpu_findings=round(signals.cpu, 3),
         loop_depth=loops,
-        halstead_density=round(facts.metrics.halstead_volume / max(sloc, 1), 3),
-        density=round(
-            facts.metrics.halstead_volume / max(sloc, 1) * sloc / (sloc + DENSITY_PRIOR), 3
-        ),
+        halstead_density=round(metrics.halstead_volume / max(sloc, 1), 3),
+        text_share=round(text_share, 3),
+        density=round(volume / max(sloc, 1) * sloc / (sloc + DENSITY_PRIOR), 3),
         loop_work=round(loop_work, 3),
         bit_work=round(bit_work, 3),
         nested_work=nested,
