@@ -44,7 +44,9 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
 - the module's operators that radon's Halstead volume counts are counted, and apart those that
   build text (``"<b>" + s``, ``"%s" % x``, ``"-" * n``, ``out += "..."``: an operand is a string
   literal or built text): concatenation runs in C either way, so the density the score reads
-  leaves them out, and so does a loop's arithmetic.
+  leaves them out, and so does a loop's arithmetic; and apart again the rest of those outside
+  any function (module and class bodies, which run once, on import), which density leaves out
+  too.
 """
 
 from __future__ import annotations
@@ -156,9 +158,11 @@ class CallSiteCollector(FieldTracker):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         #: the operators radon's Halstead volume counts (binary, unary, boolean, augmented,
-        #: each link of a comparison), and of them those that build text
+        #: each link of a comparison); of them those that build text, and of the rest those
+        #: outside any function (module and class bodies: they run once, on import)
         self.operators = 0
         self.text_operators = 0
+        self.import_operators = 0
         self.texts: set[int] = set()  # ids of the operations that build text, for the outer ones
 
     # -- assignments: stores and local types --------------------------------------------------
@@ -244,10 +248,8 @@ class CallSiteCollector(FieldTracker):
                 scope.instances[node.target.value] = found[0]
 
     def leave_AugAssign(self, node: cst.AugAssign) -> None:
-        self.operators += 1
-        text = isinstance(node.operator, cst.AddAssign) and self._text(node.value)
-        if text:
-            self.text_operators += 1  # out += "<li>"
+        text = isinstance(node.operator, cst.AddAssign) and self._text(node.value)  # out += "<li>"
+        self._operators(1, text)
         scope = self.scopes[-1]
         method, is_bit = _AUGMENTED.get(type(node.operator), ("", False))
         if scope.depth and not text:
@@ -449,13 +451,12 @@ class CallSiteCollector(FieldTracker):
             scope.indexed.add(position)
 
     def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        self.operators += 1
         text = isinstance(node.operator, _TEXT_OPERATORS) and (
             self._text(node.left) or self._text(node.right)
         )
         if text:
-            self.text_operators += 1
             self.texts.add(id(node))
+        self._operators(1, text)
         scope = self.scopes[-1]
         found = _BINARY.get(type(node.operator))
         if found is None:
@@ -490,11 +491,18 @@ class CallSiteCollector(FieldTracker):
         """A string or bytes literal, or an operation that already builds text."""
         return isinstance(node, _TEXT_LITERALS) or id(node) in self.texts
 
+    def _operators(self, count: int, text: bool = False) -> None:
+        self.operators += count
+        if text:
+            self.text_operators += count
+        elif "function" not in self.frames:
+            self.import_operators += count
+
     def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self.operators += 1
+        self._operators(1)
 
     def leave_UnaryOperation(self, node: cst.UnaryOperation) -> None:
-        self.operators += 1
+        self._operators(1)
         scope = self.scopes[-1]
         found = _UNARY.get(type(node.operator))
         if found is None:
@@ -512,7 +520,7 @@ class CallSiteCollector(FieldTracker):
                 self._add(cls + "." + method, CallKind.DUNDER)
 
     def leave_Comparison(self, node: cst.Comparison) -> None:
-        self.operators += len(node.comparisons)
+        self._operators(len(node.comparisons))
         scope = self.scopes[-1]
         if scope.depth:
             scope.compares += len(node.comparisons)

@@ -153,6 +153,7 @@ def _metrics(
         ),
         operators=walker.collector.operators,
         text_operators=walker.collector.text_operators,
+        import_operators=walker.collector.import_operators,
     )
 
 

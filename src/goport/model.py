@@ -286,10 +286,12 @@ class Metrics:
     complexity_max: int
     halstead_volume: float
     maintainability: float | None  # radon's MI, 0-100; None when radon could not read the file
-    #: the operators Halstead counts (binary, unary, boolean, augmented, comparison links), and
-    #: of them those that build text ("<b>" + s, "%s" % x, "-" * n, out += "...")
+    #: the operators Halstead counts (binary, unary, boolean, augmented, comparison links); of
+    #: them those that build text ("<b>" + s, "%s" % x, "-" * n, out += "..."), and of the rest
+    #: those outside any function (module and class bodies: run once, on import)
     operators: int = 0
     text_operators: int = 0
+    import_operators: int = 0
 
 
 @fast_pickle

@@ -6,8 +6,9 @@
 4. generators were read as network streaming;
 5. most modules sat at a 0 clamp, unordered, and glue showed an effort;
 
-and one the measured set showed next: a renderer's string concatenation counted as dense
-computation (Halstead density), above the parsers the workload runs.
+and two that the measured and validation sets showed next: a renderer's string concatenation,
+and version checks and flag constants worked out once on import, counted as dense computation
+(Halstead density), above the code the workloads run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from goport.config import Config
-from goport.model import Candidate, RunResult, Strategy
+from goport.model import Candidate, Factor, RunResult, Strategy
 from goport.pipeline import run
 
 
@@ -36,6 +37,10 @@ def _scan(root: Path) -> RunResult:
 
 def _by_path(result: RunResult) -> dict[str, Candidate]:
     return {c.rel_path: c for c in result.ranking}
+
+
+def _factor(c: Candidate, name: str) -> Factor:
+    return next(f for f in c.factors if f.name == name)
 
 
 # a same-size CLI: argument parsing and printing, no work of its own
@@ -466,9 +471,51 @@ def test_operators_that_build_text_are_not_dense_computation(tmp_path: Path) -> 
     )
     ranked = _by_path(_scan(root))
     html, geometry = ranked["draw/html.py"], ranked["draw/geometry.py"]
-    density = {
-        c.rel_path: next(f for f in c.factors if f.name == "density") for c in (html, geometry)
-    }
+    density = {c.rel_path: _factor(c, "density") for c in (html, geometry)}
     assert density["draw/geometry.py"].contribution > density["draw/html.py"].contribution
     assert "build text" in density["draw/html.py"].explanation
     assert geometry.rank < html.rank
+
+
+# what the interpreter and platform support, worked out once on import: dense with comparisons
+# and bit operators, none of which runs again
+COMPAT = """
+import os
+import platform
+import sys
+
+VERSION = sys.version_info[:2] + (int(platform.python_version()[-1] == "+"),)
+IMPL = platform.python_implementation().lower()
+CPYTHON = IMPL == "cpython" and not hasattr(sys, "pypy_version_info")
+PYPY = IMPL == "pypy" or hasattr(sys, "pypy_version_info")
+WINDOWS = sys.platform == "win32" or os.name == "nt" and not sys.platform.startswith("cyg")
+LINUX = sys.platform.startswith("linux") and not WINDOWS and os.name == "posix"
+FLAGS = (1 << 0) * CPYTHON | (1 << 1) * PYPY | (1 << 2) * WINDOWS | (1 << 3) * LINUX
+
+
+class Behaviour:
+    optimized_if = VERSION >= (3, 8) and CPYTHON or VERSION >= (3, 9) and PYPY
+    keep_constant = VERSION < (3, 11) or PYPY and VERSION <= (3, 9, 1)
+    exit_line = (VERSION >= (3, 10) and not PYPY) or (VERSION[0] > 3)
+    lasti_is_yield = VERSION < (3, 12) and CPYTHON and not (VERSION == (3, 11, 0))
+    match_case = VERSION >= (3, 10) and (CPYTHON or PYPY) and not WINDOWS
+    nested_guards = (FLAGS & 3) != 0 and VERSION > (3, 7) and VERSION < (3, 14)
+    trace_jumps = VERSION >= (3, 12) and FLAGS & 1 == 1 or VERSION >= (3, 13)
+
+
+def describe():
+    return {"version": VERSION[0] * 100 + VERSION[1], "flags": FLAGS & 0xFF, "impl": IMPL}
+"""
+
+
+def test_code_that_runs_once_on_import_is_not_dense_computation(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path / "proj",
+        {"draw/__init__.py": "", "draw/compat.py": COMPAT, "draw/geometry.py": GEOMETRY},
+    )
+    ranked = _by_path(_scan(root))
+    compat, geometry = ranked["draw/compat.py"], ranked["draw/geometry.py"]
+    density = {c.rel_path: _factor(c, "density") for c in (compat, geometry)}
+    assert "run once on import" in density["draw/compat.py"].explanation
+    assert density["draw/geometry.py"].contribution > density["draw/compat.py"].contribution
+    assert geometry.rank < compat.rank

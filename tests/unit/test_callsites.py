@@ -735,7 +735,7 @@ def test_module_level_instances_are_typed_in_the_functions_that_use_them() -> No
     assert sites(facts, "shadowed") == {("parse", 0, A)}
 
 
-def test_operators_that_build_text_are_counted_apart() -> None:
+def test_operators_that_build_text_or_run_on_import_are_counted_apart() -> None:
     facts = facts_of(
         """
         def heading(level, text):
@@ -755,13 +755,25 @@ def test_operators_that_build_text_are_counted_apart() -> None:
             if not a and b:
                 return -a * b + (a - b) % 7 < a
             return a + b
+
+        FLAGS = 1 << 3 | 1 << 4
+        LABEL = "v" + "1"
+
+        class Behaviour:
+            new_syntax = (3, 10) <= VERSION
+            def check(self, v=1 + 1):
+                return v > 2
         """
     )
     metrics = facts.metrics
     # heading: four + and one %; rule: *, + f"", "=" + "" and the + of the two;
-    # page: += "<li>" + item (the += and the +), but out += item may be numbers
-    assert metrics.text_operators == 5 + 4 + 2
-    # mix: not, and, unary -, *, +, -, %, <, +: nine operators, none building text
-    assert metrics.operators == metrics.text_operators + 1 + 9
+    # page: += "<li>" + item (the += and the +), but out += item may be numbers;
+    # LABEL: text, though outside any function
+    assert metrics.text_operators == 5 + 4 + 2 + 1
+    # run once on import: FLAGS' <<, | and <<, the class body's <=; not a default's +, nor the
+    # operators of a method
+    assert metrics.import_operators == 4
+    # mix: not, and, unary -, *, +, -, %, <, +: nine operators; check: the default's + and >
+    assert metrics.operators == metrics.text_operators + metrics.import_operators + 1 + 9 + 2
     work = function(facts, "page").work
     assert work.loop_arith == 1  # out += item: text building is not arithmetic

@@ -98,10 +98,19 @@ def density(x: Features, scale: float, cal: Calibration) -> Factor | None:
         scale,
         cal,
         f"{x.halstead_density:.1f} Halstead volume per line ({x.density:.1f} counting its size"
-        + (f", without the {x.text_share:.0%} of operators that build text" if x.text_share else "")
-        + "): the denser the operators and operands (rather than calls and assignments), the "
-        "more interpreted work per line.",
+        f"{_left_out(x)}): the denser the operators and operands (rather than calls and "
+        "assignments), the more interpreted work per line.",
     )
+
+
+def _left_out(x: Features) -> str:
+    """What the density leaves out of radon's volume: text building, code run on import."""
+    parts = []
+    if x.text_share:
+        parts.append(f"the {x.text_share:.0%} of operators that build text")
+    if x.import_share:
+        parts.append(f"the {x.import_share:.0%} outside functions, run once on import")
+    return ", without " + " and ".join(parts) if parts else ""
 
 
 def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:

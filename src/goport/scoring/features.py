@@ -28,9 +28,11 @@ class Features:
     #: the share of those operators that build text ("<b>" + s, "%s" % x, out += "..."): the
     #: concatenation runs in C either way, so a renderer's density is not computation
     text_share: float
-    #: the density of the operators that do not build text, shrunk toward 0 for small modules,
-    #: sloc / (sloc + DENSITY_PRIOR): a two-line helper's density says little about where time
-    #: goes
+    #: the share of the others outside any function (constants, class bodies): run once
+    import_share: float
+    #: the density of the operators that neither build text nor run on import, shrunk toward 0
+    #: for small modules, sloc / (sloc + DENSITY_PRIOR): a two-line helper's density says
+    #: little about where time goes
     density: float
     loop_work: float  # arithmetic, comparisons and indexing operators inside loops
     bit_work: float  # bit operators (<< >> & | ^ ~) inside loops
@@ -68,8 +70,10 @@ def module_features(
 ) -> Features:
     sloc = max(facts.metrics.sloc, 0)
     metrics = facts.metrics
-    text_share = metrics.text_operators / metrics.operators if metrics.operators else 0.0
-    volume = metrics.halstead_volume * (1.0 - text_share)
+    operators = max(metrics.operators, 1)
+    text_share = metrics.text_operators / operators
+    import_share = metrics.import_operators / operators
+    volume = metrics.halstead_volume * max(0.0, 1.0 - text_share - import_share)
     loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
     loop_work = bit_work = 0.0
     nested = scanners = recursive = 0
@@ -94,6 +98,7 @@ def module_features(
         loop_depth=loops,
         halstead_density=round(metrics.halstead_volume / max(sloc, 1), 3),
         text_share=round(text_share, 3),
+        import_share=round(import_share, 3),
         density=round(volume / max(sloc, 1) * sloc / (sloc + DENSITY_PRIOR), 3),
         loop_work=round(loop_work, 3),
         bit_work=round(bit_work, 3),
