@@ -41,12 +41,9 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   ``except`` handler or a ``raise`` as ``callscopes.EXCEPT_LEVELS``: the exceptional path;
 - a module-level ``name = function`` (or class) is kept as an alias, a binding of ``name`` that
   calls resolve through like an import's;
-- the module's operators that radon's Halstead volume counts are counted, and apart those that
-  build text (``"<b>" + s``, ``"%s" % x``, ``"-" * n``, ``out += "..."``: an operand is a string
-  literal or built text): concatenation runs in C either way, so the density the score reads
-  leaves them out, and so does a loop's arithmetic; and apart again the rest of those outside
-  any function (module and class bodies, which run once, on import), which density leaves out
-  too.
+- the module's operators are counted as radon's Halstead volume counts them, and apart those
+  that build text or run once on import (``goport.calloperators``); text building is not a
+  loop's arithmetic either.
 """
 
 from __future__ import annotations
@@ -57,7 +54,7 @@ import libcst as cst
 
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import positional
-from goport.callfields import FieldTracker
+from goport.calloperators import OperatorCounter
 from goport.callscopes import (
     Scope,
     is_main_guard,
@@ -65,7 +62,6 @@ from goport.callscopes import (
     name_of,
     parts_of,
 )
-from goport.detectors.base import Context
 from goport.model import CallKind
 
 __all__ = ["CallSiteCollector", "Scope", "is_main_guard"]
@@ -134,11 +130,6 @@ _COMPARE: dict[type, tuple[str, str]] = {
     cst.GreaterThanEqual: ("__ge__", "__le__"),
 }
 
-#: operators that build text when an operand is a literal or built text: "<b>" + s + "</b>",
-#: "%s=%r" % kv, "-" * width
-_TEXT_OPERATORS = (cst.Add, cst.Modulo, cst.Multiply)
-_TEXT_LITERALS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
-
 _UNARY: dict[type, tuple[str, bool]] = {
     cst.Minus: ("__neg__", False),
     cst.Plus: ("__pos__", False),
@@ -147,23 +138,13 @@ _UNARY: dict[type, tuple[str, bool]] = {
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
 
 
-class CallSiteCollector(FieldTracker):
+class CallSiteCollector(OperatorCounter):
     """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
     On top of the scopes and depths ``ScopeTracker`` keeps, it records stores, local types and
     every call a statement or an expression makes (``leave_Call``, operators, subscripts), and
     the functions passed to be called back (``goport.callbacks``).
     """
-
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        #: the operators radon's Halstead volume counts (binary, unary, boolean, augmented,
-        #: each link of a comparison); of them those that build text, and of the rest those
-        #: outside any function (module and class bodies: they run once, on import)
-        self.operators = 0
-        self.text_operators = 0
-        self.import_operators = 0
-        self.texts: set[int] = set()  # ids of the operations that build text, for the outer ones
 
     # -- assignments: stores and local types --------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -451,11 +432,7 @@ class CallSiteCollector(FieldTracker):
             scope.indexed.add(position)
 
     def leave_BinaryOperation(self, node: cst.BinaryOperation) -> None:
-        text = isinstance(node.operator, _TEXT_OPERATORS) and (
-            self._text(node.left) or self._text(node.right)
-        )
-        if text:
-            self.texts.add(id(node))
+        text = self._builds_text(node)
         self._operators(1, text)
         scope = self.scopes[-1]
         found = _BINARY.get(type(node.operator))
@@ -486,20 +463,6 @@ class CallSiteCollector(FieldTracker):
             cls = scope.instances.get(right.value)
             if cls is not None:
                 self._add(cls + "." + reflected, CallKind.DUNDER)
-
-    def _text(self, node: cst.BaseExpression) -> bool:
-        """A string or bytes literal, or an operation that already builds text."""
-        return isinstance(node, _TEXT_LITERALS) or id(node) in self.texts
-
-    def _operators(self, count: int, text: bool = False) -> None:
-        self.operators += count
-        if text:
-            self.text_operators += count
-        elif "function" not in self.frames:
-            self.import_operators += count
-
-    def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self._operators(1)
 
     def leave_UnaryOperation(self, node: cst.UnaryOperation) -> None:
         self._operators(1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sysconfig
 import textwrap
+from pathlib import Path
 
 from goport.extract import extract
 from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts, SourceFile
@@ -749,6 +751,7 @@ def test_operators_that_build_text_or_run_on_import_are_counted_apart() -> None:
             for item in items:
                 out += "<li>" + item
                 out += item
+                out *= 2
             return out
 
         def mix(a, b):
@@ -756,8 +759,13 @@ def test_operators_that_build_text_or_run_on_import_are_counted_apart() -> None:
                 return -a * b + (a - b) % 7 < a
             return a + b
 
+        def more(a: int | None = 1 + 1, *, b: str = "x" + "y") -> int | None:
+            return b"\\0" * a + (b + (a + "x")) + len("a" + b) * 2 + ("%s %s" % (a, b))
+
         FLAGS = 1 << 3 | 1 << 4
         LABEL = "v" + "1"
+        SUPPORTED = FLAGS > 2 and FLAGS < 9 and FLAGS != 5 or 0 < FLAGS <= 3
+        OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b if a > b else -a}
 
         class Behaviour:
             new_syntax = (3, 10) <= VERSION
@@ -766,14 +774,34 @@ def test_operators_that_build_text_or_run_on_import_are_counted_apart() -> None:
         """
     )
     metrics = facts.metrics
-    # heading: four + and one %; rule: *, + f"", "=" + "" and the + of the two;
-    # page: += "<li>" + item (the += and the +), but out += item may be numbers;
-    # LABEL: text, though outside any function
-    assert metrics.text_operators == 5 + 4 + 2 + 1
-    # run once on import: FLAGS' <<, | and <<, the class body's <=; not a default's +, nor the
-    # operators of a method
-    assert metrics.import_operators == 4
-    # mix: not, and, unary -, *, +, -, %, <, +: nine operators; check: the default's + and >
-    assert metrics.operators == metrics.text_operators + metrics.import_operators + 1 + 9 + 2
+    # heading: four + and one %; rule: *, + f"", "=" + "" and the + of the two; page:
+    # += "<li>" + item (the += and the +), not out += item nor out *= 2, which may be numbers;
+    # more: b"\\0" * a, a + "x" and b + (...), "a" + b (not its * 2: len() is a number), the %,
+    # and the three + that join the parts; LABEL: text, though outside any function
+    assert metrics.text_operators == 5 + 4 + 2 + 8 + 1
+    # run once on import: FLAGS' <<, | and <<; SUPPORTED's one "and" chain, its "or", the
+    # comparisons >, <, != and the two links of 0 < FLAGS <= 3; the class body's <=. Not a
+    # lambda's body (it runs per call), nor a default's + or an annotation's | (radon counts a
+    # def's body only), nor a method's operators
+    assert metrics.import_operators == 3 + 7 + 1
+    # mix: not, and, unary -, *, +, -, %, <, +: nine; page's out += item and out *= 2; more's
+    # len(...) * 2; the lambdas' +, -, > and unary -; check's >
+    assert (
+        metrics.operators == metrics.text_operators + metrics.import_operators + 9 + 2 + 1 + 4 + 1
+    )
     work = function(facts, "page").work
-    assert work.loop_arith == 1  # out += item: text building is not arithmetic
+    assert work.loop_arith == 2  # out += item and out *= 2: text building is not arithmetic
+
+
+def test_operators_are_the_ones_radon_counts() -> None:
+    """The shares the density leaves out are shares of radon's Halstead operator count (N1)."""
+    from radon.metrics import h_visit
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    here = Path(__file__).resolve().parents[2] / "src" / "goport"
+    files = [stdlib / name for name in ("argparse.py", "textwrap.py", "json/decoder.py")]
+    files += [here / "callsites.py", here / "scoring" / "factors.py"]
+    for path in files:
+        code = path.read_text(encoding="utf-8")
+        facts = extract(SourceFile(path.name, path.name, "m"), code.encode())
+        assert facts.metrics.operators == h_visit(code).total.N1, path

@@ -82,7 +82,7 @@ def _edge_facts() -> ModuleFacts:
         rel_path="pkg/\udcff\u202e\x1b[2J.py",
         module="pkg.m\u00f6d",
         digest="0" * 32,
-        metrics=Metrics(10, 8, 6, 1, 1, 3, 2, 123.456789012345, None),
+        metrics=Metrics(10, 8, 6, 1, 1, 3, 2, 123.456789012345, None, 40, 7, 5),
         imports=(Import("numpy", "np", 1), Import("a.b.C", "C", 2, is_from=True)),
         functions=(function,),
         classes=(ClassFacts("Outer", Span(2, 9), ("Base", "abc.ABC"), ("method",)),),

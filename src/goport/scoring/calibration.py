@@ -53,34 +53,34 @@ class Calibration:
         "that a dense kernel scores 40-80 like a hot network service",
     )
     w_density: float = cal(
-        0.7761,
+        0.7841,
         "fitted: Halstead volume per line of the operators that neither build text nor run "
         "on import (shrunk for small modules), the strongest single sign of "
         "computation-dense code",
     )
     w_fan_in: float = cal(
-        0.4139,
+        0.4154,
         "fitted: modules many others import are called from many places, which makes code hot",
     )
     w_scanner: float = cal(
-        0.8737,
+        0.8732,
         "fitted: character- or byte-level scanners (a running index in a while loop)",
     )
     w_cpu_findings: float = cal(
-        0.1524,
+        0.1521,
         "fitted: the CPU detectors' summed finding weight (nested loops, string building, "
         "parsing, binary codecs)",
     )
     w_size: float = cal(
-        0.08983,
+        0.08892,
         "fitted: more code holds more of the run time, all else equal (the size cost still "
         "counts the work of a port)",
     )
     w_bit_work: float = cal(
-        0.2687, "fitted: bit operators in loops: binary protocols, checksums, packing"
+        0.2672, "fitted: bit operators in loops: binary protocols, checksums, packing"
     )
     w_loop_work: float = cal(
-        0.04817,
+        0.04829,
         "fitted: arithmetic, comparison and indexing operators in loops; small next to density, "
         "which already counts most of them",
     )
