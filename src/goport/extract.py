@@ -18,7 +18,14 @@ from goport.codehash import body_hash
 from goport.detectors.base import Context, Detector
 from goport.detectors.registry import REGISTRY
 from goport.kinds import module_kind
-from goport.measure import MAX_NODES, RadonResult, maintainability, radon_of, stdlib_tree
+from goport.measure import (
+    MAX_NODES,
+    RadonResult,
+    check_chains,
+    maintainability,
+    radon_of,
+    stdlib_tree,
+)
 from goport.model import (
     CallSite,
     Finding,
@@ -65,6 +72,12 @@ def extract(source: SourceFile, data: bytes, digest: str | None = None) -> Modul
             "nodes); usually a generated table, not a port candidate",
         )
     tree, syntax = stdlib_tree(data)
+    try:
+        check_chains(data, tree)
+    except ExtractError as exc:
+        if syntax is not None and syntax.lineno:  # CPython's own message says more
+            raise ExtractError("parse", _syntax_message(None, data, syntax)) from exc
+        raise
     if tree is not None and len(data) > MAX_NODES:  # a node takes at least a byte of source
         nodes = sum(1 for node in ast.walk(tree) if not isinstance(node, ast.expr_context))
         if nodes > MAX_NODES:
@@ -212,7 +225,7 @@ def _attach(
 
 
 def _syntax_message(
-    exc: cst.ParserSyntaxError, data: bytes, syntax: SyntaxError | None = None
+    exc: cst.ParserSyntaxError | None, data: bytes, syntax: SyntaxError | None = None
 ) -> str:
     head = data[:4096]
     hint = ""
@@ -227,4 +240,6 @@ def _syntax_message(
         return (
             f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{hint}: {syntax.msg}"
         )
+    if exc is None:
+        return f"syntax error{hint}"
     return f"syntax error at line {exc.raw_line}, column {exc.raw_column}{hint}: {exc.message}"

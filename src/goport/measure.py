@@ -26,6 +26,36 @@ MAX_NODES = 150_000
 
 _TOO_DEEP = ("too many nested", "too many levels", "too many statically nested")
 
+#: operands of one ``and``/``or`` chain past which a file is not handed to libcst: CPython's ast
+#: keeps such a chain flat, but libcst's native parser nests it one level per operand and
+#: crashes the process (a segmentation fault at 10,000 operands with libcst 1.9; 6,000 parsed).
+#: Hand-written code has tens; a chain of thousands is generated
+MAX_BOOL_CHAIN = 2_000
+
+
+def check_chains(data: bytes, tree: ast.Module | None) -> None:
+    """Refuse (ExtractError) a file with an ``and``/``or`` chain libcst cannot parse safely.
+
+    Every ``and`` and ``or`` operator contains those bytes, so a file with fewer of them than
+    the limit cannot hold such a chain, and most files are passed without a walk. A file
+    CPython could not parse (``tree`` None) with that many is refused as well: its chains
+    cannot be measured, and its syntax error is reported without libcst.
+    """
+    if data.count(b"and") + data.count(b"or") <= MAX_BOOL_CHAIN:
+        return
+    if tree is None:
+        raise ExtractError(
+            "parse", "not valid Python, and too many and/or operators to parse safely"
+        )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOL_CHAIN:
+            raise ExtractError(
+                "parse",
+                f"an and/or chain of {len(node.values):,} operands at line {node.lineno}, more "
+                f"than goport parses in one expression ({MAX_BOOL_CHAIN:,}); usually generated "
+                "code, not a port candidate",
+            )
+
 
 def stdlib_tree(data: bytes) -> tuple[ast.Module | None, SyntaxError | None]:
     """The stdlib ``ast`` of the file (for radon), or the SyntaxError CPython reports.

@@ -183,26 +183,33 @@ def test_max_file_size_from_pyproject(tmp_path: Path, goport: Goport, cache_dir:
 
 
 PARENS_2000 = "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n"
+# CPython keeps an and/or chain flat; libcst nests it one level per operand and segfaults
+AND_10000 = "x = " + "a and(b)" + " and a" * 10_000 + "\n"
+PY2_OR_10000 = 'print "tables"\nx = ' + " or ".join(["a"] * 10_000) + "\n"
 
 
 @pytest.mark.parametrize(
-    ("source", "good_files"),
+    ("source", "good_files", "says"),
     [
-        pytest.param(PARENS_2000, 0, id="2000-nested-parens-alone-in-process"),
-        pytest.param(PARENS_2000, 24, id="2000-nested-parens-with-worker-processes"),
+        pytest.param(PARENS_2000, 0, "nested", id="2000-nested-parens-alone-in-process"),
+        pytest.param(PARENS_2000, 24, "nested", id="2000-nested-parens-with-worker-processes"),
+        pytest.param(AND_10000, 0, "and/or chain of 10,002", id="and-chain-alone-in-process"),
+        pytest.param(AND_10000, 24, "and/or chain", id="and-chain-with-worker-processes"),
+        pytest.param(PY2_OR_10000, 0, "Python 2", id="python-2-with-an-or-chain"),
     ],
 )
 def test_too_deeply_nested_file_does_not_crash_the_scan(
-    tmp_path: Path, goport: Goport, cache_dir: Path, source: str, good_files: int
+    tmp_path: Path, goport: Goport, cache_dir: Path, source: str, good_files: int, says: str
 ) -> None:
-    """CPython itself refuses this ("too many nested parentheses"); libcst's native parser
-    segfaults on it. goport must list the file as an error, not die or lose the other files."""
+    """CPython itself refuses deep nesting ("too many nested parentheses"); libcst's native
+    parser segfaults on it, and on a long flat and/or chain. goport must list the file as an
+    error, not die or lose the other files."""
     files: dict[str, str | bytes] = {"nested.py": source}
     files.update({f"mod{i:02}.py": GOOD.replace("pairs", f"pairs{i}") for i in range(good_files)})
     root = _project(tmp_path / "proj", files)
     doc = _scan(goport, root, cache_dir, "--jobs", "2")
     err = _error(doc, "nested.py")
-    assert "nested" in err["message"]
+    assert says in err["message"]
     assert [e["path"] for e in doc["errors"]] == ["nested.py"]
     assert len(doc["candidates"]) == good_files + 1
 
