@@ -286,17 +286,19 @@ def test_cli_cache_clean_keeps_the_secret_key_of_the_default_folder(
 
 def test_cli_cache_clean_never_touches_a_planted_link(tmp_path: Path, goport: Goport) -> None:
     cache = _scanned(tmp_path, goport)
+    # a shard name the scan's own entries do not use (their keys hash goport's code too)
+    shard = next(f"{i:02x}" for i in range(256) if not (cache / VERSION / f"{i:02x}").exists())
     outside = tmp_path / "outside"
-    victim_dir = outside / "cd"
+    victim_dir = outside / shard
     victim_dir.mkdir(parents=True)
-    victim = victim_dir / f"{'cd' * 20}.entry"  # named like an entry, outside the cache
+    victim = victim_dir / f"{shard * 20}.entry"  # named like an entry, outside the cache
     victim.write_text("precious")
     precious = outside / "precious.txt"
     precious.write_text("precious")
     entry_link = cache / VERSION / "ab" / f"{'ab' * 20}.entry"
     entry_link.parent.mkdir(parents=True, exist_ok=True)
     entry_link.symlink_to(precious)
-    shard_link = cache / VERSION / "cd"
+    shard_link = cache / VERSION / shard
     shard_link.symlink_to(victim_dir, target_is_directory=True)
     version_link = cache / "v9.9.9-json9"
     version_link.symlink_to(outside, target_is_directory=True)
