@@ -138,8 +138,10 @@ def test_weights_use_the_factor_names_the_report_prints(goport: Goport, cache_di
                 assert factor["contribution"] == 0, (cand["path"], factor)
     doubled = json.loads(_ok(goport(*base, "-w", "cpu-bound=2")).stdout)
     path = "demo_service/tokenizer.py"
+    # contributions are rounded to 0.1: twice a rounded value is off by up to 0.1, and the
+    # doubled contribution's own rounding by 0.05
     assert _factors(doubled, path)["cpu-bound"] == pytest.approx(
-        2 * _factors(plain, path)["cpu-bound"], abs=0.1
+        2 * _factors(plain, path)["cpu-bound"], abs=0.16
     )
 
 
