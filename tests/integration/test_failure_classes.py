@@ -516,6 +516,6 @@ def test_code_that_runs_once_on_import_is_not_dense_computation(tmp_path: Path) 
     ranked = _by_path(_scan(root))
     compat, geometry = ranked["draw/compat.py"], ranked["draw/geometry.py"]
     density = {c.rel_path: _factor(c, "density") for c in (compat, geometry)}
-    assert "run once on import" in density["draw/compat.py"].explanation
+    assert "outside functions, which run once on import" in density["draw/compat.py"].explanation
     assert density["draw/geometry.py"].contribution > density["draw/compat.py"].contribution
     assert geometry.rank < compat.rank

@@ -109,7 +109,8 @@ def _left_out(x: Features) -> str:
     if x.text_share:
         parts.append(f"the {x.text_share:.0%} of operators that build text")
     if x.import_share:
-        parts.append(f"the {x.import_share:.0%} outside functions, run once on import")
+        of = "" if parts else "of operators "
+        parts.append(f"the {x.import_share:.0%} {of}outside functions, which run once on import")
     return ", without " + " and ".join(parts) if parts else ""
 
 
