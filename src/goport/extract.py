@@ -89,6 +89,13 @@ def extract(source: SourceFile, data: bytes, digest: str | None = None) -> Modul
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
+        if tree is not None:  # valid Python that libcst's grammar or limits reject
+            raise ExtractError(
+                "parse",
+                "CPython accepts this file but libcst, goport's parser, does not ("
+                f"{(exc.message or 'parser error').splitlines()[0]}); usually generated code or "
+                "syntax newer than this libcst",
+            ) from exc
         raise ExtractError("parse", _syntax_message(exc, data, syntax)) from exc
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         raise ExtractError(

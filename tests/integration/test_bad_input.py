@@ -214,6 +214,19 @@ def test_too_deeply_nested_file_does_not_crash_the_scan(
     assert len(doc["candidates"]) == good_files + 1
 
 
+def test_valid_python_that_libcst_rejects_is_reported_as_such(
+    tmp_path: Path, goport: Goport, cache_dir: Path
+) -> None:
+    """50,000 implicitly concatenated literals are valid Python that libcst's parser rejects:
+    the message must not call the user's valid file a syntax error of theirs."""
+    source = "x = " + " ".join(['"s"'] * 50_000) + "\n"
+    root = _project(tmp_path / "proj", {"table.py": source, "good.py": GOOD})
+    doc = _scan(goport, root, cache_dir)
+    err = _error(doc, "table.py")
+    assert err["message"].startswith("CPython accepts this file but libcst")
+    assert [c["path"] for c in doc["candidates"]] == ["good.py"]
+
+
 def _make_unreadable(path: Path) -> None:
     path.chmod(0)
     try:
