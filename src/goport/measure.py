@@ -5,6 +5,8 @@ run on whole files (it is quadratic on long strings): raw line counts come from 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -33,20 +35,29 @@ _TOO_DEEP = ("too many nested", "too many levels", "too many statically nested")
 MAX_BOOL_CHAIN = 2_000
 
 
+#: what libcst may be handed of a file CPython rejected (newer syntax than this Python, or an
+#: error to locate), where CPython's own limits did not get to look: tokens in one statement
+#: (a chain of thousands of operands or attributes), bracket depth, indentation depth, ``elif``
+#: arms (libcst nests each in the one before). libcst 1.9 crashed at 2,000 nested brackets
+#: and 6,000-operand chains; hand-written statements stay far below these
+MAX_STATEMENT_TOKENS = 1_500
+MAX_BRACKET_DEPTH = 150
+MAX_INDENT_DEPTH = 100
+MAX_ELIFS = 1_000
+
+
 def check_chains(data: bytes, tree: ast.Module | None) -> None:
-    """Refuse (ExtractError) a file with an ``and``/``or`` chain libcst cannot parse safely.
+    """Refuse (ExtractError) a file libcst cannot parse safely: a long ``and``/``or`` chain in
+    a file CPython parsed, or in a file it rejected, any statement past the limits above.
 
     Every ``and`` and ``or`` operator contains those bytes, so a file with fewer of them than
-    the limit cannot hold such a chain, and most files are passed without a walk. A file
-    CPython could not parse (``tree`` None) with that many is refused as well: its chains
-    cannot be measured, and its syntax error is reported without libcst.
+    the limit cannot hold such a chain, and most files are passed without a walk.
     """
+    if tree is None:
+        _check_unparsed(data)
+        return
     if data.count(b"and") + data.count(b"or") <= MAX_BOOL_CHAIN:
         return
-    if tree is None:
-        raise ExtractError(
-            "parse", "not valid Python, and too many and/or operators to parse safely"
-        )
     for node in ast.walk(tree):
         if isinstance(node, ast.BoolOp) and len(node.values) > MAX_BOOL_CHAIN:
             raise ExtractError(
@@ -115,3 +126,46 @@ def maintainability(volume: float, complexity: int, lloc: int, comment_pct: floa
     from radon.metrics import mi_compute
 
     return round(float(mi_compute(volume, complexity, lloc, comment_pct)), 2)
+
+
+def _check_unparsed(data: bytes) -> None:
+    """The limits above, from the tokens of a file CPython rejected (a file that does not
+    even tokenize is refused: nothing vouches for its shape)."""
+    statement = brackets = indent = elifs = 0
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            kind = token.type
+            if kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                statement = 0
+                continue
+            if kind == tokenize.INDENT:
+                indent += 1
+            elif kind == tokenize.DEDENT:
+                indent -= 1
+            elif kind == tokenize.OP and token.string in "([{":
+                brackets += 1
+            elif kind == tokenize.OP and token.string in ")]}":
+                brackets = max(0, brackets - 1)
+            elif kind == tokenize.NAME and token.string == "elif":
+                elifs += 1
+            if kind not in (tokenize.NL, tokenize.COMMENT):
+                statement += 1
+            if (
+                statement > MAX_STATEMENT_TOKENS
+                or brackets > MAX_BRACKET_DEPTH
+                or indent > MAX_INDENT_DEPTH
+                or elifs > MAX_ELIFS
+            ):
+                raise ExtractError(
+                    "parse",
+                    f"not valid Python, and line {token.start[0]} is too large or too "
+                    "deeply nested to parse safely",
+                )
+    except (UnicodeDecodeError, LookupError):
+        return  # not text in its declared encoding: libcst stops at decoding, before parsing
+    except SyntaxError as exc:
+        if not isinstance(exc, IndentationError):
+            return  # a bad encoding declaration (detect_encoding): the same
+        raise ExtractError("parse", f"not valid Python, and it does not tokenize: {exc}") from exc
+    except tokenize.TokenError as exc:
+        raise ExtractError("parse", f"not valid Python, and it does not tokenize: {exc}") from exc

@@ -186,6 +186,8 @@ PARENS_2000 = "x = " + "(" * 2000 + "1" + ")" * 2000 + "\n"
 # CPython keeps an and/or chain flat; libcst nests it one level per operand and segfaults
 AND_10000 = "x = " + "a and(b)" + " and a" * 10_000 + "\n"
 PY2_OR_10000 = 'print "tables"\nx = ' + " or ".join(["a"] * 10_000) + "\n"
+# CPython stops at the print statement, never nesting the chain; libcst would, and crash
+ATTRS_30000_THEN_PY2 = "x = a" + ".b" * 30_000 + '\nprint "tables"\n'
 
 
 @pytest.mark.parametrize(
@@ -196,6 +198,7 @@ PY2_OR_10000 = 'print "tables"\nx = ' + " or ".join(["a"] * 10_000) + "\n"
         pytest.param(AND_10000, 0, "and/or chain of 10,002", id="and-chain-alone-in-process"),
         pytest.param(AND_10000, 24, "and/or chain", id="and-chain-with-worker-processes"),
         pytest.param(PY2_OR_10000, 0, "Python 2", id="python-2-with-an-or-chain"),
+        pytest.param(ATTRS_30000_THEN_PY2, 0, "Python 2", id="attribute-chain-then-python-2"),
     ],
 )
 def test_too_deeply_nested_file_does_not_crash_the_scan(
