@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -128,16 +129,29 @@ def maintainability(volume: float, complexity: int, lloc: int, comment_pct: floa
     return round(float(mi_compute(volume, complexity, lloc, comment_pct)), 2)
 
 
+#: what, inside a string, libcst may parse as code (an f-string's expressions; a newer
+#: Python's nested quotes, which an older tokenize splits into plain strings): punctuation and
+#: the keywords an expression chains with
+_CODE_IN_STRING = re.compile(r"[^\w\s]|\b(?:and|or|not|lambda|if|else|for|in|is|await)\b")
+
+
 def _check_unparsed(data: bytes) -> None:
     """The limits above, from the tokens of a file CPython rejected (a file that does not
-    even tokenize is refused: nothing vouches for its shape)."""
+    even tokenize is refused: nothing vouches for its shape). What a string holds counts as
+    code, since libcst parses f-strings' expressions (and this tokenize may not see them)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)  # all at once, as libcst decodes it
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return  # not text in its declared encoding: libcst stops at decoding, before parsing
     statement = brackets = indent = elifs = 0
     try:
-        for token in tokenize.tokenize(io.BytesIO(data).readline):
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
             kind = token.type
             if kind in (tokenize.NEWLINE, tokenize.ENDMARKER):
                 statement = 0
                 continue
+            inner = 0
             if kind == tokenize.INDENT:
                 indent += 1
             elif kind == tokenize.DEDENT:
@@ -148,11 +162,14 @@ def _check_unparsed(data: bytes) -> None:
                 brackets = max(0, brackets - 1)
             elif kind == tokenize.NAME and token.string == "elif":
                 elifs += 1
+            elif kind == tokenize.STRING:
+                statement += len(_CODE_IN_STRING.findall(token.string))
+                inner = _depth(token.string)
             if kind not in (tokenize.NL, tokenize.COMMENT):
                 statement += 1
             if (
                 statement > MAX_STATEMENT_TOKENS
-                or brackets > MAX_BRACKET_DEPTH
+                or brackets + inner > MAX_BRACKET_DEPTH
                 or indent > MAX_INDENT_DEPTH
                 or elifs > MAX_ELIFS
             ):
@@ -161,11 +178,19 @@ def _check_unparsed(data: bytes) -> None:
                     f"not valid Python, and line {token.start[0]} is too large or too "
                     "deeply nested to parse safely",
                 )
-    except (UnicodeDecodeError, LookupError):
-        return  # not text in its declared encoding: libcst stops at decoding, before parsing
-    except SyntaxError as exc:
-        if not isinstance(exc, IndentationError):
-            return  # a bad encoding declaration (detect_encoding): the same
+    except (SyntaxError, tokenize.TokenError) as exc:  # IndentationError is a SyntaxError
         raise ExtractError("parse", f"not valid Python, and it does not tokenize: {exc}") from exc
-    except tokenize.TokenError as exc:
-        raise ExtractError("parse", f"not valid Python, and it does not tokenize: {exc}") from exc
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting in a string's text."""
+    if "(" not in text and "[" not in text and "{" not in text:
+        return 0
+    depth = deepest = 0
+    for char in text:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest

@@ -188,6 +188,11 @@ AND_10000 = "x = " + "a and(b)" + " and a" * 10_000 + "\n"
 PY2_OR_10000 = 'print "tables"\nx = ' + " or ".join(["a"] * 10_000) + "\n"
 # CPython stops at the print statement, never nesting the chain; libcst would, and crash
 ATTRS_30000_THEN_PY2 = "x = a" + ".b" * 30_000 + '\nprint "tables"\n'
+# syntax older Pythons reject (a type statement), then nesting inside an f-string, which an
+# older tokenize returns as one string token (or, with a newer Python's nested quotes, splits
+# into plain strings); libcst parses the expressions inside and crashed
+NEWER_THEN_FSTRING = 'type X = int\nx = f"{' + "(" * 5_000 + "1" + ")" * 5_000 + '}"\n'
+NEWER_THEN_QUOTES = 'type X = int\nx = f"{"a" + ' + "(" * 5_000 + "1" + ")" * 5_000 + '}"\n'
 
 
 @pytest.mark.parametrize(
@@ -199,6 +204,9 @@ ATTRS_30000_THEN_PY2 = "x = a" + ".b" * 30_000 + '\nprint "tables"\n'
         pytest.param(AND_10000, 24, "and/or chain", id="and-chain-with-worker-processes"),
         pytest.param(PY2_OR_10000, 0, "Python 2", id="python-2-with-an-or-chain"),
         pytest.param(ATTRS_30000_THEN_PY2, 0, "Python 2", id="attribute-chain-then-python-2"),
+        # the message depends on whether this Python accepts the type statement
+        pytest.param(NEWER_THEN_FSTRING, 0, "", id="nesting-inside-an-f-string"),
+        pytest.param(NEWER_THEN_QUOTES, 0, "", id="nesting-inside-nested-quotes"),
     ],
 )
 def test_too_deeply_nested_file_does_not_crash_the_scan(
