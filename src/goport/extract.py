@@ -76,7 +76,7 @@ def extract(source: SourceFile, data: bytes, digest: str | None = None) -> Modul
         check_chains(data, tree)
     except ExtractError as exc:
         if syntax is not None and syntax.lineno:  # CPython's own message says more
-            raise ExtractError("parse", _syntax_message(None, data, syntax)) from exc
+            raise ExtractError("parse", _cpython_message(syntax, data)) from exc
         raise
     if tree is not None and len(data) > MAX_NODES:  # a node takes at least a byte of source
         nodes = sum(1 for node in ast.walk(tree) if not isinstance(node, ast.expr_context))
@@ -232,21 +232,28 @@ def _attach(
 
 
 def _syntax_message(
-    exc: cst.ParserSyntaxError | None, data: bytes, syntax: SyntaxError | None = None
+    exc: cst.ParserSyntaxError, data: bytes, syntax: SyntaxError | None = None
 ) -> str:
-    head = data[:4096]
-    hint = ""
+    if syntax is not None and syntax.lineno:
+        return _cpython_message(syntax, data)
+    return (
+        f"syntax error at line {exc.raw_line}, column {exc.raw_column}{_hint(data)}: {exc.message}"
+    )
+
+
+def _cpython_message(syntax: SyntaxError, data: bytes) -> str:
+    """CPython's position and wording: what users know from their own tracebacks."""
+    return (
+        f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{_hint(data)}: "
+        f"{syntax.msg}"
+    )
+
+
+def _hint(data: bytes) -> str:
     if re.search(rb"^\s*print\s+[\"'\w]", data, re.MULTILINE) or re.search(
         rb"^\s*exec\s+[\"'\w]|except\s+\w+\s*,\s*\w+\s*:", data, re.MULTILINE
     ):
-        hint = " (this looks like Python 2, which goport does not analyse)"
-    elif b"<<<<<<<" in head:
-        hint = " (unresolved merge conflict markers)"
-    if syntax is not None and syntax.lineno:
-        # CPython's position and wording are what users know from their own tracebacks
-        return (
-            f"syntax error at line {syntax.lineno}, column {syntax.offset or 0}{hint}: {syntax.msg}"
-        )
-    if exc is None:
-        return f"syntax error{hint}"
-    return f"syntax error at line {exc.raw_line}, column {exc.raw_column}{hint}: {exc.message}"
+        return " (this looks like Python 2, which goport does not analyse)"
+    if b"<<<<<<<" in data[:4096]:
+        return " (unresolved merge conflict markers)"
+    return ""
