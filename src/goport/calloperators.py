@@ -91,6 +91,7 @@ class OperatorCounter(FieldTracker):
         self.lambdas -= 1
 
     def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        super().leave_BooleanOperation(node)
         left = node.left
         if not (
             isinstance(left, cst.BooleanOperation)

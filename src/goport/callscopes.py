@@ -124,6 +124,7 @@ class Scope:
     compares: int = 0
     subscripts: int = 0
     calls: int = 0
+    regex: int = 0
     max_depth: int = 0
     recursive: bool = False
 
@@ -140,6 +141,7 @@ class Scope:
             max_loop_depth=self.max_depth,
             while_index_scan=bool(self.indexed & self.stepped),
             recursive=self.recursive,
+            loop_regex=self.regex,
         )
 
 
@@ -363,23 +365,35 @@ class ScopeTracker:
         self._statement()
 
     def visit_BaseComp(self, node: cst.BaseComp) -> None:
-        # the element is written first but runs in the innermost loop: every part's depth is
-        # known here, and set as the walk enters it
-        depth = self.scopes[-1].depth
+        # the element is written first but runs in the innermost loop, and only for the items
+        # every filter (``if``) lets through: each part's depth and branch level are known
+        # here, and set as the walk enters it
+        scope = self.scopes[-1]
+        depth, branch = scope.depth, scope.branch
         self.saved.append(depth)
+        self.saved_branches.append(branch)
         level: cst.CompFor | None = node.for_in
         while level is not None:
             self.depth_at[id(level)] = depth
+            self.branch_at[id(level)] = branch
             depth += 1
             for test in level.ifs:
                 self.depth_at[id(test)] = depth
+                self.branch_at[id(test)] = branch
+                branch += 1
             level = level.inner_for_in
         self._set_depth(depth)
+        scope.branch = branch
 
     def leave_BaseComp(self, node: cst.BaseComp) -> None:
-        self.scopes[-1].depth = self.saved.pop()
+        scope = self.scopes[-1]
+        scope.depth = self.saved.pop()
+        scope.branch = self.saved_branches.pop()
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
+        branch = self.branch_at.pop(id(node), None)
+        if branch is not None:
+            self.scopes[-1].branch = branch
         depth = self.depth_at.pop(id(node), None)
         if depth is not None:
             self.scopes[-1].depth = depth
@@ -424,6 +438,17 @@ class ScopeTracker:
 
     def _leave_branch(self, node: cst.CSTNode) -> None:
         self.scopes[-1].branch = self.saved_branches.pop()
+
+    # the right operand of ``and``/``or`` runs only when the left does not decide, and a
+    # conditional expression runs one of its two values (its test counts with them: the walk
+    # reaches the test between the two, and a test rarely calls project code)
+    leave_And = _enter_branch
+    leave_Or = _enter_branch
+    visit_IfExp = _enter_branch
+    leave_IfExp = _leave_branch
+
+    def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._leave_branch(node)
 
     visit_MatchCase = _enter_branch
     visit_ExceptHandler = _enter_handler

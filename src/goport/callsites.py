@@ -138,6 +138,11 @@ _UNARY: dict[type, tuple[str, bool]] = {
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
 
 
+#: methods (of a compiled pattern, or functions of ``re``) that run the regex engine over text:
+#: a call in a loop costs more than a statement (``hotpath.REGEX_COST``)
+_REGEX_SCANS = frozenset({"search", "match", "fullmatch", "finditer", "findall", "sub", "subn"})
+
+
 class CallSiteCollector(OperatorCounter):
     """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
@@ -254,9 +259,11 @@ class CallSiteCollector(OperatorCounter):
     # -- expressions --------------------------------------------------------------------------
     def leave_Call(self, node: cst.Call) -> None:
         scope = self.scopes[-1]
+        func = node.func
         if scope.depth:
             scope.calls += 1
-        func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _REGEX_SCANS:
+                scope.regex += 1
         if isinstance(func, cst.Name):
             self._call_name(scope, func.value, node)
         elif isinstance(func, cst.Attribute):

@@ -233,6 +233,7 @@ class WorkShape:
     max_loop_depth: int = 0  # deepest loop nesting, comprehension levels included
     while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
     recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
+    loop_regex: int = 0  # regular-expression searches in loops (.search, .finditer, .sub...)
 
 
 @fast_pickle

@@ -282,6 +282,40 @@ def test_branch_depths() -> None:
     }  # an except handler: EXCEPT_LEVELS
 
 
+def test_branches_inside_expressions() -> None:
+    # Wu & Larus's even split applies to expressions too: the right of and/or, either value of a
+    # conditional expression, and a comprehension's element after each filter it must pass
+    facts = facts_of(
+        """
+        def f(xs):
+            ok = a() or b()
+            y = c() if ok else d()
+            if ok and (e() or g()):
+                h(ok or k(), [m(x) for x in xs if n(x) if p(x)])
+            return q(x for x in xs)
+        """,
+        define="a b c d e g h k m n p q",
+    )
+    got = {
+        (s.target.rsplit(".", 1)[1], s.loop_depth, s.branch_depth)
+        for s in function(facts, "f").call_sites
+    }
+    assert got == {
+        ("a", 0, 0),
+        ("b", 0, 1),
+        ("c", 0, 1),
+        ("d", 0, 1),
+        ("e", 0, 1),
+        ("g", 0, 2),
+        ("h", 0, 1),
+        ("k", 0, 2),
+        ("m", 1, 3),  # in the if's body, past two filters
+        ("n", 1, 1),
+        ("p", 1, 2),
+        ("q", 0, 0),
+    }
+
+
 def test_identical_sites_are_counted_once() -> None:
     facts = facts_of(
         """
@@ -368,6 +402,26 @@ def test_work_shape_counts() -> None:
     assert w.recursive and not w.while_index_scan
     assert w.loop_arith == 2 and w.loop_calls == 1 and w.max_loop_depth == 2
     assert function(facts, "Tree.depth").work.recursive
+
+
+def test_regular_expression_calls_in_loops_are_counted() -> None:
+    facts = facts_of(
+        """
+        import re
+
+        WORD = re.compile(r"\\w+")
+
+        def scan(lines):
+            WORD.search(lines[0])  # outside the loop: a statement like any other
+            for line in lines:
+                m = WORD.match(line) or re.search("x", line)
+                for w in WORD.finditer(line):
+                    line.split(w.group())
+        """
+    )
+    work = function(facts, "scan").work
+    assert work.loop_regex == 3  # match, re.search, finditer; not split, group or the first
+    assert work.loop_calls == 5
 
 
 def test_while_without_a_stepped_index_is_not_a_scanner() -> None:

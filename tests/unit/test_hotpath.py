@@ -657,6 +657,55 @@ def serve(stop):
     assert share(est, "app.scan:tokenize") > share(est, "app.scan:drain")
 
 
+def test_the_right_of_and_or_and_a_filtered_element_run_half_the_time() -> None:
+    names = ("_left", "_right", "_filter", "_element", "_either")
+    helpers = "".join(f"def {name}(x):\n{BODY}\n" for name in names)
+    code = """
+def run(xs):
+    ok = _left(xs) or _right(xs)
+    ys = [_element(x) for x in xs if _filter(x)]
+    return _either(ok) if ok else ys
+"""
+    runs = hotpath.estimate(project({"app/expr.py": helpers + code})).frequencies
+    half = hotpath.BRANCH_TAKEN
+    assert runs["app.expr:_left"] == pytest.approx(1)
+    assert runs["app.expr:_right"] == pytest.approx(half)
+    assert runs["app.expr:_filter"] == pytest.approx(hotpath.LOOP_TRIPS)
+    assert runs["app.expr:_element"] == pytest.approx(hotpath.LOOP_TRIPS * half)
+    assert runs["app.expr:_either"] == pytest.approx(half)
+
+
+def test_a_loop_of_regular_expression_searches_costs_more_than_plain_calls() -> None:
+    code = """
+import re
+
+TAG = re.compile(r"<[^>]*>")
+
+def strip_tags(lines):
+    out = []
+    for line in lines:
+        out.append(TAG.sub("", line))
+    return out
+
+def strip_blanks(lines):
+    out = []
+    for line in lines:
+        out.append(line.strip(" "))
+    return out
+"""
+    facts = project({"app/text.py": code})
+    work = {f.qualname: hotpath.local_work(f.work) for f in facts[0].functions}
+    # the same statements, calls and loop; the regex call adds its cost once per trip
+    extra = hotpath.REGEX_COST * hotpath.LOOP_TRIPS
+    assert work["strip_tags"] == pytest.approx(work["strip_blanks"] + extra)
+    est = hotpath.estimate(facts)
+    assert est.frequencies["app.text:strip_tags"] == est.frequencies["app.text:strip_blanks"]
+    assert share(est, "app.text:strip_tags") > 1.5 * share(est, "app.text:strip_blanks")
+    assert share(est, "app.text:strip_tags") == pytest.approx(
+        share(est, "app.text:strip_blanks") * work["strip_tags"] / work["strip_blanks"]
+    )
+
+
 def test_an_except_handler_and_a_raise_run_rarely() -> None:
     code = f"""
 def _recover(x):
