@@ -106,7 +106,7 @@ class Scope:
     is_method: bool = False
     self_name: str = ""  # the instance parameter of a method ("self")
     depth: int = 0
-    branch: int = 0  # enclosing if/elif/else, except and case bodies
+    branch: int = 0  # enclosing if/elif/else, except and case bodies, and/or, x if c else y
     while_depth: int = 0
     sites: dict[SiteKey, int] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # name -> its class (absolute)
@@ -125,10 +125,12 @@ class Scope:
     subscripts: int = 0
     calls: int = 0
     regex: int = 0
+    regex_roots: dict[str, int] = field(default_factory=dict)  # pattern.search() on a bare name
     max_depth: int = 0
     recursive: bool = False
 
-    def work(self) -> WorkShape:
+    def work(self, regex: int = 0) -> WorkShape:
+        """The counts as a WorkShape; ``regex``: regex calls the module's end confirmed."""
         return WorkShape(
             statements=self.statements,
             loop_statements=self.loop_statements,
@@ -141,7 +143,7 @@ class Scope:
             max_loop_depth=self.max_depth,
             while_index_scan=bool(self.indexed & self.stepped),
             recursive=self.recursive,
-            loop_regex=self.regex,
+            loop_regex=self.regex + regex,
         )
 
 
@@ -162,6 +164,8 @@ class ScopeTracker:
         self.saved: list[int] = []  # depths to restore on leaving a loop or comprehension
         self.branch_at: dict[int, int] = {}  # id of an if's body or else -> its branch depth
         self.saved_branches: list[int] = []
+        self.chains: list[bool] = []  # per open and/or: whether its left operand is one too
+        self.chained: set[int] = set()  # ids of and/or operations that are another's left
         self.stores: dict[int, str] = {}  # id of a Subscript -> "set" | "del" | "aug"
         self.finished: dict[int, Scope] = {}
 
@@ -439,16 +443,35 @@ class ScopeTracker:
     def _leave_branch(self, node: cst.CSTNode) -> None:
         self.scopes[-1].branch = self.saved_branches.pop()
 
-    # the right operand of ``and``/``or`` runs only when the left does not decide, and a
+    # an operand of ``and``/``or`` runs only when those before it do not decide: one level per
+    # operand past the first, however the chain is parenthesised (libcst nests ``a and b and c``
+    # to the left: the inner operation keeps its level for the outer one to add to). A
     # conditional expression runs one of its two values (its test counts with them: the walk
     # reaches the test between the two, and a test rarely calls project code)
-    leave_And = _enter_branch
-    leave_Or = _enter_branch
     visit_IfExp = _enter_branch
     leave_IfExp = _leave_branch
 
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        chained = isinstance(node.left, cst.BooleanOperation)
+        if chained:
+            self.chained.add(id(node.left))
+        self.chains.append(chained)
+
+    def _enter_operand(self, node: cst.CSTNode) -> None:
+        if self.chains[-1]:
+            self.scopes[-1].branch += 1  # the left operation's level, saved once, goes on
+        else:
+            self._push_branch(1)
+
+    leave_And = _enter_operand
+    leave_Or = _enter_operand
+
     def leave_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        self._leave_branch(node)
+        self.chains.pop()
+        if id(node) in self.chained:
+            self.chained.discard(id(node))  # the operation it is the left of restores the level
+        else:
+            self._leave_branch(node)
 
     visit_MatchCase = _enter_branch
     visit_ExceptHandler = _enter_handler

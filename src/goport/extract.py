@@ -34,6 +34,7 @@ from goport.model import (
     ModuleFacts,
     SourceFile,
     Suppression,
+    WorkShape,
 )
 from goport.sources import DEFAULT_MAX_BYTES, ExtractError, digest_bytes, read_source, too_large
 from goport.walk.imports import top_level_imports
@@ -125,7 +126,8 @@ def extract_module(
     findings = _apply_suppressions(ctx.findings, walker.suppressions)
     collector = walker.collector
     sites = {key: collector.sites_of(scope) for key, scope in walker.scopes.items()}
-    functions = _attach(walker.functions, findings, radon, data.splitlines(), sites)
+    works = {key: collector.work_of(scope) for key, scope in walker.scopes.items()}
+    functions = _attach(walker.functions, findings, radon, data.splitlines(), sites, works)
     kind, kind_reason = module_kind(source, data)
     return ModuleFacts(
         rel_path=source.rel_path,
@@ -147,7 +149,7 @@ def extract_module(
         kind=kind,
         kind_reason=kind_reason,
         module_call_sites=collector.sites_of(collector.module),
-        module_work=collector.module.work(),
+        module_work=collector.work_of(collector.module),
         aliases=tuple(dict.fromkeys(collector.module_aliases)),
     )
 
@@ -201,6 +203,7 @@ def _attach(
     radon: RadonResult | None,
     lines: Sequence[bytes],
     sites: dict[int, tuple[CallSite, ...]],
+    works: dict[int, WorkShape],
 ) -> tuple[FunctionFacts, ...]:
     by_symbol: dict[str, list[Finding]] = {}
     for f in findings:
@@ -225,7 +228,7 @@ def _attach(
                 decorators=fn.decorators,
                 body_hash=body_hash(lines, fn.span.line, fn.span.end_line),
                 call_sites=sites.get(id(fn), ()),
-                work=fn.work,
+                work=works.get(id(fn), fn.work),
             )
         )
     return tuple(out)

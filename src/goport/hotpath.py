@@ -5,14 +5,15 @@ call graph and estimates how often each function runs, in the spirit of Wu & Lar
 branch frequency and program profile analysis" (MICRO 1994): a call inside a loop body runs
 ``LOOP_TRIPS`` times per run of its caller for each level of nesting (a scanning ``while``, whose
 test compares or calls, counts as two levels when no other loop of the function encloses it: it
-runs per element of its input), one under an ``if`` (or ``elif``, ``else``, ``case``, the right
-of ``and``/``or``, a conditional expression, a comprehension's element past each filter)
-``BRANCH_TAKEN`` times, one in an ``except`` handler or a ``raise`` ``BRANCH_TAKEN ** 3`` times
-(``callscopes.EXCEPT_LEVELS``), and frequencies flow from the entry points down the call graph.
-A function's estimated time is its frequency times its
-local work (statements, those in loops weighted by the trip count, and the operators and
-regular-expression calls its loops evaluate); its **share** is that time over the time of every non-test module of the project, and
-a module's share is the sum of its functions' (module-level code included, as ``<module>``).
+runs per element of its input), one under an ``if`` (or ``elif``, ``else``, ``case``, an
+operand of ``and``/``or`` past the first, a conditional expression, a comprehension's element
+past each filter) ``BRANCH_TAKEN`` times, one in an ``except`` handler or a ``raise``
+``BRANCH_TAKEN ** 3`` times (``callscopes.EXCEPT_LEVELS``), and frequencies flow from the entry
+points down the call graph. A function's estimated time is its frequency times its local work
+(statements, those in loops weighted by the trip count, and the operators and regular-expression
+calls its loops evaluate); its **share** is that time over the time of every non-test module of
+the project, and a module's share is the sum of its functions' (module-level code included, as
+``<module>``).
 
 Entry points, each with the runs it stands for:
 
@@ -87,8 +88,9 @@ LOOP_TRIPS = 5.0
 #: loop levels beyond this count as this many: four nested loops already weigh 5**4 = 625, and a
 #: deeper nest in real code rarely multiplies its trips again
 MAX_LOOP_LEVELS = 4
-#: a call under an if, elif, else or case runs this often per run of the statement
-#: around it: Wu & Larus' default for a branch no heuristic predicts is an even split
+#: a call under an if, elif, else or case (or past an and/or, in a conditional expression or
+#: a filtered comprehension element) runs this often per run of the statement around it:
+#: Wu & Larus' default for a branch no heuristic predicts is an even split
 BRANCH_TAKEN = 0.5
 #: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,
 #: where each arm runs about as often as the others

@@ -205,7 +205,7 @@ class CallSite:
     target: str
     loop_depth: int  # enclosing loops and comprehension levels inside the function (0: none)
     kind: CallKind = CallKind.CALL
-    branch_depth: int = 0  # enclosing if/elif/else, except and case bodies inside the function
+    branch_depth: int = 0  # enclosing branches inside the function (callscopes.Scope.branch)
     count: int = 1
 
 

@@ -283,18 +283,19 @@ def test_branch_depths() -> None:
 
 
 def test_branches_inside_expressions() -> None:
-    # Wu & Larus's even split applies to expressions too: the right of and/or, either value of a
-    # conditional expression, and a comprehension's element after each filter it must pass
+    # Wu & Larus's even split applies to expressions too: each operand of and/or past the first,
+    # either value of a conditional expression, and a comprehension's parts past each filter
     facts = facts_of(
         """
         def f(xs):
-            ok = a() or b()
-            y = c() if ok else d()
-            if ok and (e() or g()):
-                h(ok or k(), [m(x) for x in xs if n(x) if p(x)])
-            return q(x for x in xs)
+            ok = a() or b() or c()
+            ok = a2() or (b2() or c2())
+            y = d() if ok else e()
+            if ok and (g() or h()):
+                k([m(x, y) for x in r() if n(x) for y in s(x) if p(y)], ok or q())
+            return t(x for x in xs)
         """,
-        define="a b c d e g h k m n p q",
+        define="a b c a2 b2 c2 d e g h k m n p q r s t",
     )
     got = {
         (s.target.rsplit(".", 1)[1], s.loop_depth, s.branch_depth)
@@ -303,16 +304,23 @@ def test_branches_inside_expressions() -> None:
     assert got == {
         ("a", 0, 0),
         ("b", 0, 1),
-        ("c", 0, 1),
+        ("c", 0, 2),  # runs only when neither a nor b decides, as if written a or (b or c)
+        ("a2", 0, 0),
+        ("b2", 0, 1),
+        ("c2", 0, 2),
         ("d", 0, 1),
         ("e", 0, 1),
-        ("g", 0, 2),
-        ("h", 0, 1),
-        ("k", 0, 2),
-        ("m", 1, 3),  # in the if's body, past two filters
+        ("g", 0, 1),
+        ("h", 0, 2),
+        # in the if's body (one level): the first iterable always runs, the rest past filters
+        ("k", 0, 1),
+        ("r", 0, 1),
         ("n", 1, 1),
-        ("p", 1, 2),
-        ("q", 0, 0),
+        ("s", 1, 2),
+        ("p", 2, 2),
+        ("m", 2, 3),
+        ("q", 0, 2),
+        ("t", 0, 0),  # back at the function's level after all of them
     }
 
 
@@ -407,21 +415,40 @@ def test_work_shape_counts() -> None:
 def test_regular_expression_calls_in_loops_are_counted() -> None:
     facts = facts_of(
         """
+        import operator
         import re
+        from re import search
 
         WORD = re.compile(r"\\w+")
 
         def scan(lines):
             WORD.search(lines[0])  # outside the loop: a statement like any other
             for line in lines:
-                m = WORD.match(line) or re.search("x", line)
+                m = WORD.match(line) or re.findall("x", line) or search("y", line)
                 for w in WORD.finditer(line):
                     line.split(w.group())
+
+        def not_regex(items, root):
+            for a, b in items:
+                operator.sub(a, b)
+                Parser.match(a)
+            for e in root:
+                e.findall("item")  # ElementTree's, as likely as a pattern's
+
+        class Parser:
+            def match(self, kind):
+                return kind
+
+            def parse(self, kinds):
+                for k in kinds:
+                    self.match(k)
         """
     )
     work = function(facts, "scan").work
-    assert work.loop_regex == 3  # match, re.search, finditer; not split, group or the first
-    assert work.loop_calls == 5
+    assert work.loop_regex == 4  # match, re.findall, search, finditer; not split, group
+    assert work.loop_calls == 6
+    assert function(facts, "not_regex").work.loop_regex == 0
+    assert function(facts, "Parser.parse").work.loop_regex == 0
 
 
 def test_while_without_a_stepped_index_is_not_a_scanner() -> None:
