@@ -444,17 +444,21 @@ class ScopeTracker:
         self.scopes[-1].branch = self.saved_branches.pop()
 
     # an operand of ``and``/``or`` runs only when those before it do not decide: one level per
-    # operand past the first, however the chain is parenthesised (libcst nests ``a and b and c``
-    # to the left: the inner operation keeps its level for the outer one to add to). A
+    # operand past the first of a chain of one operator, however it is parenthesised (libcst
+    # nests ``a and b and c`` to the left: the inner operation keeps its level for the outer one
+    # to add to; in ``a and b or c``, c runs when either side decides, one level down). A
     # conditional expression runs one of its two values (its test counts with them: the walk
     # reaches the test between the two, and a test rarely calls project code)
     visit_IfExp = _enter_branch
     leave_IfExp = _leave_branch
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
-        chained = isinstance(node.left, cst.BooleanOperation)
+        left = node.left  # a and b or c is not one chain: c runs when either side decides
+        chained = isinstance(left, cst.BooleanOperation) and type(left.operator) is type(
+            node.operator
+        )
         if chained:
-            self.chained.add(id(node.left))
+            self.chained.add(id(left))
         self.chains.append(chained)
 
     def _enter_operand(self, node: cst.CSTNode) -> None:

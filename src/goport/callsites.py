@@ -54,7 +54,7 @@ import libcst as cst
 
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import positional
-from goport.calloperators import OperatorCounter
+from goport.callregex import RegexCounter
 from goport.callscopes import (
     Scope,
     is_main_guard,
@@ -62,7 +62,7 @@ from goport.callscopes import (
     name_of,
     parts_of,
 )
-from goport.model import CallKind, WorkShape
+from goport.model import CallKind
 
 __all__ = ["CallSiteCollector", "Scope", "is_main_guard"]
 
@@ -138,16 +138,7 @@ _UNARY: dict[type, tuple[str, bool]] = {
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.List, cst.Dict)
 
 
-#: functions of ``re`` (and of the ``regex`` package) that run the regex engine over text: a
-#: call in a loop costs more than a statement (``hotpath.REGEX_COST``)
-_REGEX_MODULES = frozenset({"re", "regex"})
-_REGEX_FUNCTIONS = frozenset({"search", "match", "fullmatch", "finditer", "findall", "sub", "subn"})
-#: the same as methods of a compiled pattern, on a receiver of unknown type; ``findall`` is left
-#: out there, since ElementTree's elements have one too
-_REGEX_METHODS = _REGEX_FUNCTIONS - {"findall"}
-
-
-class CallSiteCollector(OperatorCounter):
+class CallSiteCollector(RegexCounter):
     """Registered on the walker like a detector: ``visit_X`` on entering, ``leave_X`` on leaving.
 
     On top of the scopes and depths ``ScopeTracker`` keeps, it records stores, local types and
@@ -277,43 +268,6 @@ class CallSiteCollector(OperatorCounter):
             self._callbacks(scope, node)
             for arg in node.args:
                 self._value(scope, arg.value)
-
-    def _count_regex(self, scope: Scope, func: cst.BaseExpression) -> None:
-        """Count a call in a loop that runs the regex engine: a function of ``re``
-        (``re.search(p, s)``, ``search(p, s)`` imported from it), or a pattern's method
-        (``WORD.match(s)``, ``self._sc.search(s, pos)``) on a receiver that is no imported module,
-        no project function, class or instance and not ``self``/``cls``: a compiled pattern, as
-        far as the walk can tell. A receiver named like none of these yet waits for the end of
-        the module, which may define it as a class further down."""
-        if isinstance(func, cst.Name):
-            module, _, name = self.ctx.aliases.get(func.value, "").rpartition(".")
-            if module in _REGEX_MODULES and name in _REGEX_FUNCTIONS:
-                scope.regex += 1
-            return
-        if not isinstance(func, cst.Attribute):
-            return
-        method, value = func.attr.value, func.value
-        if isinstance(value, cst.Name):
-            root = value.value
-            if (
-                root in scope.instances
-                or root in scope.classes
-                or any(root in outer.defs for outer in self.scopes)
-            ):
-                return  # a project method: self.match(kind), cls.match(...)
-            imported = self.ctx.aliases.get(root)
-            if imported is not None:  # re.search(...), but not operator.sub(a, b)
-                scope.regex += int(imported in _REGEX_MODULES and method in _REGEX_FUNCTIONS)
-            elif method in _REGEX_METHODS:
-                scope.regex_roots[root] = scope.regex_roots.get(root, 0) + 1
-        elif method in _REGEX_METHODS:
-            scope.regex += 1
-
-    def work_of(self, scope: Scope) -> WorkShape:
-        """The scope's work counts, once the module's own names are all known."""
-        names = self.module_names
-        waiting = sum(n for root, n in scope.regex_roots.items() if root not in names)
-        return scope.work(regex=waiting)
 
     def _indirect(self, node: cst.Call) -> None:
         """A call through a value: by its number of positional arguments ("*": unknown)."""

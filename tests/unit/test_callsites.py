@@ -418,22 +418,36 @@ def test_regular_expression_calls_in_loops_are_counted() -> None:
         import operator
         import re
         from re import search
+        from .patterns import TOKEN_RE
 
         WORD = re.compile(r"\\w+")
 
-        def scan(lines):
+        def scan(lines, sep: re.Pattern):
             WORD.search(lines[0])  # outside the loop: a statement like any other
+            pat = re.compile("x")
             for line in lines:
                 m = WORD.match(line) or re.findall("x", line) or search("y", line)
                 for w in WORD.finditer(line):
                     line.split(w.group())
+                pat.sub("", line)
+                sep.sub(" ", line)  # a parameter annotated as a pattern
+                TOKEN_RE.fullmatch(line)
+                LATER.search(line)
 
         def not_regex(items, root):
             for a, b in items:
                 operator.sub(a, b)
                 Parser.match(a)
+                PARSER.match(b)
             for e in root:
                 e.findall("item")  # ElementTree's, as likely as a pattern's
+
+        def shadowed(lines, match):
+            for line in lines:
+                match.search(line)  # the parameter, not the module's function
+
+        def match():
+            pass
 
         class Parser:
             def match(self, kind):
@@ -442,13 +456,34 @@ def test_regular_expression_calls_in_loops_are_counted() -> None:
             def parse(self, kinds):
                 for k in kinds:
                     self.match(k)
+
+        PARSER = Parser()
+        LATER = re.compile("y")
+
+        for name in ["a"]:
+            WORD.match(name)
         """
     )
     work = function(facts, "scan").work
-    assert work.loop_regex == 4  # match, re.findall, search, finditer; not split, group
-    assert work.loop_calls == 6
+    # match, re.findall, search, finditer, pat.sub, sep.sub, TOKEN_RE, LATER; not split, group
+    assert work.loop_regex == 8
     assert function(facts, "not_regex").work.loop_regex == 0
     assert function(facts, "Parser.parse").work.loop_regex == 0
+    assert function(facts, "shadowed").work.loop_regex == 1
+    assert facts.module_work.loop_regex == 1
+
+
+def test_only_one_operator_makes_a_chain() -> None:
+    facts = facts_of(
+        """
+        def f():
+            x = a() and b() or c()  # c runs when either side decides
+            y = (d() or e()) and g()
+        """,
+        define="a b c d e g",
+    )
+    got = {(s.target.rsplit(".", 1)[1], s.branch_depth) for s in function(facts, "f").call_sites}
+    assert got == {("a", 0), ("b", 1), ("c", 1), ("d", 0), ("e", 1), ("g", 1)}
 
 
 def test_while_without_a_stepped_index_is_not_a_scanner() -> None:

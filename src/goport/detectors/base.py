@@ -76,6 +76,9 @@ class Context:
         #: top-level names two imports bind to different targets (``try: from ._c import f`` /
         #: ``except ImportError: from ._py import f``): which one runs is decided at run time
         self.rebound: set[str] = set()
+        #: local names a plain ``import`` statement binds: modules (a ``from`` import may bind
+        #: any value)
+        self.modules: set[str] = set()
         self.scopes: list[str] = []  # qualname parts of enclosing classes and functions
         self.functions: list[FunctionFrame] = []
         self.class_depth = 0

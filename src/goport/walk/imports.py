@@ -71,6 +71,8 @@ def top_level_imports(module: cst.Module, ctx: Context) -> None:
                             if first != imp.target:
                                 ctx.rebound.add(imp.alias)
                             ctx.aliases.setdefault(imp.alias, imp.target)
+                            if not imp.is_from:
+                                ctx.modules.add(imp.alias)
             elif isinstance(stmt, (cst.If, cst.Try)):
                 for block in _blocks(stmt):
                     if isinstance(block, cst.IndentedBlock):

@@ -140,6 +140,8 @@ class Walker(LineWalk):
         self.lloc += 1
         for imp in imports_of(node, self.ctx, self.span(node).line):
             self.ctx.aliases[imp.alias] = imp.target
+            if not imp.is_from:
+                self.ctx.modules.add(imp.alias)
             self.imports.append(imp)
 
     def _on_empty_line(self, node: cst.EmptyLine) -> None:
