@@ -62,7 +62,7 @@ class RegexCounter(OperatorCounter):
                 scope.regex += int(_is_pattern(typed))
             elif any(root in outer.defs for outer in self.scopes):
                 return  # a function or class of the enclosing function
-            elif root in scope.locals or len(self.scopes) == 1:
+            elif root in scope.locals:
                 scope.regex += 1  # a parameter or local of unknown type
             else:
                 scope.regex_roots[root] = scope.regex_roots.get(root, 0) + 1

@@ -462,6 +462,7 @@ def test_regular_expression_calls_in_loops_are_counted() -> None:
 
         for name in ["a"]:
             WORD.match(name)
+            Parser.match(name)  # a class the module defined, even in module-level code
         """
     )
     work = function(facts, "scan").work

@@ -232,9 +232,8 @@ class Walker(LineWalk):
                 or self._text(d.decorator)
                 for d in node.decorators
             ),
-            work=scope.work(),
         )
-        self.scopes[id(facts)] = scope
+        self.scopes[id(facts)] = scope  # its call sites and work, read once the module is done
         return facts
 
     def _params(self, params: cst.Parameters) -> Iterable[Param]:
