@@ -151,7 +151,17 @@ def extract_module(
         module_call_sites=collector.sites_of(collector.module),
         module_work=collector.work_of(collector.module),
         aliases=tuple(dict.fromkeys(collector.module_aliases)),
+        data_names=_data_names(walker),
     )
+
+
+def _data_names(walker: Walker) -> tuple[str, ...]:
+    """The module's constants bound to literal data only: not also bound to anything else, nor
+    defined by a def or class or bound by an import."""
+    code = {*walker.other_names, *(i.alias for i in walker.imports)}
+    code.update(f.qualname for f in walker.functions)
+    code.update(c.qualname for c in walker.classes)
+    return tuple(sorted(walker.data_names - code))
 
 
 def _metrics(
@@ -176,6 +186,7 @@ def _metrics(
         operators=walker.collector.operators,
         text_operators=walker.collector.text_operators,
         import_operators=walker.collector.import_operators,
+        import_lines=min(walker.import_lines, sloc),
     )
 
 

@@ -293,6 +293,9 @@ class Metrics:
     operators: int = 0
     text_operators: int = 0
     import_operators: int = 0
+    #: source lines of the simple statements outside any function (constants and tables, class
+    #: attributes, docstrings, imports): they run once, on import
+    import_lines: int = 0
 
 
 @fast_pickle
@@ -327,6 +330,9 @@ class ModuleFacts:
     #: module-level names bound to a function or class by assignment (``_mask = _mask_python``):
     #: (name, absolute target), a binding for calls to resolve through, like an import's
     aliases: tuple[tuple[str, str], ...] = ()
+    #: module constants bound to literal data only (tables, strings, numbers): an importer that
+    #: uses only these uses the module's data, not its code
+    data_names: tuple[str, ...] = ()
 
 
 @fast_pickle
@@ -386,6 +392,8 @@ class Boundary:
     imports: tuple[str, ...]
     used_names: tuple[str, ...]  # public names other modules reference
     tested_by: tuple[str, ...]
+    #: of the importers, those that use only its data constants (tables, strings, numbers)
+    data_importers: int = 0
 
 
 @dataclass(frozen=True, slots=True)

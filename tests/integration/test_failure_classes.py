@@ -325,6 +325,48 @@ def test_every_module_has_its_own_position_and_glue_sits_at_the_bottom(tmp_path:
         assert sum(f.contribution for f in c.factors) == pytest.approx(c.score, abs=0.051)
 
 
+def test_a_constant_table_imported_everywhere_ranks_below_the_code_that_uses_it(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"    'name{i}': range({i * 128}, {i * 128 + 128}),\n" for i in range(120))
+    table = (
+        '"""Unicode blocks by name."""\n\nBLOCKS = {\n' + rows + "}\nSMALL = 32\n\n\n"
+        "class Span:\n    def __init__(self, lo, hi):\n        self.lo, self.hi = lo, hi\n"
+    )
+    user = """
+        from app.blocks import BLOCKS, SMALL
+
+
+        def {name}(text):
+            hits = {{}}
+            for ch in text:
+                code = ord(ch)
+                for block, span in BLOCKS.items():
+                    if code in span and len(text) > SMALL:
+                        hits[block] = hits.get(block, 0) + 1
+            return hits
+    """
+    root = _project(
+        tmp_path / "proj",
+        {
+            "app/__init__.py": "",
+            "app/blocks.py": table,
+            **{f"app/{n}.py": user.format(name=n) for n in ("detect", "score", "report")},
+        },
+    )
+    result = _scan(root)
+    assert not result.errors
+    ranked = [c.rel_path for c in result.ranking]
+    assert ranked.index("app/blocks.py") > max(
+        ranked.index(f"app/{n}.py") for n in ("detect", "score", "report")
+    ), ranked
+    blocks = _by_path(result)["app/blocks.py"]
+    volume = _factor(blocks, "code-volume")
+    assert volume.value < 10, volume  # the table's 120 lines run once, on import
+    # its three importers use only its constants: none counts as a caller of its code
+    assert not any(f.name == "used-widely" for f in blocks.factors), blocks.factors
+
+
 TRACER = """
 import sys
 

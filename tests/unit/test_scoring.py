@@ -161,6 +161,23 @@ def test_coupling_costs_and_is_cheaper_for_an_extension() -> None:
     assert next(f.contribution for f in as_service.factors if f.name == "used-widely") > 0
 
 
+def test_importers_of_constants_only_are_no_callers_of_its_code() -> None:
+    m = facts()
+    six = Boundary(6, 0, tuple(f"m{i}" for i in range(6)), (), ("a",), ())
+    used = {
+        n: next(
+            f
+            for f in score(m, boundary=replace(six, data_importers=n)).factors
+            if f.name == "used-widely"
+        )
+        for n in (0, 4)
+    }
+    assert used[0].value == 6 and used[4].value == 2
+    assert used[4].contribution < used[0].contribution
+    assert "(not counting 4 that use only its constants)" in used[4].explanation
+    assert "not counting" not in used[0].explanation
+
+
 def test_tests_help() -> None:
     m = facts()
     tested = replace(NO_BOUNDARY, tested_by=("test_m",))

@@ -121,7 +121,17 @@ def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:
         cal.w_fan_in,
         scale,
         cal,
-        f"Imported by {x.fan_in} module(s): code called from many places is where time goes.",
+        f"Imported by {x.fan_in} module(s){_data_only(x)}: code called from many places is "
+        "where time goes.",
+    )
+
+
+def _data_only(x: Features) -> str:
+    if not x.data_importers:
+        return ""
+    return (
+        f" that use its functions or classes (not counting {x.data_importers} that use only its "
+        "constants)"
     )
 
 
@@ -140,12 +150,13 @@ def cpu_findings(x: Features, scale: float, cal: Calibration, fit_note: str) -> 
 def code_size(x: Features, scale: float, cal: Calibration) -> Factor | None:
     return _term(
         "code-volume",
-        x.sloc if x.runs_code else 0,
+        x.code_lines if x.runs_code else 0,
         cal.w_size,
         scale,
         cal,
-        f"{x.sloc} source lines of running code: more code holds more of the run time, all "
-        "else equal.",
+        f"{x.code_lines} source lines of running code (not counting the {x.sloc - x.code_lines} "
+        "of constants, docstrings and imports outside functions, which run once): more code "
+        "holds more of the run time, all else equal.",
     )
 
 

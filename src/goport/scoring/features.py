@@ -19,6 +19,9 @@ DENSITY_PRIOR = 20
 @dataclass(frozen=True, slots=True)
 class Features:
     sloc: int
+    #: its source lines less those of the simple statements outside any function (constant
+    #: tables, class attributes, docstrings, imports), which run once, on import
+    code_lines: int
     complexity_total: int
     functions: int  # functions and methods defined
     runs_code: bool  # defines a function or runs a loop: not only re-exports and constants
@@ -47,7 +50,8 @@ class Features:
     kernel_calls: float  # loop-weighted calls into it from other project modules
     dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
     network: float  # weight of network/streaming findings
-    fan_in: int
+    fan_in: int  # importers that use its code (functions, classes, or names we cannot tell)
+    data_importers: int  # importers that use only its data constants
     used_names: int
 
     def as_dict(self) -> dict[str, float]:
@@ -57,11 +61,32 @@ class Features:
 _NAMES = tuple(f.name for f in fields(Features))
 
 
+def _loop_totals(facts: ModuleFacts) -> tuple[float, float, float, int, int, int]:
+    """(loop operators, loop bit operators, the most one function holds, statements in nested
+    loops, scanning functions, recursive functions) over its non-async functions: loops in
+    coroutines mostly wait on I/O."""
+    loop_work = bit_work = most = 0.0
+    nested = scanners = recursive = 0
+    for fn in facts.functions:
+        if fn.is_async:
+            continue
+        work = fn.work
+        ops = work.loop_arith + work.loop_compares + work.loop_subscripts
+        loop_work += ops
+        bit_work += work.loop_bitops
+        most = max(most, ops + work.loop_bitops)
+        nested += work.nested_loop_statements
+        scanners += work.while_index_scan
+        recursive += work.recursive
+    return loop_work, bit_work, most, nested, scanners, recursive
+
+
 def module_features(
     facts: ModuleFacts,
     signals: Signals,
     *,
     fan_in: int = 0,
+    data_importers: int = 0,
     used_names: int = 0,
     estimated_share: float = 0.0,
     estimated_modules: int = 0,
@@ -75,22 +100,10 @@ def module_features(
     import_share = metrics.import_operators / operators
     volume = metrics.halstead_volume * max(0.0, 1.0 - text_share - import_share)
     loops = float(sum(fn.loop_depth for fn in facts.functions if not fn.is_async))
-    loop_work = bit_work = 0.0
-    nested = scanners = recursive = 0
-    most = 0.0
-    for fn in facts.functions:
-        if fn.is_async:  # loops in coroutines mostly wait on I/O
-            continue
-        work = fn.work
-        ops = work.loop_arith + work.loop_compares + work.loop_subscripts
-        loop_work += ops
-        bit_work += work.loop_bitops
-        most = max(most, ops + work.loop_bitops)
-        nested += work.nested_loop_statements
-        scanners += work.while_index_scan
-        recursive += work.recursive
+    loop_work, bit_work, most, nested, scanners, recursive = _loop_totals(facts)
     return Features(
         sloc=sloc,
+        code_lines=max(sloc - metrics.import_lines, 0),
         complexity_total=facts.metrics.complexity_total,
         functions=len(facts.functions),
         runs_code=bool(facts.functions) or loops > 0 or signals.cpu > 0,
@@ -112,6 +125,7 @@ def module_features(
         kernel_calls=round(kernel_calls, 3),
         dunder_calls=round(dunder_calls, 3),
         network=round(signals.io if signals.network else 0.0, 3),
-        fan_in=fan_in,
+        fan_in=max(fan_in - data_importers, 0),
+        data_importers=data_importers,
         used_names=used_names,
     )

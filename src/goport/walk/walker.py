@@ -23,12 +23,15 @@ from goport.cstwalk import LineWalk
 from goport.detectors.base import Context, FunctionFrame
 from goport.model import ClassFacts, Finding, FunctionFacts, Import, Param, Span, Suppression
 from goport.sources import ExtractError
+from goport.walk.data import data_targets
 from goport.walk.imports import imports_of
 
 _SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _KEEP = re.compile(r"^#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
 _LOOPS = (cst.For, cst.While, cst.CompFor)
 WALK_RECURSION_LIMIT = 20_000
+_DATA_MIN_LINES = 1
+_MODULE_ONLY = True
 
 
 @dataclass(slots=True)
@@ -89,6 +92,13 @@ class Walker(LineWalk):
         self.comment_lines = 0
         self.blank = 0
         self.lloc = 0
+        #: lines of the module-level simple statements (constants and tables, docstrings,
+        #: imports): they run once, on import. Class bodies are not counted: a class's
+        #: patterns and specifications configure the work its methods do
+        self.import_lines = 0
+        self.data_names: set[str] = set()  # module constants bound to literal data only
+        self.other_names: set[str] = set()  # module names bound to anything else too
+        self._import_upto = 0  # the last line counted there (a; b on one line counts once)
         self.names_used: set[tuple[str, str]] = set()
         self.imports: list[Import] = []
         self.has_main_guard = False
@@ -137,7 +147,7 @@ class Walker(LineWalk):
                 self.names_used.add((target, node.attr.value))
 
     def _on_import(self, node: cst.Import | cst.ImportFrom) -> None:
-        self.lloc += 1
+        self._on_small_statement(node)
         for imp in imports_of(node, self.ctx, self.span(node).line):
             self.ctx.aliases[imp.alias] = imp.target
             if not imp.is_from:
@@ -163,6 +173,25 @@ class Walker(LineWalk):
     def _on_statement(self, node: cst.CSTNode) -> None:
         self.lloc += 1  # logical lines, for radon's maintainability index
 
+    def _on_assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+        self._on_small_statement(node)
+        if self.ctx.function is None and not self.ctx.class_depth:
+            names, data = data_targets(node, self.data_names)
+            if data:
+                self.data_names.update(names)
+            else:
+                self.other_names.update(names)
+                self.data_names.difference_update(names)
+
+    def _on_small_statement(self, node: cst.CSTNode) -> None:
+        self.lloc += 1
+        if self.ctx.function is None and not self.ctx.class_depth:
+            span = self.span(node)
+            start = max(span.line, self._import_upto + 1)
+            if span.end_line >= start:
+                self.import_lines += span.end_line - start + 1
+                self._import_upto = span.end_line
+
     def _builtin_leave(self, kind: type) -> Callable[[Any], None]:
         special: dict[type, Callable[[Any], None]] = {
             cst.Call: self._on_call,
@@ -172,7 +201,11 @@ class Walker(LineWalk):
             cst.Comment: self._comment,
             cst.EmptyLine: self._on_empty_line,
             cst.If: self._on_if,
+            cst.Assign: self._on_assign,
+            cst.AnnAssign: self._on_assign,
         }
+        if issubclass(kind, cst.BaseSmallStatement):
+            return special.get(kind, self._on_small_statement)
         return special.get(kind, self._on_statement)
 
     def _comment(self, node: cst.Comment) -> None:

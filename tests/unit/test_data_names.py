@@ -1,0 +1,147 @@
+"""Module constants that are data (goport.walk.data), the lines that run on import, and the
+importers that use only a module's constants (goport.graph)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from goport.extract import extract
+from goport.graph import build
+from goport.model import ModuleFacts, SourceFile
+from goport.walk.data import is_data
+
+
+def facts(code: str, rel: str = "pkg/mod.py", module: str = "pkg.mod") -> ModuleFacts:
+    return extract(SourceFile(rel, rel, module), textwrap.dedent(code).encode())
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "'text'",
+        "-1.5",
+        "1 << 3",
+        "None",
+        "('a', b'b', 3j, f'{1}')",
+        "{'Basic Latin': range(0, 128), 'Greek': [range(880, 1024)]}",
+        "frozenset({'a', 'b'})",
+        "int(10e6)",
+        "len(KNOWN)",
+        "{'k': KNOWN}",
+    ],
+)
+def test_literal_values_are_data(expr: str) -> None:
+    assert is_data(cst.parse_expression(expr), {"KNOWN"})
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "{'add': do_add}",  # a dispatch table of functions is code
+        "[handler]",
+        "re.compile('x+')",  # what a call built: its importers use it
+        "Parser()",
+        "frozenset(make())",
+        "{**BASE, 'k': 1}",
+        "[x for x in 'abc']",
+        "{'json': JsonCodec()}",
+        "lambda: 1",
+        "len(UNKNOWN)",
+    ],
+)
+def test_values_that_run_or_hold_code_are_not_data(expr: str) -> None:
+    assert not is_data(cst.parse_expression(expr), {"KNOWN"})
+
+
+def test_a_deeply_nested_generated_table_is_data_without_recursion() -> None:
+    node: cst.BaseExpression = cst.Integer("1")
+    for _ in range(5000):  # deeper than the default recursion limit
+        node = cst.List([cst.Element(node)])
+    assert is_data(node)
+    assert not is_data(cst.List([cst.Element(node), cst.Element(cst.Name("handler"))]))
+
+
+def test_data_names_are_module_constants_bound_to_data_only() -> None:
+    f = facts(
+        """
+        import re
+        from pkg.other import helper
+
+        LIMIT = 10
+        TABLE: dict = {'a': 1, 'b': LIMIT}
+        SIZE = len(TABLE)
+        PATTERN = re.compile('a+')
+        HANDLERS = {'h': helper}
+        REBOUND = 1
+        REBOUND = helper()
+        shadowed = 1
+
+        def shadowed():
+            pass
+
+        class Box:
+            INNER = 3
+
+        def f():
+            local = 4
+            return local
+        """
+    )
+    assert f.data_names == ("LIMIT", "SIZE", "TABLE")
+
+
+def test_import_lines_count_module_level_simple_statements_once() -> None:
+    f = facts(
+        '''
+        """Docstring,
+        two lines."""
+        import os; import sys
+        TABLE = {
+            "a": 1,
+            "b": 2,
+        }
+
+        class Spec:
+            PATTERN = (
+                "x"
+            )
+
+            def run(self):
+                value = {
+                    "c": 3,
+                }
+                return value
+        '''
+    )
+    # the docstring (2), the imports' line (1, not 2), the table (4); not the class body's
+    # pattern, which configures what its methods do, nor anything in a function
+    assert f.metrics.import_lines == 7
+    assert f.metrics.sloc == 16
+
+
+def test_importers_that_use_only_constants_are_counted_apart() -> None:
+    table = facts(
+        """
+        TABLE = {'a': 1}
+        LIMIT = 3
+        PATTERN = __import__('re').compile('a')
+
+        def lookup(key):
+            return TABLE[key]
+        """,
+        "pkg/table.py",
+        "pkg.table",
+    )
+    users = [
+        facts("from pkg.table import TABLE, LIMIT\n", "pkg/a.py", "pkg.a"),
+        facts("from pkg import table\nX = table.LIMIT\n", "pkg/b.py", "pkg.b"),
+        facts("from pkg.table import TABLE, lookup\n", "pkg/c.py", "pkg.c"),
+        facts("from pkg.table import PATTERN\n", "pkg/d.py", "pkg.d"),
+        facts("import pkg.table\n", "pkg/e.py", "pkg.e"),  # no name seen: may use code
+    ]
+    boundary = build([table, *users]).boundary("pkg.table")
+    assert boundary.fan_in == 5
+    assert boundary.data_importers == 2  # pkg.a and pkg.b
