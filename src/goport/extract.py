@@ -156,12 +156,11 @@ def extract_module(
 
 
 def _data_names(walker: Walker) -> tuple[str, ...]:
-    """The module's constants bound to literal data only: not also bound to anything else, nor
-    defined by a def or class or bound by an import."""
-    code = {*walker.other_names, *(i.alias for i in walker.imports)}
-    code.update(f.qualname for f in walker.functions)
-    code.update(c.qualname for c in walker.classes)
-    return tuple(sorted(walker.data_names - code))
+    """The module's constants bound to literal data only: not also defined by a def or class
+    or bound by an import."""
+    defined = [i.alias for i in walker.imports]
+    defined += [f.qualname for f in walker.functions] + [c.qualname for c in walker.classes]
+    return walker.top.data_names(defined)
 
 
 def _metrics(
@@ -186,7 +185,7 @@ def _metrics(
         operators=walker.collector.operators,
         text_operators=walker.collector.text_operators,
         import_operators=walker.collector.import_operators,
-        import_lines=min(walker.import_lines, sloc),
+        import_lines=min(walker.top.lines, sloc),
     )
 
 

@@ -28,6 +28,15 @@ def _owner(target: str, known: set[str]) -> tuple[str, str] | None:
     return None
 
 
+def _targets(m: ModuleFacts) -> list[tuple[str, bool, bool]]:
+    """What ``m`` imports and uses: (absolute target, from-import?, whether the names it then
+    uses of it are out of sight: after ``import a.b``, a.b.f() is not recorded, nor the names
+    ``from a.b import *`` brings)."""
+    out = [(imp.target, imp.is_from, "." in imp.alias or imp.alias == "*") for imp in m.imports]
+    out += [(f"{mod}.{attr}", True, False) for mod, attr in m.names_used]
+    return out
+
+
 def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> ProjectGraph:
     """The graph of ``modules``. Test modules' imports become ``tested_by``; the imports of the
     modules whose rel_path is in ``apart`` (benchmarks, examples, scripts... set apart from the
@@ -47,9 +56,7 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
     for m in facts:
         if m.rel_path in apart:
             continue
-        targets = [(imp.target, imp.is_from) for imp in m.imports]
-        targets += [(f"{mod}.{attr}", True) for mod, attr in m.names_used]
-        for target, is_from in targets:
+        for target, is_from, unseen in _targets(m):
             hit = _owner(target, known)
             if hit is None:
                 continue
@@ -64,9 +71,9 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
                 continue
             imported_by[owner].add(m.module)
             imports[m.module].add(owner)
-            if name:
+            if name or unseen:  # a name, or names we cannot see, used of the owner
                 pair = (owner, m.module)
-                named_code[pair] = named_code.get(pair, False) or name not in data[owner]
+                named_code[pair] = named_code.get(pair, False) or unseen or name not in data[owner]
             if name and is_from and not name.startswith("_"):
                 used[owner].add(name)
 

@@ -293,8 +293,8 @@ class Metrics:
     operators: int = 0
     text_operators: int = 0
     import_operators: int = 0
-    #: source lines of the simple statements outside any function (constants and tables, class
-    #: attributes, docstrings, imports): they run once, on import
+    #: source lines of the top level's simple statements (constants and tables, docstrings,
+    #: imports; not in a function, class body, loop or main guard): they run once, on import
     import_lines: int = 0
 
 

@@ -79,18 +79,24 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
-    if facts.has_main_guard or (boundary.fan_in == 0 and not boundary.used_names):
+    if facts.has_main_guard or facts.module.rsplit(".", 1)[-1] == "__main__":
         return Strategy.GO_CLI, (
-            "A self-contained CPU kernel that nothing else in the project imports: a Go CLI or "
-            "sidecar that Python calls with its input (stdin/JSON or a small RPC) is the "
-            "smallest first step."
+            "A CPU kernel that runs as a program: a Go CLI or sidecar that Python calls with its "
+            "input (stdin/JSON or a small RPC) is the smallest first step."
         )
+    callers = (
+        f"{boundary.fan_in} module(s) call in-process"
+        if boundary.fan_in or boundary.used_names
+        # no module of the project imports it: its callers are the library's users, a
+        # framework or a plugin loader, whose imports must keep working as they are
+        else "code outside the project imports"
+    )
     width = len(boundary.used_names)
     reason = (
-        f"A CPU kernel that {boundary.fan_in} module(s) call in-process: a Go package built as "
-        "a CPython extension (gopy, or cgo -buildmode=c-shared behind a thin Python wrapper) "
-        "keeps every import site unchanged. Each call crosses the boundary (about a "
-        "microsecond), so batch work per call: pass whole buffers or lists, not one element."
+        f"A CPU kernel that {callers}: a Go package built as a CPython extension (gopy, or "
+        "cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import site "
+        "unchanged. Each call crosses the boundary (about a microsecond), so batch work per "
+        "call: pass whole buffers or lists, not one element."
     )
     if width > NARROW_INTERFACE:
         reason += (

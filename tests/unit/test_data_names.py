@@ -14,8 +14,10 @@ from goport.model import ModuleFacts, SourceFile
 from goport.walk.data import is_data
 
 
-def facts(code: str, rel: str = "pkg/mod.py", module: str = "pkg.mod") -> ModuleFacts:
-    return extract(SourceFile(rel, rel, module), textwrap.dedent(code).encode())
+def facts(
+    code: str, rel: str = "pkg/mod.py", module: str = "pkg.mod", is_test: bool = False
+) -> ModuleFacts:
+    return extract(SourceFile(rel, rel, module, is_test), textwrap.dedent(code).encode())
 
 
 @pytest.mark.parametrize(
@@ -93,6 +95,79 @@ def test_data_names_are_module_constants_bound_to_data_only() -> None:
     assert f.data_names == ("LIMIT", "SIZE", "TABLE")
 
 
+def test_names_filled_rebound_or_unpacked_are_no_data() -> None:
+    f = facts(
+        """
+        from pkg.ops import make_parser
+
+        DISPATCH = {}
+        OPS = []
+        EXTRA = [1]
+        PARSER = None
+        A = 1
+        TABLE = {'x': 1}
+        NAMES = ('a',)
+        WIDTH: int
+        SEEN = set()
+
+
+        def add(x, y):
+            return x + y
+
+
+        DISPATCH["add"] = add
+        OPS.append(add)
+        EXTRA += [add]
+        A, B = add, make_parser
+
+
+        def init():
+            global PARSER
+            PARSER = make_parser()
+
+
+        def remember(x):
+            SEEN.add(x)
+        """
+    )
+    # each of DISPATCH, OPS, EXTRA, PARSER, A, SEEN is filled or rebound; WIDTH has no value
+    assert f.data_names == ("NAMES", "TABLE")
+
+
+def test_a_name_bound_to_data_after_code_is_no_data() -> None:
+    f = facts("from pkg.x import make\nX = make()\nX = 1\nY = 1\nY = make()\nZ = [X, Y]\n")
+    assert f.data_names == ()
+
+
+def test_import_lines_leave_out_comments_loops_and_the_main_guard() -> None:
+    f = facts(
+        """
+        TABLE = {
+            # Latin
+            'a': 1,
+
+            # Greek
+            'b': 2,
+        }
+        for key in list(TABLE):
+            TABLE[key.upper()] = TABLE[key]
+
+
+        def f(x):
+            y = x + 1
+            return y
+
+
+        if __name__ == "__main__":
+            import sys
+            print(f(len(sys.argv)))
+        """
+    )
+    # the table's four lines of code only; the loop's body repeats, the guard is the program
+    assert f.metrics.import_lines == 4
+    assert f.metrics.sloc == 12
+
+
 def test_import_lines_count_module_level_simple_statements_once() -> None:
     f = facts(
         '''
@@ -141,7 +216,11 @@ def test_importers_that_use_only_constants_are_counted_apart() -> None:
         facts("from pkg.table import TABLE, lookup\n", "pkg/c.py", "pkg.c"),
         facts("from pkg.table import PATTERN\n", "pkg/d.py", "pkg.d"),
         facts("import pkg.table\n", "pkg/e.py", "pkg.e"),  # no name seen: may use code
+        # pkg.table.lookup() after ``import pkg.table`` is out of sight: a caller, whatever else
+        facts("import pkg.table\nfrom pkg.table import TABLE\n", "pkg/f.py", "pkg.f"),
+        facts("from pkg.table import *\n", "pkg/g.py", "pkg.g"),
+        facts("from pkg.table import LIMIT\n", "tests/test_t.py", "test_t", is_test=True),
     ]
     boundary = build([table, *users]).boundary("pkg.table")
-    assert boundary.fan_in == 5
+    assert boundary.fan_in == 7
     assert boundary.data_importers == 2  # pkg.a and pkg.b

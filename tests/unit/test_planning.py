@@ -184,13 +184,27 @@ def work(rows):
 """
 
 
-def test_cpu_kernel_is_a_go_cli() -> None:
+MAIN = 'if __name__ == "__main__":\n    import sys\n    print(work(sys.argv))\n'
+
+
+def test_cpu_kernel_run_as_a_program_is_a_go_cli() -> None:
+    p, scored = _plan(
+        CPU + MAIN, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)]
+    )
+    assert scored.score >= CALIBRATION.min_go_score
+    assert p.strategy is Strategy.GO_CLI
+    assert "runs as a program" in p.reason
+    assert p.functions and p.functions[0].qualname == "work"
+
+
+def test_cpu_kernel_nothing_in_the_project_imports_is_a_go_extension() -> None:
+    # a library's module its users import (a codec, a public submodule): not a program
     p, scored = _plan(
         CPU, [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)]
     )
     assert scored.score >= CALIBRATION.min_go_score
-    assert p.strategy is Strategy.GO_CLI
-    assert p.functions and p.functions[0].qualname == "work"
+    assert p.strategy is Strategy.GO_EXTENSION
+    assert "code outside the project imports" in p.reason
 
 
 def test_cpu_work_fed_by_a_pool_is_a_go_worker() -> None:
@@ -292,7 +306,7 @@ def test_blockers_count_in_full_when_deciding_whether_to_move() -> None:
     # arithmetic without loops, and GP998: CPU work with no Python-side fix on record
     code = (
         "def work(a, b):\n    x = (a * b + a - b) ^ (a << 2)\n    return x * x - a % 7 + b // 3\n"
-    )
+    ) + MAIN  # a program: the whole module moves, blockers and all
     clean, clean_scored = _plan(code, [f("GP998", Category.CPU, 1.0)])
     p, scored = _plan(code, [f("GP998", Category.CPU, 1.0), f("GP401", Category.BLOCKER, 3.0)])
     charged = next(x.contribution for x in scored.factors if x.name == "blockers")
@@ -307,6 +321,8 @@ def test_blockers_count_in_full_when_deciding_whether_to_move() -> None:
     assert p.strategy is Strategy.KEEP
     assert "whole redesign" in p.reason
     # with a cheaper Python-side fix to try, that fix comes first, as below the threshold
-    tip, tip_scored = _plan(CPU, [f("GP107", Category.CPU, 1.0), f("GP401", Category.BLOCKER, 1.0)])
+    tip, tip_scored = _plan(
+        CPU + MAIN, [f("GP107", Category.CPU, 1.0), f("GP401", Category.BLOCKER, 1.5)]
+    )
     assert tip_scored.score >= CALIBRATION.min_go_score > move_score(tip_scored)
     assert tip.strategy is Strategy.OPTIMISE_FIRST and tip.python_first

@@ -154,10 +154,16 @@ def code_size(x: Features, scale: float, cal: Calibration) -> Factor | None:
         cal.w_size,
         scale,
         cal,
-        f"{x.code_lines} source lines of running code (not counting the {x.sloc - x.code_lines} "
-        "of constants, docstrings and imports outside functions, which run once): more code "
-        "holds more of the run time, all else equal.",
+        f"{x.code_lines} source lines of running code{_run_once(x)}: more code holds more of "
+        "the run time, all else equal.",
     )
+
+
+def _run_once(x: Features) -> str:
+    left = x.sloc - x.code_lines
+    if not left:
+        return ""
+    return f" (not counting the {left} of module constants, docstrings and imports: run once)"
 
 
 def loop_work(x: Features, scale: float, cal: Calibration) -> Factor | None:

@@ -19,8 +19,8 @@ DENSITY_PRIOR = 20
 @dataclass(frozen=True, slots=True)
 class Features:
     sloc: int
-    #: its source lines less those of the simple statements outside any function (constant
-    #: tables, class attributes, docstrings, imports), which run once, on import
+    #: its source lines less those of its top level's simple statements (constant tables,
+    #: docstrings, imports), which run once, on import (goport.walk.data.TopLevel)
     code_lines: int
     complexity_total: int
     functions: int  # functions and methods defined

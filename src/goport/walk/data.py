@@ -14,11 +14,11 @@ use what the call built, and its methods.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 
 import libcst as cst
 
-__all__ = ["data_targets", "is_data"]
+__all__ = ["TopLevel", "data_targets", "is_data"]
 
 _LITERALS = (
     cst.SimpleString,
@@ -84,3 +84,88 @@ def data_targets(
         return names, node.value is not None and is_data(node.value, data)
     names = tuple(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
     return names, is_data(node.value, data)
+
+
+#: methods that fill a container in place: a table filled so (``OPS.append(add)``) is no
+#: literal, whatever it started as
+MUTATORS = frozenset(
+    {"append", "extend", "insert", "update", "add", "setdefault", "__setitem__", "register"}
+)
+
+
+def _base_name(target: cst.BaseExpression) -> str | None:
+    """``X`` of ``X[k]``, ``X.attr``, ``X[k].attr``: the name a store through it changes."""
+    while isinstance(target, (cst.Subscript, cst.Attribute)):
+        target = target.value
+    return target.value if isinstance(target, cst.Name) else None
+
+
+class TopLevel:
+    """A module's top level as the walk sees it: the lines of its simple statements that run
+    once, on import, and the names it binds to literal data.
+
+    A statement counts when no function, class body, loop or ``if __name__ == "__main__":``
+    block holds it (those run per call, configure the class's work, repeat, or are the program
+    itself); its comment and blank lines are left out, as the module's source lines leave them
+    out. A name is data when every binding of it at the top level is (``data_targets``) and
+    nothing fills or rebinds it: no store through it (``X[k] = v``, ``X += [v]``), no
+    ``X.append(v)``-like call, no ``global X`` anywhere in the module, no unpacking into it.
+    """
+
+    __slots__ = ("_data", "_mark", "_other", "_upto", "guard", "lines")
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self._upto = 0  # the last line counted (a; b on one line counts once)
+        self._mark = 0  # the comment and blank lines seen when the statement began
+        self.guard: int | None = None  # id of the main-guard ``if`` the walk is in
+        self._data: set[str] = set()
+        self._other: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        """Whether ``name`` is a data constant so far."""
+        return name in self._data and name not in self._other
+
+    def begin(self, skipped: int) -> None:
+        """A top-level statement begins; ``skipped``: comment and blank lines seen so far."""
+        self._mark = skipped
+
+    def end(self, line: int, end_line: int, skipped: int) -> None:
+        """It ends on ``end_line``; ``skipped`` lines of comments and blanks seen by now."""
+        start = max(line, self._upto + 1)
+        if end_line >= start:
+            self.lines += max(0, end_line - start + 1 - (skipped - self._mark))
+            self._upto = end_line
+
+    def bind(self, node: cst.Assign | cst.AnnAssign) -> None:
+        names, data = data_targets(node, self)
+        (self._data if data else self._other).update(names)
+        if isinstance(node, cst.Assign):
+            for t in node.targets:
+                if isinstance(t.target, (cst.Tuple, cst.List)):  # A, B = ...
+                    self._other.update(
+                        n for el in t.target.elements if (n := _base_name(el.value)) is not None
+                    )
+
+    def changed(self, name: str | None) -> None:
+        """``name`` is filled, rebound or declared global somewhere: no literal constant."""
+        if name is not None:
+            self._other.add(name)
+
+    def stores(self, node: cst.Assign | cst.AugAssign) -> None:
+        """A store anywhere in the module: through a name (``X[k] = v``) or augmenting it."""
+        targets = (
+            [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        )
+        for target in targets:
+            if isinstance(node, cst.AugAssign) or not isinstance(target, cst.Name):
+                self.changed(_base_name(target))
+
+    def call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in MUTATORS:
+            self.changed(_base_name(func.value))
+
+    def data_names(self, defined: Iterable[str]) -> tuple[str, ...]:
+        """The data constants, less any name ``defined`` otherwise (def, class, import)."""
+        return tuple(sorted(self._data - self._other - set(defined)))

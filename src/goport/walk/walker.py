@@ -23,15 +23,13 @@ from goport.cstwalk import LineWalk
 from goport.detectors.base import Context, FunctionFrame
 from goport.model import ClassFacts, Finding, FunctionFacts, Import, Param, Span, Suppression
 from goport.sources import ExtractError
-from goport.walk.data import data_targets
+from goport.walk.data import TopLevel
 from goport.walk.imports import imports_of
 
 _SUPPRESS = re.compile(r"#\s*goport:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 _KEEP = re.compile(r"^#\s*goport:\s*keep-python(?:\[([^\]]*)\])?")
 _LOOPS = (cst.For, cst.While, cst.CompFor)
 WALK_RECURSION_LIMIT = 20_000
-_DATA_MIN_LINES = 1
-_MODULE_ONLY = True
 
 
 @dataclass(slots=True)
@@ -68,9 +66,12 @@ class Walker(LineWalk):
                     table.setdefault(sub, []).append(getattr(det, attr))
         # every node type anything acts on gets a span; built-in facts first, then the detectors
         tracked = {*leave, *enter, *_ENTER_KINDS, cst.Import, cst.ImportFrom}
+        first: dict[type, Callable[[Any], None]] = dict.fromkeys(_ENTER_KINDS, self._enter_builtin)
+        first.update({kind: self._enter_small for kind in _SMALL_KINDS})
+        first[cst.If] = self._enter_if
         self.on_enter = {
-            kind: (*((self._enter_builtin,) if kind in _ENTER_KINDS else ()), *enter.get(kind, ()))
-            for kind in tracked
+            kind: (*((first[kind],) if kind in first else ()), *enter.get(kind, ()))
+            for kind in {*tracked, *first}
         }
         # on leaving: built-in facts, then the detectors, then leaving the scope the node opened
         for kind in {*_LEAVE_KINDS, *leave, *_POP_KINDS}:
@@ -92,13 +93,8 @@ class Walker(LineWalk):
         self.comment_lines = 0
         self.blank = 0
         self.lloc = 0
-        #: lines of the module-level simple statements (constants and tables, docstrings,
-        #: imports): they run once, on import. Class bodies are not counted: a class's
-        #: patterns and specifications configure the work its methods do
-        self.import_lines = 0
-        self.data_names: set[str] = set()  # module constants bound to literal data only
-        self.other_names: set[str] = set()  # module names bound to anything else too
-        self._import_upto = 0  # the last line counted there (a; b on one line counts once)
+        #: the lines of the top level that run once, on import, and its data constants
+        self.top = TopLevel()
         self.names_used: set[tuple[str, str]] = set()
         self.imports: list[Import] = []
         self.has_main_guard = False
@@ -133,6 +129,7 @@ class Walker(LineWalk):
 
     # -- built-in facts on leaving a node, one method per node type (no isinstance chains) -----
     def _on_call(self, node: cst.Call) -> None:
+        self.top.call(node)
         frame = self.ctx.function
         if frame is not None:
             name = self.ctx.resolve(node.func)
@@ -168,29 +165,52 @@ class Walker(LineWalk):
     def _on_if(self, node: cst.If) -> None:
         if not self.ctx.scopes and is_main_guard(node.test):
             self.has_main_guard = True
+        if self.top.guard == id(node):
+            self.top.guard = None
         self.lloc += 1
 
     def _on_statement(self, node: cst.CSTNode) -> None:
         self.lloc += 1  # logical lines, for radon's maintainability index
 
-    def _on_assign(self, node: cst.Assign | cst.AnnAssign) -> None:
-        self._on_small_statement(node)
-        if self.ctx.function is None and not self.ctx.class_depth:
-            names, data = data_targets(node, self.data_names)
-            if data:
-                self.data_names.update(names)
-            else:
-                self.other_names.update(names)
-                self.data_names.difference_update(names)
+    # -- the top level: lines run once on import, data constants (goport.walk.data) ----------
+    def _at_top(self) -> bool:
+        ctx = self.ctx
+        return (
+            ctx.function is None
+            and not ctx.class_depth
+            and not ctx.loop_depth
+            and self.top.guard is None
+        )
+
+    def _enter_if(self, node: cst.If) -> None:
+        if self._at_top() and is_main_guard(node.test):  # the program, not its import
+            self.top.guard = id(node)
+
+    def _enter_small(self, node: cst.CSTNode) -> None:
+        if self._at_top():
+            self.top.begin(self.blank + self.comment_lines)
 
     def _on_small_statement(self, node: cst.CSTNode) -> None:
         self.lloc += 1
-        if self.ctx.function is None and not self.ctx.class_depth:
+        if self._at_top():
             span = self.span(node)
-            start = max(span.line, self._import_upto + 1)
-            if span.end_line >= start:
-                self.import_lines += span.end_line - start + 1
-                self._import_upto = span.end_line
+            self.top.end(span.line, span.end_line, self.blank + self.comment_lines)
+
+    def _on_assign(self, node: cst.Assign | cst.AnnAssign) -> None:
+        self._on_small_statement(node)
+        if self.ctx.function is None and not self.ctx.class_depth:
+            self.top.bind(node)
+        if not isinstance(node, cst.AnnAssign):
+            self.top.stores(node)
+
+    def _on_aug_assign(self, node: cst.AugAssign) -> None:
+        self._on_small_statement(node)
+        self.top.stores(node)
+
+    def _on_global(self, node: cst.Global) -> None:
+        self._on_small_statement(node)
+        for item in node.names:
+            self.top.changed(item.name.value)
 
     def _builtin_leave(self, kind: type) -> Callable[[Any], None]:
         special: dict[type, Callable[[Any], None]] = {
@@ -203,6 +223,8 @@ class Walker(LineWalk):
             cst.If: self._on_if,
             cst.Assign: self._on_assign,
             cst.AnnAssign: self._on_assign,
+            cst.AugAssign: self._on_aug_assign,
+            cst.Global: self._on_global,
         }
         if issubclass(kind, cst.BaseSmallStatement):
             return special.get(kind, self._on_small_statement)
@@ -313,6 +335,7 @@ def _concrete_subclasses(kind: type) -> list[type]:
 
 
 _ENTER_KINDS = frozenset({cst.FunctionDef, cst.ClassDef, cst.For, cst.While, cst.CompFor})
+_SMALL_KINDS = frozenset(_concrete_subclasses(cst.BaseSmallStatement)) - {cst.BaseSmallStatement}
 _POP_KINDS = _ENTER_KINDS
 _LEAVE_KINDS = frozenset(
     {
