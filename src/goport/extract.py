@@ -28,6 +28,7 @@ from goport.measure import (
 )
 from goport.model import (
     CallSite,
+    ClassFacts,
     Finding,
     FunctionFacts,
     Metrics,
@@ -151,16 +152,36 @@ def extract_module(
         module_call_sites=collector.sites_of(collector.module),
         module_work=collector.work_of(collector.module),
         aliases=tuple(dict.fromkeys(collector.module_aliases)),
-        data_names=_data_names(walker),
+        inert_names=_inert_names(walker),
     )
 
 
-def _data_names(walker: Walker) -> tuple[str, ...]:
-    """The module's constants bound to literal data only: not also defined by a def or class
-    or bound by an import."""
+def _inert_names(walker: Walker) -> tuple[str, ...]:
+    """The names another module can use without running this one's code on its hot path: its
+    constants bound to literal data only (not also defined by a def or class or bound by an
+    import) and its exception classes, which run when something fails."""
     defined = [i.alias for i in walker.imports]
     defined += [f.qualname for f in walker.functions] + [c.qualname for c in walker.classes]
-    return walker.top.data_names(defined)
+    return tuple(sorted({*walker.top.data_names(defined), *_exception_classes(walker.classes)}))
+
+
+#: base class names (their last part) that make a class an exception class
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
+
+
+def _exception_classes(classes: Sequence[ClassFacts]) -> list[str]:
+    """The module's top-level exception classes: a base named like one (``ValueError``,
+    ``errors.ParseError``, ``BaseException``) or an exception class defined above it."""
+    found: list[str] = []
+    for c in sorted(classes, key=lambda c: c.span.line):
+        if "." in c.qualname:
+            continue
+        for base in c.bases:
+            last = base.rsplit(".", 1)[-1]
+            if last.endswith(_EXCEPTION_SUFFIXES) or last in found:
+                found.append(c.qualname)
+                break
+    return found
 
 
 def _metrics(

@@ -49,8 +49,8 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
     imports: dict[str, set[str]] = defaultdict(set)
     used: dict[str, set[str]] = defaultdict(set)
     tested_by: dict[str, set[str]] = defaultdict(set)
-    data = {m.module: frozenset(m.data_names) for m in facts}
-    #: (owner, importer) -> whether a name the importer uses of the owner is no data constant
+    inert = {m.module: frozenset(m.inert_names) for m in facts}
+    #: (owner, importer) -> whether a name the importer uses of the owner is not inert
     named_code: dict[tuple[str, str], bool] = {}
 
     for m in facts:
@@ -73,7 +73,7 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
             imports[m.module].add(owner)
             if name or unseen:  # a name, or names we cannot see, used of the owner
                 pair = (owner, m.module)
-                named_code[pair] = named_code.get(pair, False) or unseen or name not in data[owner]
+                named_code[pair] = named_code.get(pair, False) or unseen or name not in inert[owner]
             if name and is_from and not name.startswith("_"):
                 used[owner].add(name)
 
@@ -82,9 +82,9 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
         name = m.module
         boundaries[name] = Boundary(
             fan_in=len(imported_by[name]),
-            # importers whose every name used is a data constant; one that imports the module
-            # and uses no name we can see may use its code
-            data_importers=sum(named_code.get((name, i)) is False for i in imported_by[name]),
+            # importers whose every name used is a data constant or exception class; one that
+            # imports the module and uses no name we can see may use its code
+            inert_importers=sum(named_code.get((name, i)) is False for i in imported_by[name]),
             fan_out=len(imports[name]),
             imported_by=tuple(sorted(imported_by[name])),
             imports=tuple(sorted(imports[name])),

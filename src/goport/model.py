@@ -330,9 +330,9 @@ class ModuleFacts:
     #: module-level names bound to a function or class by assignment (``_mask = _mask_python``):
     #: (name, absolute target), a binding for calls to resolve through, like an import's
     aliases: tuple[tuple[str, str], ...] = ()
-    #: module constants bound to literal data only (tables, strings, numbers): an importer that
-    #: uses only these uses the module's data, not its code
-    data_names: tuple[str, ...] = ()
+    #: module constants bound to literal data only (tables, strings, numbers) and exception
+    #: classes: an importer that uses only these does not run the module's code on its hot path
+    inert_names: tuple[str, ...] = ()
 
 
 @fast_pickle
@@ -392,8 +392,8 @@ class Boundary:
     imports: tuple[str, ...]
     used_names: tuple[str, ...]  # public names other modules reference
     tested_by: tuple[str, ...]
-    #: of the importers, those that use only its data constants (tables, strings, numbers)
-    data_importers: int = 0
+    #: importers that use only its ``inert_names``: none of its code runs on their hot path
+    inert_importers: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -325,7 +325,7 @@ def test_every_module_has_its_own_position_and_glue_sits_at_the_bottom(tmp_path:
         assert sum(f.contribution for f in c.factors) == pytest.approx(c.score, abs=0.051)
 
 
-def test_a_constant_table_imported_everywhere_ranks_below_the_code_that_uses_it(
+def test_constant_tables_and_exceptions_imported_everywhere_rank_below_the_code_using_them(
     tmp_path: Path,
 ) -> None:
     rows = "".join(f"    'name{i}': range({i * 128}, {i * 128 + 128}),\n" for i in range(120))
@@ -335,6 +335,7 @@ def test_a_constant_table_imported_everywhere_ranks_below_the_code_that_uses_it(
     )
     user = """
         from app.blocks import BLOCKS, SMALL
+        from app.errors import DecodeError
 
 
         def {name}(text):
@@ -344,13 +345,25 @@ def test_a_constant_table_imported_everywhere_ranks_below_the_code_that_uses_it(
                 for block, span in BLOCKS.items():
                     if code in span and len(text) > SMALL:
                         hits[block] = hits.get(block, 0) + 1
+            if not hits:
+                raise DecodeError(text, 0)
             return hits
+    """
+    errors = """
+        class DecodeError(ValueError):
+            def __init__(self, text, position):
+                super().__init__(f"cannot decode {text!r} at {position}")
+                self.text, self.position = text, position
+
+            def __str__(self):
+                return self.text[max(0, self.position - 10) : self.position + 10]
     """
     root = _project(
         tmp_path / "proj",
         {
             "app/__init__.py": "",
             "app/blocks.py": table,
+            "app/errors.py": errors,
             **{f"app/{n}.py": user.format(name=n) for n in ("detect", "score", "report")},
         },
     )
@@ -365,6 +378,10 @@ def test_a_constant_table_imported_everywhere_ranks_below_the_code_that_uses_it(
     assert volume.value < 10, volume  # the table's 120 lines run once, on import
     # its three importers use only its constants: none counts as a caller of its code
     assert not any(f.name == "used-widely" for f in blocks.factors), blocks.factors
+    # nor of an exceptions module's: its code runs when something fails
+    errors_module = _by_path(result)["app/errors.py"]
+    assert not any(f.name == "used-widely" for f in errors_module.factors)
+    assert errors_module.boundary.fan_in == 3 and errors_module.boundary.inert_importers == 3
 
 
 TRACER = """

@@ -92,7 +92,7 @@ def test_data_names_are_module_constants_bound_to_data_only() -> None:
             return local
         """
     )
-    assert f.data_names == ("LIMIT", "SIZE", "TABLE")
+    assert f.inert_names == ("LIMIT", "SIZE", "TABLE")
 
 
 def test_names_filled_rebound_or_unpacked_are_no_data() -> None:
@@ -131,12 +131,49 @@ def test_names_filled_rebound_or_unpacked_are_no_data() -> None:
         """
     )
     # each of DISPATCH, OPS, EXTRA, PARSER, A, SEEN is filled or rebound; WIDTH has no value
-    assert f.data_names == ("NAMES", "TABLE")
+    assert f.inert_names == ("NAMES", "TABLE")
 
 
 def test_a_name_bound_to_data_after_code_is_no_data() -> None:
     f = facts("from pkg.x import make\nX = make()\nX = 1\nY = 1\nY = make()\nZ = [X, Y]\n")
-    assert f.data_names == ()
+    assert f.inert_names == ()
+
+
+def test_exception_classes_are_inert_names() -> None:
+    f = facts(
+        """
+        import errors
+
+
+        class Base(Exception):
+            pass
+
+
+        class ParseError(Base):
+            def __init__(self, msg, pos):
+                super().__init__(msg)
+                self.pos = pos
+
+
+        class Timeout(errors.TransportError, ValueError):
+            pass
+
+
+        class Mark:
+            def __init__(self, line):
+                self.line = line
+
+
+        class Collector:  # collects errors, raises none
+            def add(self, error: Exception) -> None:
+                pass
+
+
+        class Checker(Mark):
+            pass
+        """
+    )
+    assert f.inert_names == ("Base", "ParseError", "Timeout")
 
 
 def test_import_lines_leave_out_comments_loops_and_the_main_guard() -> None:
@@ -204,6 +241,9 @@ def test_importers_that_use_only_constants_are_counted_apart() -> None:
         LIMIT = 3
         PATTERN = __import__('re').compile('a')
 
+        class LookupFailed(KeyError):
+            pass
+
         def lookup(key):
             return TABLE[key]
         """,
@@ -211,7 +251,7 @@ def test_importers_that_use_only_constants_are_counted_apart() -> None:
         "pkg.table",
     )
     users = [
-        facts("from pkg.table import TABLE, LIMIT\n", "pkg/a.py", "pkg.a"),
+        facts("from pkg.table import TABLE, LookupFailed\n", "pkg/a.py", "pkg.a"),
         facts("from pkg import table\nX = table.LIMIT\n", "pkg/b.py", "pkg.b"),
         facts("from pkg.table import TABLE, lookup\n", "pkg/c.py", "pkg.c"),
         facts("from pkg.table import PATTERN\n", "pkg/d.py", "pkg.d"),
@@ -223,4 +263,4 @@ def test_importers_that_use_only_constants_are_counted_apart() -> None:
     ]
     boundary = build([table, *users]).boundary("pkg.table")
     assert boundary.fan_in == 7
-    assert boundary.data_importers == 2  # pkg.a and pkg.b
+    assert boundary.inert_importers == 2  # pkg.a (a table, an exception class) and pkg.b

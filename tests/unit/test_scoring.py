@@ -167,14 +167,16 @@ def test_importers_of_constants_only_are_no_callers_of_its_code() -> None:
     used = {
         n: next(
             f
-            for f in score(m, boundary=replace(six, data_importers=n)).factors
+            for f in score(m, boundary=replace(six, inert_importers=n)).factors
             if f.name == "used-widely"
         )
         for n in (0, 4)
     }
     assert used[0].value == 6 and used[4].value == 2
     assert used[4].contribution < used[0].contribution
-    assert "(not counting 4 that use only its constants)" in used[4].explanation
+    assert (
+        "(not counting 4 that use only its constants or exception classes)" in used[4].explanation
+    )
     assert "not counting" not in used[0].explanation
 
 

@@ -154,7 +154,7 @@ def _factor(f: Factor) -> dict[str, Any]:
 def _boundary(b: Boundary) -> dict[str, Any]:
     return {
         "fan_in": b.fan_in,
-        "data_importers": b.data_importers,
+        "inert_importers": b.inert_importers,
         "fan_out": b.fan_out,
         "imported_by": list(b.imported_by),
         "imports": list(b.imports),

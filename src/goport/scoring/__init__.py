@@ -107,7 +107,7 @@ def score_module(
         facts,
         sig,
         fan_in=boundary.fan_in,
-        data_importers=boundary.data_importers,
+        inert_importers=boundary.inert_importers,
         used_names=len(boundary.used_names),
         estimated_share=evidence.share,
         estimated_modules=evidence.modules,

@@ -121,17 +121,17 @@ def imported_by(x: Features, scale: float, cal: Calibration) -> Factor | None:
         cal.w_fan_in,
         scale,
         cal,
-        f"Imported by {x.fan_in} module(s){_data_only(x)}: code called from many places is "
+        f"Imported by {x.fan_in} module(s){_inert_only(x)}: code called from many places is "
         "where time goes.",
     )
 
 
-def _data_only(x: Features) -> str:
-    if not x.data_importers:
+def _inert_only(x: Features) -> str:
+    if not x.inert_importers:
         return ""
     return (
-        f" that use its functions or classes (not counting {x.data_importers} that use only its "
-        "constants)"
+        f" that use its code (not counting {x.inert_importers} that use only its constants or "
+        "exception classes)"
     )
 
 

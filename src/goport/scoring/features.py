@@ -51,7 +51,7 @@ class Features:
     dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
     network: float  # weight of network/streaming findings
     fan_in: int  # importers that use its code (functions, classes, or names we cannot tell)
-    data_importers: int  # importers that use only its data constants
+    inert_importers: int  # importers that use only its data constants and exception classes
     used_names: int
 
     def as_dict(self) -> dict[str, float]:
@@ -86,7 +86,7 @@ def module_features(
     signals: Signals,
     *,
     fan_in: int = 0,
-    data_importers: int = 0,
+    inert_importers: int = 0,
     used_names: int = 0,
     estimated_share: float = 0.0,
     estimated_modules: int = 0,
@@ -125,7 +125,7 @@ def module_features(
         kernel_calls=round(kernel_calls, 3),
         dunder_calls=round(dunder_calls, 3),
         network=round(signals.io if signals.network else 0.0, 3),
-        fan_in=max(fan_in - data_importers, 0),
-        data_importers=data_importers,
+        fan_in=max(fan_in - inert_importers, 0),
+        inert_importers=inert_importers,
         used_names=used_names,
     )

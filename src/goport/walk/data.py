@@ -3,7 +3,7 @@
 ``UNICODE_RANGES = {"Basic Latin": range(0, 128), ...}`` or ``VERSION = "1.2"`` bind data: a
 module that imports only such names from another uses its tables, not its code, and a table
 module imported everywhere is not "code called from many places" (``goport.graph`` counts those
-importers apart). A value is data when it is built of literals only: strings, numbers, ``None``,
+importers apart, with those that use only its exception classes: ``goport.extract``). A value is data when it is built of literals only: strings, numbers, ``None``,
 ``True``, ``False``, the module's earlier data constants, operators over them, displays (tuple,
 list, set, dict) of them and calls of the builtins that build values from them
 (``range(0, 128)``, ``frozenset({...})``, ``len(TABLE)``, ``int(1e6)``). A display that holds
