@@ -558,6 +558,8 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
     """``__name__ == "__main__"`` (either way round)."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):  # != runs on import
+        return False
     left, right = test.left, test.comparisons[0].comparator
     names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
     strings = {n.evaluated_value for n in (left, right) if isinstance(n, cst.SimpleString)}

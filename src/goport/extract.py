@@ -162,26 +162,31 @@ def _inert_names(walker: Walker) -> tuple[str, ...]:
     import) and its exception classes, which run when something fails."""
     defined = [i.alias for i in walker.imports]
     defined += [f.qualname for f in walker.functions] + [c.qualname for c in walker.classes]
-    return tuple(sorted({*walker.top.data_names(defined), *_exception_classes(walker.classes)}))
+    return tuple(sorted({*walker.top.data_names(defined), *_inert_classes(walker.classes)}))
 
 
 #: base class names (their last part) that make a class an exception class
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
+#: base class names that make a class an enumeration: its members are constants
+_ENUM_SUFFIXES = ("Enum", "Flag")
 
 
-def _exception_classes(classes: Sequence[ClassFacts]) -> list[str]:
-    """The module's top-level exception classes: a base named like one (``ValueError``,
-    ``errors.ParseError``, ``BaseException``) or an exception class defined above it."""
-    found: list[str] = []
+def _inert_classes(classes: Sequence[ClassFacts]) -> list[str]:
+    """The module's top-level classes whose use runs none of its code on a hot path: exception
+    classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``,
+    or an exception class above it: their code runs when something fails) and enumerations
+    that define no method (``class Kind(IntEnum)``: members are constants)."""
+    exceptions: list[str] = []
+    enums: list[str] = []
     for c in sorted(classes, key=lambda c: c.span.line):
         if "." in c.qualname:
             continue
-        for base in c.bases:
-            last = base.rsplit(".", 1)[-1]
-            if last.endswith(_EXCEPTION_SUFFIXES) or last in found:
-                found.append(c.qualname)
-                break
-    return found
+        bases = [base.rsplit(".", 1)[-1] for base in c.bases]
+        if any(b.endswith(_EXCEPTION_SUFFIXES) or b in exceptions for b in bases):
+            exceptions.append(c.qualname)
+        elif not c.methods and any(b.endswith(_ENUM_SUFFIXES) or b in enums for b in bases):
+            enums.append(c.qualname)
+    return exceptions + enums
 
 
 def _metrics(

@@ -1,9 +1,10 @@
 """How to move a candidate: strategy, Go idioms, hot functions with Go signatures, effort.
 
 Strategies follow the migration guidance: request-serving and concurrent network code becomes a
-Go service behind HTTP/gRPC; CPU-heavy batch work a Go worker behind a queue; a self-contained
-CPU kernel a Go CLI or sidecar; a kernel other modules call in-process a Go extension module
-that keeps their import sites; code whose cost is dominated by something cheap to fix in Python
+Go service behind HTTP/gRPC; CPU-heavy batch work a Go worker behind a queue; a CPU kernel that
+runs as a program (and that nothing in the project imports) a Go CLI or sidecar; a kernel other
+modules call in-process, or that code outside the project imports, a Go extension module that
+keeps their import sites; code whose cost is dominated by something cheap to fix in Python
 is fixed there first; data-science, dynamic, and glue code stays in Python.
 """
 
@@ -58,6 +59,21 @@ def _traits(findings: Sequence[Finding]) -> set[Trait]:
     return {t for f in findings for t in f.traits}
 
 
+#: what a program reads its input with: a module that uses one runs as a program
+PROGRAM_INPUTS = frozenset({"sys.argv", "sys.stdin", "argparse", "optparse", "getopt"})
+
+
+def _is_program(facts: ModuleFacts) -> bool:
+    """Runs as a program: a ``__main__`` guard, or it reads a command line or standard input
+    (a script whose top level does the work, a console script's module)."""
+    if facts.has_main_guard:
+        return True
+    used = {f"{module}.{attr}" for module, attr in facts.names_used}
+    for imp in facts.imports:
+        used.update((imp.target, imp.target.split(".", 1)[0]))
+    return not PROGRAM_INPUTS.isdisjoint(used)
+
+
 def _form(
     facts: ModuleFacts, sig: Signals, traits: set[Trait], boundary: Boundary
 ) -> tuple[Strategy, str]:
@@ -79,21 +95,24 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
-    if facts.has_main_guard or facts.module.rsplit(".", 1)[-1] == "__main__":
+    imported = boundary.fan_in > 0 or bool(boundary.used_names)
+    if facts.module.rsplit(".", 1)[-1] == "__main__" or (not imported and _is_program(facts)):
         return Strategy.GO_CLI, (
-            "A CPU kernel that runs as a program: a Go CLI or sidecar that Python calls with its "
-            "input (stdin/JSON or a small RPC) is the smallest first step."
+            "A CPU kernel that runs as a program and that nothing else in the project imports: "
+            "a Go CLI or sidecar that Python calls with its input (stdin/JSON or a small RPC) is "
+            "the smallest first step."
         )
-    callers = (
-        f"{boundary.fan_in} module(s) call in-process"
-        if boundary.fan_in or boundary.used_names
-        # no module of the project imports it: its callers are the library's users, a
+    callers = boundary.fan_in - boundary.inert_importers
+    reason_callers = (
+        f"{callers} module(s) call in-process"
+        if callers > 0
+        # no module of the project calls its code: its callers are the library's users, a
         # framework or a plugin loader, whose imports must keep working as they are
         else "code outside the project imports"
     )
     width = len(boundary.used_names)
     reason = (
-        f"A CPU kernel that {callers}: a Go package built as a CPython extension (gopy, or "
+        f"A CPU kernel that {reason_callers}: a Go package built as a CPython extension (gopy, or "
         "cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import site "
         "unchanged. Each call crosses the boundary (about a microsecond), so batch work per "
         "call: pass whole buffers or lists, not one element."

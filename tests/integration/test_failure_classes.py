@@ -13,6 +13,7 @@ and version checks and flag constants worked out once on import, counted as dens
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 from goport.config import Config
 from goport.model import Candidate, Factor, RunResult, Strategy
 from goport.pipeline import run
+from goport.reports import Format, Options, render
 
 
 def _project(root: Path, files: dict[str, str]) -> Path:
@@ -382,6 +384,9 @@ def test_constant_tables_and_exceptions_imported_everywhere_rank_below_the_code_
     errors_module = _by_path(result)["app/errors.py"]
     assert not any(f.name == "used-widely" for f in errors_module.factors)
     assert errors_module.boundary.fan_in == 3 and errors_module.boundary.inert_importers == 3
+    doc = json.loads(render(Format.JSON, result, Options()))
+    boundary = next(c for c in doc["candidates"] if c["path"] == "app/errors.py")["boundary"]
+    assert (boundary["fan_in"], boundary["inert_importers"]) == (3, 3)
 
 
 TRACER = """

@@ -205,6 +205,52 @@ def test_import_lines_leave_out_comments_loops_and_the_main_guard() -> None:
     assert f.metrics.sloc == 12
 
 
+@pytest.mark.parametrize(
+    ("code", "lines"),
+    [
+        # after the guard, the top level runs on import again
+        ('if __name__ == "__main__":\n    main()\nX = 1\n', 1),
+        # the guard's else and elif run on import
+        ('if __name__ == "__main__":\n    main()\nelse:\n    X = 1\n    Y = 2\n', 2),
+        ('if __name__ == "__main__":\n    main()\nelif FAST:\n    X = 1\n', 1),
+        # != is no guard: its body runs on import
+        ('if __name__ != "__main__":\n    X = 1\n', 1),
+    ],
+)
+def test_the_main_guard_body_alone_is_the_program(code: str, lines: int) -> None:
+    assert facts(code).metrics.import_lines == lines
+
+
+def test_a_not_equal_test_is_no_main_guard() -> None:
+    assert not facts('if __name__ != "__main__":\n    X = 1\n').has_main_guard
+    assert facts('if "__main__" == __name__:\n    main()\n').has_main_guard
+
+
+def test_names_sharing_or_filled_through_calls_are_no_data() -> None:
+    f = facts(
+        """
+        HANDLERS = OPS = []
+        TABLE = {'a': []}
+        ALL = TABLE
+        SLOTS = {'a': []}
+        A, (B, *C) = 1, (2, 3)
+        D = 4
+        E: dict = {}
+        KEPT = (1, 2)
+
+
+        def add(x):
+            return x
+
+
+        OPS.append(add)
+        SLOTS.get('a').append(add)
+        E['k']: int = 1
+        """
+    )
+    assert f.inert_names == ("D", "KEPT", "TABLE")
+
+
 def test_import_lines_count_module_level_simple_statements_once() -> None:
     f = facts(
         '''
@@ -259,8 +305,10 @@ def test_importers_that_use_only_constants_are_counted_apart() -> None:
         # pkg.table.lookup() after ``import pkg.table`` is out of sight: a caller, whatever else
         facts("import pkg.table\nfrom pkg.table import TABLE\n", "pkg/f.py", "pkg.f"),
         facts("from pkg.table import *\n", "pkg/g.py", "pkg.g"),
+        # a star import's names are out of sight, whatever else it names
+        facts("from pkg.table import *\nfrom pkg.table import LIMIT\n", "pkg/h.py", "pkg.h"),
         facts("from pkg.table import LIMIT\n", "tests/test_t.py", "test_t", is_test=True),
     ]
     boundary = build([table, *users]).boundary("pkg.table")
-    assert boundary.fan_in == 7
+    assert boundary.fan_in == 8
     assert boundary.inert_importers == 2  # pkg.a (a table, an exception class) and pkg.b

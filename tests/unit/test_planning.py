@@ -207,6 +207,36 @@ def test_cpu_kernel_nothing_in_the_project_imports_is_a_go_extension() -> None:
     assert "code outside the project imports" in p.reason
 
 
+CPU_FINDINGS = [f("GP102", Category.CPU), f("GP105", Category.CPU), f("GP106", Category.CPU)]
+
+
+def test_a_script_that_reads_its_input_is_a_go_cli_without_a_guard() -> None:
+    script = CPU + "import sys\nprint(work(sys.stdin.read().split()))\n"
+    p, _ = _plan(script, CPU_FINDINGS)
+    assert p.strategy is Strategy.GO_CLI
+    argv = "import argparse\n" + CPU
+    assert _plan(argv, CPU_FINDINGS)[0].strategy is Strategy.GO_CLI
+
+
+def test_a_kernel_other_modules_import_is_an_extension_whatever_its_main_guard() -> None:
+    imported = Boundary(2, 0, ("a", "b"), (), ("work",), ())
+    p, _ = _plan(CPU + MAIN, CPU_FINDINGS, imported)
+    assert p.strategy is Strategy.GO_EXTENSION
+    assert "2 module(s) call in-process" in p.reason
+    # importers that use only its constants or exception classes do not call its code
+    inert = Boundary(2, 0, ("a", "b"), (), ("work",), (), inert_importers=2)
+    p, _ = _plan(CPU, CPU_FINDINGS, inert)
+    assert p.strategy is Strategy.GO_EXTENSION
+    assert "code outside the project imports" in p.reason
+
+
+def test_a_main_module_is_a_go_cli() -> None:
+    m = extract(SourceFile("app/__main__.py", "app/__main__.py", "app.__main__"), CPU.encode())
+    findings = [*m.findings, *CPU_FINDINGS]
+    imported = Boundary(1, 0, ("app",), (), (), ())
+    assert go_form(m, findings, imported) is Strategy.GO_CLI
+
+
 def test_cpu_work_fed_by_a_pool_is_a_go_worker() -> None:
     p, _ = _plan(
         CPU,

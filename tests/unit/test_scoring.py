@@ -14,6 +14,7 @@ from goport.extract import extract
 from goport.model import (
     Boundary,
     Category,
+    Factor,
     FileHistory,
     Finding,
     Hotness,
@@ -178,6 +179,15 @@ def test_importers_of_constants_only_are_no_callers_of_its_code() -> None:
         "(not counting 4 that use only its constants or exception classes)" in used[4].explanation
     )
     assert "not counting" not in used[0].explanation
+
+
+def test_code_volume_says_what_it_leaves_out_only_when_it_does() -> None:
+    def volume(code: str) -> Factor:
+        return next(f for f in score(facts(code)).factors if f.name == "code-volume")
+
+    assert "not counting" not in volume(KERNEL).explanation
+    tabled = volume('"""Tables."""\nTABLE = {\n    "a": 1,\n    "b": 2,\n}\n' + KERNEL)
+    assert "(not counting the 5 of module constants, docstrings and imports" in tabled.explanation
 
 
 def test_tests_help() -> None:

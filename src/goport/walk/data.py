@@ -94,10 +94,18 @@ MUTATORS = frozenset(
 
 
 def _base_name(target: cst.BaseExpression) -> str | None:
-    """``X`` of ``X[k]``, ``X.attr``, ``X[k].attr``: the name a store through it changes."""
-    while isinstance(target, (cst.Subscript, cst.Attribute)):
-        target = target.value
+    """``X`` of ``X[k]``, ``X.attr``, ``X.get(k)[0]``: the name a store through it changes."""
+    while isinstance(target, (cst.Subscript, cst.Attribute, cst.Call)):
+        target = target.func if isinstance(target, cst.Call) else target.value
     return target.value if isinstance(target, cst.Name) else None
+
+
+def _unpacked(target: cst.BaseExpression) -> list[str]:
+    """The names ``(A, (B, *C)) = ...`` binds, or changes through a store (``X[0], Y = ...``)."""
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [name for el in target.elements for name in _unpacked(el.value)]
+    name = _base_name(target)
+    return [name] if name is not None else []
 
 
 class TopLevel:
@@ -107,9 +115,11 @@ class TopLevel:
     A statement counts when no function, class body, loop or ``if __name__ == "__main__":``
     block holds it (those run per call, configure the class's work, repeat, or are the program
     itself); its comment and blank lines are left out, as the module's source lines leave them
-    out. A name is data when every binding of it at the top level is (``data_targets``) and
-    nothing fills or rebinds it: no store through it (``X[k] = v``, ``X += [v]``), no
-    ``X.append(v)``-like call, no ``global X`` anywhere in the module, no unpacking into it.
+    out. A name is data when every binding of it at the top level is (``data_targets``), none
+    shares its object with another name (``A = B = []``, ``ALL = TABLE``) and nothing fills or
+    rebinds it: no store through it (``X[k] = v``, ``X += [v]``, ``X.get(k).append(v)``), no
+    ``X.append(v)``-like call, no ``global X`` anywhere in the module, no unpacking into it. A
+    rebinding by a module-level ``for``, ``with``, ``except`` or ``:=`` target is not tracked.
     """
 
     __slots__ = ("_data", "_mark", "_other", "_upto", "guard", "lines")
@@ -118,7 +128,7 @@ class TopLevel:
         self.lines = 0
         self._upto = 0  # the last line counted (a; b on one line counts once)
         self._mark = 0  # the comment and blank lines seen when the statement began
-        self.guard: int | None = None  # id of the main-guard ``if`` the walk is in
+        self.guard: cst.If | None = None  # the main-guard ``if`` whose body the walk is in
         self._data: set[str] = set()
         self._other: set[str] = set()
 
@@ -139,20 +149,22 @@ class TopLevel:
 
     def bind(self, node: cst.Assign | cst.AnnAssign) -> None:
         names, data = data_targets(node, self)
-        (self._data if data else self._other).update(names)
+        # ``A = B = []``, ``ALL = TABLE``: two names for one object, filled through either
+        shared = isinstance(node, cst.Assign) and (
+            len(node.targets) > 1 or isinstance(node.value, cst.Name)
+        )
+        (self._data if data and not shared else self._other).update(names)
         if isinstance(node, cst.Assign):
             for t in node.targets:
-                if isinstance(t.target, (cst.Tuple, cst.List)):  # A, B = ...
-                    self._other.update(
-                        n for el in t.target.elements if (n := _base_name(el.value)) is not None
-                    )
+                if isinstance(t.target, (cst.Tuple, cst.List)):  # A, (B, *C) = ...
+                    self._other.update(_unpacked(t.target))
 
     def changed(self, name: str | None) -> None:
         """``name`` is filled, rebound or declared global somewhere: no literal constant."""
         if name is not None:
             self._other.add(name)
 
-    def stores(self, node: cst.Assign | cst.AugAssign) -> None:
+    def stores(self, node: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         """A store anywhere in the module: through a name (``X[k] = v``) or augmenting it."""
         targets = (
             [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]

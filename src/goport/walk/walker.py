@@ -69,6 +69,7 @@ class Walker(LineWalk):
         first: dict[type, Callable[[Any], None]] = dict.fromkeys(_ENTER_KINDS, self._enter_builtin)
         first.update({kind: self._enter_small for kind in _SMALL_KINDS})
         first[cst.If] = self._enter_if
+        first[cst.Else] = self._enter_else
         self.on_enter = {
             kind: (*((first[kind],) if kind in first else ()), *enter.get(kind, ()))
             for kind in {*tracked, *first}
@@ -165,7 +166,7 @@ class Walker(LineWalk):
     def _on_if(self, node: cst.If) -> None:
         if not self.ctx.scopes and is_main_guard(node.test):
             self.has_main_guard = True
-        if self.top.guard == id(node):
+        if self.top.guard is node:
             self.top.guard = None
         self.lloc += 1
 
@@ -183,8 +184,16 @@ class Walker(LineWalk):
         )
 
     def _enter_if(self, node: cst.If) -> None:
+        guard = self.top.guard
+        if guard is not None and guard.orelse is node:  # its elif runs on import
+            self.top.guard = None
         if self._at_top() and is_main_guard(node.test):  # the program, not its import
-            self.top.guard = id(node)
+            self.top.guard = node
+
+    def _enter_else(self, node: cst.Else) -> None:
+        guard = self.top.guard
+        if guard is not None and guard.orelse is node:  # its else runs on import
+            self.top.guard = None
 
     def _enter_small(self, node: cst.CSTNode) -> None:
         if self._at_top():
@@ -200,8 +209,7 @@ class Walker(LineWalk):
         self._on_small_statement(node)
         if self.ctx.function is None and not self.ctx.class_depth:
             self.top.bind(node)
-        if not isinstance(node, cst.AnnAssign):
-            self.top.stores(node)
+        self.top.stores(node)
 
     def _on_aug_assign(self, node: cst.AugAssign) -> None:
         self._on_small_statement(node)
