@@ -165,26 +165,30 @@ def _inert_names(walker: Walker) -> tuple[str, ...]:
     return tuple(sorted({*walker.top.data_names(defined), *_inert_classes(walker.classes)}))
 
 
-#: base class names (their last part) that make a class an exception class
+#: base class names (their last part) that make a class an exception class, by convention
 _EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
-#: base class names that make a class an enumeration: its members are constants
-_ENUM_SUFFIXES = ("Enum", "Flag")
+#: the standard library's enumeration bases: a subclass's members are constants
+_ENUMS = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 
 
 def _inert_classes(classes: Sequence[ClassFacts]) -> list[str]:
     """The module's top-level classes whose use runs none of its code on a hot path: exception
-    classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``,
-    or an exception class above it: their code runs when something fails) and enumerations
-    that define no method (``class Kind(IntEnum)``: members are constants)."""
+    classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``:
+    their code runs when something fails) and enumerations that define no method (``class
+    Kind(IntEnum)``: members are constants). A base the module defines counts as what it is,
+    whatever its name: ``class Color(BaseEnum)`` is code when ``BaseEnum`` has methods."""
+    local = {c.qualname for c in classes if "." not in c.qualname}
     exceptions: list[str] = []
     enums: list[str] = []
     for c in sorted(classes, key=lambda c: c.span.line):
         if "." in c.qualname:
             continue
         bases = [base.rsplit(".", 1)[-1] for base in c.bases]
-        if any(b.endswith(_EXCEPTION_SUFFIXES) or b in exceptions for b in bases):
+        if any(
+            b in exceptions or (b not in local and b.endswith(_EXCEPTION_SUFFIXES)) for b in bases
+        ):
             exceptions.append(c.qualname)
-        elif not c.methods and any(b.endswith(_ENUM_SUFFIXES) or b in enums for b in bases):
+        elif not c.methods and any(b in enums or (b not in local and b in _ENUMS) for b in bases):
             enums.append(c.qualname)
     return exceptions + enums
 

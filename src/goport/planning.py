@@ -59,8 +59,12 @@ def _traits(findings: Sequence[Finding]) -> set[Trait]:
     return {t for f in findings for t in f.traits}
 
 
-#: what a program reads its input with: a module that uses one runs as a program
-PROGRAM_INPUTS = frozenset({"sys.argv", "sys.stdin", "argparse", "optparse", "getopt"})
+#: what a program reads its command line or input with: a module that uses one runs as one
+PROGRAM_INPUTS = frozenset(
+    {"sys.argv", "sys.stdin", "fileinput.input", "getopt.getopt", "argparse.ArgumentParser"}
+    | {"optparse.OptionParser", "click.command", "click.group", "typer.Typer", "fire.Fire"}
+    | {"docopt.docopt"}
+)
 
 
 def _is_program(facts: ModuleFacts) -> bool:
@@ -69,8 +73,7 @@ def _is_program(facts: ModuleFacts) -> bool:
     if facts.has_main_guard:
         return True
     used = {f"{module}.{attr}" for module, attr in facts.names_used}
-    for imp in facts.imports:
-        used.update((imp.target, imp.target.split(".", 1)[0]))
+    used.update(imp.target for imp in facts.imports)
     return not PROGRAM_INPUTS.isdisjoint(used)
 
 
@@ -95,14 +98,13 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
-    imported = boundary.fan_in > 0 or bool(boundary.used_names)
-    if facts.module.rsplit(".", 1)[-1] == "__main__" or (not imported and _is_program(facts)):
+    callers = boundary.fan_in - boundary.inert_importers  # modules that use its code
+    if facts.module.rsplit(".", 1)[-1] == "__main__" or (not callers and _is_program(facts)):
         return Strategy.GO_CLI, (
-            "A CPU kernel that runs as a program and that nothing else in the project imports: "
+            "A CPU kernel that runs as a program and whose code nothing else in the project calls: "
             "a Go CLI or sidecar that Python calls with its input (stdin/JSON or a small RPC) is "
             "the smallest first step."
         )
-    callers = boundary.fan_in - boundary.inert_importers
     reason_callers = (
         f"{callers} module(s) call in-process"
         if callers > 0

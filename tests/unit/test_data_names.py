@@ -139,6 +139,60 @@ def test_a_name_bound_to_data_after_code_is_no_data() -> None:
     assert f.inert_names == ()
 
 
+def test_plain_enumerations_are_inert_names() -> None:
+    f = facts(
+        """
+        import enum
+
+
+        class Kind(enum.IntEnum):
+            A = 1
+
+
+        class Mode(Kind):
+            B = 2
+
+
+        class Access(enum.Enum):
+            READ = 1
+
+            def readable(self):
+                return self is Access.READ
+
+
+        class BaseFlagged(enum.Flag):
+            def describe(self):
+                return self.name
+
+
+        class Color(BaseFlagged):  # a base the module defines counts as what it is
+            RED = 1
+
+
+        class Signal(RedFlag):  # no enumeration base: a name ending in Flag is not one
+            pass
+
+
+        class Stop(SystemExit):
+            pass
+
+
+        class Halt(KeyboardInterrupt):
+            pass
+
+
+        class Metric(LocalError):  # LocalError below is code, whatever its name
+            pass
+
+
+        class LocalError:
+            def update(self, value):
+                return value
+        """
+    )
+    assert f.inert_names == ("Halt", "Kind", "Mode", "Stop")
+
+
 def test_exception_classes_are_inert_names() -> None:
     f = facts(
         """
@@ -246,9 +300,14 @@ def test_names_sharing_or_filled_through_calls_are_no_data() -> None:
         OPS.append(add)
         SLOTS.get('a').append(add)
         E['k']: int = 1
+        B2 = 2
+        A2, (B2, C2) = 1, (2, 3)
+        DEBUG = False
+        DEFAULT = None
         """
     )
-    assert f.inert_names == ("D", "KEPT", "TABLE")
+    # TABLE is filled through ALL as well as ALL through TABLE; B2 rebound by unpacking
+    assert f.inert_names == ("D", "DEBUG", "DEFAULT", "KEPT")
 
 
 def test_import_lines_count_module_level_simple_statements_once() -> None:

@@ -214,8 +214,16 @@ def test_a_script_that_reads_its_input_is_a_go_cli_without_a_guard() -> None:
     script = CPU + "import sys\nprint(work(sys.stdin.read().split()))\n"
     p, _ = _plan(script, CPU_FINDINGS)
     assert p.strategy is Strategy.GO_CLI
-    argv = "import argparse\n" + CPU
+    argv = "import argparse\n" + CPU + "PARSER = argparse.ArgumentParser()\n"
     assert _plan(argv, CPU_FINDINGS)[0].strategy is Strategy.GO_CLI
+    parser = "from argparse import ArgumentParser\n" + CPU
+    assert _plan(parser, CPU_FINDINGS)[0].strategy is Strategy.GO_CLI
+    # a helper that raises argparse's error type reads no command line
+    helper = "from argparse import ArgumentTypeError\n" + CPU
+    assert _plan(helper, CPU_FINDINGS)[0].strategy is Strategy.GO_EXTENSION
+    # imported only for a constant: still a program nothing else calls
+    inert = Boundary(1, 0, ("pkg.setup",), (), ("VERSION",), (), inert_importers=1)
+    assert _plan(script, CPU_FINDINGS, inert)[0].strategy is Strategy.GO_CLI
 
 
 def test_a_kernel_other_modules_import_is_an_extension_whatever_its_main_guard() -> None:

@@ -176,7 +176,8 @@ def test_importers_of_constants_only_are_no_callers_of_its_code() -> None:
     assert used[0].value == 6 and used[4].value == 2
     assert used[4].contribution < used[0].contribution
     assert (
-        "(not counting 4 that use only its constants or exception classes)" in used[4].explanation
+        "(not counting 4 that use only its constants, exception classes or enumerations)"
+        in used[4].explanation
     )
     assert "not counting" not in used[0].explanation
 

@@ -130,8 +130,8 @@ def _inert_only(x: Features) -> str:
     if not x.inert_importers:
         return ""
     return (
-        f" that use its code (not counting {x.inert_importers} that use only its constants or "
-        "exception classes)"
+        f" that use its code (not counting {x.inert_importers} that use only its constants, "
+        "exception classes or enumerations)"
     )
 
 

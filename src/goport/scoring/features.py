@@ -51,7 +51,7 @@ class Features:
     dunder_calls: float  # loop-weighted protocol calls (operators, indexing, iteration) it gets
     network: float  # weight of network/streaming findings
     fan_in: int  # importers that use its code (functions, classes, or names we cannot tell)
-    inert_importers: int  # importers that use only its data constants and exception classes
+    inert_importers: int  # importers that use only its constants, exceptions, enums
     used_names: int
 
     def as_dict(self) -> dict[str, float]:

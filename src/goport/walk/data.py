@@ -3,8 +3,9 @@
 ``UNICODE_RANGES = {"Basic Latin": range(0, 128), ...}`` or ``VERSION = "1.2"`` bind data: a
 module that imports only such names from another uses its tables, not its code, and a table
 module imported everywhere is not "code called from many places" (``goport.graph`` counts those
-importers apart, with those that use only its exception classes: ``goport.extract``). A value is data when it is built of literals only: strings, numbers, ``None``,
-``True``, ``False``, the module's earlier data constants, operators over them, displays (tuple,
+importers apart, with those that use only its exception classes or plain enumerations:
+``goport.extract``). A value is data when it is built of literals only: strings, numbers,
+``None``, ``True``, ``False``, the module's earlier data constants, operators over them, displays (tuple,
 list, set, dict) of them and calls of the builtins that build values from them
 (``range(0, 128)``, ``frozenset({...})``, ``len(TABLE)``, ``int(1e6)``). A display that holds
 another name is not: ``{"add": do_add}`` is a dispatch table of functions, which is code. Nor
@@ -150,10 +151,13 @@ class TopLevel:
     def bind(self, node: cst.Assign | cst.AnnAssign) -> None:
         names, data = data_targets(node, self)
         # ``A = B = []``, ``ALL = TABLE``: two names for one object, filled through either
-        shared = isinstance(node, cst.Assign) and (
-            len(node.targets) > 1 or isinstance(node.value, cst.Name)
-        )
+        value = node.value
+        alias = value.value if isinstance(value, cst.Name) else None
+        if alias in _CONSTANT_NAMES:
+            alias = None
+        shared = alias is not None or (isinstance(node, cst.Assign) and len(node.targets) > 1)
         (self._data if data and not shared else self._other).update(names)
+        self.changed(alias)
         if isinstance(node, cst.Assign):
             for t in node.targets:
                 if isinstance(t.target, (cst.Tuple, cst.List)):  # A, (B, *C) = ...
