@@ -28,7 +28,6 @@ from goport.measure import (
 )
 from goport.model import (
     CallSite,
-    ClassFacts,
     Finding,
     FunctionFacts,
     Metrics,
@@ -38,6 +37,7 @@ from goport.model import (
     WorkShape,
 )
 from goport.sources import DEFAULT_MAX_BYTES, ExtractError, digest_bytes, read_source, too_large
+from goport.walk.data import inert_classes
 from goport.walk.imports import top_level_imports
 from goport.walk.walker import Walker, walk_module
 
@@ -159,38 +159,11 @@ def extract_module(
 def _inert_names(walker: Walker) -> tuple[str, ...]:
     """The names another module can use without running this one's code on its hot path: its
     constants bound to literal data only (not also defined by a def or class or bound by an
-    import) and its exception classes, which run when something fails."""
+    import), its exception classes, which run when something fails, and its enumerations."""
     defined = [i.alias for i in walker.imports]
     defined += [f.qualname for f in walker.functions] + [c.qualname for c in walker.classes]
-    return tuple(sorted({*walker.top.data_names(defined), *_inert_classes(walker.classes)}))
-
-
-#: base class names (their last part) that make a class an exception class, by convention
-_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
-#: the standard library's enumeration bases: a subclass's members are constants
-_ENUMS = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
-
-
-def _inert_classes(classes: Sequence[ClassFacts]) -> list[str]:
-    """The module's top-level classes whose use runs none of its code on a hot path: exception
-    classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``:
-    their code runs when something fails) and enumerations that define no method (``class
-    Kind(IntEnum)``: members are constants). A base the module defines counts as what it is,
-    whatever its name: ``class Color(BaseEnum)`` is code when ``BaseEnum`` has methods."""
-    local = {c.qualname for c in classes if "." not in c.qualname}
-    exceptions: list[str] = []
-    enums: list[str] = []
-    for c in sorted(classes, key=lambda c: c.span.line):
-        if "." in c.qualname:
-            continue
-        bases = [base.rsplit(".", 1)[-1] for base in c.bases]
-        if any(
-            b in exceptions or (b not in local and b.endswith(_EXCEPTION_SUFFIXES)) for b in bases
-        ):
-            exceptions.append(c.qualname)
-        elif not c.methods and any(b in enums or (b not in local and b in _ENUMS) for b in bases):
-            enums.append(c.qualname)
-    return exceptions + enums
+    classes = inert_classes(walker.classes, walker.imports)
+    return tuple(sorted({*walker.top.data_names(defined), *classes}))
 
 
 def _metrics(

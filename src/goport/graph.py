@@ -82,8 +82,9 @@ def build(modules: Iterable[ModuleFacts], apart: Collection[str] = ()) -> Projec
         name = m.module
         boundaries[name] = Boundary(
             fan_in=len(imported_by[name]),
-            # importers whose every name used is a data constant or exception class; one that
-            # imports the module and uses no name we can see may use its code
+            # importers whose every name used is inert (a data constant, an exception class, an
+            # enumeration); one that imports the module and uses no name we can see may use
+            # its code
             inert_importers=sum(named_code.get((name, i)) is False for i in imported_by[name]),
             fan_out=len(imports[name]),
             imported_by=tuple(sorted(imported_by[name])),

@@ -61,9 +61,9 @@ def _traits(findings: Sequence[Finding]) -> set[Trait]:
 
 #: what a program reads its command line or input with: a module that uses one runs as one
 PROGRAM_INPUTS = frozenset(
-    {"sys.argv", "sys.stdin", "fileinput.input", "getopt.getopt", "argparse.ArgumentParser"}
-    | {"optparse.OptionParser", "click.command", "click.group", "typer.Typer", "fire.Fire"}
-    | {"docopt.docopt"}
+    {"sys.argv", "sys.stdin", "fileinput.input", "getopt.getopt", "getopt.gnu_getopt"}
+    | {"argparse.ArgumentParser", "optparse.OptionParser", "click.command", "click.group"}
+    | {"typer.Typer", "typer.run", "fire.Fire", "docopt.docopt"}
 )
 
 

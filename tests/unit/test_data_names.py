@@ -139,6 +139,83 @@ def test_a_name_bound_to_data_after_code_is_no_data() -> None:
     assert f.inert_names == ()
 
 
+def test_aliases_of_values_that_cannot_change_stay_data() -> None:
+    f = facts(
+        """
+        VERSION = '1.2'
+        __version__ = VERSION
+        DEFAULT = 10
+        LIMIT: int = DEFAULT
+        A = B = None
+        T = (1, 2)
+        for i in range(2):
+            ROW = T
+        ITEMS = [1]
+        MORE = ITEMS  # a list: filled through either name
+        """
+    )
+    assert f.inert_names == ("A", "B", "DEFAULT", "LIMIT", "ROW", "T", "VERSION", "__version__")
+
+
+def test_class_bases_are_read_through_imports_and_local_classes() -> None:
+    f = facts(
+        """
+        import enum
+        import plugins
+        from enum import Enum as E
+        from errors import Error as Failure
+
+        try:
+            from enum import StrEnum
+        except ImportError:
+
+            class StrEnum(str, enum.Enum):
+                def __str__(self):
+                    return self.value
+
+
+        class Kind(E):
+            A = 1
+
+
+        class ParseError(Failure):
+            pass
+
+
+        class Color(StrEnum):  # the import wins over the fallback defined here
+            RED = 'red'
+
+
+        class Base(ValueError):
+            pass
+
+
+        class Handler(plugins.Base):  # another module's Base, not this one
+            def run(self):
+                return 1
+
+
+        class Flag:
+            def parse(self):
+                return 1
+
+
+        class Shade(enum.Flag):  # enum's Flag, not the class above
+            DARK = 1
+
+
+        class Enum:
+            def describe(self):
+                return 1
+
+
+        class Level(Enum):  # this module's Enum, which has methods
+            LOW = 1
+        """
+    )
+    assert f.inert_names == ("Base", "Color", "Kind", "ParseError", "Shade")
+
+
 def test_plain_enumerations_are_inert_names() -> None:
     f = facts(
         """

@@ -15,11 +15,13 @@ use what the call built, and its methods.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 
 import libcst as cst
 
-__all__ = ["TopLevel", "data_targets", "is_data"]
+from goport.model import ClassFacts, Import
+
+__all__ = ["TopLevel", "data_targets", "inert_classes", "is_data"]
 
 _LITERALS = (
     cst.SimpleString,
@@ -101,6 +103,21 @@ def _base_name(target: cst.BaseExpression) -> str | None:
     return target.value if isinstance(target, cst.Name) else None
 
 
+#: builtins whose result is a new mutable container
+_MUTABLE_BUILDERS = frozenset({"list", "dict", "set", "sorted", "bytearray"})
+
+
+def _mutable(value: cst.BaseExpression) -> bool:
+    """A list, dict or set display, or a builtin call that builds one: it can be filled."""
+    if isinstance(value, (cst.List, cst.Dict, cst.Set)):
+        return True
+    return (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value in _MUTABLE_BUILDERS
+    )
+
+
 def _unpacked(target: cst.BaseExpression) -> list[str]:
     """The names ``(A, (B, *C)) = ...`` binds, or changes through a store (``X[0], Y = ...``)."""
     if isinstance(target, (cst.Tuple, cst.List)):
@@ -123,7 +140,7 @@ class TopLevel:
     rebinding by a module-level ``for``, ``with``, ``except`` or ``:=`` target is not tracked.
     """
 
-    __slots__ = ("_data", "_mark", "_other", "_upto", "guard", "lines")
+    __slots__ = ("_data", "_mark", "_mutable", "_other", "_upto", "guard", "lines")
 
     def __init__(self) -> None:
         self.lines = 0
@@ -132,6 +149,7 @@ class TopLevel:
         self.guard: cst.If | None = None  # the main-guard ``if`` whose body the walk is in
         self._data: set[str] = set()
         self._other: set[str] = set()
+        self._mutable: set[str] = set()  # data constants bound to a list, dict or set
 
     def __contains__(self, name: object) -> bool:
         """Whether ``name`` is a data constant so far."""
@@ -150,14 +168,18 @@ class TopLevel:
 
     def bind(self, node: cst.Assign | cst.AnnAssign) -> None:
         names, data = data_targets(node, self)
-        # ``A = B = []``, ``ALL = TABLE``: two names for one object, filled through either
+        # ``A = B = []``, ``ALL = TABLE`` (a list): two names for one container, filled through
+        # either; ``__version__ = VERSION`` or ``A = B = None`` share nothing that can change
         value = node.value
         alias = value.value if isinstance(value, cst.Name) else None
-        if alias in _CONSTANT_NAMES:
-            alias = None
-        shared = alias is not None or (isinstance(node, cst.Assign) and len(node.targets) > 1)
+        chained = isinstance(node, cst.Assign) and len(node.targets) > 1
+        mutable = value is not None and _mutable(value)
+        shared = (alias is not None and alias in self._mutable) or (chained and mutable)
         (self._data if data and not shared else self._other).update(names)
-        self.changed(alias)
+        if shared:
+            self.changed(alias)
+        elif data and mutable:
+            self._mutable.update(names)
         if isinstance(node, cst.Assign):
             for t in node.targets:
                 if isinstance(t.target, (cst.Tuple, cst.List)):  # A, (B, *C) = ...
@@ -185,3 +207,46 @@ class TopLevel:
     def data_names(self, defined: Iterable[str]) -> tuple[str, ...]:
         """The data constants, less any name ``defined`` otherwise (def, class, import)."""
         return tuple(sorted(self._data - self._other - set(defined)))
+
+
+#: base class names (their last part) that make a class an exception class, by convention
+_EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
+#: the standard library's enumeration bases: a subclass's members are constants
+_ENUMS = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
+
+
+def inert_classes(classes: Sequence[ClassFacts], imports: Sequence[Import]) -> list[str]:
+    """The module's top-level classes whose use runs none of its code on a hot path: exception
+    classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``:
+    their code runs when something fails) and enumerations that define no method (``class
+    Kind(IntEnum)``: members are constants). A base is read through the module's imports
+    (``from enum import Enum as E``); a bare name the module defines (and imports from nowhere)
+    counts as what that class is, whatever its name: ``class Color(BaseEnum)`` is code when
+    ``BaseEnum`` has methods."""
+    aliases = {imp.alias: imp.target for imp in imports if "." not in imp.alias}
+    local = {c.qualname for c in classes if "." not in c.qualname}
+    exceptions: list[str] = []
+    enums: list[str] = []
+    for c in sorted(classes, key=lambda c: c.span.line):
+        if "." in c.qualname:
+            continue
+        kinds = [_base_kind(base, aliases, local, exceptions, enums) for base in c.bases]
+        if "exception" in kinds:
+            exceptions.append(c.qualname)
+        elif "enum" in kinds and not c.methods:
+            enums.append(c.qualname)
+    return exceptions + enums
+
+
+def _base_kind(
+    base: str, aliases: dict[str, str], local: set[str], exceptions: list[str], enums: list[str]
+) -> str:
+    """ "exception", "enum" or "" for one base class as written."""
+    head, _, rest = base.partition(".")
+    if head not in aliases and not rest and head in local:  # a class of the module
+        return "exception" if head in exceptions else "enum" if head in enums else ""
+    full = aliases.get(head, head) + ("." + rest if rest else "")
+    last = full.rsplit(".", 1)[-1]
+    if last.endswith(_EXCEPTION_SUFFIXES):
+        return "exception"
+    return "enum" if last in _ENUMS else ""
