@@ -152,6 +152,8 @@ def test_aliases_of_values_that_cannot_change_stay_data() -> None:
             ROW = T
         ITEMS = [1]
         MORE = ITEMS  # a list: filled through either name
+        ZEROS = [0] * 4
+        SAME = ZEROS
         """
     )
     assert f.inert_names == ("A", "B", "DEFAULT", "LIMIT", "ROW", "T", "VERSION", "__version__")
@@ -211,9 +213,21 @@ def test_class_bases_are_read_through_imports_and_local_classes() -> None:
 
         class Level(Enum):  # this module's Enum, which has methods
             LOW = 1
+
+
+        def later():
+            from enum import Enum  # a function's import binds no top-level name
+
+
+        class Outer(Exception):
+            pass
+
+
+        class Helper(Outer.Helper):  # a name inside Outer, not Outer itself
+            pass
         """
     )
-    assert f.inert_names == ("Base", "Color", "Kind", "ParseError", "Shade")
+    assert f.inert_names == ("Base", "Color", "Kind", "Outer", "ParseError", "Shade")
 
 
 def test_plain_enumerations_are_inert_names() -> None:

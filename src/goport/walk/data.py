@@ -108,9 +108,12 @@ _MUTABLE_BUILDERS = frozenset({"list", "dict", "set", "sorted", "bytearray"})
 
 
 def _mutable(value: cst.BaseExpression) -> bool:
-    """A list, dict or set display, or a builtin call that builds one: it can be filled."""
+    """A list, dict or set display, a builtin call that builds one, or an operator over a list
+    (``[0] * 256``, ``BASE + [x]``): it can be filled."""
     if isinstance(value, (cst.List, cst.Dict, cst.Set)):
         return True
+    if isinstance(value, cst.BinaryOperation):
+        return _mutable(value.left) or _mutable(value.right)
     return (
         isinstance(value, cst.Call)
         and isinstance(value.func, cst.Name)
