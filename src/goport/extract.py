@@ -162,9 +162,7 @@ def _inert_names(walker: Walker) -> tuple[str, ...]:
     import), its exception classes, which run when something fails, and its enumerations."""
     defined = [i.alias for i in walker.imports]
     defined += [f.qualname for f in walker.functions] + [c.qualname for c in walker.classes]
-    bodies = [(f.span.line, f.span.end_line) for f in walker.functions]
-    top = [i for i in walker.imports if not any(a <= i.line <= b for a, b in bodies)]
-    classes = inert_classes(walker.classes, top)  # bases resolve through top-level imports
+    classes = inert_classes(walker.classes, walker.ctx.top_imports)
     return tuple(sorted({*walker.top.data_names(defined), *classes}))
 
 

@@ -293,9 +293,7 @@ class Metrics:
     operators: int = 0
     text_operators: int = 0
     import_operators: int = 0
-    #: source lines of the top level's simple statements (constants and tables, docstrings,
-    #: imports; not in a function, class body, loop or main guard): they run once, on import
-    import_lines: int = 0
+    import_lines: int = 0  # lines of top-level constants, docstrings, imports: run on import
 
 
 @fast_pickle
@@ -330,8 +328,7 @@ class ModuleFacts:
     #: module-level names bound to a function or class by assignment (``_mask = _mask_python``):
     #: (name, absolute target), a binding for calls to resolve through, like an import's
     aliases: tuple[tuple[str, str], ...] = ()
-    #: module constants bound to literal data only (tables, strings, numbers) and exception
-    #: classes: an importer that uses only these does not run the module's code on its hot path
+    #: names whose use runs none of its code: literal constants, exceptions, plain enumerations
     inert_names: tuple[str, ...] = ()
 
 
@@ -392,8 +389,11 @@ class Boundary:
     imports: tuple[str, ...]
     used_names: tuple[str, ...]  # public names other modules reference
     tested_by: tuple[str, ...]
-    #: importers that use only its ``inert_names``: none of its code runs on their hot path
-    inert_importers: int = 0
+    inert_importers: int = 0  # importers that use only its ``inert_names``
+
+    @property
+    def callers(self) -> int:  # importers that use its code
+        return self.fan_in - self.inert_importers
 
 
 @dataclass(frozen=True, slots=True)

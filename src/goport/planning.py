@@ -98,7 +98,7 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
-    callers = boundary.fan_in - boundary.inert_importers  # modules that use its code
+    callers = boundary.callers
     if facts.module.rsplit(".", 1)[-1] == "__main__" or (not callers and _is_program(facts)):
         return Strategy.GO_CLI, (
             "A CPU kernel that runs as a program and whose code nothing else in the project calls: "

@@ -76,6 +76,9 @@ class Context:
         #: top-level names two imports bind to different targets (``try: from ._c import f`` /
         #: ``except ImportError: from ._py import f``): which one runs is decided at run time
         self.rebound: set[str] = set()
+        #: the first target each top-level import binds a name to (``top_level_imports``): what
+        #: a class base or a module-level name means, whatever a function imports later
+        self.top_imports: dict[str, str] = {}
         #: local names a plain ``import`` statement binds: modules (a ``from`` import may bind
         #: any value)
         self.modules: set[str] = set()

@@ -106,7 +106,7 @@ def score_module(
     x = module_features(
         facts,
         sig,
-        fan_in=boundary.fan_in,
+        fan_in=boundary.callers,
         inert_importers=boundary.inert_importers,
         used_names=len(boundary.used_names),
         estimated_share=evidence.share,

@@ -125,7 +125,7 @@ def module_features(
         kernel_calls=round(kernel_calls, 3),
         dunder_calls=round(dunder_calls, 3),
         network=round(signals.io if signals.network else 0.0, 3),
-        fan_in=max(fan_in - inert_importers, 0),
+        fan_in=fan_in,
         inert_importers=inert_importers,
         used_names=used_names,
     )

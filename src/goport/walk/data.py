@@ -15,11 +15,11 @@ use what the call built, and its methods.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 import libcst as cst
 
-from goport.model import ClassFacts, Import
+from goport.model import ClassFacts
 
 __all__ = ["TopLevel", "data_targets", "inert_classes", "is_data"]
 
@@ -218,15 +218,14 @@ _EXCEPTION_SUFFIXES = ("Error", "Exception", "Warning", "Exit", "Interrupt")
 _ENUMS = frozenset({"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"})
 
 
-def inert_classes(classes: Sequence[ClassFacts], imports: Sequence[Import]) -> list[str]:
+def inert_classes(classes: Sequence[ClassFacts], aliases: Mapping[str, str]) -> list[str]:
     """The module's top-level classes whose use runs none of its code on a hot path: exception
     classes (a base named like one, ``ValueError``, ``errors.ParseError``, ``BaseException``:
     their code runs when something fails) and enumerations that define no method (``class
-    Kind(IntEnum)``: members are constants). A base is read through the module's imports
-    (``from enum import Enum as E``); a bare name the module defines (and imports from nowhere)
+    Kind(IntEnum)``: members are constants). A base is read through ``aliases``, the module's
+    top-level imports (``from enum import Enum as E``); a bare name the module defines (and imports from nowhere)
     counts as what that class is, whatever its name: ``class Color(BaseEnum)`` is code when
     ``BaseEnum`` has methods."""
-    aliases = {imp.alias: imp.target for imp in imports if "." not in imp.alias}
     local = {c.qualname for c in classes if "." not in c.qualname}
     exceptions: list[str] = []
     enums: list[str] = []
@@ -242,7 +241,7 @@ def inert_classes(classes: Sequence[ClassFacts], imports: Sequence[Import]) -> l
 
 
 def _base_kind(
-    base: str, aliases: dict[str, str], local: set[str], exceptions: list[str], enums: list[str]
+    base: str, aliases: Mapping[str, str], local: set[str], exceptions: list[str], enums: list[str]
 ) -> str:
     """ "exception", "enum" or "" for one base class as written."""
     head, _, rest = base.partition(".")

@@ -59,7 +59,7 @@ def imports_of(node: cst.Import | cst.ImportFrom, ctx: Context, line: int) -> li
 def top_level_imports(module: cst.Module, ctx: Context) -> None:
     """Seed the alias table with module-level imports, so functions defined above see them
     (the first binding of a name), and note the names bound to more than one target."""
-    seen: dict[str, str] = {}
+    seen = ctx.top_imports
 
     def walk(body: Sequence[cst.BaseStatement | cst.BaseSmallStatement]) -> None:
         for stmt in body:
