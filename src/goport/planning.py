@@ -83,7 +83,11 @@ def _form(
     serving = Trait.SERVING in traits
     feeding = Trait.FEEDING in traits
     io_led = sig.io > 0 and sig.io * 1.2 >= sig.cpu
-    if io_led:
+    # a service or worker needs something to serve or consume: concurrency with no network,
+    # request or queue evidence (asyncio tasks inside a library, async variants of its API) is
+    # in-process plumbing with no boundary to put a service behind
+    in_process = io_led and not (sig.network or serving or feeding)
+    if io_led and not in_process:
         if serving or not feeding:
             return Strategy.GO_SERVICE, (
                 "Serves requests or streams concurrently: a Go service behind HTTP/gRPC takes "
@@ -98,13 +102,23 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
+    kind = (
+        "Concurrent code with no network, request or queue evidence"
+        if in_process
+        else "A CPU kernel"
+    )
     callers = boundary.callers
     if facts.module.rsplit(".", 1)[-1] == "__main__" or (not callers and _is_program(facts)):
         return Strategy.GO_CLI, (
-            "A CPU kernel that runs as a program and whose code nothing else in the project calls: "
+            f"{kind} that runs as a program and whose code nothing else in the project calls: "
             "a Go CLI or sidecar that Python calls with its input (stdin/JSON or a small RPC) is "
             "the smallest first step."
         )
+    return Strategy.GO_EXTENSION, _extension_reason(kind, boundary)
+
+
+def _extension_reason(kind: str, boundary: Boundary) -> str:
+    callers = boundary.callers
     reason_callers = (
         f"{callers} module(s) call in-process"
         if callers > 0
@@ -112,19 +126,19 @@ def _form(
         # framework or a plugin loader, whose imports must keep working as they are
         else "code outside the project imports"
     )
-    width = len(boundary.used_names)
     reason = (
-        f"A CPU kernel that {reason_callers}: a Go package built as a CPython extension (gopy, or "
+        f"{kind} that {reason_callers}: a Go package built as a CPython extension (gopy, or "
         "cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import site "
         "unchanged. Each call crosses the boundary (about a microsecond), so batch work per "
         "call: pass whole buffers or lists, not one element."
     )
+    width = len(boundary.used_names)
     if width > NARROW_INTERFACE:
         reason += (
             f" Its interface is wide ({width} names used elsewhere): start with the hottest "
             "functions below and keep the rest in Python."
         )
-    return Strategy.GO_EXTENSION, reason
+    return reason
 
 
 def plan(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from goport.config import Config
 from goport.extract import extract
-from goport.model import Boundary, Category, Finding, ModuleFacts, SourceFile
+from goport.model import Boundary, Category, Finding, ModuleFacts, SourceFile, Trait
 from goport.scoring import score_module
 
 PARSER_MODULE = """
@@ -123,3 +123,39 @@ def test_a_bare_get_polls_a_queue_only_where_queues_are_used() -> None:
     assert io_findings(facts(cursor)) == []
     worker = "import queue\n" + textwrap.dedent(cursor)
     assert {f.rule for f in io_findings(facts(worker))} == {"GP306"}
+
+
+ASYNC_TRANSFORM = """
+async def auto_aiter(iterable):
+    async for item in iterable:
+        yield item
+
+
+async def render(blocks, context):
+    async for chunk in blocks:
+        yield chunk.format(**context)
+"""
+
+
+def test_an_async_transform_without_network_evidence_is_no_network_stream() -> None:
+    bare = [f for f in io_findings(facts(ASYNC_TRANSFORM)) if f.rule == "GP307"]
+    assert [(f.symbol, f.weight, f.traits) for f in bare] == [
+        ("auto_aiter", 1.0, ()),
+        ("render", 1.0, ()),
+    ]
+    assert all("no network evidence" in f.message for f in bare)
+    # the same functions in a module that runs an event loop carry a stream: network, weight 2
+    looped = [
+        f for f in io_findings(facts("import asyncio\n" + ASYNC_TRANSFORM)) if f.rule == "GP307"
+    ]
+    assert [(f.weight, f.traits) for f in looped] == [(2.0, (Trait.NETWORK,))] * 2
+
+
+def test_the_concurrency_factor_says_when_no_network_was_seen() -> None:
+    def explanation(code: str) -> str:
+        m = facts(code)
+        scored = score_module(m, m.findings, Boundary(0, 0, (), (), (), ()), Config(root=Path(".")))
+        return next(f.explanation for f in scored.factors if f.name == "concurrency")
+
+    assert "no network seen" in explanation(ASYNC_TRANSFORM)
+    assert explanation("import asyncio\n" + ASYNC_TRANSFORM).startswith("Concurrent network work")

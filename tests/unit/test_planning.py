@@ -271,6 +271,23 @@ def test_request_serving_is_a_go_service() -> None:
     assert {i.rule for i in p.idioms} == {"GP205", "GP206", "GP301"} or p.idioms == ()
 
 
+def test_concurrency_with_nothing_to_serve_or_consume_is_no_service() -> None:
+    # asyncio tasks and primitives with no network, request or queue evidence: the same weight
+    # that makes a listener a service leaves this in-process code an extension, and says why
+    in_process = [
+        f("GP205", Category.CONCURRENCY, 9.0),
+        f("GP206", Category.CONCURRENCY, 9.0),
+        f("GP207", Category.CONCURRENCY, 9.0),
+    ]
+    m = extract(SourceFile("m.py", "m.py", "m"), b"def work():\n    pass\n")
+    assert go_form(m, in_process, IMPORTED) is Strategy.GO_EXTENSION
+    p, _ = _plan("def work():\n    pass\n", in_process, boundary=IMPORTED)
+    assert p.reason.startswith("Concurrent code with no network, request or queue evidence")
+    # one networked stream among them makes it a service
+    networked = [*in_process, f("GP307", Category.SERVICE, 2.0)]
+    assert go_form(m, networked, IMPORTED) is Strategy.GO_SERVICE
+
+
 def test_ecosystem_keeps_python() -> None:
     p, _ = _plan(CPU, [f("GP502", Category.ECOSYSTEM, 3.0), f("GP501", Category.ECOSYSTEM, 3.0)])
     assert p.strategy is Strategy.KEEP

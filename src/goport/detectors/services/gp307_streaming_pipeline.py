@@ -106,8 +106,11 @@ class StreamingPipeline(Detector):
     queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
     ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
     consumes an async stream with ``async for``. One finding per function, at the ``def``; a
-    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer weighs 2.0
-    (it is a stream of I/O, not just a lazy transform).
+    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer with the
+    same evidence (an event-loop import counts) weighs 2.0 (a stream of I/O, not just a lazy
+    transform). An async stage without that evidence (a library's async variants of its own
+    API: a template renderer's ``async for`` over what the caller passed) is still reported, at
+    1.0 and without the network trait, so it makes no module a network service.
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -156,18 +159,30 @@ class StreamingPipeline(Detector):
         ),
         Match(
             """
+            import asyncio
+
             async def ticks(feed):
                 while True:
-                    item = await feed.next()
+                    item = await asyncio.wait_for(feed.next(), 5)
                     yield item
             """,
-            line=1,
+            line=3,
         ),
         Match(
             """
+            import websockets
+
             async def drain(stream, sink):
                 async for chunk in stream:
                     await sink.write(chunk)
+            """,
+            line=3,
+        ),
+        Match(
+            """
+            async def rendered(items, render):
+                async for item in items:
+                    yield await render(item)
             """,
             line=1,
         ),
@@ -320,11 +335,16 @@ class StreamingPipeline(Detector):
             if last_part(self.ctx.resolve(_decorator_func(decorator))) in _CONTEXT_MANAGERS:
                 return
         name = node.name.value
-        if frame.is_async and stage.yield_loop:
-            self.report(node, f"async generator stage {name}", weight=_ASYNC_STREAM_WEIGHT)
-        elif not frame.is_async and stage.yield_for and self._streams(frame):
-            self.report(node, f"generator stage {name} (yields inside a loop)")
-        elif stage.async_for:
-            self.report(
-                node, f"{name} consumes an async stream with async for", weight=_ASYNC_STREAM_WEIGHT
+        if frame.is_async:
+            what = (
+                f"async generator stage {name}"
+                if stage.yield_loop
+                else f"{name} consumes an async stream with async for"
             )
+            if self._streams(frame):
+                self.report(node, what, weight=_ASYNC_STREAM_WEIGHT)
+            else:
+                # async iteration with nothing networked in sight: a lazy async transform
+                self.report(node, f"{what} (no network evidence)", traits=())
+        elif stage.yield_for and self._streams(frame):
+            self.report(node, f"generator stage {name} (yields inside a loop)")
