@@ -67,6 +67,10 @@ PROGRAM_INPUTS = frozenset(
 )
 
 
+#: how a go-cli or go-extension reason opens when the module's concurrency serves nothing
+_IN_PROCESS = "Concurrent code with no network, request or queue evidence"
+
+
 def _is_program(facts: ModuleFacts) -> bool:
     """Runs as a program: a ``__main__`` guard, or it reads a command line or standard input
     (a script whose top level does the work, a console script's module)."""
@@ -102,22 +106,17 @@ def _form(
             "CPU-heavy work fed in batches to pools or queues: a Go worker behind a queue (or a "
             "small job API) runs it in parallel on all cores, free of the GIL."
         )
-    kind = (
-        "Concurrent code with no network, request or queue evidence"
-        if in_process
-        else "A CPU kernel"
-    )
     callers = boundary.callers
     if facts.module.rsplit(".", 1)[-1] == "__main__" or (not callers and _is_program(facts)):
         return Strategy.GO_CLI, (
-            f"{kind} that runs as a program and whose code nothing else in the project calls: "
-            "a Go CLI or sidecar that Python calls with its input (stdin/JSON or a small RPC) is "
-            "the smallest first step."
+            f"{_IN_PROCESS if in_process else 'A CPU kernel'} that runs as a program and whose "
+            "code nothing else in the project calls: a Go CLI or sidecar that Python calls with "
+            "its input (stdin/JSON or a small RPC) is the smallest first step."
         )
-    return Strategy.GO_EXTENSION, _extension_reason(kind, boundary)
+    return Strategy.GO_EXTENSION, _extension_reason(in_process, boundary)
 
 
-def _extension_reason(kind: str, boundary: Boundary) -> str:
+def _extension_reason(in_process: bool, boundary: Boundary) -> str:
     callers = boundary.callers
     reason_callers = (
         f"{callers} module(s) call in-process"
@@ -127,11 +126,19 @@ def _extension_reason(kind: str, boundary: Boundary) -> str:
         else "code outside the project imports"
     )
     reason = (
-        f"{kind} that {reason_callers}: a Go package built as a CPython extension (gopy, or "
+        f"A CPU kernel that {reason_callers}: a Go package built as a CPython extension (gopy, or "
         "cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import site "
         "unchanged. Each call crosses the boundary (about a microsecond), so batch work per "
         "call: pass whole buffers or lists, not one element."
     )
+    if in_process:
+        reason = (
+            f"{_IN_PROCESS} that {reason_callers}: its coroutines or threads are plumbing with "
+            "no service to split off, and an extension cannot hand back awaitables. Keep the "
+            "async API in Python and move the synchronous work under it, its hot functions, "
+            "into a Go package built as a CPython extension (gopy, or cgo -buildmode=c-shared), "
+            "called in batches so each crossing (about a microsecond) carries many items."
+        )
     width = len(boundary.used_names)
     if width > NARROW_INTERFACE:
         reason += (

@@ -90,6 +90,11 @@ def test_every_detector_module_is_registered() -> None:
     for info in pkgutil.walk_packages(pkg.__path__, prefix="goport.detectors."):
         mod = importlib.import_module(info.name)
         for _, obj in inspect.getmembers(mod, inspect.isclass):
-            if issubclass(obj, Detector) and obj is not Detector and obj.__module__ == mod.__name__:
+            if (
+                issubclass(obj, Detector)
+                and obj is not Detector
+                and "ID" in vars(obj)
+                and obj.__module__ == mod.__name__
+            ):
                 found.add(obj)
     assert found == set(REGISTRY)

@@ -138,17 +138,63 @@ async def render(blocks, context):
 
 
 def test_an_async_transform_without_network_evidence_is_no_network_stream() -> None:
-    bare = [f for f in io_findings(facts(ASYNC_TRANSFORM)) if f.rule == "GP307"]
-    assert [(f.symbol, f.weight, f.traits) for f in bare] == [
-        ("auto_aiter", 1.0, ()),
-        ("render", 1.0, ()),
-    ]
-    assert all("no network evidence" in f.message for f in bare)
-    # the same functions in a module that runs an event loop carry a stream: network, weight 2
-    looped = [
-        f for f in io_findings(facts("import asyncio\n" + ASYNC_TRANSFORM)) if f.rule == "GP307"
-    ]
-    assert [(f.weight, f.traits) for f in looped] == [(2.0, (Trait.NETWORK,))] * 2
+    def stages(code: str) -> list[tuple[str, float, tuple[Trait, ...]]]:
+        found = [f for f in io_findings(facts(code)) if f.rule == "GP307"]
+        return [(f.symbol, f.weight, f.traits) for f in found]
+
+    bare = [("auto_aiter", 1.0, ()), ("render", 1.0, ())]
+    assert stages(ASYNC_TRANSFORM) == bare
+    assert all("no network evidence" in f.message for f in io_findings(facts(ASYNC_TRANSFORM)))
+    # an event loop alone is no evidence: a library's async API runs on one too
+    assert stages("import asyncio\n" + ASYNC_TRANSFORM) == bare
+    # a network library in the module makes them streams of I/O: network, weight 2
+    networked = [("auto_aiter", 2.0, (Trait.NETWORK,)), ("render", 2.0, (Trait.NETWORK,))]
+    assert stages("import aiohttp\n" + ASYNC_TRANSFORM) == networked
+    # so does a connection the function opens itself
+    opens = """
+        import asyncio
+
+        async def lines(host):
+            reader, _ = await asyncio.open_connection(host, 80)
+            async for line in reader:
+                yield line
+    """
+    assert stages(opens) == [("lines", 2.0, (Trait.NETWORK,))]
+
+
+def test_a_sync_function_returning_an_async_generator_expression_is_a_stage() -> None:
+    code = """
+        def lowered(items):
+            return (item.lower() async for item in items)
+    """
+    found = [f for f in io_findings(facts(code)) if f.rule == "GP307"]
+    assert [(f.symbol, f.traits) for f in found] == [("lowered", ())]
+
+
+ASYNC_FAN_OUT = """
+import asyncio
+
+
+async def fetch_all(session, urls):
+    limit = asyncio.Semaphore(10)
+
+    async def one(url):
+        async with limit:
+            return await session.get(url)
+
+    return await asyncio.gather(*(one(u) for u in urls))
+"""
+
+
+def test_asyncio_rules_are_network_work_only_beside_a_network_library() -> None:
+    def traits(code: str) -> dict[str, tuple[Trait, ...]]:
+        return {f.rule: f.traits for f in io_findings(facts(code))}
+
+    assert traits(ASYNC_FAN_OUT) == {"GP205": (), "GP206": ()}
+    assert traits("import httpx\n" + ASYNC_FAN_OUT) == {
+        "GP205": (Trait.NETWORK,),
+        "GP206": (Trait.NETWORK,),
+    }
 
 
 def test_the_concurrency_factor_says_when_no_network_was_seen() -> None:
@@ -158,4 +204,4 @@ def test_the_concurrency_factor_says_when_no_network_was_seen() -> None:
         return next(f.explanation for f in scored.factors if f.name == "concurrency")
 
     assert "no network seen" in explanation(ASYNC_TRANSFORM)
-    assert explanation("import asyncio\n" + ASYNC_TRANSFORM).startswith("Concurrent network work")
+    assert explanation("import aiohttp\n" + ASYNC_TRANSFORM).startswith("Concurrent network work")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -274,18 +275,34 @@ def test_request_serving_is_a_go_service() -> None:
 def test_concurrency_with_nothing_to_serve_or_consume_is_no_service() -> None:
     # asyncio tasks and primitives with no network, request or queue evidence: the same weight
     # that makes a listener a service leaves this in-process code an extension, and says why
+    # (asyncio findings in a module that imports no network library carry no trait)
     in_process = [
-        f("GP205", Category.CONCURRENCY, 9.0),
-        f("GP206", Category.CONCURRENCY, 9.0),
-        f("GP207", Category.CONCURRENCY, 9.0),
+        replace(f("GP205", Category.CONCURRENCY, 9.0), traits=()),
+        replace(f("GP206", Category.CONCURRENCY, 9.0), traits=()),
+        replace(f("GP207", Category.CONCURRENCY, 9.0), traits=()),
     ]
     m = extract(SourceFile("m.py", "m.py", "m"), b"def work():\n    pass\n")
     assert go_form(m, in_process, IMPORTED) is Strategy.GO_EXTENSION
     p, _ = _plan("def work():\n    pass\n", in_process, boundary=IMPORTED)
     assert p.reason.startswith("Concurrent code with no network, request or queue evidence")
+    assert "cannot hand back awaitables" in p.reason
     # one networked stream among them makes it a service
     networked = [*in_process, f("GP307", Category.SERVICE, 2.0)]
     assert go_form(m, networked, IMPORTED) is Strategy.GO_SERVICE
+    # threads fed from a queue are work to consume: a worker, whatever the network
+    fed = [*in_process, f("GP203", Category.CONCURRENCY, 3.0)]
+    p, _ = _plan("def work():\n    pass\n", fed, boundary=IMPORTED)
+    assert (p.strategy, p.reason.split(":")[0]) == (
+        Strategy.GO_WORKER,
+        "Consumes work from queues or pools",
+    )
+    # run as a program that nothing imports, the same code is a CLI and says why
+    script = "import sys\n\ndef work():\n    return sys.argv\n"
+    p, _ = _plan(script, in_process)
+    assert p.strategy is Strategy.GO_CLI
+    assert p.reason.startswith(
+        "Concurrent code with no network, request or queue evidence that runs"
+    )
 
 
 def test_ecosystem_keeps_python() -> None:

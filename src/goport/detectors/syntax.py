@@ -57,6 +57,23 @@ def under(name: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
+#: libraries whose import shows a module does network or broker I/O; an event-loop runtime
+#: (asyncio, trio, anyio) alone does not: its tasks may be plumbing inside a library
+NETWORK_LIBRARIES = (
+    "socket", "selectors", "select", "socketserver", "ssl", "http", "urllib.request", "urllib3",
+    "requests", "httpx", "aiohttp", "websockets", "websocket", "grpc", "kafka", "confluent_kafka",
+    "aiokafka", "pika", "aio_pika", "kombu", "redis", "aioredis", "nats", "paho", "zmq",
+    "google.cloud.pubsub", "google.cloud.pubsub_v1", "boto3", "botocore", "aiobotocore",
+    "asyncpg", "aiomysql", "aiopg", "motor", "paramiko", "serial", "twisted", "gevent", "eventlet",
+    "starlette", "fastapi", "sanic", "quart",
+)  # fmt: skip
+
+
+def networked(ctx: Context) -> bool:
+    """The module imports a network, broker or database-client library (imports seen so far)."""
+    return ctx.imports_any(*NETWORK_LIBRARIES)
+
+
 def int_value(node: cst.BaseExpression | None) -> int | None:
     """The value of an integer literal, else None."""
     if isinstance(node, cst.Integer):

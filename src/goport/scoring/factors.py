@@ -247,8 +247,8 @@ def concurrency(sig: Signals, scale: float, cal: Calibration, weight: float) -> 
         f"Concurrent network work ({' and '.join(kinds)}): goroutines and channels serve it "
         "with lower, steadier latency and memory than threads under the GIL."
         if sig.network
-        else f"Concurrent work ({' and '.join(kinds)}) with no network seen in this module: "
-        "goroutines replace the coroutines and threads, but the gain shows only under load."
+        else "Concurrent in-process work (coroutines, async iteration, tasks or threads) with no "
+        "network seen in this module: goroutines replace them, but the gain shows only under load."
     )
     if sig.orchestrating:
         heat *= cal.orchestration_damping

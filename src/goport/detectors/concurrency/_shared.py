@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context
-from goport.detectors.syntax import alias_tail, last_part, tail
+from goport.detectors.base import Context, Detector
+from goport.detectors.syntax import alias_tail, last_part, networked, tail
+from goport.model import Trait
 
 
 def _tails(names: dict[str, str] | frozenset[str]) -> frozenset[str]:
@@ -43,3 +44,24 @@ def _is_event_loop(ctx: Context, node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Call):
         return ctx.callee(node) in _LOOP_GETTERS
     return tail(node) in _LOOP_NAMES
+
+
+class NetworkWhenImported(Detector):
+    """Base of the asyncio rules: their findings are network work (``Trait.NETWORK``) only in
+    a module that imports a network library; asyncio tasks, queues and ``async def`` alone may be
+    in-process plumbing (a library's async variants of its own API), which no Go service serves.
+    """
+
+    TRAITS = (Trait.NETWORK,)
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        weight: float | None = None,
+        traits: tuple[Trait, ...] | None = None,
+    ) -> None:
+        if traits is None and not networked(self.ctx):
+            traits = ()
+        super().report(node, message, weight=weight, traits=traits)

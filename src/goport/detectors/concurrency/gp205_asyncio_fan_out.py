@@ -6,8 +6,13 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, Match, NoMatch
-from goport.detectors.concurrency._shared import _is_event_loop, _lookup, _tails
+from goport.detectors.base import Context, Match, NoMatch
+from goport.detectors.concurrency._shared import (
+    NetworkWhenImported,
+    _is_event_loop,
+    _lookup,
+    _tails,
+)
 from goport.detectors.syntax import alias_tail
 from goport.model import Category
 
@@ -39,7 +44,7 @@ class _Group:
     in_loop: bool = False
 
 
-class AsyncioFanOut(Detector):
+class AsyncioFanOut(NetworkWhenImported):
     """Concurrent asyncio tasks: gather, create_task, TaskGroup, wait, as_completed.
 
     What it detects: ``asyncio.gather`` (with the number of awaitables),
@@ -54,6 +59,9 @@ class AsyncioFanOut(Detector):
     Known limits: task spawning through helper libraries (``aiostream``, ``anyio``) is not seen;
     ``tg.create_task`` on a group passed in as a parameter is recognised by the names ``tg``,
     ``task_group``.
+    Its findings carry the network trait only in a module that imports a network library
+    (sockets, HTTP, brokers, database clients): without one the asyncio code may be
+    in-process plumbing, and it makes no module a Go service.
     """
 
     ID = "GP205"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Detector, Match, NoMatch
-from goport.detectors.concurrency._shared import _lookup, _tails
+from goport.detectors.base import Match, NoMatch
+from goport.detectors.concurrency._shared import NetworkWhenImported, _lookup, _tails
 from goport.detectors.syntax import argument, int_value, last_part
 from goport.model import Category
 
@@ -40,7 +40,7 @@ _ASYNC_PRIMITIVES.update(
 _ASYNC_TAILS = _tails(_ASYNC_PRIMITIVES)
 
 
-class AsyncioPrimitives(Detector):
+class AsyncioPrimitives(NetworkWhenImported):
     """asyncio queues, semaphores, locks, events and conditions.
 
     What it detects: creation of ``asyncio.Queue``/``PriorityQueue``/``LifoQueue``,
@@ -53,6 +53,9 @@ class AsyncioPrimitives(Detector):
     ``sync.Mutex``, ``close(done)`` for an event, ``sync.Cond`` for a condition.
     Known limits: code that is safe only because asyncio never preempts between awaits is not
     detected; it needs locks in Go.
+    Its findings carry the network trait only in a module that imports a network library
+    (sockets, HTTP, brokers, database clients): without one the asyncio code may be
+    in-process plumbing, and it makes no module a Go service.
     """
 
     ID = "GP206"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from goport.detectors.base import Context, Detector, Match, NoMatch
+from goport.detectors.base import Context, Match, NoMatch
+from goport.detectors.concurrency._shared import NetworkWhenImported
 from goport.model import Category
 
 
-class AsyncDensity(Detector):
+class AsyncDensity(NetworkWhenImported):
     """Modules written largely in async/await.
 
     What it detects: a module with at least 3 ``async def`` functions or at least 8 awaits
@@ -21,6 +22,9 @@ class AsyncDensity(Detector):
     parameter for cancellation and deadlines.
     Known limits: counts syntax, not how much time is spent awaiting; a module of small async
     wrappers around one library scores like a real async service.
+    Its findings carry the network trait only in a module that imports a network library
+    (sockets, HTTP, brokers, database clients): without one the asyncio code may be
+    in-process plumbing, and it makes no module a Go service.
     """
 
     ID = "GP207"

@@ -11,6 +11,7 @@ from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMat
 from goport.detectors.services._shared import _decorator_func
 from goport.detectors.syntax import (
     last_part,
+    networked,
     under,
 )
 from goport.model import Category, Trait
@@ -44,6 +45,18 @@ _STREAM_READS = frozenset(
         "iter_lines", "iter_content", "iter_bytes", "iter_text", "iter_raw", "iter_chunked",
         "iter_any", "readuntil", "readexactly", "get_message", "receive_message",
         "receive_messages",
+    }
+)  # fmt: skip
+
+
+#: event-loop calls that open or read a connection (``asyncio.open_connection``,
+#: ``loop.create_server``, ``loop.sock_recv``)
+_LOOP_IO = frozenset(
+    {
+        "open_connection", "start_server", "open_unix_connection", "start_unix_server",
+        "create_connection", "create_server", "create_datagram_endpoint", "create_unix_connection",
+        "create_unix_server", "sock_recv", "sock_recv_into", "sock_accept", "sock_connect",
+        "connect_read_pipe",
     }
 )  # fmt: skip
 
@@ -106,11 +119,14 @@ class StreamingPipeline(Detector):
     queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
     ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
     consumes an async stream with ``async for``. One finding per function, at the ``def``; a
-    sync stage weighs ``WEIGHT`` (1.0), an async generator or ``async for`` consumer with the
-    same evidence (an event-loop import counts) weighs 2.0 (a stream of I/O, not just a lazy
-    transform). An async stage without that evidence (a library's async variants of its own
-    API: a template renderer's ``async for`` over what the caller passed) is still reported, at
-    1.0 and without the network trait, so it makes no module a network service.
+    sync stage weighs ``WEIGHT`` (1.0). An async generator or ``async for`` consumer weighs 2.0
+    (a stream of I/O, not just a lazy transform) when its module imports a network library
+    (sockets, HTTP clients and servers, brokers, database clients) or the function reads a stream
+    or opens a connection (``.readuntil()``, ``asyncio.open_connection``, ``loop.sock_recv``);
+    an event-loop import alone is no such evidence. Without it (a library's async variants of
+    its own API: a template renderer's ``async for`` over what the caller passed) the stage is
+    still reported, at 1.0 and without the network trait, so it makes no module a network
+    service.
     Why it matters for a Go port: chained generators are a streaming pipeline run on one thread;
     in Go each stage is a goroutine connected by channels, so stages run in parallel with
     back-pressure from bounded channels.
@@ -161,10 +177,10 @@ class StreamingPipeline(Detector):
             """
             import asyncio
 
-            async def ticks(feed):
+            async def lines(host, port):
+                reader, writer = await asyncio.open_connection(host, port)
                 while True:
-                    item = await asyncio.wait_for(feed.next(), 5)
-                    yield item
+                    yield await reader.readline()
             """,
             line=3,
         ),
@@ -323,6 +339,14 @@ class StreamingPipeline(Detector):
             for call in frame.calls
         )
 
+    def _async_streams(self, frame: FunctionFrame) -> bool:
+        """Evidence that an async stage carries network I/O: a network library imported, or the
+        function reads a stream or opens a connection itself. An event loop alone is no evidence:
+        a library's async variants of its own API run on one too."""
+        return networked(self.ctx) or any(
+            last_part(call) in _STREAM_READS or last_part(call) in _LOOP_IO for call in frame.calls
+        )
+
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         frame = self.ctx.function
         if frame is None:
@@ -335,13 +359,13 @@ class StreamingPipeline(Detector):
             if last_part(self.ctx.resolve(_decorator_func(decorator))) in _CONTEXT_MANAGERS:
                 return
         name = node.name.value
-        if frame.is_async:
+        if frame.is_async or stage.async_for:
             what = (
                 f"async generator stage {name}"
-                if stage.yield_loop
+                if frame.is_async and stage.yield_loop
                 else f"{name} consumes an async stream with async for"
             )
-            if self._streams(frame):
+            if self._async_streams(frame):
                 self.report(node, what, weight=_ASYNC_STREAM_WEIGHT)
             else:
                 # async iteration with nothing networked in sight: a lazy async transform
