@@ -35,6 +35,7 @@ from goport import git
 from goport.discover import (
     DEFAULT_EXCLUDED_DIRS,
     rel_path_of,
+    root_package_name,
     source_file,
     user_spec,
 )
@@ -273,9 +274,12 @@ def base_sources(
         kept.append((parts, entry.sha))
     packages = frozenset("/".join(parts[:-1]) for parts, _ in kept if parts[-1] == "__init__.py")
     blobs = _blobs(root, [sha for _, sha in kept])
+    root_package = root_package_name(root, packages)
     return [
         (
-            source_file(parts, f"{change.base_commit[:12]}:{'/'.join(parts)}", packages),
+            source_file(
+                parts, f"{change.base_commit[:12]}:{'/'.join(parts)}", packages, root_package
+            ),
             blobs[sha],
         )
         for parts, sha in kept

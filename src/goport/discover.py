@@ -100,30 +100,44 @@ def is_test_path(rel_parts: tuple[str, ...]) -> bool:
     return classify(rel_parts).kind is FileKind.TEST
 
 
-def source_file(parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str]) -> SourceFile:
+def source_file(
+    parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str], root_package: str = ""
+) -> SourceFile:
     """The SourceFile of the file at ``parts`` below the root: its module name and its kind."""
     verdict = classify(parts, package_dirs)
     return SourceFile(
         rel_path="/".join(parts),
         abs_path=abs_path,
-        module=module_name(parts, package_dirs),
+        module=module_name(parts, package_dirs, root_package),
         is_test=verdict.kind is FileKind.TEST,
         kind=verdict.kind,
         kind_reason=verdict.reason,
     )
 
 
-def module_name(rel_parts: tuple[str, ...], package_dirs: frozenset[str]) -> str:
-    """Dotted module name: the path from the outermost package (a dir with __init__.py)."""
+def root_package_name(root: Path, package_dirs: frozenset[str]) -> str:
+    """The scanned folder's name when it is itself a package (``goport scan pkg``), else "": its
+    modules are named from it (``pkg.a``, and ``pkg`` for its __init__.py), so that relative
+    imports in them resolve."""
+    name = root.resolve().name
+    return name if "" in package_dirs and name.isidentifier() else ""
+
+
+def module_name(
+    rel_parts: tuple[str, ...], package_dirs: frozenset[str], root_package: str = ""
+) -> str:
+    """Dotted module name: the path from the outermost package (a dir with __init__.py);
+    ``root_package`` names the scanned folder itself when it is a package (``goport scan pkg``)."""
     stem = rel_parts[-1][:-3]
     parts = list(rel_parts[:-1])
     # walk up while the directory is a package
     keep: list[str] = []
-    for i in range(len(parts), 0, -1):
-        if "/".join(parts[:i]) in package_dirs:
-            keep.insert(0, parts[i - 1])
-        else:
-            break
+    i = len(parts)
+    while i > 0 and "/".join(parts[:i]) in package_dirs:
+        keep.insert(0, parts[i - 1])
+        i -= 1
+    if i == 0 and root_package:
+        keep.insert(0, root_package)
     names = [*keep] if stem == "__init__" else [*keep, stem]
     return ".".join(names) or stem
 
@@ -486,7 +500,10 @@ def discover(
     walker = _Walker(root, ignore)
     walker.walk()
     package_dirs = frozenset(walker.package_dirs)
-    out = tuple(source_file(parts, abs_path, package_dirs) for parts, abs_path in walker.files)
+    root_package = root_package_name(root, package_dirs)
+    out = tuple(
+        source_file(parts, abs_path, package_dirs, root_package) for parts, abs_path in walker.files
+    )
     errors = [*ignore.errors, *walker.errors]
     named_paths = _named(root, named) if named else None
     only = None

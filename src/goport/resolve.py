@@ -15,6 +15,10 @@ from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
 
 #: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
 MAX_ALIAS_HOPS = 8
+#: names one lookup may try, through every binding and star import on the way: re-exports that
+#: star-import each other (a package ``__init__`` of a dozen ``from .x import *``) must not make
+#: one lookup walk a dozen to the power of the hops
+MAX_LOOKUPS = 256
 #: at most this many subclass overrides of one method are collected, from at most
 #: ``MAX_SUBCLASSES_SEEN`` subclasses: a generated hierarchy of thousands of classes must make
 #: neither each call site a thousand edges nor each lookup a walk of the whole hierarchy
@@ -93,13 +97,24 @@ class Resolver:
         self.bases_memo: dict[str, tuple[str, ...]] = {}
         self._subclasses: dict[str, list[str]] | None = None  # class -> direct subclasses
         self.overrides_memo: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._depth = 0  # nested symbol() calls under way
+        self._budget = MAX_LOOKUPS  # names the outermost lookup may still try
 
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
         if name in self.memo:
             return self.memo[name]
+        if self._depth == 0:
+            self._budget = MAX_LOOKUPS
+        if self._budget <= 0:
+            return None
+        self._budget -= 1
         self.memo[name] = None  # a cycle of aliases resolves to nothing
-        found = self._symbol(name, hops)
+        self._depth += 1
+        try:
+            found = self._symbol(name, hops)
+        finally:
+            self._depth -= 1
         self.memo[name] = found
         return found
 
@@ -124,6 +139,8 @@ class Resolver:
                         return found
                 return None
             for star in self.stars.get(module, ()):
+                if star not in self.modules:  # outside the project: nothing to find there
+                    continue
                 found = self.symbol(".".join([star, *rest]), hops + 1)
                 if found is not None:
                     return found

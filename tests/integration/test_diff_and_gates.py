@@ -238,3 +238,25 @@ def test_shallow_clone_leaves_churn_out(repo: Path, tmp_path: Path) -> None:
     assert full.files["app/util.py"].commits == 4 and full.note is None
     shallow = read(clone)
     assert shallow.files == {} and shallow.note is not None and "shallow" in shallow.note
+
+
+def test_a_repository_that_is_itself_a_package_compares_like_with_like(tmp_path: Path) -> None:
+    # the scanned root holds __init__.py: base and head must name modules alike (``repo.util``)
+    # or the base's ``from .util import ...`` in __init__.py links nothing, and a comment-only
+    # change looks like a score change
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "__init__.py").write_text(
+        "from .util import checksum\n\n\ndef run(rows):\n    return [checksum(r) for r in rows]\n"
+    )
+    (repo / "util.py").write_text(KERNEL)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    (repo / "util.py").write_text("# a comment only\n" + KERNEL)
+    doc, proc = scan_json(repo, tmp_path / "c", "--diff-base", "main")
+    assert proc.returncode == 0, proc.stderr
+    util = next(c for c in doc["candidates"] if c["path"] == "util.py")
+    assert (util["module"], util["boundary"]["imported_by"]) == ("repo.util", ["repo"])
+    assert doc["diff"]["changed"] == ["util.py"]
+    assert doc["diff"]["deltas"] == []  # nothing moved

@@ -397,6 +397,24 @@ def test_module_names(tmp_path: Path, files: list[str], rel: str, module: str) -
     assert by_path[rel].module == module
 
 
+def test_a_scanned_folder_that_is_a_package_names_its_modules_from_itself(tmp_path: Path) -> None:
+    # ``goport scan pkg``: the package's own __init__.py is ``pkg``, not ``__init__``, so its
+    # relative imports (``from .a import f``) name ``pkg.a`` and link the modules
+    root = _write(
+        tmp_path / "pkg", {"__init__.py": "", "a.py": "", "sub/__init__.py": "", "sub/b.py": ""}
+    )
+    modules = {f.rel_path: f.module for f in discover(root).files}
+    assert modules == {
+        "__init__.py": "pkg",
+        "a.py": "pkg.a",
+        "sub/__init__.py": "pkg.sub",
+        "sub/b.py": "pkg.sub.b",
+    }
+    # a folder whose name is no identifier names nothing
+    other = _write(tmp_path / "my-pkg", {"__init__.py": "", "a.py": ""})
+    assert {f.module for f in discover(other).files} == {"__init__", "a"}
+
+
 def test_source_files_are_sorted_posix_and_absolute(tmp_path: Path) -> None:
     root = _write(tmp_path / "proj", {"b.py": "", "a/z.py": "", "a/b.py": ""})
     files = discover(root).files

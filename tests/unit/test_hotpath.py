@@ -820,3 +820,32 @@ def load(items):
     # by method name, as on any receiver of unknown type, plus its own run as API
     by_name = hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH
     assert est.frequencies["app.reg:Registry.register"] == pytest.approx(1 + by_name)
+
+
+def test_star_reexports_that_lead_nowhere_do_not_explode_a_lookup() -> None:
+    # a package __init__ of ``from .x import *`` whose targets are no modules of the project:
+    # each failed lookup under ``pkg`` used to try every star again at every hop, a name longer
+    # each time (httpx's dozen stars: 12 ** 8 names, gigabytes); four stars make 4 ** 8
+    stars = "".join(f"from .ghost{i} import *\n" for i in range(4))
+    modules = project(
+        {"pkg/__init__.py": stars, "pkg/use.py": "import pkg\n\ndef f():\n    return pkg.a.b.c()\n"}
+    )
+    resolver = resolve.Resolver(modules, {})
+    assert resolver.symbol("pkg.a.b.c") is None
+    assert len(resolver.memo) <= 8  # pkg.a.b.c, pkg.a.b, pkg.a: stars outside are not tried
+    # and the whole estimate finishes
+    assert hotpath.estimate(modules).function_shares
+
+
+def test_one_lookup_tries_a_bounded_number_of_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a chain of re-exports longer than the budget resolves to nothing, having tried no more
+    chain = {f"p{i}.py": f"from p{i + 1} import f\n" for i in range(6)}
+    modules = project({**chain, "p6.py": "def f():\n    return 1\n"})
+    index = {"p6.f": 0}
+    assert resolve.Resolver(modules, index).symbol("p0.f") == ("function", "p6.f")
+    monkeypatch.setattr(resolve, "MAX_LOOKUPS", 3)
+    resolver = resolve.Resolver(modules, index)
+    assert resolver.symbol("p0.f") is None
+    assert len(resolver.memo) == 3
+    # the budget is per outermost lookup: the next one starts afresh
+    assert resolver.symbol("p5.f") == ("function", "p6.f")
