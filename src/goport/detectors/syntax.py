@@ -65,7 +65,8 @@ NETWORK_LIBRARIES = (
     "aiokafka", "pika", "aio_pika", "kombu", "redis", "aioredis", "nats", "paho", "zmq",
     "google.cloud.pubsub", "google.cloud.pubsub_v1", "boto3", "botocore", "aiobotocore",
     "asyncpg", "aiomysql", "aiopg", "motor", "paramiko", "serial", "twisted", "gevent", "eventlet",
-    "starlette", "fastapi", "sanic", "quart",
+    "starlette", "fastapi", "sanic", "quart", "httpcore", "h11", "h2", "pycurl", "smtplib",
+    "ftplib", "imaplib", "poplib", "xmlrpc", "psycopg", "psycopg2", "pymysql", "aiosmtplib",
 )  # fmt: skip
 
 
