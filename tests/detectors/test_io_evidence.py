@@ -205,3 +205,16 @@ def test_the_concurrency_factor_says_when_no_network_was_seen() -> None:
 
     assert "no network seen" in explanation(ASYNC_TRANSFORM)
     assert explanation("import aiohttp\n" + ASYNC_TRANSFORM).startswith("Concurrent network work")
+
+
+def test_an_event_loop_import_alone_makes_no_sync_stage_a_stream() -> None:
+    assert io_findings(facts("import asyncio\n" + PARSER_MODULE)) == []
+    handoff = """
+        import asyncio
+
+        def forward(items, loop, queue):
+            for item in items:
+                asyncio.run_coroutine_threadsafe(queue.put(item), loop)
+                yield item
+    """
+    assert [f.symbol for f in io_findings(facts(handoff))] == ["forward"]

@@ -21,19 +21,19 @@ _CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture
 
 _ASYNC_STREAM_WEIGHT = 2.0
 
-#: imports that show a module streams network or broker I/O, or runs an event loop: a generator
-#: stage there may carry a stream; anywhere else it is iteration
+#: imports that show a module streams network or broker I/O: a generator stage there may carry
+#: a stream; anywhere else it is iteration (an event loop alone is no stream)
 _STREAM_MODULES = (
-    "socket", "selectors", "select", "socketserver", "asyncio", "websockets", "websocket",
+    "socket", "selectors", "select", "socketserver", "websockets", "websocket",
     "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
-    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "trio",
-    "anyio", "curio", "gevent", "eventlet", "twisted", "paramiko", "serial",
+    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1",
+    "gevent", "eventlet", "twisted", "paramiko", "serial",
 )  # fmt: skip
 
 #: libraries that count only when the stage's own function calls them: a module that fetches one
 #: document over HTTP or guards a cache with a lock does not make its generators streams
 _IO_CALLS = (
-    *_STREAM_MODULES, "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
+    *_STREAM_MODULES, "asyncio", "trio", "anyio", "curio", "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
     "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
     "aiobotocore", "celery",
 )  # fmt: skip
@@ -114,9 +114,9 @@ class StreamingPipeline(Detector):
 
     What it detects: a function that ``yield``s inside a ``for`` loop over one of its own
     parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
-    there is evidence of streamed I/O - the module imports a socket, broker or event-loop library
-    (socket, kafka, redis, zmq, grpc, asyncio, trio...), or the function itself calls threading,
-    queue, multiprocessing or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
+    there is evidence of streamed I/O - the module imports a socket or broker library (socket,
+    kafka, redis, zmq, grpc...; an event loop alone is none), or the function itself calls
+    threading, queue, multiprocessing, asyncio or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
     ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
     consumes an async stream with ``async for``. One finding per function, at the ``def``; a
     sync stage weighs ``WEIGHT`` (1.0). An async generator or ``async for`` consumer weighs 2.0
