@@ -126,19 +126,20 @@ def root_package_name(root: Path, package_dirs: frozenset[str]) -> str:
 def module_name(
     rel_parts: tuple[str, ...], package_dirs: frozenset[str], root_package: str = ""
 ) -> str:
-    """Dotted module name: the path from the outermost package (a dir with __init__.py);
-    ``root_package`` names the scanned folder itself when it is a package (``goport scan pkg``)."""
+    """Dotted module name: the path from the outermost package (a dir with __init__.py) above
+    the file. A folder without __init__.py below a package is a namespace portion of it
+    (``flask/sansio/app.py`` is ``flask.sansio.app``); ``root_package`` names the scanned folder
+    itself when it is a package (``goport scan pkg``)."""
     stem = rel_parts[-1][:-3]
-    parts = list(rel_parts[:-1])
-    # walk up while the directory is a package
-    keep: list[str] = []
-    i = len(parts)
-    while i > 0 and "/".join(parts[:i]) in package_dirs:
-        keep.insert(0, parts[i - 1])
-        i -= 1
-    if i == 0 and root_package:
-        keep.insert(0, root_package)
-    names = [*keep] if stem == "__init__" else [*keep, stem]
+    parts = rel_parts[:-1]
+    if root_package:
+        keep = [root_package, *parts]
+    else:
+        outermost = next(
+            (j for j in range(1, len(parts) + 1) if "/".join(parts[:j]) in package_dirs), None
+        )
+        keep = [] if outermost is None else list(parts[outermost - 1 :])
+    names = keep if stem == "__init__" else [*keep, stem]
     return ".".join(names) or stem
 
 

@@ -15,10 +15,12 @@ from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
 
 #: how deep re-exports (``from .x import y`` in a package ``__init__``) are followed
 MAX_ALIAS_HOPS = 8
-#: names one lookup may try, through every binding and star import on the way: re-exports that
-#: star-import each other (a package ``__init__`` of a dozen ``from .x import *``) must not make
-#: one lookup walk a dozen to the power of the hops
-MAX_LOOKUPS = 256
+#: names one lookup may try, through every binding and star import on the way: a mesh of
+#: packages that star-import each other must not make one lookup walk all of their names
+MAX_LOOKUPS = 4096
+#: how many classes up a hierarchy a method is looked for: only generated code goes deeper, and
+#: each level is a Python stack frame
+MAX_BASE_DEPTH = 200
 #: at most this many subclass overrides of one method are collected, from at most
 #: ``MAX_SUBCLASSES_SEEN`` subclasses: a generated hierarchy of thousands of classes must make
 #: neither each call site a thousand edges nor each lookup a walk of the whole hierarchy
@@ -153,11 +155,14 @@ class Resolver:
             return None
         return None
 
-    def method(self, cls: str, name: str) -> int | None:
-        """The function ``cls.name`` runs: the class's own, else the first base's that has it."""
+    def method(self, cls: str, name: str, depth: int = 0) -> int | None:
+        """The function ``cls.name`` runs: the class's own, else the first base's that has it
+        (looked up no deeper than ``MAX_BASE_DEPTH`` classes)."""
         memo_key = (cls, name)
         if memo_key in self.method_memo:
             return self.method_memo[memo_key]
+        if depth >= MAX_BASE_DEPTH:
+            return None
         self.method_memo[memo_key] = None  # a cycle of bases finds nothing
         found = None
         info = self.classes.get(cls)
@@ -166,7 +171,7 @@ class Resolver:
                 found = self.index.get(f"{cls}.{name}")
             if found is None:
                 for base in self.bases(cls):
-                    found = self.method(base, name)
+                    found = self.method(base, name, depth + 1)
                     if found is not None:
                         break
         self.method_memo[memo_key] = found

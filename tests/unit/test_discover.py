@@ -389,6 +389,24 @@ def test_test_modules_are_flagged(tmp_path: Path, rel: str, is_test: bool) -> No
             "pkg.m",
             id="package-below-plain-folder",
         ),
+        pytest.param(
+            ["pkg/__init__.py", "pkg/sansio/app.py"],
+            "pkg/sansio/app.py",
+            "pkg.sansio.app",
+            id="namespace-portion-inside-a-package",
+        ),
+        pytest.param(
+            ["pkg/__init__.py", "pkg/_examples/cffi/extending.py"],
+            "pkg/_examples/cffi/extending.py",
+            "pkg._examples.cffi.extending",
+            id="folders-below-a-package-without-init",
+        ),
+        pytest.param(
+            ["src/pkg/__init__.py", "src/pkg/ns/sub/__init__.py", "src/pkg/ns/sub/m.py"],
+            "src/pkg/ns/sub/m.py",
+            "pkg.ns.sub.m",
+            id="package-inside-a-namespace-portion",
+        ),
     ],
 )
 def test_module_names(tmp_path: Path, files: list[str], rel: str, module: str) -> None:

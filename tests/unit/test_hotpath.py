@@ -849,3 +849,20 @@ def test_one_lookup_tries_a_bounded_number_of_names(monkeypatch: pytest.MonkeyPa
     assert len(resolver.memo) == 3
     # the budget is per outermost lookup: the next one starts afresh
     assert resolver.symbol("p5.f") == ("function", "p6.f")
+
+
+def test_a_generated_class_chain_deeper_than_the_stack_is_looked_up_to_a_bound() -> None:
+    def chain(n: int) -> list[ModuleFacts]:
+        classes = "class C0:\n    def m(self):\n        return 1\n" + "".join(
+            f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, n)
+        )
+        use = f"def run(xs):\n    for x in xs:\n        C{n - 1}().m()\n"
+        return project({"gen.py": classes + use})
+
+    shallow = hotpath.estimate(chain(50))
+    assert share(shallow, "gen:C0.m") > 0  # found 49 classes up
+    deep = hotpath.estimate(chain(1500))  # used to raise RecursionError
+    assert deep.function_shares["gen:run"] > 0
+    resolver = resolve.Resolver(chain(1500), {"gen.C0.m": 0})
+    assert resolver.method("gen.C1499", "m") is None  # beyond MAX_BASE_DEPTH
+    assert resolver.method(f"gen.C{resolve.MAX_BASE_DEPTH - 1}", "m") == 0
