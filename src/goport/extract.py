@@ -267,7 +267,9 @@ def _cpython_message(syntax: SyntaxError, data: bytes) -> str:
 
 def _hint(data: bytes) -> str:
     if re.search(rb"^\s*print\s+[\"'\w]", data, re.MULTILINE) or re.search(
-        rb"^\s*exec\s+[\"'\w]|except\s+\w+\s*,\s*\w+\s*:", data, re.MULTILINE
+        rb"^\s*exec\s+[\"'\w]|except\s+\w+\s*,\s*\w+\s*:|^\s*raise\s+[\w.]+\s*,",
+        data,
+        re.MULTILINE,
     ):
         return " (this looks like Python 2, which goport does not analyse)"
     if b"<<<<<<<" in data[:4096]:

@@ -178,6 +178,9 @@ def test_main_guard_detected() -> None:
     [
         pytest.param(b"def f(:\n", "parse", "syntax error at line 1", id="syntax"),
         pytest.param(b'print "hello"\n', "parse", "Python 2", id="python2"),
+        pytest.param(
+            b'def f():\n    raise ValueError, "bad"\n', "parse", "Python 2", id="python2-raise"
+        ),
         pytest.param(b"x = '\xe9'\n", "read", "cannot decode", id="latin1-undeclared"),
     ],
 )
