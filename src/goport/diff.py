@@ -35,12 +35,12 @@ from goport import git
 from goport.discover import (
     DEFAULT_EXCLUDED_DIRS,
     rel_path_of,
-    root_package_name,
     source_file,
     user_spec,
 )
 from goport.errors import GoportError, InputError, ToolMissingError, UsageError
 from goport.model import SourceFile
+from goport.modnames import root_package_name
 from goport.safeio import is_within
 from goport.text import printable
 
@@ -258,9 +258,13 @@ def _span(start: int, end: int) -> tuple[int, int]:
 
 
 def base_sources(
-    root: Path, change: Change, exclude: Iterable[str] = ()
+    root: Path,
+    change: Change,
+    exclude: Iterable[str] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> list[tuple[SourceFile, bytes]]:
-    """The Python files of the base revision under the scanned root, with their contents."""
+    """The Python files of the base revision under the scanned root, with their contents, named
+    as the working tree's are (``prefixes``: the namespaces discovery found)."""
     user = user_spec(exclude)
     kept: list[tuple[tuple[str, ...], str]] = []
     for rel, entry in sorted(_tree(root, change.base_commit).items()):
@@ -278,7 +282,11 @@ def base_sources(
     return [
         (
             source_file(
-                parts, f"{change.base_commit[:12]}:{'/'.join(parts)}", packages, root_package
+                parts,
+                f"{change.base_commit[:12]}:{'/'.join(parts)}",
+                packages,
+                root_package,
+                prefixes,
             ),
             blobs[sha],
         )

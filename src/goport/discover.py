@@ -25,8 +25,8 @@ import os
 import re
 import stat
 import warnings
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ import pathspec
 from goport.errors import InputError, UsageError
 from goport.kinds import classify
 from goport.model import AnalysisError, FileKind, SourceFile
+from goport.modnames import module_name, namespace_prefixes, root_package_name
 from goport.safeio import UnsafeFileError, is_within, kind, read_bytes
 from goport.text import printable
 
@@ -94,6 +95,8 @@ class Discovery:
     errors: tuple[AnalysisError, ...]
     only: frozenset[str] | None  # rel paths the user named; None: report on everything
     folders: tuple[str, ...] = ()  # the folders the user named, whose files ``only`` holds
+    #: outermost package folder -> the namespace its imports name it under (``modnames``)
+    prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 def is_test_path(rel_parts: tuple[str, ...]) -> bool:
@@ -101,46 +104,22 @@ def is_test_path(rel_parts: tuple[str, ...]) -> bool:
 
 
 def source_file(
-    parts: tuple[str, ...], abs_path: str, package_dirs: frozenset[str], root_package: str = ""
+    parts: tuple[str, ...],
+    abs_path: str,
+    package_dirs: frozenset[str],
+    root_package: str = "",
+    prefixes: Mapping[str, str] | None = None,
 ) -> SourceFile:
     """The SourceFile of the file at ``parts`` below the root: its module name and its kind."""
     verdict = classify(parts, package_dirs)
     return SourceFile(
         rel_path="/".join(parts),
         abs_path=abs_path,
-        module=module_name(parts, package_dirs, root_package),
+        module=module_name(parts, package_dirs, root_package, prefixes),
         is_test=verdict.kind is FileKind.TEST,
         kind=verdict.kind,
         kind_reason=verdict.reason,
     )
-
-
-def root_package_name(root: Path, package_dirs: frozenset[str]) -> str:
-    """The scanned folder's name when it is itself a package (``goport scan pkg``), else "": its
-    modules are named from it (``pkg.a``, and ``pkg`` for its __init__.py), so that relative
-    imports in them resolve."""
-    name = root.resolve().name
-    return name if "" in package_dirs and name.isidentifier() else ""
-
-
-def module_name(
-    rel_parts: tuple[str, ...], package_dirs: frozenset[str], root_package: str = ""
-) -> str:
-    """Dotted module name: the path from the outermost package (a dir with __init__.py) above
-    the file. A folder without __init__.py below a package is a namespace portion of it
-    (``flask/sansio/app.py`` is ``flask.sansio.app``); ``root_package`` names the scanned folder
-    itself when it is a package (``goport scan pkg``)."""
-    stem = rel_parts[-1][:-3]
-    parts = rel_parts[:-1]
-    if root_package:
-        keep = [root_package, *parts]
-    else:
-        outermost = next(
-            (j for j in range(1, len(parts) + 1) if "/".join(parts[:j]) in package_dirs), None
-        )
-        keep = [] if outermost is None else list(parts[outermost - 1 :])
-    names = keep if stem == "__init__" else [*keep, stem]
-    return ".".join(names) or stem
 
 
 def shown_name(name: str) -> str:
@@ -502,8 +481,10 @@ def discover(
     walker.walk()
     package_dirs = frozenset(walker.package_dirs)
     root_package = root_package_name(root, package_dirs)
+    prefixes = {} if root_package else namespace_prefixes(walker.files, package_dirs)
     out = tuple(
-        source_file(parts, abs_path, package_dirs, root_package) for parts, abs_path in walker.files
+        source_file(parts, abs_path, package_dirs, root_package, prefixes)
+        for parts, abs_path in walker.files
     )
     errors = [*ignore.errors, *walker.errors]
     named_paths = _named(root, named) if named else None
@@ -523,7 +504,14 @@ def discover(
                 log.debug("%s: named but excluded; skipped", rel)
                 continue
             errors.append(AnalysisError(rel, "discover", "named on the command line but not found"))
-    return Discovery(root=root, files=out, errors=tuple(errors), only=only, folders=folders)
+    return Discovery(
+        root=root,
+        files=out,
+        errors=tuple(errors),
+        only=only,
+        folders=folders,
+        prefixes=prefixes,
+    )
 
 
 def _check_scope(folder: str, ignore: _Ignore, walker: _Walker) -> None:

@@ -260,3 +260,22 @@ def test_a_repository_that_is_itself_a_package_compares_like_with_like(tmp_path:
     assert (util["module"], util["boundary"]["imported_by"]) == ("repo.util", ["repo"])
     assert doc["diff"]["changed"] == ["util.py"]
     assert doc["diff"]["deltas"] == []  # nothing moved
+
+
+def test_namespace_packages_are_named_alike_in_the_base_revision(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "acme" / "kern").mkdir(parents=True)  # acme/: a namespace, no __init__.py
+    (repo / "acme" / "kern" / "__init__.py").write_text(
+        "from acme.kern.util import checksum\n\n\ndef run(rows):\n"
+        "    return [checksum(r) for r in rows]\n"
+    )
+    (repo / "acme" / "kern" / "util.py").write_text(KERNEL)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    (repo / "acme" / "kern" / "util.py").write_text("# a comment only\n" + KERNEL)
+    doc, proc = scan_json(repo, tmp_path / "c", "--diff-base", "main")
+    assert proc.returncode == 0, proc.stderr
+    util = next(c for c in doc["candidates"] if c["path"] == "acme/kern/util.py")
+    assert (util["module"], util["boundary"]["imported_by"]) == ("acme.kern.util", ["acme.kern"])
+    assert doc["diff"]["deltas"] == []

@@ -433,6 +433,30 @@ def test_a_scanned_folder_that_is_a_package_names_its_modules_from_itself(tmp_pa
     assert {f.module for f in discover(other).files} == {"__init__", "a"}
 
 
+def test_namespace_packages_are_named_as_the_project_imports_them(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path / "proj",
+        {
+            # zope/ has no __init__.py: a namespace, as the package's own imports say
+            "zope/interface/__init__.py": "",
+            "zope/interface/declarations.py": "from zope.interface.interface import Spec\n",
+            "zope/interface/interface.py": "class Spec:\n    pass\n",
+            # two levels, and evidence from a sibling package only
+            "acme/cloud/billing/__init__.py": "def charge():\n    pass\n",
+            "acme/cloud/auth/__init__.py": "import acme.cloud.billing\n",
+            # a source folder: nothing imports src.app, so it is no namespace
+            "src/app/__init__.py": "",
+            "src/app/m.py": "from app import x\n",
+        },
+    )
+    modules = {f.rel_path: f.module for f in discover(root).files}
+    assert modules["zope/interface/declarations.py"] == "zope.interface.declarations"
+    assert modules["zope/interface/__init__.py"] == "zope.interface"
+    assert modules["acme/cloud/billing/__init__.py"] == "acme.cloud.billing"
+    assert modules["acme/cloud/auth/__init__.py"] == "acme.cloud.auth"
+    assert modules["src/app/m.py"] == "app.m"
+
+
 def test_source_files_are_sorted_posix_and_absolute(tmp_path: Path) -> None:
     root = _write(tmp_path / "proj", {"b.py": "", "a/z.py": "", "a/b.py": ""})
     files = discover(root).files
