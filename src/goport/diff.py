@@ -40,7 +40,6 @@ from goport.discover import (
 )
 from goport.errors import GoportError, InputError, ToolMissingError, UsageError
 from goport.model import SourceFile
-from goport.modnames import root_package_name
 from goport.safeio import is_within
 from goport.text import printable
 
@@ -261,10 +260,11 @@ def base_sources(
     root: Path,
     change: Change,
     exclude: Iterable[str] = (),
+    root_package: str = "",
     prefixes: Mapping[str, str] | None = None,
 ) -> list[tuple[SourceFile, bytes]]:
     """The Python files of the base revision under the scanned root, with their contents, named
-    as the working tree's are (``prefixes``: the namespaces discovery found)."""
+    as the working tree's are (``root_package``, ``prefixes``: what discovery decided)."""
     user = user_spec(exclude)
     kept: list[tuple[tuple[str, ...], str]] = []
     for rel, entry in sorted(_tree(root, change.base_commit).items()):
@@ -278,7 +278,6 @@ def base_sources(
         kept.append((parts, entry.sha))
     packages = frozenset("/".join(parts[:-1]) for parts, _ in kept if parts[-1] == "__init__.py")
     blobs = _blobs(root, [sha for _, sha in kept])
-    root_package = root_package_name(root, packages)
     return [
         (
             source_file(

@@ -95,6 +95,7 @@ class Discovery:
     errors: tuple[AnalysisError, ...]
     only: frozenset[str] | None  # rel paths the user named; None: report on everything
     folders: tuple[str, ...] = ()  # the folders the user named, whose files ``only`` holds
+    root_package: str = ""  # the root's own name when it is a package its code imports as one
     #: outermost package folder -> the namespace its imports name it under (``modnames``)
     prefixes: Mapping[str, str] = field(default_factory=dict)
 
@@ -480,8 +481,8 @@ def discover(
     walker = _Walker(root, ignore)
     walker.walk()
     package_dirs = frozenset(walker.package_dirs)
-    root_package = root_package_name(root, package_dirs)
-    prefixes = {} if root_package else namespace_prefixes(walker.files, package_dirs)
+    root_package = root_package_name(root, package_dirs, walker.files)
+    prefixes = {} if root_package else namespace_prefixes(root, walker.files, package_dirs)
     out = tuple(
         source_file(parts, abs_path, package_dirs, root_package, prefixes)
         for parts, abs_path in walker.files
@@ -510,6 +511,7 @@ def discover(
         errors=tuple(errors),
         only=only,
         folders=folders,
+        root_package=root_package,
         prefixes=prefixes,
     )
 

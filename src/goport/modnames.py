@@ -4,7 +4,9 @@ A file's name runs from the outermost package (a folder with ``__init__.py``) ab
 without ``__init__.py`` below that package are namespace portions of it. Two cases need more
 than the tree's shape:
 
-- the scanned folder is itself a package (``goport scan pkg``): its modules are ``pkg.*``;
+- the scanned root is itself a package (``goport scan pkg``): its modules are ``pkg.*`` when its
+  code says so (a relative import in a file at the root, or ``import pkg...``), since a
+  repository may hold a stray ``__init__.py`` at its top while importing ``app.core``;
 - namespace packages (PEP 420) above the outermost package: ``zope/interface/__init__.py`` is
   ``zope.interface`` when the project imports it so, while ``src/app/__init__.py`` is ``app``.
   Folders look alike; the code's own absolute imports tell them apart (``from zope.interface
@@ -14,25 +16,63 @@ than the tree's shape:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from goport.safeio import UnsafeFileError, read_bytes
 
-#: files read per folder of packages when looking for the namespace their imports use, files
-#: read in all (a tree of thousands of such folders must not be read over and over), and the
-#: largest file read
-MAX_EVIDENCE_FILES = 200
+#: files read per question (the files of the folder asked about first, then its neighbours'),
+#: files read in all (a tree of thousands of such folders must not be read over and over), and
+#: the largest file read
+MAX_EVIDENCE_FILES = 40
 MAX_EVIDENCE_READS = 2000
 MAX_EVIDENCE_BYTES = 1 << 20
 
+Files = Sequence[tuple[tuple[str, ...], str]]  # (path parts below the root, absolute path)
 
-def root_package_name(root: Path, package_dirs: frozenset[str]) -> str:
-    """The scanned folder's name when it is itself a package (``goport scan pkg``), else "": its
-    modules are named from it (``pkg.a``, and ``pkg`` for its __init__.py), so that relative
-    imports in them resolve."""
+
+class _Evidence:
+    """Reads files of the tree for import lines, within one budget of reads for the whole
+    naming (``reads``); a file that cannot be read safely is no evidence."""
+
+    def __init__(self, root: Path, files: Files) -> None:
+        self.root = root
+        self.reads = MAX_EVIDENCE_READS
+        self.below: dict[tuple[str, ...], list[str]] = {}  # folder -> the files below it
+        for parts, path in files:
+            for depth in range(len(parts)):
+                self.below.setdefault(parts[:depth], []).append(path)
+
+    def search(self, pattern: re.Pattern[bytes], paths: Iterable[str]) -> Iterator[re.Match[bytes]]:
+        """Matches of ``pattern`` in up to MAX_EVIDENCE_FILES of ``paths``, file by file."""
+        for count, path in enumerate(paths):
+            if count >= MAX_EVIDENCE_FILES or self.reads <= 0:
+                return
+            self.reads -= 1
+            try:
+                data = read_bytes(path, limit=MAX_EVIDENCE_BYTES, within=self.root)
+            except (OSError, UnsafeFileError):
+                continue
+            yield from pattern.finditer(data)
+
+
+def root_package_name(root: Path, package_dirs: frozenset[str], files: Files) -> str:
+    """The scanned root's name when it is itself a package and its code says so (a relative
+    import in a file at the root, or an absolute import of the name), else ""."""
     name = root.resolve().name
-    return name if "" in package_dirs and name.isidentifier() else ""
+    if "" not in package_dirs or not name.isidentifier():
+        return ""
+    evidence = _Evidence(root, files)
+    pattern = re.compile(
+        rb"^[ \t]*(?:from[ \t]+\.|(?:from|import)[ \t]+" + re.escape(name.encode()) + rb"\b)",
+        re.MULTILINE,
+    )
+    at_root = [path for parts, path in files if len(parts) == 1]
+    below = [path for parts, path in files if len(parts) > 1]
+    for paths in (at_root, below):
+        if next(iter(evidence.search(pattern, paths)), None) is not None:
+            return name
+    return ""
 
 
 def outermost_package(folders: tuple[str, ...], package_dirs: frozenset[str]) -> int | None:
@@ -66,40 +106,33 @@ def module_name(
     return ".".join(names) or stem
 
 
-def namespace_prefixes(
-    files: Iterable[tuple[tuple[str, ...], str]], package_dirs: frozenset[str]
-) -> dict[str, str]:
+def namespace_prefixes(root: Path, files: Files, package_dirs: frozenset[str]) -> dict[str, str]:
     """Outermost package folder -> the namespace the project imports it under, for packages
     below folders without ``__init__.py`` (``zope/interface`` -> ``zope``).
 
     The evidence is an absolute import of one of the packages in a folder under a dotted run of
     the folders above them (``from zope.interface.declarations import ...``), found in the files
-    below the topmost of those folders; the longest run found names every package there.
-    ``src/app`` stays ``app``: no file imports ``src.app``."""
-    files = list(files)
+    below that folder, else below the topmost of those folders; the longest run found names
+    every package there. ``src/app`` stays ``app``: no file imports ``src.app``."""
     parents: dict[tuple[str, ...], set[str]] = {}  # the folders above -> the packages in them
     for parts, _ in files:
         top = outermost_package(parts[:-1], package_dirs)
         if top is not None and top > 1 and all(p.isidentifier() for p in parts[: top - 1]):
             parents.setdefault(parts[: top - 1], set()).add(parts[top - 1])
+    evidence = _Evidence(root, files)
     out: dict[str, str] = {}
-    reads = [MAX_EVIDENCE_READS]
     for above, packages in sorted(parents.items()):
-        found = _imported_namespace(files, above, packages, reads)
+        found = _imported_namespace(evidence, above, packages)
         if found is not None:
             out.update(("/".join((*above, package)), found) for package in packages)
     return out
 
 
 def _imported_namespace(
-    files: list[tuple[tuple[str, ...], str]],
-    above: tuple[str, ...],
-    packages: set[str],
-    reads: list[int],
+    evidence: _Evidence, above: tuple[str, ...], packages: set[str]
 ) -> str | None:
     """The longest dotted run of ``above``'s last folders that some file imports one of
-    ``packages`` under: the files in ``above`` first, then the rest below its topmost folder
-    (``reads``: how many files may still be read, shared by all the folders)."""
+    ``packages`` under: the files in ``above`` first, then the rest below its topmost folder."""
     runs = [".".join(above[k:]) for k in range(len(above))]  # longest first
     alternatives = b"|".join(re.escape(r.encode()) for r in runs)
     names = b"|".join(re.escape(p.encode()) for p in sorted(packages))
@@ -107,21 +140,19 @@ def _imported_namespace(
         rb"^[ \t]*(?:from|import)[ \t]+(" + alternatives + rb")\.(?:" + names + rb")\b",
         re.MULTILINE,
     )
-    inside = [path for parts, path in files if parts[: len(above)] == above]
-    near = [path for parts, path in files if parts[0] == above[0] and parts[: len(above)] != above]
+    inside = evidence.below.get(above, [])
+    best = _longest(evidence.search(pattern, inside))
+    if best is None and len(above) > 1 and evidence.reads > 0:
+        seen = set(inside)
+        near = (path for path in evidence.below.get(above[:1], []) if path not in seen)
+        best = _longest(evidence.search(pattern, near))
+    return best
+
+
+def _longest(matches: Iterable[re.Match[bytes]]) -> str | None:
     best: str | None = None
-    for abs_path in (inside + near)[:MAX_EVIDENCE_FILES]:
-        if reads[0] <= 0:
-            break
-        reads[0] -= 1
-        try:
-            data = read_bytes(abs_path, limit=MAX_EVIDENCE_BYTES)
-        except (OSError, UnsafeFileError):
-            continue
-        for match in pattern.finditer(data):
-            run = match.group(1).decode()
-            if best is None or len(run) > len(best):
-                best = run
-        if best == runs[0]:
-            break
+    for match in matches:
+        run = match.group(1).decode()
+        if best is None or len(run) > len(best):
+            best = run
     return best

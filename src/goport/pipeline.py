@@ -124,7 +124,7 @@ def _base_sources(
 ) -> list[tuple[SourceFile, bytes]]:
     from goport.diff import base_sources
 
-    return base_sources(found.root, change, config.exclude, found.prefixes)
+    return base_sources(found.root, change, config.exclude, found.root_package, found.prefixes)
 
 
 def _diff(

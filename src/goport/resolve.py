@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from goport import pytypes
 from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
@@ -101,6 +102,8 @@ class Resolver:
         self.overrides_memo: dict[tuple[str, str], tuple[int, ...]] = {}
         self._depth = 0  # nested symbol() calls under way
         self._budget = MAX_LOOKUPS  # names the outermost lookup may still try
+        # a lookup was cut short (budget or depth): its "not found" is no answer to remember
+        self._cut = False
 
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
@@ -109,16 +112,28 @@ class Resolver:
         if self._depth == 0:
             self._budget = MAX_LOOKUPS
         if self._budget <= 0:
+            self._cut = True
             return None
         self._budget -= 1
         self.memo[name] = None  # a cycle of aliases resolves to nothing
+        outer_cut, self._cut = self._cut, False
         self._depth += 1
         try:
             found = self._symbol(name, hops)
         finally:
             self._depth -= 1
-        self.memo[name] = found
+        self._remember(self.memo, name, found, outer_cut)
         return found
+
+    def _remember(self, memo: dict[Any, Any], key: object, found: object, outer_cut: bool) -> None:
+        """Keep ``found`` for ``key`` unless the lookup was cut short and found nothing (a later
+        lookup with a fresh budget may); tell the enclosing lookup whether it was cut."""
+        cut = self._cut
+        self._cut = outer_cut or cut
+        if cut and found is None:
+            memo.pop(key, None)
+        else:
+            memo[key] = found
 
     def _symbol(self, name: str, hops: int) -> tuple[str, str] | None:
         if name in self.index:
@@ -162,8 +177,10 @@ class Resolver:
         if memo_key in self.method_memo:
             return self.method_memo[memo_key]
         if depth >= MAX_BASE_DEPTH:
+            self._cut = True
             return None
         self.method_memo[memo_key] = None  # a cycle of bases finds nothing
+        outer_cut, self._cut = self._cut, False
         found = None
         info = self.classes.get(cls)
         if info is not None:
@@ -174,7 +191,7 @@ class Resolver:
                     found = self.method(base, name, depth + 1)
                     if found is not None:
                         break
-        self.method_memo[memo_key] = found
+        self._remember(self.method_memo, memo_key, found, outer_cut)
         return found
 
     def bases(self, cls: str) -> tuple[str, ...]:
@@ -183,6 +200,7 @@ class Resolver:
             return self.bases_memo[cls]
         info = self.classes[cls]
         out = []
+        outer_cut, self._cut = self._cut, False
         for text in info.bases:
             name = text.split("[", 1)[0].split("(", 1)[0].strip()
             if not name or not all(part.isidentifier() for part in name.split(".")):
@@ -190,8 +208,11 @@ class Resolver:
             found = self.symbol(f"{info.module}.{name}")  # through the module's own bindings
             if found is not None and found[0] == "class" and found[1] != cls:
                 out.append(found[1])
-        self.bases_memo[cls] = tuple(out)
-        return self.bases_memo[cls]
+        cut = self._cut
+        self._cut = outer_cut or cut
+        if not cut:  # a base a cut-short lookup missed may be found later
+            self.bases_memo[cls] = tuple(out)
+        return tuple(out)
 
     def overrides(self, cls: str, name: str) -> tuple[int, ...]:
         """The methods ``name`` that the project's subclasses of ``cls`` (at any depth) define:

@@ -418,19 +418,34 @@ def test_module_names(tmp_path: Path, files: list[str], rel: str, module: str) -
 def test_a_scanned_folder_that_is_a_package_names_its_modules_from_itself(tmp_path: Path) -> None:
     # ``goport scan pkg``: the package's own __init__.py is ``pkg``, not ``__init__``, so its
     # relative imports (``from .a import f``) name ``pkg.a`` and link the modules
-    root = _write(
-        tmp_path / "pkg", {"__init__.py": "", "a.py": "", "sub/__init__.py": "", "sub/b.py": ""}
-    )
-    modules = {f.rel_path: f.module for f in discover(root).files}
+    files = {"__init__.py": "from .a import f\n", "a.py": "", "sub/__init__.py": "", "sub/b.py": ""}
+    modules = {f.rel_path: f.module for f in discover(_write(tmp_path / "pkg", files)).files}
     assert modules == {
         "__init__.py": "pkg",
         "a.py": "pkg.a",
         "sub/__init__.py": "pkg.sub",
         "sub/b.py": "pkg.sub.b",
     }
+    # an absolute import of the package's own name says so too
+    absolute = {"__init__.py": "", "a.py": "", "sub/b.py": "from pkg2.a import f\n"}
+    found = discover(_write(tmp_path / "pkg2", {**absolute, "sub/__init__.py": ""})).files
+    assert {f.rel_path: f.module for f in found}["a.py"] == "pkg2.a"
     # a folder whose name is no identifier names nothing
-    other = _write(tmp_path / "my-pkg", {"__init__.py": "", "a.py": ""})
-    assert {f.module for f in discover(other).files} == {"__init__", "a"}
+    other = _write(tmp_path / "my-pkg", files)
+    assert {f.module for f in discover(other).files} == {"__init__", "a", "sub", "sub.b"}
+
+
+def test_a_stray_init_at_the_root_of_a_repository_names_nothing(tmp_path: Path) -> None:
+    # the code imports ``app.core``: the root's __init__.py does not make it ``proj.app.core``
+    files = {
+        "__init__.py": "",
+        "app/__init__.py": "",
+        "app/core.py": "def checksum():\n    pass\n",
+        "main.py": "from app.core import checksum\n",
+    }
+    modules = {f.rel_path: f.module for f in discover(_write(tmp_path / "proj", files)).files}
+    assert modules["app/core.py"] == "app.core"
+    assert modules["main.py"] == "main"
 
 
 def test_namespace_packages_are_named_as_the_project_imports_them(tmp_path: Path) -> None:

@@ -845,10 +845,51 @@ def test_one_lookup_tries_a_bounded_number_of_names(monkeypatch: pytest.MonkeyPa
     assert resolve.Resolver(modules, index).symbol("p0.f") == ("function", "p6.f")
     monkeypatch.setattr(resolve, "MAX_LOOKUPS", 3)
     resolver = resolve.Resolver(modules, index)
+    tried: list[str] = []
+    original = resolver._symbol
+
+    def counting(name: str, hops: int) -> tuple[str, str] | None:
+        tried.append(name)
+        return original(name, hops)
+
+    monkeypatch.setattr(resolver, "_symbol", counting)
     assert resolver.symbol("p0.f") is None
-    assert len(resolver.memo) == 3
-    # the budget is per outermost lookup: the next one starts afresh
+    assert tried == ["p0.f", "p1.f", "p2.f"]
+    # a lookup cut short remembers no "not found" (a fresh budget may find it) ...
+    assert set(resolver.memo.values()) == set()
+    # ... and the budget is per outermost lookup: the next one starts afresh
     assert resolver.symbol("p5.f") == ("function", "p6.f")
+
+
+def test_a_lookup_cut_short_does_not_hide_what_a_later_one_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # top.f tries top, big and big's 7 stars, enters mid and its first two stars: 12 names;
+    # mid.f, cut short there, must not be remembered as not found
+    monkeypatch.setattr(resolve, "MAX_LOOKUPS", 12)
+    files = {f"big{i}.py": "x = 1\n" for i in range(7)}
+    files["big.py"] = "".join(f"from big{i} import *\n" for i in range(7))
+    files.update({f"mid{i}.py": "y = 1\n" for i in range(2)})
+    files["mid2.py"] = "def f():\n    return 1\n"
+    files["mid.py"] = "".join(f"from mid{i} import *\n" for i in range(3))
+    files["top.py"] = "from big import *\nfrom mid import *\n"
+    modules = project(files)
+    index = {"mid2.f": 0}
+    resolver = resolve.Resolver(modules, index)
+    assert resolver.symbol("top.f") is None  # the budget runs out among mid's stars
+    assert resolver.symbol("mid.f") == ("function", "mid2.f")
+
+
+def test_the_class_depth_cap_does_not_hide_a_method_found_from_nearer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(resolve, "MAX_BASE_DEPTH", 10)
+    classes = "class C0:\n    def m(self):\n        return 1\n" + "".join(
+        f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, 15)
+    )
+    resolver = resolve.Resolver(project({"gen.py": classes}), {"gen.C0.m": 0})
+    assert resolver.method("gen.C14", "m") is None  # 14 classes up: beyond the cap
+    assert resolver.method("gen.C8", "m") == 0
 
 
 def test_a_generated_class_chain_deeper_than_the_stack_is_looked_up_to_a_bound() -> None:

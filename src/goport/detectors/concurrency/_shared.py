@@ -50,6 +50,7 @@ class NetworkWhenImported(Detector):
     """Base of the asyncio rules: their findings are network work (``Trait.NETWORK``) only in
     a module that imports a network library; asyncio tasks, queues and ``async def`` alone may be
     in-process plumbing (a library's async variants of its own API), which no Go service serves.
+    Only the imports above the finding count: an import placed below it is missed.
     """
 
     TRAITS = (Trait.NETWORK,)
