@@ -63,14 +63,15 @@ def root_package_name(root: Path, package_dirs: frozenset[str], files: Files) ->
     if "" not in package_dirs or not name.isidentifier():
         return ""
     evidence = _Evidence(root, files)
-    pattern = re.compile(
-        rb"^[ \t]*(?:from[ \t]+\.|(?:from|import)[ \t]+" + re.escape(name.encode()) + rb"\b)",
-        re.MULTILINE,
-    )
-    at_root = [path for parts, path in files if len(parts) == 1]
-    below = [path for parts, path in files if len(parts) > 1]
-    for paths in (at_root, below):
-        if next(iter(evidence.search(pattern, paths)), None) is not None:
+    absolute = rb"(?:from|import)[ \t]+" + re.escape(name.encode()) + rb"\b"
+    # a relative import counts only at the root: below it, it names a subpackage's neighbour
+    at_root = re.compile(rb"^[ \t]*(?:from[ \t]+\.|" + absolute + rb")", re.MULTILINE)
+    below = re.compile(rb"^[ \t]*" + absolute, re.MULTILINE)
+    for pattern, paths in (
+        (at_root, [path for parts, path in files if len(parts) == 1]),
+        (below, [path for parts, path in files if len(parts) > 1]),
+    ):
+        if next(evidence.search(pattern, paths), None) is not None:
             return name
     return ""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from goport import pytypes
 from goport.model import CallKind, CallSite, FunctionFacts, ModuleFacts
@@ -102,14 +101,18 @@ class Resolver:
         self.overrides_memo: dict[tuple[str, str], tuple[int, ...]] = {}
         self._depth = 0  # nested symbol() calls under way
         self._budget = MAX_LOOKUPS  # names the outermost lookup may still try
-        # a lookup was cut short (budget or depth): its "not found" is no answer to remember
+        # a nested lookup was cut short by the budget or the alias hops left to it: its "not
+        # found" is no answer to remember (a lookup starting there has more); the outermost
+        # lookup's answer is final, so asking again costs nothing
         self._cut = False
+        self._deep = False  # a method lookup reached MAX_BASE_DEPTH classes up
 
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
         if name in self.memo:
             return self.memo[name]
-        if self._depth == 0:
+        outermost = self._depth == 0
+        if outermost:
             self._budget = MAX_LOOKUPS
         if self._budget <= 0:
             self._cut = True
@@ -122,18 +125,13 @@ class Resolver:
             found = self._symbol(name, hops)
         finally:
             self._depth -= 1
-        self._remember(self.memo, name, found, outer_cut)
-        return found
-
-    def _remember(self, memo: dict[Any, Any], key: object, found: object, outer_cut: bool) -> None:
-        """Keep ``found`` for ``key`` unless the lookup was cut short and found nothing (a later
-        lookup with a fresh budget may); tell the enclosing lookup whether it was cut."""
         cut = self._cut
         self._cut = outer_cut or cut
-        if cut and found is None:
-            memo.pop(key, None)
+        if cut and found is None and not outermost:
+            del self.memo[name]
         else:
-            memo[key] = found
+            self.memo[name] = found
+        return found
 
     def _symbol(self, name: str, hops: int) -> tuple[str, str] | None:
         if name in self.index:
@@ -141,6 +139,7 @@ class Resolver:
         if name in self.classes:
             return ("class", name)
         if hops >= MAX_ALIAS_HOPS:
+            self._cut = True
             return None
         parts = name.split(".")
         for i in range(len(parts) - 1, 0, -1):
@@ -177,10 +176,11 @@ class Resolver:
         if memo_key in self.method_memo:
             return self.method_memo[memo_key]
         if depth >= MAX_BASE_DEPTH:
-            self._cut = True
+            self._deep = True
             return None
         self.method_memo[memo_key] = None  # a cycle of bases finds nothing
         outer_cut, self._cut = self._cut, False
+        outer_deep, self._deep = self._deep, False
         found = None
         info = self.classes.get(cls)
         if info is not None:
@@ -191,7 +191,15 @@ class Resolver:
                     found = self.method(base, name, depth + 1)
                     if found is not None:
                         break
-        self._remember(self.method_memo, memo_key, found, outer_cut)
+        cut, deep = self._cut, self._deep
+        self._cut = outer_cut or cut
+        # the depth cap counts from where the lookup started: final there, not for a class
+        # met on the way up (a lookup starting from it reaches further)
+        self._deep = outer_deep or (deep and depth > 0)
+        if found is None and (cut or (deep and depth > 0)):
+            del self.method_memo[memo_key]
+        else:
+            self.method_memo[memo_key] = found
         return found
 
     def bases(self, cls: str) -> tuple[str, ...]:

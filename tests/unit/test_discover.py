@@ -440,7 +440,8 @@ def test_a_stray_init_at_the_root_of_a_repository_names_nothing(tmp_path: Path) 
     files = {
         "__init__.py": "",
         "app/__init__.py": "",
-        "app/core.py": "def checksum():\n    pass\n",
+        "app/core.py": "from .util import helper\n\ndef checksum():\n    pass\n",
+        "app/util.py": "def helper():\n    pass\n",
         "main.py": "from app.core import checksum\n",
     }
     modules = {f.rel_path: f.module for f in discover(_write(tmp_path / "proj", files)).files}

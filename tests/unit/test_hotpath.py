@@ -855,8 +855,9 @@ def test_one_lookup_tries_a_bounded_number_of_names(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(resolver, "_symbol", counting)
     assert resolver.symbol("p0.f") is None
     assert tried == ["p0.f", "p1.f", "p2.f"]
-    # a lookup cut short remembers no "not found" (a fresh budget may find it) ...
-    assert set(resolver.memo.values()) == set()
+    # a lookup cut short keeps its own answer (asked again, it would search the same way) but
+    # no "not found" for the names on its way (a lookup starting there has a fresh budget) ...
+    assert resolver.memo == {"p0.f": None}
     # ... and the budget is per outermost lookup: the next one starts afresh
     assert resolver.symbol("p5.f") == ("function", "p6.f")
 
@@ -907,3 +908,34 @@ def test_a_generated_class_chain_deeper_than_the_stack_is_looked_up_to_a_bound()
     resolver = resolve.Resolver(chain(1500), {"gen.C0.m": 0})
     assert resolver.method("gen.C1499", "m") is None  # beyond MAX_BASE_DEPTH
     assert resolver.method(f"gen.C{resolve.MAX_BASE_DEPTH - 1}", "m") == 0
+
+
+def test_the_alias_hop_cap_does_not_hide_a_name_found_from_nearer() -> None:
+    chain = {f"p{i}.py": f"from p{i + 1} import f\n" for i in range(10)}
+    modules = project({**chain, "p10.py": "def f():\n    return 1\n"})
+    resolver = resolve.Resolver(modules, {"p10.f": 0})
+    assert resolver.symbol("p0.f") is None  # ten re-exports: beyond MAX_ALIAS_HOPS
+    assert resolver.symbol("p8.f") == ("function", "p10.f")
+
+
+def test_a_lookup_the_depth_cap_cuts_is_answered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every module asks for the __init__ of a class deeper than the cap, each under its own name
+    # (``m3.C29``, through its star import): the answer (not found) is final for that class, so
+    # the walk up the chain is done once, not once per module
+    monkeypatch.setattr(resolve, "MAX_BASE_DEPTH", 20)
+    classes = "class C0:\n    pass\n" + "".join(
+        f"class C{i}(C{i - 1}):\n    pass\n" for i in range(1, 30)
+    )
+    user = "from gen import *\n\ndef use(xs):\n    for x in xs:\n        C29()\n"
+    modules = project({"gen.py": classes, **{f"m{i}.py": user for i in range(20)}})
+    walked = 0
+    original = resolve.Resolver.method
+
+    def counting(self: resolve.Resolver, cls: str, name: str, depth: int = 0) -> int | None:
+        nonlocal walked
+        walked += 1
+        return original(self, cls, name, depth)
+
+    monkeypatch.setattr(resolve.Resolver, "method", counting)
+    hotpath.estimate(modules)
+    assert walked < 100  # one walk of 21 classes, not 20 of them
