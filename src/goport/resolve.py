@@ -21,6 +21,10 @@ MAX_LOOKUPS = 4096
 #: how many classes up a hierarchy a method is looked for: only generated code goes deeper, and
 #: each level is a Python stack frame
 MAX_BASE_DEPTH = 200
+#: lookups under way at once, name and method lookups together: a base named through another
+#: class's attribute (``class K1(K2.x)``) starts a method lookup inside a name lookup, and a
+#: generated chain of them must end in "not found", not in a RecursionError
+MAX_NESTED = 300
 #: at most this many subclass overrides of one method are collected, from at most
 #: ``MAX_SUBCLASSES_SEEN`` subclasses: a generated hierarchy of thousands of classes must make
 #: neither each call site a thousand edges nor each lookup a walk of the whole hierarchy
@@ -106,25 +110,33 @@ class Resolver:
         # lookup's answer is final, so asking again costs nothing
         self._cut = False
         self._deep = False  # a method lookup reached MAX_BASE_DEPTH classes up
+        self._pending: set[str] = set()  # names being looked up: meeting one is a cycle
+        self._nested = 0  # symbol() and method() calls under way
 
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
         if name in self.memo:
+            if name in self._pending:  # a cycle of aliases: no answer yet, so a cut
+                self._cut = True
             return self.memo[name]
         outermost = self._depth == 0
         if outermost:
             self._budget = MAX_LOOKUPS
-        if self._budget <= 0:
+        if self._budget <= 0 or self._nested >= MAX_NESTED:
             self._cut = True
             return None
         self._budget -= 1
-        self.memo[name] = None  # a cycle of aliases resolves to nothing
+        self.memo[name] = None  # the placeholder a cycle meets
         outer_cut, self._cut = self._cut, False
         self._depth += 1
+        self._nested += 1
+        self._pending.add(name)
         try:
             found = self._symbol(name, hops)
         finally:
             self._depth -= 1
+            self._nested -= 1
+            self._pending.discard(name)
         cut = self._cut
         self._cut = outer_cut or cut
         if cut and found is None and not outermost:
@@ -178,19 +190,17 @@ class Resolver:
         if depth >= MAX_BASE_DEPTH:
             self._deep = True
             return None
+        if self._nested >= MAX_NESTED:
+            self._cut = True
+            return None
         self.method_memo[memo_key] = None  # a cycle of bases finds nothing
         outer_cut, self._cut = self._cut, False
         outer_deep, self._deep = self._deep, False
-        found = None
-        info = self.classes.get(cls)
-        if info is not None:
-            if name in info.methods:
-                found = self.index.get(f"{cls}.{name}")
-            if found is None:
-                for base in self.bases(cls):
-                    found = self.method(base, name, depth + 1)
-                    if found is not None:
-                        break
+        self._nested += 1
+        try:
+            found = self._own_or_inherited(cls, name, depth)
+        finally:
+            self._nested -= 1
         cut, deep = self._cut, self._deep
         self._cut = outer_cut or cut
         # the depth cap counts from where the lookup started: final there, not for a class
@@ -200,6 +210,18 @@ class Resolver:
             del self.method_memo[memo_key]
         else:
             self.method_memo[memo_key] = found
+        return found
+
+    def _own_or_inherited(self, cls: str, name: str, depth: int) -> int | None:
+        info = self.classes.get(cls)
+        if info is None:
+            return None
+        found = self.index.get(f"{cls}.{name}") if name in info.methods else None
+        if found is None:
+            for base in self.bases(cls):
+                found = self.method(base, name, depth + 1)
+                if found is not None:
+                    break
         return found
 
     def bases(self, cls: str) -> tuple[str, ...]:

@@ -939,3 +939,27 @@ def test_a_lookup_the_depth_cap_cuts_is_answered_once(monkeypatch: pytest.Monkey
     monkeypatch.setattr(resolve.Resolver, "method", counting)
     hotpath.estimate(modules)
     assert walked < 100  # one walk of 21 classes, not 20 of them
+
+
+def test_a_name_met_again_inside_its_own_lookup_is_not_remembered_as_missing() -> None:
+    # a star-imports b and c, b star-imports a: looking up a.h meets a.h again under b.h
+    modules = project(
+        {
+            "a.py": "from b import *\nfrom c import *\n",
+            "b.py": "from a import *\n",
+            "c.py": "def h():\n    return 1\n",
+        }
+    )
+    resolver = resolve.Resolver(modules, {"c.h": 0})
+    assert resolver.symbol("a.h") == ("function", "c.h")
+    assert resolver.symbol("b.h") == ("function", "c.h")  # was None: the cycle's placeholder
+
+
+def test_lookups_nested_through_attribute_bases_end_without_recursion_error() -> None:
+    # ``class K1(K2.x)``: resolving each base starts a method lookup inside a name lookup; a
+    # generated chain of 400 of them must degrade to "not found", not exhaust the stack
+    classes = "".join(f"class K{i}(K{i + 1}.x):\n    pass\n" for i in range(400))
+    classes += "class K400:\n    def x(self):\n        return 1\n"
+    use = "def run(xs):\n    for x in xs:\n        K0().x()\n"
+    est = hotpath.estimate(project({"gen.py": classes + use}))
+    assert est.function_shares["gen:run"] > 0
