@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
 
 from goport.safeio import UnsafeFileError, read_bytes
@@ -32,16 +33,22 @@ Files = Sequence[tuple[tuple[str, ...], str]]  # (path parts below the root, abs
 
 
 class _Evidence:
-    """Reads files of the tree for import lines, within one budget of reads for the whole
-    naming (``reads``); a file that cannot be read safely is no evidence."""
+    """Reads files of the tree for import lines, within one budget of reads for the question
+    asked (``reads``); a file that cannot be read safely is no evidence."""
 
     def __init__(self, root: Path, files: Files) -> None:
         self.root = root
+        self.files = files
         self.reads = MAX_EVIDENCE_READS
-        self.below: dict[tuple[str, ...], list[str]] = {}  # folder -> the files below it
-        for parts, path in files:
+
+    @cached_property
+    def below(self) -> dict[tuple[str, ...], list[str]]:
+        """Folder -> the files below it (built on first use: only namespaces need it)."""
+        out: dict[tuple[str, ...], list[str]] = {}
+        for parts, path in self.files:
             for depth in range(len(parts)):
-                self.below.setdefault(parts[:depth], []).append(path)
+                out.setdefault(parts[:depth], []).append(path)
+        return out
 
     def search(self, pattern: re.Pattern[bytes], paths: Iterable[str]) -> Iterator[re.Match[bytes]]:
         """Matches of ``pattern`` in up to MAX_EVIDENCE_FILES of ``paths``, file by file."""
@@ -120,6 +127,8 @@ def namespace_prefixes(root: Path, files: Files, package_dirs: frozenset[str]) -
         top = outermost_package(parts[:-1], package_dirs)
         if top is not None and top > 1 and all(p.isidentifier() for p in parts[: top - 1]):
             parents.setdefault(parts[: top - 1], set()).add(parts[top - 1])
+    if not parents:
+        return {}
     evidence = _Evidence(root, files)
     out: dict[str, str] = {}
     for above, packages in sorted(parents.items()):

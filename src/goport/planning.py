@@ -125,12 +125,6 @@ def _extension_reason(in_process: bool, boundary: Boundary) -> str:
         # framework or a plugin loader, whose imports must keep working as they are
         else "code outside the project imports"
     )
-    reason = (
-        f"A CPU kernel that {reason_callers}: a Go package built as a CPython extension (gopy, or "
-        "cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import site "
-        "unchanged. Each call crosses the boundary (about a microsecond), so batch work per "
-        "call: pass whole buffers or lists, not one element."
-    )
     if in_process:
         reason = (
             f"{_IN_PROCESS} that {reason_callers}: its coroutines or threads are plumbing with "
@@ -138,6 +132,13 @@ def _extension_reason(in_process: bool, boundary: Boundary) -> str:
             "async API in Python and move the synchronous work under it, its hot functions, "
             "into a Go package built as a CPython extension (gopy, or cgo -buildmode=c-shared), "
             "called in batches so each crossing (about a microsecond) carries many items."
+        )
+    else:
+        reason = (
+            f"A CPU kernel that {reason_callers}: a Go package built as a CPython extension "
+            "(gopy, or cgo -buildmode=c-shared behind a thin Python wrapper) keeps every import "
+            "site unchanged. Each call crosses the boundary (about a microsecond), so batch work "
+            "per call: pass whole buffers or lists, not one element."
         )
     width = len(boundary.used_names)
     if width > NARROW_INTERFACE:

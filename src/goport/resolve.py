@@ -116,17 +116,15 @@ class Resolver:
     def symbol(self, name: str, hops: int = 0) -> tuple[str, str] | None:
         """("function", name) or ("class", name) of the project that ``name`` refers to."""
         if name in self.memo:
-            if name in self._pending:  # a cycle of aliases: no answer yet, so a cut
-                self._cut = True
             return self.memo[name]
         outermost = self._depth == 0
         if outermost:
             self._budget = MAX_LOOKUPS
-        if self._budget <= 0 or self._nested >= MAX_NESTED:
+        # a cycle of aliases (no answer yet), or out of budget or stack: cut short
+        if name in self._pending or self._budget <= 0 or self._nested >= MAX_NESTED:
             self._cut = True
             return None
         self._budget -= 1
-        self.memo[name] = None  # the placeholder a cycle meets
         outer_cut, self._cut = self._cut, False
         self._depth += 1
         self._nested += 1
@@ -139,9 +137,7 @@ class Resolver:
             self._pending.discard(name)
         cut = self._cut
         self._cut = outer_cut or cut
-        if cut and found is None and not outermost:
-            del self.memo[name]
-        else:
+        if found is not None or not cut or outermost:
             self.memo[name] = found
         return found
 

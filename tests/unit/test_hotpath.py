@@ -941,7 +941,9 @@ def test_a_lookup_the_depth_cap_cuts_is_answered_once(monkeypatch: pytest.Monkey
     assert walked < 100  # one walk of 21 classes, not 20 of them
 
 
-def test_a_name_met_again_inside_its_own_lookup_is_not_remembered_as_missing() -> None:
+def test_a_name_met_again_inside_its_own_lookup_is_not_remembered_as_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # a star-imports b and c, b star-imports a: looking up a.h meets a.h again under b.h
     modules = project(
         {
@@ -951,7 +953,16 @@ def test_a_name_met_again_inside_its_own_lookup_is_not_remembered_as_missing() -
         }
     )
     resolver = resolve.Resolver(modules, {"c.h": 0})
+    tried: list[str] = []
+    original = resolver._symbol
+
+    def counting(name: str, hops: int) -> tuple[str, str] | None:
+        tried.append(name)
+        return original(name, hops)
+
+    monkeypatch.setattr(resolver, "_symbol", counting)
     assert resolver.symbol("a.h") == ("function", "c.h")
+    assert tried == ["a.h", "b.h", "c.h"]  # the cycle back to a.h is cut at once, not unrolled
     assert resolver.symbol("b.h") == ("function", "c.h")  # was None: the cycle's placeholder
 
 

@@ -156,8 +156,8 @@ class Context:
         span: Span | None = None,
         traits: tuple[Trait, ...] | None = None,
     ) -> None:
-        """Record a finding; ``traits`` narrows the detector's ``TRAITS`` for this one finding
-        (GP107 on an already compiled pattern has no cheap fix left)."""
+        """Record a finding; ``traits`` narrows the detector's ``traits_here()`` for this one
+        finding (GP107 on an already compiled pattern has no cheap fix left)."""
         self.findings.append(
             Finding(
                 rule=detector.ID,
@@ -169,7 +169,7 @@ class Context:
                 weight=detector.WEIGHT if weight is None else weight,
                 go_idiom=detector.GO_IDIOM,
                 construct=detector.PYTHON,
-                traits=detector.TRAITS if traits is None else traits,
+                traits=detector.traits_here() if traits is None else traits,
                 python_first=detector.PYTHON_FIRST,
             )
         )
@@ -214,6 +214,11 @@ class Detector:
         traits: tuple[Trait, ...] | None = None,
     ) -> None:
         self.ctx.report(self, node, message, weight=weight, traits=traits)
+
+    def traits_here(self) -> tuple[Trait, ...]:
+        """The traits of a finding made now: ``TRAITS``, unless the rule narrows them by what
+        the module shows (``concurrency._shared.NetworkWhenImported``)."""
+        return self.TRAITS
 
     def finish(self, module: cst.Module) -> None:
         """Called once after the whole module was walked."""

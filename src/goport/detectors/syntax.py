@@ -57,17 +57,25 @@ def under(name: str, prefixes: tuple[str, ...]) -> str | None:
     return None
 
 
+#: libraries whose import alone shows a module streams network or broker I/O (sockets,
+#: brokers, stream protocols)
+STREAM_LIBRARIES = (
+    "socket", "selectors", "select", "socketserver", "websockets", "websocket", "grpc", "kafka",
+    "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis", "aioredis", "nats",
+    "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1", "gevent", "eventlet",
+    "twisted", "paramiko", "serial",
+)  # fmt: skip
+#: libraries of requests over a network (HTTP clients and servers, mail, cloud SDKs, database
+#: drivers): network work, though importing one streams nothing by itself
+REQUEST_LIBRARIES = (
+    "ssl", "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "httpcore", "h11",
+    "h2", "pycurl", "starlette", "fastapi", "sanic", "quart", "smtplib", "aiosmtplib", "ftplib",
+    "imaplib", "poplib", "xmlrpc", "boto3", "botocore", "aiobotocore", "asyncpg", "aiomysql",
+    "aiopg", "motor", "psycopg", "psycopg2", "pymysql",
+)  # fmt: skip
 #: libraries whose import shows a module does network or broker I/O; an event-loop runtime
 #: (asyncio, trio, anyio) alone does not: its tasks may be plumbing inside a library
-NETWORK_LIBRARIES = (
-    "socket", "selectors", "select", "socketserver", "ssl", "http", "urllib.request", "urllib3",
-    "requests", "httpx", "aiohttp", "websockets", "websocket", "grpc", "kafka", "confluent_kafka",
-    "aiokafka", "pika", "aio_pika", "kombu", "redis", "aioredis", "nats", "paho", "zmq",
-    "google.cloud.pubsub", "google.cloud.pubsub_v1", "boto3", "botocore", "aiobotocore",
-    "asyncpg", "aiomysql", "aiopg", "motor", "paramiko", "serial", "twisted", "gevent", "eventlet",
-    "starlette", "fastapi", "sanic", "quart", "httpcore", "h11", "h2", "pycurl", "smtplib",
-    "ftplib", "imaplib", "poplib", "xmlrpc", "psycopg", "psycopg2", "pymysql", "aiosmtplib",
-)  # fmt: skip
+NETWORK_LIBRARIES = (*STREAM_LIBRARIES, *REQUEST_LIBRARIES)
 
 
 def networked(ctx: Context) -> bool:

@@ -55,14 +55,5 @@ class NetworkWhenImported(Detector):
 
     TRAITS = (Trait.NETWORK,)
 
-    def report(
-        self,
-        node: cst.CSTNode,
-        message: str,
-        *,
-        weight: float | None = None,
-        traits: tuple[Trait, ...] | None = None,
-    ) -> None:
-        if traits is None and not networked(self.ctx):
-            traits = ()
-        super().report(node, message, weight=weight, traits=traits)
+    def traits_here(self) -> tuple[Trait, ...]:
+        return self.TRAITS if networked(self.ctx) else ()

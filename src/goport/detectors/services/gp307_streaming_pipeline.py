@@ -10,6 +10,8 @@ import libcst as cst
 from goport.detectors.base import Context, Detector, FunctionFrame, Match, NoMatch
 from goport.detectors.services._shared import _decorator_func
 from goport.detectors.syntax import (
+    NETWORK_LIBRARIES,
+    STREAM_LIBRARIES,
     last_part,
     networked,
     under,
@@ -21,21 +23,13 @@ _CONTEXT_MANAGERS = frozenset({"contextmanager", "asynccontextmanager", "fixture
 
 _ASYNC_STREAM_WEIGHT = 2.0
 
-#: imports that show a module streams network or broker I/O: a generator stage there may carry
-#: a stream; anywhere else it is iteration (an event loop alone is no stream)
-_STREAM_MODULES = (
-    "socket", "selectors", "select", "socketserver", "websockets", "websocket",
-    "grpc", "kafka", "confluent_kafka", "aiokafka", "pika", "aio_pika", "kombu", "redis",
-    "aioredis", "nats", "paho", "zmq", "google.cloud.pubsub", "google.cloud.pubsub_v1",
-    "gevent", "eventlet", "twisted", "paramiko", "serial",
-)  # fmt: skip
-
-#: libraries that count only when the stage's own function calls them: a module that fetches one
-#: document over HTTP or guards a cache with a lock does not make its generators streams
+#: a generator stage in a module that imports one of ``STREAM_LIBRARIES`` may carry a stream;
+#: anywhere else it is iteration (an event loop alone is no stream). These libraries count
+#: only when the stage's own function calls them: a module that fetches one document over HTTP
+#: or guards a cache with a lock does not make its generators streams
 _IO_CALLS = (
-    *_STREAM_MODULES, "asyncio", "trio", "anyio", "curio", "threading", "_thread", "queue", "multiprocessing", "concurrent.futures",
-    "http", "urllib.request", "urllib3", "requests", "httpx", "aiohttp", "boto3", "botocore",
-    "aiobotocore", "celery",
+    *NETWORK_LIBRARIES, "asyncio", "trio", "anyio", "curio", "threading", "_thread", "queue",
+    "multiprocessing", "concurrent.futures", "celery",
 )  # fmt: skip
 
 #: calls that read a network stream, whatever object they are made on
@@ -116,9 +110,10 @@ class StreamingPipeline(Detector):
     parameters (``for line in lines``, ``for i, row in enumerate(rows)``: a pipeline stage) when
     there is evidence of streamed I/O - the module imports a socket or broker library (socket,
     kafka, redis, zmq, grpc...; an event loop alone is none), or the function itself calls
-    threading, queue, multiprocessing, asyncio or an HTTP client, or reads a stream (``.recv()``, ``.iter_lines()``,
-    ``.iter_content()``, ``.readuntil()``); an ``async def`` generator that yields inside a loop; and a function that
-    consumes an async stream with ``async for``. One finding per function, at the ``def``; a
+    threading, queue, multiprocessing, asyncio or a network client, or reads a stream
+    (``.recv()``, ``.iter_lines()``, ``.iter_content()``, ``.readuntil()``); an ``async def``
+    generator that yields inside a loop; and a function that consumes an async stream with
+    ``async for``. One finding per function, at the ``def``; a
     sync stage weighs ``WEIGHT`` (1.0). An async generator or ``async for`` consumer weighs 2.0
     (a stream of I/O, not just a lazy transform) when its module imports a network library
     (sockets, HTTP clients and servers, brokers, database clients) or the function reads a stream
@@ -330,7 +325,7 @@ class StreamingPipeline(Detector):
 
     def _streams(self, frame: FunctionFrame) -> bool:
         """Evidence that a generator stage may carry a stream of I/O, not a plain iteration."""
-        if self.ctx.imports_any(*_STREAM_MODULES):
+        if self.ctx.imports_any(*STREAM_LIBRARIES):
             return True
         # calls into an imported library, not into a local variable named ``queue``
         imported = tuple(m for m in _IO_CALLS if self.ctx.imports_any(m))
