@@ -37,6 +37,8 @@ on what an unannotated function returned) to every project method named m, disco
 ``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
 that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
 function's body runs ``MEMOIZED_RUNS`` of its calls.
+Loop levels also add up along a call chain, from its entry point, to at most ``MAX_CHAIN_LEVELS``:
+a nest spread over helpers weighs no more than one written in a single function.
 A function passed to be called back counts as called where it is passed, one loop level deeper
 for a per-element callback (``sorted(key=f)``, ``map(f, xs)``) and ``MAX_LOOP_LEVELS`` for an
 interpreter hook
@@ -63,7 +65,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from goport.builtin_methods import BUILTIN_METHODS
-from goport.graph import strongly_connected
+from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Graph, propagate
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
@@ -77,7 +79,15 @@ from goport.model import (
 )
 from goport.resolve import Resolver, accepts, arity, key, returned_class, taken_values
 
-__all__ = ["Estimate", "estimate", "key", "local_work"]
+__all__ = [
+    "FREQ_CAP",
+    "MAX_CHAIN_LEVELS",
+    "RECURSION_RUNS",
+    "Estimate",
+    "estimate",
+    "key",
+    "local_work",
+]
 
 #: times a loop body runs per entry into the loop. Wu & Larus predict a loop's back edge taken
 #: with probability 0.8-0.88 (5-8 iterations per entry); the low end, because trips multiply
@@ -95,12 +105,6 @@ BRANCH_TAKEN = 0.5
 #: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,
 #: where each arm runs about as often as the others
 MAX_BRANCH_LEVELS = 4
-#: a recursive function, or a cycle of functions, runs this many times per call from outside.
-#: Bounded and small: recursion depth depends on data nothing here sees, most recursive calls
-#: sit under a branch (the base case), and a cycle counted as a whole loop (LOOP_TRIPS) let
-#: recursive parsers and tree walks swamp every estimate (benchmarks/estimate_ndcg.py: 0.67
-#: against 0.65)
-RECURSION_RUNS = 2.0
 #: a request handler, consumer or task worker runs once per request: many times per program run
 SERVICE_RUNS = LOOP_TRIPS
 #: an interpreter hook (``sys.settrace(f)``) runs this often, however often the code that
@@ -140,9 +144,6 @@ OP_COST = 0.5
 #: -> 0.38). With it, benchmarks/estimate_ndcg.py's static order goes 0.69 -> 0.70 (mistune's
 #: two parsers, regex scanning loops, 0.66 -> 0.72), the estimate alone stays 0.75
 REGEX_COST = 2.0
-#: no function runs more often than this per run of the entry points: keeps frequency x work and
-#: their sums finite on any input (real call chains stay many orders of magnitude below)
-FREQ_CAP = 1e200
 #: functions per module that get their hottest call chain computed
 CHAINS_PER_MODULE = 5
 #: at most this many functions in a chain (cycles are cut as well)
@@ -334,7 +335,7 @@ def _edges(
     resolver: Resolver,
     inbound: dict[int, list[float]] | None = None,
     hooked: set[int] | None = None,
-) -> list[dict[int, float]]:
+) -> tuple[list[dict[int, float]], list[list[tuple[int, int, float]]]]:
     """Calls per run of each caller, to each callee.
 
     With ``inbound``, also sums per callee the loop-weighted calls from other modules' loops
@@ -350,6 +351,7 @@ def _edges(
     ]
     top_loop, top_branch = MAX_LOOP_LEVELS, MAX_BRANCH_LEVELS
     edges: list[dict[int, float]] = []
+    by_loop: list[list[tuple[int, int, float]]] = []
     callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
     taken = taken_values((node.sites for node in nodes), resolver)
@@ -357,6 +359,7 @@ def _edges(
     real = len(nodes)  # dispatch nodes are appended after the functions, with their pending
     for node in nodes[:real]:
         out: dict[int, float] = {}
+        out_loops: dict[tuple[int, int], float] = {}
         for site in node.sites:
             kind, target = site.kind, site.target
             if kind in _TAKEN:
@@ -380,9 +383,13 @@ def _edges(
                 hooked.add(callee)  # an entry point of its own (HOOK_RUNS), whoever installs it
                 continue
             out[callee] = out.get(callee, 0.0) + weight
+            level = min(top_loop, loop)
+            out_loops[(callee, level)] = out_loops.get((callee, level), 0.0) + weight
         edges.append(out)
+        by_loop.append([(v, level, w) for (v, level), w in out_loops.items()])
     edges.extend(pending)
-    return edges
+    by_loop.extend([(v, 0, w) for v, w in p.items()] for p in pending)
+    return edges, by_loop
 
 
 def _credit(
@@ -471,62 +478,6 @@ def _with_overrides(
     return len(nodes) - 1
 
 
-def _frequencies(
-    nodes: list[_Node], edges: list[dict[int, float]]
-) -> tuple[list[float], list[int]]:
-    """Runs of every function, and the caller contributing most of them: -1 when none gives it
-    as many runs as it gets as an entry point (a chain starts there)."""
-    n = len(nodes)
-    inflow = [node.entry for node in nodes]
-    freq = [0.0] * n
-    best = [-1] * n
-    best_in = [0.0] * n
-    for component in strongly_connected(edges):
-        members = set(component)
-        if len(component) == 1 and component[0] not in edges[component[0]]:
-            v = component[0]
-            freq[v] = min(inflow[v] * nodes[v].runs, FREQ_CAP)
-        else:
-            _spread(component, members, edges, inflow, freq)
-            for v in component:
-                freq[v] *= nodes[v].runs
-        for u in component:
-            fu = freq[u]
-            for v, weight in edges[u].items():
-                if v == u:
-                    continue
-                contribution = fu * weight
-                if v not in members:
-                    inflow[v] += contribution
-                if v in members and best[v] >= 0 and best[v] not in members:
-                    continue  # a chain reaches a cycle from outside it
-                if contribution > best_in[v] and contribution >= nodes[v].entry:
-                    best_in[v] = contribution
-                    best[v] = u
-    return freq, best
-
-
-def _spread(
-    component: list[int],
-    members: set[int],
-    edges: list[dict[int, float]],
-    inflow: list[float],
-    freq: list[float],
-) -> None:
-    """A recursive component runs RECURSION_RUNS times per call from outside, in total; members
-    share the extra runs by the weight of the calls inside the component that reach them."""
-    internal = dict.fromkeys(component, 0.0)
-    for u in component:
-        for v, weight in edges[u].items():
-            if v in members:
-                internal[v] += weight
-    total_in = sum(inflow[v] for v in component)
-    total_internal = sum(internal.values()) or 1.0
-    extra = (RECURSION_RUNS - 1.0) * total_in
-    for v in component:
-        freq[v] = min(inflow[v] + extra * internal[v] / total_internal, FREQ_CAP)
-
-
 def estimate(modules: Iterable[ModuleFacts]) -> Estimate:
     """The estimate over the non-test modules (tests are neither counted nor entry points)."""
     # tens of thousands of small objects, none in a cycle: the cyclic collector, triggered by
@@ -546,10 +497,17 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     _entries(facts, nodes, index)
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
-    edges = _edges(nodes, Resolver(facts, index), inbound, hooked)
+    edges, by_loop = _edges(nodes, Resolver(facts, index), inbound, hooked)
     for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
-    freq, best = _frequencies(nodes, edges)
+    graph = Graph(
+        entry=[node.entry for node in nodes],
+        runs=[node.runs for node in nodes],
+        edges=edges,
+        by_loop=by_loop,
+        trips=LOOP_TRIPS,
+    )
+    freq, best = propagate(graph)
     nodes, freq = nodes[:real], freq[:real]
     times = [f * node.work for f, node in zip(freq, nodes)]
     total = sum(times)

@@ -104,13 +104,36 @@ def test_recursion_and_mutual_recursion_end_with_finite_shares() -> None:
 
 
 def test_a_deep_chain_of_nested_loops_stays_finite() -> None:
-    """Hostile input: 400 functions, each calling the next inside four nested loops."""
+    """Hostile input: 400 functions, each calling the next four times inside four nested
+    loops (past MAX_CHAIN_LEVELS the loops stop multiplying, the four calls do not)."""
     loops = " for a in x:\n  for b in x:\n   for c in x:\n    for d in x:\n"
-    code = "".join(f"def f{i}(x):\n{loops}     f{i + 1}(x)\n" for i in range(400))
+    calls = "".join("     f{}(x)\n" for _ in range(4))
+    code = "".join(f"def f{i}(x):\n{loops}{calls.format(*[i + 1] * 4)}" for i in range(400))
     est = hotpath.estimate(project({"deep.py": code + "def f400(x):\n    return x\n"}))
     assert all(math.isfinite(v) for v in est.frequencies.values())
     assert max(est.frequencies.values()) == hotpath.FREQ_CAP
     assert sum(est.module_shares.values()) == pytest.approx(1.0)
+
+
+def test_loop_levels_along_a_chain_count_up_to_the_cap() -> None:
+    """A loop nest spread over helpers multiplies its trips up to MAX_CHAIN_LEVELS levels
+    from the entry point, however long the chain: three loops in f0, three in f1, three in
+    f2 put f3 at the cap, not 9 levels deep."""
+    loops = " for a in x:\n  for b in x:\n   for c in x:\n"
+    code = (
+        f"def f0(x):\n{loops}    _f1(x)\n"
+        f"def _f1(x):\n{loops}    _f2(x)\n"
+        f"def _f2(x):\n{loops}    _f3(x)\n"
+        "def _f3(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"deep.py": code}))
+    trips = hotpath.LOOP_TRIPS
+    assert 6 <= hotpath.MAX_CHAIN_LEVELS < 9
+    assert est.frequencies["deep:f0"] == pytest.approx(1.0)  # the public API: an entry point
+    assert est.frequencies["deep:_f1"] == pytest.approx(trips**3)
+    assert est.frequencies["deep:_f2"] == pytest.approx(trips**6)
+    assert est.frequencies["deep:_f3"] == pytest.approx(trips**hotpath.MAX_CHAIN_LEVELS)
+    assert est.chain("deep", "_f3") == ("deep:f0", "deep:_f1", "deep:_f2", "deep:_f3")
 
 
 def test_chain_goes_back_to_the_entry_point() -> None:
