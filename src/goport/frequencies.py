@@ -4,10 +4,11 @@
 share of its calls that run its body; its edges, the calls per run of the caller) and this
 module propagates the runs from the entry points, in topological order of the graph's strongly
 connected components. Each edge carries the loop level of its call sites, and runs are kept per
-*chain level*, the loop levels added up along the chain from its entry point: past
+*chain level*, the loop levels added up along the chain from its entry point (which starts at
+level 0, even a hook or a request handler whose runs already stand for loop trips): past
 ``MAX_CHAIN_LEVELS`` a call's loops stop multiplying, so a loop nest spread over helpers (an
-algorithm's main loop calling closures from their loops, which call closures from theirs) weighs
-no more than one written in a single function. Recursion: each component with a cycle runs
+algorithm's main loop calling closures from their loops, which call closures from theirs)
+multiplies its trips over six levels at most, instead of again at every hop. Recursion: each component with a cycle runs
 ``RECURSION_RUNS`` times per call from outside, spread over its members by the weight of the
 calls inside it. Pure Python, linear in edges times levels.
 """
@@ -22,10 +23,11 @@ from goport.graph import strongly_connected
 __all__ = ["FREQ_CAP", "MAX_CHAIN_LEVELS", "RECURSION_RUNS", "Graph", "propagate"]
 
 #: loop levels along a whole call chain, from its entry point, beyond this count as this many:
-#: as much as one function's nest can weigh (hotpath.MAX_LOOP_LEVELS, four, and a scanning loop
-#: inside it); networkx's max_weight_matching, a nest of closures, held 99.2% of that package's
-#: estimate without it. benchmarks/estimate_ndcg.py: 4 levels 0.735, 5 0.753, 6 0.751, 8 0.748
-#: (no cap 0.748) for the static order; the estimate alone 0.728, 0.742, 0.752, 0.752 (0.752)
+#: one call site counts at most four (hotpath.MAX_LOOP_LEVELS), a chain of them 15,625 runs;
+#: without a cap networkx's max_weight_matching, a nest of closures, held 99.2% of that
+#: package's estimate. Chosen, not derived: benchmarks/estimate_ndcg.py gives 4 levels 0.735,
+#: 5 0.753, 6 0.751, 8 0.748 (no cap 0.748) for the static order, the estimate alone 0.728,
+#: 0.742, 0.752, 0.752 (0.752); 6 is best for both together
 MAX_CHAIN_LEVELS = 6
 #: a recursive function, or a cycle of functions, runs this many times per call from outside.
 #: Bounded and small: recursion depth depends on data nothing here sees, most recursive calls
@@ -58,17 +60,19 @@ def propagate(graph: Graph) -> tuple[list[float], list[int]]:
     n = len(graph.entry)
     inflow = [[0.0] * (MAX_CHAIN_LEVELS + 1) for _ in range(n)]
     for v, runs in enumerate(graph.entry):
-        inflow[v][0] = runs
+        inflow[v][0] = runs if 0.0 <= runs <= FREQ_CAP else FREQ_CAP if runs > 0.0 else 0.0
     freq = [0.0] * n
     best = [-1] * n
     best_in = [0.0] * n
+    deepest = max((loop for out in graph.by_loop for _, loop, _ in out), default=0)
+    past = [graph.trips**-k for k in range(deepest + 1)]  # runs left k levels past the cap
     for component in strongly_connected(graph.edges):
         members = set(component)
         levels = _runs(graph, component, members, inflow)
         for v, at in levels.items():
             freq[v] = min(sum(at), FREQ_CAP)
         for u in component:
-            given = _pass_on(graph, u, levels[u], members, inflow)
+            given = _pass_on(graph.by_loop[u], u, levels[u], members, inflow, past)
             for v, contribution in given.items():
                 if v in members and best[v] >= 0 and best[v] not in members:
                     continue  # a chain reaches a cycle from outside it
@@ -91,20 +95,27 @@ def _runs(
         if runs != 1.0:
             at = levels[v] = [x * runs for x in at]
         total = sum(at)
-        if total > FREQ_CAP:  # scaled down to the cap, so no product or sum overflows
+        if not total <= FREQ_CAP:  # scaled down to the cap, so no product or sum overflows
+            at = [min(x, FREQ_CAP) for x in at]  # each finite, so the sum is too
+            total = sum(at)
             levels[v] = [x * (FREQ_CAP / total) for x in at]
     return levels
 
 
 def _pass_on(
-    graph: Graph, u: int, levels: list[float], members: set[int], inflow: list[list[float]]
+    calls: Sequence[Edge],
+    u: int,
+    levels: list[float],
+    members: set[int],
+    inflow: list[list[float]],
+    past: list[float],
 ) -> dict[int, float]:
     """Add ``u``'s calls to its callees' inflow (not to those in its own component, whose runs
     are already spread) and return the runs it gives each callee."""
-    top, trips = MAX_CHAIN_LEVELS, graph.trips
+    top = MAX_CHAIN_LEVELS
     at = [(d, x) for d, x in enumerate(levels) if x]
     given: dict[int, float] = {}
-    for v, loop, weight in graph.by_loop[u]:
+    for v, loop, weight in calls:
         if v == u:
             continue
         outside = v not in members
@@ -114,7 +125,7 @@ def _pass_on(
             c = x * weight
             d += loop
             if d > top:  # the chain's loop levels past the cap count as the cap
-                c *= trips ** (top - d)
+                c *= past[d - top]
                 d = top
             if outside:
                 sink[d] += c

@@ -37,8 +37,8 @@ on what an unannotated function returned) to every project method named m, disco
 ``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
 that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
 function's body runs ``MEMOIZED_RUNS`` of its calls.
-Loop levels also add up along a call chain, from its entry point, to at most ``MAX_CHAIN_LEVELS``:
-a nest spread over helpers weighs no more than one written in a single function.
+Loop levels also add up along a call chain, from its entry point, to at most ``MAX_CHAIN_LEVELS``
+(``goport.frequencies``): a nest spread over helpers stops multiplying its trips there.
 A function passed to be called back counts as called where it is passed, one loop level deeper
 for a per-element callback (``sorted(key=f)``, ``map(f, xs)``) and ``MAX_LOOP_LEVELS`` for an
 interpreter hook

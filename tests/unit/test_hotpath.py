@@ -136,6 +136,79 @@ def test_loop_levels_along_a_chain_count_up_to_the_cap() -> None:
     assert est.chain("deep", "_f3") == ("deep:f0", "deep:_f1", "deep:_f2", "deep:_f3")
 
 
+def _loops(n: int, indent: int = 1) -> str:
+    """``n`` nested for loops, the first at ``indent`` spaces."""
+    return "".join(f"{' ' * (indent + i)}for v{i} in x:\n" for i in range(n))
+
+
+def test_a_capped_function_passes_on_capped_runs() -> None:
+    """Past FREQ_CAP the runs are scaled down to it before they flow on: a call under an if
+    from a capped function runs half the cap, not half of what overflowed."""
+    loops = _loops(4)
+    calls = "".join("     f{}(x)\n" for _ in range(4))
+    code = "".join(f"def f{i}(x):\n{loops}{calls.format(*[i + 1] * 4)}" for i in range(400))
+    code += "def f400(x):\n    if x:\n        _g(x)\ndef _g(x):\n    return x\n"
+    est = hotpath.estimate(project({"deep.py": code}))
+    assert est.frequencies["deep:f400"] == hotpath.FREQ_CAP
+    assert est.frequencies["deep:_g"] == pytest.approx(hotpath.FREQ_CAP * hotpath.BRANCH_TAKEN)
+
+
+def test_a_call_site_counts_its_own_loop_cap_within_the_chain() -> None:
+    """A call five loops deep counts MAX_LOOP_LEVELS (4) levels of the chain, not five."""
+    code = (
+        f"def f0(x):\n{_loops(5)}      _f1(x)\n"
+        f"def _f1(x):\n{_loops(3)}    _f2(x)\n"
+        "def _f2(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"deep.py": code}))
+    trips = hotpath.LOOP_TRIPS
+    assert est.frequencies["deep:_f1"] == pytest.approx(trips**4)
+    assert est.frequencies["deep:_f2"] == pytest.approx(trips**6)  # 4 + 3 levels, capped at 6
+
+
+def test_calls_by_method_name_keep_their_chain_level() -> None:
+    """A call by method name passes through a dispatch node without adding a loop level."""
+    code = (
+        f"def f0(x, o):\n{_loops(3)}    o.meth(x)\n"
+        f"class K:\n    def meth(self, x):\n{_loops(3, 8)}           _g(x)\n"
+        "def _g(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"deep.py": code}))
+    trips = hotpath.LOOP_TRIPS
+    # K.meth is public API too: 1 run of its own, whose 3 loops give _g 5**3
+    expected = trips**3 + hotpath.NAME_DISPATCH * trips**6
+    assert est.frequencies["deep:_g"] == pytest.approx(expected)
+
+
+def test_recursion_keeps_the_chain_level_it_was_entered_at() -> None:
+    """The extra runs of a recursive function stay at the level its callers reached."""
+    code = (
+        f"def f0(x):\n{_loops(4)}     _r(x)\n"
+        f"def _r(x):\n    if x:\n        _r(x)\n{_loops(3, 4)}       _h(x)\n"
+        "def _h(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"deep.py": code}))
+    trips = hotpath.LOOP_TRIPS
+    assert est.frequencies["deep:_r"] == pytest.approx(trips**4 * hotpath.RECURSION_RUNS)
+    assert est.frequencies["deep:_h"] == pytest.approx(trips**6 * hotpath.RECURSION_RUNS)
+
+
+def test_propagation_stays_finite_on_overflowing_input() -> None:
+    """The propagation on its own: runs that overflow a float are held at FREQ_CAP."""
+    from goport.frequencies import Graph, propagate
+
+    cap = hotpath.FREQ_CAP
+    split = Graph(
+        [cap, 0.0], [1.0, 1.0], [{1: 2e108}, {}], [[(1, 0, 1e108), (1, 1, 1e108)], []], 5.0
+    )
+    one = Graph([cap, 0.0], [1.0, 1.0], [{1: 1e109}, {}], [[(1, 0, 1e109)], []], 5.0)
+    endless = Graph([math.inf, 0.0], [1.0, 1.0], [{1: 1.0}, {}], [[(1, 0, 1.0)], []], 5.0)
+    for graph in (split, one, endless):
+        freq, best = propagate(graph)
+        assert freq == [cap, cap]
+        assert best == [-1, 0]
+
+
 def test_chain_goes_back_to_the_entry_point() -> None:
     est = hotpath.estimate(
         project(
