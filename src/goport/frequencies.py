@@ -5,7 +5,8 @@ share of its calls that run its body; its edges, the calls per run of the caller
 module propagates the runs from the entry points, in topological order of the graph's strongly
 connected components. Each edge carries the loop level of its call sites, and runs are kept per
 *chain level*, the loop levels added up along the chain from its entry point (which starts at
-level 0, even a hook or a request handler whose runs already stand for loop trips): past
+the levels its own runs stand for: 0 for an import or an API call, 4 for an interpreter hook,
+whose 625 runs are the innermost loops' trips): past
 ``MAX_CHAIN_LEVELS`` a call's loops stop multiplying, so a loop nest spread over helpers (an
 algorithm's main loop calling closures from their loops, which call closures from theirs)
 multiplies its trips over six levels at most, instead of again at every hop. Recursion: each component with a cycle runs
@@ -48,6 +49,7 @@ class Graph:
     """A call graph over nodes 0..n-1."""
 
     entry: Sequence[float]  # runs each node gets as an entry point
+    entry_levels: Sequence[int]  # the loop levels those runs stand for (a hook's: 4)
     runs: Sequence[float]  # share of its calls that run its body (memoized: fewer)
     edges: list[dict[int, float]]  # caller -> callee -> calls per run, all levels
     by_loop: Sequence[Sequence[Edge]]  # the same calls, per loop level
@@ -60,7 +62,8 @@ def propagate(graph: Graph) -> tuple[list[float], list[int]]:
     n = len(graph.entry)
     inflow = [[0.0] * (MAX_CHAIN_LEVELS + 1) for _ in range(n)]
     for v, runs in enumerate(graph.entry):
-        inflow[v][0] = runs if 0.0 <= runs <= FREQ_CAP else FREQ_CAP if runs > 0.0 else 0.0
+        level = min(max(graph.entry_levels[v], 0), MAX_CHAIN_LEVELS)
+        inflow[v][level] = runs if 0.0 <= runs <= FREQ_CAP else FREQ_CAP if runs > 0.0 else 0.0
     freq = [0.0] * n
     best = [-1] * n
     best_in = [0.0] * n

@@ -20,11 +20,12 @@ Entry points, each with the runs it stands for:
 - every non-test module's ``<module>`` code runs once (imports; ``if __name__ == "__main__"``
   blocks and ``__main__`` modules are module-level code too);
 - a function the detectors flag as a service (request handler, consumer, task worker): it runs
-  once per request, ``SERVICE_RUNS`` times;
+  once per request, ``SERVICE_RUNS`` times (one loop level: its chains start there);
 - a library's public API: public functions and methods of public classes (dunders included) of
   public modules, once each; twice when a package ``__init__`` re-exports the name;
 - an interpreter hook (``sys.settrace(f)``): ``HOOK_RUNS`` times, however often the code that
-  installs it runs, since the interpreter calls it for every line or call it traces.
+  installs it runs, since the interpreter calls it for every line or call it traces (the
+  innermost loops' trips: its chains start ``HOOK_LEVELS`` deep).
 
 Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
 typed names to their class's methods (inherited ones too, and the overrides the project's
@@ -107,10 +108,14 @@ BRANCH_TAKEN = 0.5
 MAX_BRANCH_LEVELS = 4
 #: a request handler, consumer or task worker runs once per request: many times per program run
 SERVICE_RUNS = LOOP_TRIPS
+#: the loop levels a request handler's runs stand for: its chain starts one level deep
+SERVICE_LEVELS = 1
 #: an interpreter hook (``sys.settrace(f)``) runs this often, however often the code that
 #: installs it runs: the interpreter calls it for every line or call of the program it traces,
 #: as often as the innermost loops the estimate counts
 HOOK_RUNS = LOOP_TRIPS**MAX_LOOP_LEVELS
+#: the loop levels a hook's runs stand for: the chains it starts are that deep already
+HOOK_LEVELS = MAX_LOOP_LEVELS
 #: a public function or method of a library runs once per use of the library
 API_RUNS = 1.0
 #: a name a package ``__init__`` re-exports is the library's advertised surface
@@ -217,6 +222,7 @@ class _Node:
     work: float
     sites: Sequence[CallSite]
     entry: float = 0.0
+    levels: int = 0  # the loop levels its entry runs stand for: where its chains start
     runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
     #: positional arguments it accepts: (fewest, most; -1: any number)
     arity: tuple[int, int] = (0, -1)
@@ -290,6 +296,7 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str
             node = nodes[index[f"{m.module}.{fn.qualname}"]]
             if any(f.category is Category.SERVICE for f in fn.findings):
                 node.entry = max(node.entry, SERVICE_RUNS)
+                node.levels = max(node.levels, SERVICE_LEVELS)
             if public_module and _is_api(fn, public_classes):
                 node.entry = max(node.entry, API_RUNS)
     for name in exported:
@@ -500,8 +507,10 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     edges, by_loop = _edges(nodes, Resolver(facts, index), inbound, hooked)
     for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
+        nodes[v].levels = HOOK_LEVELS
     graph = Graph(
         entry=[node.entry for node in nodes],
+        entry_levels=[node.levels for node in nodes],
         runs=[node.runs for node in nodes],
         edges=edges,
         by_loop=by_loop,

@@ -193,18 +193,38 @@ def test_recursion_keeps_the_chain_level_it_was_entered_at() -> None:
     assert est.frequencies["deep:_h"] == pytest.approx(trips**6 * hotpath.RECURSION_RUNS)
 
 
+def test_a_hook_starts_its_chains_at_the_loop_levels_its_runs_stand_for() -> None:
+    """An interpreter hook's HOOK_RUNS are the innermost loops' trips: what it calls from its
+    own loops multiplies only up to MAX_CHAIN_LEVELS from there."""
+    code = (
+        "import sys\n"
+        "def install():\n    sys.settrace(_trace)\n"
+        f"def _trace(frame, event, arg):\n{_loops(3, 4)}       _h(x)\n    return _trace\n"
+        "def _h(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"hook.py": code}))
+    levels = hotpath.MAX_CHAIN_LEVELS - hotpath.HOOK_LEVELS  # 2 of the 3 loops still multiply
+    assert est.frequencies["hook:_trace"] == pytest.approx(hotpath.HOOK_RUNS)
+    assert est.frequencies["hook:_h"] == pytest.approx(
+        hotpath.HOOK_RUNS * hotpath.LOOP_TRIPS**levels
+    )
+
+
 def test_propagation_stays_finite_on_overflowing_input() -> None:
     """The propagation on its own: runs that overflow a float are held at FREQ_CAP."""
     from goport.frequencies import Graph, propagate
 
     cap = hotpath.FREQ_CAP
-    split = Graph(
-        [cap, 0.0], [1.0, 1.0], [{1: 2e108}, {}], [[(1, 0, 1e108), (1, 1, 1e108)], []], 5.0
-    )
-    one = Graph([cap, 0.0], [1.0, 1.0], [{1: 1e109}, {}], [[(1, 0, 1e109)], []], 5.0)
-    endless = Graph([math.inf, 0.0], [1.0, 1.0], [{1: 1.0}, {}], [[(1, 0, 1.0)], []], 5.0)
-    for graph in (split, one, endless):
-        freq, best = propagate(graph)
+
+    def graph(entry: float, calls: list[tuple[int, int, float]]) -> Graph:
+        total = {1: sum(weight for _, _, weight in calls)}
+        return Graph([entry, 0.0], [0, 0], [1.0, 1.0], [total, {}], [calls, []], 5.0)
+
+    split = graph(cap, [(1, 0, 1e108), (1, 1, 1e108)])
+    one = graph(cap, [(1, 0, 1e109)])
+    endless = graph(math.inf, [(1, 0, 1.0)])
+    for each in (split, one, endless):
+        freq, best = propagate(each)
         assert freq == [cap, cap]
         assert best == [-1, 0]
 
