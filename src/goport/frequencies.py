@@ -4,9 +4,9 @@
 share of its calls that run its body; its edges, the calls per run of the caller) and this
 module propagates the runs from the entry points, in topological order of the graph's strongly
 connected components. Each edge carries the loop level of its call sites, and runs are kept per
-*chain level*, the loop levels added up along the chain from its entry point (which starts at
-the levels its own runs stand for: 0 for an import or an API call, 4 for an interpreter hook,
-whose 625 runs are the innermost loops' trips): past
+*chain level*, the loop levels added up along the chain from its entry point, which starts at
+the levels its own runs stand for (0 for an import or an API call, 1 for a request handler, 4
+for an interpreter hook, whose 625 runs are the innermost loops' trips). Past
 ``MAX_CHAIN_LEVELS`` a call's loops stop multiplying, so a loop nest spread over helpers (an
 algorithm's main loop calling closures from their loops, which call closures from theirs)
 multiplies its trips over six levels at most, instead of again at every hop. Recursion: each component with a cycle runs
@@ -46,7 +46,9 @@ Edge = tuple[int, int, float]
 
 @dataclass(frozen=True, slots=True)
 class Graph:
-    """A call graph over nodes 0..n-1."""
+    """A call graph over nodes 0..n-1, as ``hotpath`` builds it: finite weights >= 0, runs in
+    [0, 1], loop levels >= 0, trips > 1. Entry runs and levels are clamped to their ranges;
+    other values outside these ranges are not checked, and may give inf or nan."""
 
     entry: Sequence[float]  # runs each node gets as an entry point
     entry_levels: Sequence[int]  # the loop levels those runs stand for (a hook's: 4)

@@ -106,10 +106,10 @@ BRANCH_TAKEN = 0.5
 #: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,
 #: where each arm runs about as often as the others
 MAX_BRANCH_LEVELS = 4
-#: a request handler, consumer or task worker runs once per request: many times per program run
-SERVICE_RUNS = LOOP_TRIPS
 #: the loop levels a request handler's runs stand for: its chain starts one level deep
 SERVICE_LEVELS = 1
+#: a request handler, consumer or task worker runs once per request: many times per program run
+SERVICE_RUNS = LOOP_TRIPS**SERVICE_LEVELS
 #: an interpreter hook (``sys.settrace(f)``) runs this often, however often the code that
 #: installs it runs: the interpreter calls it for every line or call of the program it traces,
 #: as often as the innermost loops the estimate counts

@@ -210,6 +210,43 @@ def test_a_hook_starts_its_chains_at_the_loop_levels_its_runs_stand_for() -> Non
     )
 
 
+def test_a_request_handler_starts_its_chains_one_loop_level_deep() -> None:
+    """A request handler's SERVICE_RUNS are one loop's trips: its chains start one level deep,
+    so of six loop levels below it five multiply. It is public API too: the service runs win."""
+    code = (
+        "from flask import Flask\napp = Flask(__name__)\n"
+        f"@app.route('/items')\ndef items(x):\n{_loops(3)}    _f1(x)\n"
+        f"def _f1(x):\n{_loops(3)}    _g(x)\n"
+        "def _g(x):\n    return x\n"
+    )
+    est = hotpath.estimate(project({"svc.py": code}))
+    trips = hotpath.LOOP_TRIPS
+    assert est.entries["svc:items"] == hotpath.SERVICE_RUNS
+    assert est.frequencies["svc:_f1"] == pytest.approx(hotpath.SERVICE_RUNS * trips**3)
+    levels = hotpath.MAX_CHAIN_LEVELS - hotpath.SERVICE_LEVELS
+    assert est.frequencies["svc:_g"] == pytest.approx(hotpath.SERVICE_RUNS * trips**levels)
+
+
+def test_propagation_clamps_entry_runs_and_levels() -> None:
+    """Entry runs outside [0, FREQ_CAP] (nan included) and levels outside [0, the cap] are
+    held to their ranges: a level of -1 is level 0, not the last level by wrapping around."""
+    from goport.frequencies import MAX_CHAIN_LEVELS, Graph, propagate
+
+    calls: list[tuple[int, int, float]] = [(4, 1, 5.0)]
+    graph = Graph(
+        [math.nan, -1.0, 0.0, 1.0, 0.0],
+        [0, 99, 0, -1, 0],
+        [1.0] * 5,
+        [{}, {}, {}, {4: 5.0}, {}],
+        [[], [], [], calls, []],
+        5.0,
+    )
+    freq, _ = propagate(graph)
+    assert freq[:4] == [0.0, 0.0, 0.0, 1.0]
+    assert MAX_CHAIN_LEVELS > 1
+    assert freq[4] == pytest.approx(5.0)  # one level past level 0: no cap discount
+
+
 def test_propagation_stays_finite_on_overflowing_input() -> None:
     """The propagation on its own: runs that overflow a float are held at FREQ_CAP."""
     from goport.frequencies import Graph, propagate
