@@ -41,9 +41,9 @@ function's body runs ``MEMOIZED_RUNS`` of its calls.
 Loop levels also add up along a call chain, from its entry point, to at most ``MAX_CHAIN_LEVELS``
 (``goport.frequencies``): a nest spread over helpers stops multiplying its trips there.
 A function passed to be called back counts as called where it is passed, one loop level deeper
-for a per-element callback (``sorted(key=f)``, ``map(f, xs)``) and ``MAX_LOOP_LEVELS`` for an
-interpreter hook
-(``sys.settrace(f)``), whose calls count as per-element calls from outside its module
+for a per-element callback (``sorted(key=f)``, ``map(f, xs)``); an interpreter hook
+(``sys.settrace(f)``) is instead an entry point of its own (``HOOK_RUNS``, whoever installs it),
+and the installing call only counts as per-element calls from outside its module
 (``goport.callbacks``).
 
 Recursion: each strongly connected component of the call graph (a function calling itself, or a
