@@ -53,8 +53,7 @@ class Graph:
     entry: Sequence[float]  # runs each node gets as an entry point
     entry_levels: Sequence[int]  # the loop levels those runs stand for (a hook's: 4)
     runs: Sequence[float]  # share of its calls that run its body (memoized: fewer)
-    edges: list[dict[int, float]]  # caller -> callee -> calls per run, all levels
-    by_loop: Sequence[Sequence[Edge]]  # the same calls, per loop level
+    calls: Sequence[Sequence[Edge]]  # each caller's calls, per callee and loop level
     trips: float  # runs of a loop body per entry into the loop
 
 
@@ -69,15 +68,16 @@ def propagate(graph: Graph) -> tuple[list[float], list[int]]:
     freq = [0.0] * n
     best = [-1] * n
     best_in = [0.0] * n
-    deepest = max((loop for out in graph.by_loop for _, loop, _ in out), default=0)
+    deepest = max((loop for out in graph.calls for _, loop, _ in out), default=0)
     past = [graph.trips**-k for k in range(deepest + 1)]  # runs left k levels past the cap
-    for component in strongly_connected(graph.edges):
+    edges = _totals(graph.calls)
+    for component in strongly_connected(edges):
         members = set(component)
-        levels = _runs(graph, component, members, inflow)
+        levels = _runs(graph.runs, edges, component, members, inflow)
         for v, at in levels.items():
             freq[v] = min(sum(at), FREQ_CAP)
         for u in component:
-            given = _pass_on(graph.by_loop[u], u, levels[u], members, inflow, past)
+            given = _pass_on(graph.calls[u], u, levels[u], members, inflow, past)
             for v, contribution in given.items():
                 if v in members and best[v] >= 0 and best[v] not in members:
                     continue  # a chain reaches a cycle from outside it
@@ -87,18 +87,33 @@ def propagate(graph: Graph) -> tuple[list[float], list[int]]:
     return freq, best
 
 
+def _totals(calls: Sequence[Sequence[Edge]]) -> list[dict[int, float]]:
+    """Each caller's calls per callee, all loop levels together."""
+    out: list[dict[int, float]] = []
+    for edges in calls:
+        total: dict[int, float] = {}
+        for v, _, weight in edges:
+            total[v] = total.get(v, 0.0) + weight
+        out.append(total)
+    return out
+
+
 def _runs(
-    graph: Graph, component: list[int], members: set[int], inflow: list[list[float]]
+    runs: Sequence[float],
+    edges: list[dict[int, float]],
+    component: list[int],
+    members: set[int],
+    inflow: list[list[float]],
 ) -> dict[int, list[float]]:
     """Runs per chain level of each member of a component, from the calls into it."""
-    if len(component) == 1 and component[0] not in graph.edges[component[0]]:
+    if len(component) == 1 and component[0] not in edges[component[0]]:
         levels = {component[0]: inflow[component[0]]}
     else:
-        levels = _spread(component, members, graph.edges, inflow)
+        levels = _spread(component, members, edges, inflow)
     for v, at in levels.items():
-        runs = graph.runs[v]
-        if runs != 1.0:
-            at = levels[v] = [x * runs for x in at]
+        share = runs[v]
+        if share != 1.0:
+            at = levels[v] = [x * share for x in at]
         total = sum(at)
         if not total <= FREQ_CAP:  # scaled down to the cap, so no product or sum overflows
             at = [min(x, FREQ_CAP) for x in at]  # each finite, so the sum is too

@@ -66,7 +66,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from goport.builtin_methods import BUILTIN_METHODS
-from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Graph, propagate
+from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Edge, Graph, propagate
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
@@ -342,8 +342,8 @@ def _edges(
     resolver: Resolver,
     inbound: dict[int, list[float]] | None = None,
     hooked: set[int] | None = None,
-) -> tuple[list[dict[int, float]], list[list[tuple[int, int, float]]]]:
-    """Calls per run of each caller, to each callee.
+) -> list[list[Edge]]:
+    """Calls per run of each caller, to each callee, per loop level of the call sites.
 
     With ``inbound``, also sums per callee the loop-weighted calls from other modules' loops
     (``[0]``) and the protocol calls syntax makes on its class's instances (``[1]``).
@@ -357,16 +357,14 @@ def _edges(
         for loop in range(MAX_LOOP_LEVELS + 1)
     ]
     top_loop, top_branch = MAX_LOOP_LEVELS, MAX_BRANCH_LEVELS
-    edges: list[dict[int, float]] = []
-    by_loop: list[list[tuple[int, int, float]]] = []
+    edges: list[list[Edge]] = []
     callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none
     pending: list[dict[int, float]] = []  # the dispatch nodes' edges
     taken = taken_values((node.sites for node in nodes), resolver)
     hooked = set() if hooked is None else hooked
     real = len(nodes)  # dispatch nodes are appended after the functions, with their pending
     for node in nodes[:real]:
-        out: dict[int, float] = {}
-        out_loops: dict[tuple[int, int], float] = {}
+        out: dict[tuple[int, int], float] = {}  # (callee, loop level) -> calls per run
         for site in node.sites:
             kind, target = site.kind, site.target
             if kind in _TAKEN:
@@ -389,14 +387,11 @@ def _edges(
             if kind is CallKind.HOOK:
                 hooked.add(callee)  # an entry point of its own (HOOK_RUNS), whoever installs it
                 continue
-            out[callee] = out.get(callee, 0.0) + weight
-            level = min(top_loop, loop)
-            out_loops[(callee, level)] = out_loops.get((callee, level), 0.0) + weight
-        edges.append(out)
-        by_loop.append([(v, level, w) for (v, level), w in out_loops.items()])
-    edges.extend(pending)
-    by_loop.extend([(v, 0, w) for v, w in p.items()] for p in pending)
-    return edges, by_loop
+            at = (callee, min(top_loop, loop))
+            out[at] = out.get(at, 0.0) + weight
+        edges.append([(v, level, w) for (v, level), w in out.items()])
+    edges.extend([(v, 0, w) for v, w in p.items()] for p in pending)
+    return edges
 
 
 def _credit(
@@ -504,7 +499,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     _entries(facts, nodes, index)
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
-    edges, by_loop = _edges(nodes, Resolver(facts, index), inbound, hooked)
+    edges = _edges(nodes, Resolver(facts, index), inbound, hooked)
     for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
         nodes[v].levels = HOOK_LEVELS
@@ -512,8 +507,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
         entry=[node.entry for node in nodes],
         entry_levels=[node.levels for node in nodes],
         runs=[node.runs for node in nodes],
-        edges=edges,
-        by_loop=by_loop,
+        calls=edges,
         trips=LOOP_TRIPS,
     )
     freq, best = propagate(graph)

@@ -237,7 +237,6 @@ def test_propagation_clamps_entry_runs_and_levels() -> None:
         [math.nan, -1.0, 0.0, 1.0, 0.0],
         [0, 99, 0, -1, 0],
         [1.0] * 5,
-        [{}, {}, {}, {4: 5.0}, {}],
         [[], [], [], calls, []],
         5.0,
     )
@@ -254,8 +253,7 @@ def test_propagation_stays_finite_on_overflowing_input() -> None:
     cap = hotpath.FREQ_CAP
 
     def graph(entry: float, calls: list[tuple[int, int, float]]) -> Graph:
-        total = {1: sum(weight for _, _, weight in calls)}
-        return Graph([entry, 0.0], [0, 0], [1.0, 1.0], [total, {}], [calls, []], 5.0)
+        return Graph([entry, 0.0], [0, 0], [1.0, 1.0], [calls, []], 5.0)
 
     split = graph(cap, [(1, 0, 1e108), (1, 1, 1e108)])
     one = graph(cap, [(1, 0, 1e109)])
