@@ -114,6 +114,7 @@ class Scope:
     classes: dict[str, str] = field(default_factory=dict)  # name -> the class it is (cls)
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute
     locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)
+    params: set[str] = field(default_factory=set)  # the function's own parameters
     indexed: set[str] = field(default_factory=set)  # names used as an index inside a while
     stepped: set[str] = field(default_factory=set)  # names stepped by an integer inside a while
     statements: int = 0
@@ -160,6 +161,8 @@ class ScopeTracker:
         self.module_names: set[str] = set()  # names the module defines at top level
         #: module-level ``name = function_or_class``: (name, absolute target)
         self.module_aliases: list[tuple[str, str]] = []
+        #: class-body ``alias = name``: (absolute class, alias, name)
+        self.method_aliases: list[tuple[str, str, str]] = []
         self.depth_at: dict[int, int] = {}  # id of a block or comprehension part -> its depth
         self.saved: list[int] = []  # depths to restore on leaving a loop or comprehension
         self.branch_at: dict[int, int] = {}  # id of an if's body or else -> its branch depth
@@ -298,6 +301,7 @@ class ScopeTracker:
         for param in (*positional, *params.kwonly_params):
             name = param.name.value
             scope.locals.add(name)
+            scope.params.add(name)
             if param.annotation is not None and name != scope.self_name:
                 found = self._type_of(param.annotation.annotation)
                 if found is not None:

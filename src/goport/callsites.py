@@ -183,6 +183,8 @@ class CallSiteCollector(RegexCounter):
         value = node.value
         if scope is self.module and not self.frames:  # module level, not a class body
             self._alias(scope, name, value)
+        elif self.frames and self.frames[-1] == "class" and isinstance(value, cst.Name):
+            self.method_aliases.append((self.classes[-1], name, value.value))
         cls = self._instance_of(value) if isinstance(value, cst.Call) else None
         if cls is None:
             scope.instances.pop(name, None)
@@ -269,10 +271,10 @@ class CallSiteCollector(RegexCounter):
             for arg in node.args:
                 self._value(scope, arg.value)
 
-    def _indirect(self, node: cst.Call) -> None:
+    def _indirect(self, node: cst.Call, kind: CallKind = CallKind.INDIRECT) -> None:
         """A call through a value: by its number of positional arguments ("*": unknown)."""
         unpacked = any(arg.star for arg in node.args)
-        self._add("*" if unpacked else str(len(positional(node))), CallKind.INDIRECT)
+        self._add("*" if unpacked else str(len(positional(node))), kind)
 
     def _value(self, scope: Scope, value: cst.BaseExpression) -> None:
         """A function or bound method taken as a value (not called here): an indirect call
@@ -344,7 +346,8 @@ class CallSiteCollector(RegexCounter):
             self._add(cls, CallKind.CALL)  # cls(...): instantiation
             return
         if name in scope.locals and name not in scope.defs:
-            self._indirect(node)  # a local variable holding a callable
+            # a parameter or local variable holding a callable
+            self._indirect(node, CallKind.PARAM if name in scope.params else CallKind.INDIRECT)
             return
         if self._is_builtin(name):
             if name == "getattr":

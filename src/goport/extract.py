@@ -152,6 +152,7 @@ def extract_module(
         module_call_sites=collector.sites_of(collector.module),
         module_work=collector.work_of(collector.module),
         aliases=tuple(dict.fromkeys(collector.module_aliases)),
+        method_aliases=tuple(dict.fromkeys(collector.method_aliases)),
         inert_names=_inert_names(walker),
     )
 

@@ -22,13 +22,16 @@ Entry points, each with the runs it stands for:
 - a function the detectors flag as a service (request handler, consumer, task worker): it runs
   once per request, ``SERVICE_RUNS`` times (one loop level: its chains start there);
 - a library's public API: public functions and methods of public classes (dunders included) of
-  public modules, once each; twice when a package ``__init__`` re-exports the name;
+  public modules, once each; twice when a package ``__init__`` re-exports the name. Not a method
+  that overrides one its base classes call on ``self`` (a template method's hook, such as a
+  parser combinator's ``parse_impl``): the base's calls are how it runs;
 - an interpreter hook (``sys.settrace(f)``): ``HOOK_RUNS`` times, however often the code that
   installs it runs, since the interpreter calls it for every line or call it traces (the
   innermost loops' trips: its chains start ``HOOK_LEVELS`` deep).
 
-Calls resolve through imports, aliases and package re-exports; ``self``/``cls`` and locally
-typed names to their class's methods (inherited ones too, and the overrides the project's
+The call graph itself is built in ``goport.callgraph``. Calls resolve through imports, aliases
+(a class body's ``_parse = _parse_plain`` too) and package re-exports; ``self``/``cls`` and
+locally typed names to their class's methods (inherited ones too, and the overrides the project's
 subclasses define, which share the calls evenly: class hierarchy analysis, as a base class's
 ``self._line_to(pt)`` runs whichever subclass is drawing); ``Class()`` to ``__init__``; syntax on
 instances to dunders; ``p.m()`` on what a project function returned (``p = make_parser()``) to
@@ -36,8 +39,9 @@ the method of the class its return annotation names; ``.m()`` on a receiver of u
 on what an unannotated function returned) to every project method named m, discounted
 (``NAME_DISPATCH``); a call through a value (``handler(m, state)``, ``table[key](x)``,
 ``getattr(self, "visit_" + kind)(node)``) to every function the project takes as a value and
-that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``). A memoized
-function's body runs ``MEMOIZED_RUNS`` of its calls.
+that accepts as many positional arguments, discounted too (``INDIRECT_DISPATCH``), and one
+through a parameter of the function to those its callers take as values (``PARAM_DISPATCH``).
+A memoized function's body runs ``MEMOIZED_RUNS`` of its calls.
 Loop levels also add up along a call chain, from its entry point, to at most ``MAX_CHAIN_LEVELS``
 (``goport.frequencies``): a nest spread over helpers stops multiplying its trips there.
 A function passed to be called back counts as called where it is passed, one loop level deeper
@@ -65,8 +69,18 @@ import gc
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from goport.builtin_methods import BUILTIN_METHODS
-from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Edge, Graph, propagate
+from goport.callgraph import (
+    BRANCH_TAKEN,
+    INDIRECT_DISPATCH,
+    LOOP_TRIPS,
+    MAX_BRANCH_LEVELS,
+    MAX_LOOP_LEVELS,
+    NAME_DISPATCH,
+    PARAM_DISPATCH,
+    Node,
+    edges,
+)
+from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Graph, propagate
 from goport.model import (
     MODULE_SCOPE,
     CallKind,
@@ -78,11 +92,23 @@ from goport.model import (
     ModuleFacts,
     WorkShape,
 )
-from goport.resolve import Resolver, accepts, arity, key, returned_class, taken_values
+from goport.resolve import (
+    MAX_BASE_DEPTH,
+    Resolver,
+    arity,
+    key,
+)
 
 __all__ = [
+    "BRANCH_TAKEN",
     "FREQ_CAP",
+    "INDIRECT_DISPATCH",
+    "LOOP_TRIPS",
+    "MAX_BRANCH_LEVELS",
     "MAX_CHAIN_LEVELS",
+    "MAX_LOOP_LEVELS",
+    "NAME_DISPATCH",
+    "PARAM_DISPATCH",
     "RECURSION_RUNS",
     "Estimate",
     "estimate",
@@ -90,22 +116,6 @@ __all__ = [
     "local_work",
 ]
 
-#: times a loop body runs per entry into the loop. Wu & Larus predict a loop's back edge taken
-#: with probability 0.8-0.88 (5-8 iterations per entry); the low end, because trips multiply
-#: along every call chain and nothing else here (no data sizes) reins the product in.
-#: Measured on benchmarks/estimate_ndcg.py: 5 ranks modules better than 8 or 10 (NDCG@5 0.67
-#: against 0.63 and 0.61)
-LOOP_TRIPS = 5.0
-#: loop levels beyond this count as this many: four nested loops already weigh 5**4 = 625, and a
-#: deeper nest in real code rarely multiplies its trips again
-MAX_LOOP_LEVELS = 4
-#: a call under an if, elif, else or case (or past an and/or, in a conditional expression or
-#: a filtered comprehension element) runs this often per run of the statement around it:
-#: Wu & Larus' default for a branch no heuristic predicts is an even split
-BRANCH_TAKEN = 0.5
-#: branch levels beyond this count as this many (1/16): long elif chains are dispatch tables,
-#: where each arm runs about as often as the others
-MAX_BRANCH_LEVELS = 4
 #: the loop levels a request handler's runs stand for: its chain starts one level deep
 SERVICE_LEVELS = 1
 #: a request handler, consumer or task worker runs once per request: many times per program run
@@ -122,18 +132,6 @@ API_RUNS = 1.0
 EXPORTED_RUNS = 2.0
 #: module-level code runs once, on import
 IMPORT_RUNS = 1.0
-#: a call of ``.m()`` on a receiver of unknown type reaches one of the project's methods named m
-#: (split evenly between them) this often: the receiver may as well be a builtin or a library
-#: object, and the name is a weak hint. Class hierarchy analysis by name, discounted
-NAME_DISPATCH = 0.5
-#: a call through a value (``handler(m, state)``, ``table[key](x)``) reaches one of the functions
-#: the project takes as values (stored in a dict or list, passed, assigned, returned, or bound by
-#: ``getattr(obj, "prefix" + name)``) that accepts as many positional arguments, split evenly
-#: between them, this often: the classic address-taken approximation of a call graph's indirect
-#: calls, discounted like a call by name (the value may as well come from a library)
-INDIRECT_DISPATCH = 0.5
-#: sites that take a function as a value: not calls, the pool indirect calls reach
-_TAKEN = frozenset({CallKind.REF, CallKind.REF_METHOD, CallKind.REF_PREFIX})
 #: a memoized function's body (``functools.cache``, ``lru_cache``) runs once per new argument:
 #: assume its callers repeat arguments as often as a loop repeats its body
 MEMOIZED_RUNS = 1.0 / LOOP_TRIPS
@@ -215,23 +213,6 @@ class Estimate:
 # -- the graph -------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Node:
-    module: str
-    qualname: str
-    work: float
-    sites: Sequence[CallSite]
-    entry: float = 0.0
-    levels: int = 0  # the loop levels its entry runs stand for: where its chains start
-    runs: float = 1.0  # the share of its calls that run its body (memoized: fewer)
-    #: positional arguments it accepts: (fewest, most; -1: any number)
-    arity: tuple[int, int] = (0, -1)
-    returns: str = ""  # its return annotation, as written ("" without one)
-    #: a dispatch node's discount on the calls it passes on (by name, through a value)
-    discount: float = 1.0
-    overrides: bool = False  # a dispatch node to a method and its subclasses' overrides
-
-
 def local_work(work: WorkShape) -> float:
     """A function's own cost per run, in statements: loop bodies weighted by their trips."""
     flat = work.statements - work.loop_statements
@@ -249,8 +230,8 @@ def local_work(work: WorkShape) -> float:
     )
 
 
-def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]:
-    nodes: list[_Node] = []
+def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[Node], dict[str, int]]:
+    nodes: list[Node] = []
     index: dict[str, int] = {}
 
     def add(
@@ -271,9 +252,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
             return at
         index[name] = len(nodes)
         nodes.append(
-            _Node(
-                module, qualname, local_work(work), sites, runs=runs, arity=arity, returns=returns
-            )
+            Node(module, qualname, local_work(work), sites, runs=runs, arity=arity, returns=returns)
         )
         return index[name]
 
@@ -286,7 +265,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[_Node], dict[str, int]]
     return nodes, index
 
 
-def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str, int]) -> None:
+def _entries(modules: Sequence[ModuleFacts], nodes: list[Node], index: dict[str, int]) -> None:
     exported = _exported(modules, index)
     for m in modules:
         nodes[index[f"{m.module}.{MODULE_SCOPE}"]].entry += IMPORT_RUNS
@@ -301,6 +280,46 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[_Node], index: dict[str
                 node.entry = max(node.entry, API_RUNS)
     for name in exported:
         nodes[index[name]].entry = max(nodes[index[name]].entry, EXPORTED_RUNS)
+
+
+def _overrides_not_api(
+    facts: Sequence[ModuleFacts], nodes: list[Node], index: dict[str, int], resolver: Resolver
+) -> None:
+    """A method that overrides a base class's method the project calls on ``self`` (a template
+    method's hook: ``self.parse_impl()`` in the base) runs through those calls, not as an entry
+    point of its own: its public name is the base's protocol, not the library's API."""
+    hooks: set[int] = set()
+    for node in nodes:
+        for site in node.sites:
+            if site.kind is CallKind.METHOD:
+                found = resolver.callee(site)
+                if found is not None:
+                    hooks.add(found)
+    for m in facts:
+        for c in m.classes:
+            cls = f"{m.module}.{c.qualname}"
+            bases = resolver.bases(cls)
+            if not bases:
+                continue
+            for method in c.methods:
+                at = index.get(f"{cls}.{method}")
+                if at is None or nodes[at].entry <= 0 or nodes[at].entry > EXPORTED_RUNS:
+                    continue
+                if any(resolver.method(a, method) in hooks for a in _ancestors(bases, resolver)):
+                    nodes[at].entry = 0.0
+
+
+def _ancestors(bases: Sequence[str], resolver: Resolver) -> list[str]:
+    """The project classes above a class with these bases, nearest first (at most
+    ``MAX_BASE_DEPTH`` of them)."""
+    seen: dict[str, None] = {}
+    todo = list(bases)
+    while todo and len(seen) < MAX_BASE_DEPTH:
+        cls = todo.pop(0)
+        if cls not in seen:
+            seen[cls] = None
+            todo.extend(resolver.bases(cls))
+    return list(seen)
 
 
 def _public(qualname: str) -> bool:
@@ -337,149 +356,6 @@ def _exported(modules: Sequence[ModuleFacts], index: dict[str, int]) -> set[str]
     return out
 
 
-def _edges(
-    nodes: list[_Node],
-    resolver: Resolver,
-    inbound: dict[int, list[float]] | None = None,
-    hooked: set[int] | None = None,
-) -> list[list[Edge]]:
-    """Calls per run of each caller, to each callee, per loop level of the call sites.
-
-    With ``inbound``, also sums per callee the loop-weighted calls from other modules' loops
-    (``[0]``) and the protocol calls syntax makes on its class's instances (``[1]``).
-
-    A call of ``.m()`` by name goes to a dispatch node for ``m`` (appended to ``nodes``, no work
-    of its own), which passes its runs on to every project method named m in equal parts: one
-    edge per site and per method instead of one per site and method.
-    """
-    weights = [
-        [LOOP_TRIPS**loop * BRANCH_TAKEN**branch for branch in range(MAX_BRANCH_LEVELS + 1)]
-        for loop in range(MAX_LOOP_LEVELS + 1)
-    ]
-    top_loop, top_branch = MAX_LOOP_LEVELS, MAX_BRANCH_LEVELS
-    edges: list[list[Edge]] = []
-    callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none
-    pending: list[dict[int, float]] = []  # the dispatch nodes' edges
-    taken = taken_values((node.sites for node in nodes), resolver)
-    hooked = set() if hooked is None else hooked
-    real = len(nodes)  # dispatch nodes are appended after the functions, with their pending
-    for node in nodes[:real]:
-        out: dict[tuple[int, int], float] = {}  # (callee, loop level) -> calls per run
-        for site in node.sites:
-            kind, target = site.kind, site.target
-            if kind in _TAKEN:
-                continue
-            callee = callees.get((kind, target))
-            if callee is None:
-                callee = callees[(kind, target)] = _callee(site, resolver, nodes, pending, taken)
-            if callee < 0:
-                continue
-            loop, branch = site.loop_depth, site.branch_depth
-            weight = site.count * weights[min(top_loop, loop)][min(top_branch, branch)]
-            dispatch = nodes[callee]
-            if dispatch.module == "":  # a dispatch node (by name, by value, overrides)
-                weight *= dispatch.discount
-                if inbound is not None and dispatch.overrides:  # each gets its part
-                    for target_node, part in pending[callee - real].items():
-                        _credit(inbound, nodes, node, target_node, kind, loop, weight * part)
-            elif inbound is not None:
-                _credit(inbound, nodes, node, callee, kind, loop, weight)
-            if kind is CallKind.HOOK:
-                hooked.add(callee)  # an entry point of its own (HOOK_RUNS), whoever installs it
-                continue
-            at = (callee, min(top_loop, loop))
-            out[at] = out.get(at, 0.0) + weight
-        edges.append([(v, level, w) for (v, level), w in out.items()])
-    edges.extend([(v, 0, w) for v, w in p.items()] for p in pending)
-    return edges
-
-
-def _credit(
-    inbound: dict[int, list[float]],
-    nodes: list[_Node],
-    caller: _Node,
-    callee: int,
-    kind: CallKind,
-    loop: int,
-    weight: float,
-) -> None:
-    """Count a call into ``callee`` from another module's loop (``[0]``; a hook's calls count
-    whoever installs it: the interpreter makes them) and a protocol call (``[1]``)."""
-    into = inbound.setdefault(callee, [0.0, 0.0])
-    if loop and (nodes[callee].module != caller.module or kind is CallKind.HOOK):
-        into[0] += weight
-    if kind is CallKind.DUNDER:
-        into[1] += weight
-
-
-def _callee(
-    site: CallSite,
-    resolver: Resolver,
-    nodes: list[_Node],
-    pending: list[dict[int, float]],
-    taken: Mapping[int, bool],
-) -> int:
-    """The node a site calls (-1: none of the project's): a function, or for a call by method
-    name or through a value a new dispatch node."""
-    kind = site.kind
-    discount = NAME_DISPATCH
-    if kind is CallKind.INDIRECT:
-        passed = int(site.target) if site.target.isdigit() else -1  # "*": any number
-        targets = [
-            v for v, bound in taken.items() if passed < 0 or accepts(nodes[v].arity, bound, passed)
-        ]
-        discount = INDIRECT_DISPATCH
-    elif kind is CallKind.ATTR:
-        targets = resolver.by_name.get(site.target) or []
-    else:
-        found = resolver.callee(site)
-        if found is not None and kind is CallKind.METHOD:
-            return _with_overrides(found, site, resolver, nodes, pending)
-        if found is not None:
-            return found
-        if kind is not CallKind.METHOD and kind is not CallKind.EXACT:
-            return -1
-        # x = make_parser(); x.feed(): the method of the class make_parser's return annotation
-        # names, else by name, as on any receiver of unknown type
-        owner, _, method = site.target.rpartition(".")
-        made_by = resolver.symbol(owner)
-        if made_by is None or made_by[0] != "function":
-            return -1
-        maker = nodes[resolver.index[made_by[1]]]
-        returned = returned_class(maker.module, maker.returns, resolver)
-        if returned is not None:
-            found = resolver.method(returned, method)
-            return -1 if found is None else found
-        if method in BUILTIN_METHODS:
-            return -1
-        targets = resolver.by_name.get(method) or []
-    if not targets:
-        return -1
-    nodes.append(_Node("", site.target, 0.0, (), discount=discount))
-    pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
-    return len(nodes) - 1
-
-
-def _with_overrides(
-    found: int,
-    site: CallSite,
-    resolver: Resolver,
-    nodes: list[_Node],
-    pending: list[dict[int, float]],
-) -> int:
-    """``self.m()`` may run a subclass's m: the method itself, or a dispatch node that shares
-    the calls between it and the overrides the project's subclasses define."""
-    owner, _, method = site.target.rpartition(".")
-    cls = resolver.symbol(owner)
-    overrides = () if cls is None else resolver.overrides(cls[1], method)
-    if not overrides:
-        return found
-    targets = [found, *(v for v in overrides if v != found)]
-    nodes.append(_Node("", site.target, 0.0, (), overrides=True))
-    pending.append(dict.fromkeys(targets, 1.0 / len(targets)))
-    return len(nodes) - 1
-
-
 def estimate(modules: Iterable[ModuleFacts]) -> Estimate:
     """The estimate over the non-test modules (tests are neither counted nor entry points)."""
     # tens of thousands of small objects, none in a cycle: the cyclic collector, triggered by
@@ -497,9 +373,11 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     nodes, index = _nodes(facts)
     real = len(nodes)  # dispatch nodes come after the functions
     _entries(facts, nodes, index)
+    resolver = Resolver(facts, index)
+    _overrides_not_api(facts, nodes, index, resolver)
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
-    edges = _edges(nodes, Resolver(facts, index), inbound, hooked)
+    calls = edges(nodes, resolver, inbound, hooked)
     for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
         nodes[v].levels = HOOK_LEVELS
@@ -507,7 +385,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
         entry=[node.entry for node in nodes],
         entry_levels=[node.levels for node in nodes],
         runs=[node.runs for node in nodes],
-        calls=edges,
+        calls=calls,
         trips=LOOP_TRIPS,
     )
     freq, best = propagate(graph)

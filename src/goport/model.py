@@ -9,35 +9,10 @@ these, so that it round-trips.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, TypeVar
 
-_T = TypeVar("_T")
-
-
-def fast_pickle(cls: type[_T]) -> type[_T]:
-    """Give a frozen, slotted dataclass a pickle state of plain tuples.
-
-    Pickle carries results from the worker processes back to goport (never to or from the
-    cache, whose entries are data only: ``serial.py``). The dataclass default restores every
-    object through ``dataclasses.fields()``, which is slow for the ~84,000 objects of the
-    standard library; the field names are taken once here instead.
-    """
-    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-    setter: Callable[[object, str, Any], None] = object.__setattr__
-
-    def getstate(self: object) -> tuple[Any, ...]:
-        return tuple([getattr(self, name) for name in names])
-
-    def setstate(self: object, state: tuple[Any, ...]) -> None:
-        for name, value in zip(names, state):
-            setter(self, name, value)
-
-    cls.__getstate__ = getstate  # type: ignore[attr-defined]
-    cls.__setstate__ = setstate  # type: ignore[attr-defined]
-    return cls
+from goport.pickling import fast_pickle
 
 
 class Category(str, Enum):
@@ -181,6 +156,10 @@ class CallKind(str, Enum):
     #: ``getattr(obj, name)(x)``): the target is the number of positional arguments, "*" with
     #: ``*args``; the project stage matches it against the functions taken as values (below)
     INDIRECT = "indirect"
+    #: a call through one of the function's own parameters (``parse_item(text, pos)``): the
+    #: target as INDIRECT's; the project stage matches it first against the functions its
+    #: callers take as values, the ones they may pass
+    PARAM = "param"
     #: not a call: a function taken as a value (stored in a dict or list, passed, assigned,
     #: returned), so an indirect call may run it; the target is resolved as CALL
     REF = "ref"
@@ -328,6 +307,8 @@ class ModuleFacts:
     #: module-level names bound to a function or class by assignment (``_mask = _mask_python``):
     #: (name, absolute target), a binding for calls to resolve through, like an import's
     aliases: tuple[tuple[str, str], ...] = ()
+    #: class-body ``alias = name`` (``__radd__ = __add__``): (absolute class, alias, name)
+    method_aliases: tuple[tuple[str, str, str], ...] = ()
     #: names whose use runs none of its code: literal constants, exceptions, plain enumerations
     inert_names: tuple[str, ...] = ()
 

@@ -75,6 +75,8 @@ class Resolver:
         self.aliases: dict[str, dict[str, list[str]]] = {}
         self.stars: dict[str, list[str]] = {}
         self.classes: dict[str, ClassInfo] = {}
+        #: class -> its body's ``alias = name`` bindings (alias -> name)
+        self.method_aliases: dict[str, dict[str, str]] = {}
         for m in modules:
             table = self.aliases.setdefault(m.module, {})
             for imp in m.imports:
@@ -92,12 +94,18 @@ class Resolver:
                 self.classes[f"{m.module}.{c.qualname}"] = ClassInfo(
                     m.module, c.qualname, c.bases, frozenset(c.methods)
                 )
+            for cls, alias, name in m.method_aliases:
+                self.method_aliases.setdefault(cls, {})[alias] = name
         self.by_name: dict[str, list[int]] = {}  # method name -> the project's methods
         for cls in self.classes:
-            for method in self.classes[cls].methods:
+            for method in sorted(self.classes[cls].methods):  # a frozenset: hash order
                 node = index.get(f"{cls}.{method}")
                 if node is not None:
                     self.by_name.setdefault(method, []).append(node)
+            for alias, method in self.method_aliases.get(cls, {}).items():
+                node = index.get(f"{cls}.{method}")
+                if node is not None and alias not in self.classes[cls].methods:
+                    self.by_name.setdefault(alias, []).append(node)
         self.memo: dict[str, tuple[str, str] | None] = {}
         self.method_memo: dict[tuple[str, str], int | None] = {}
         self.bases_memo: dict[str, tuple[str, ...]] = {}
@@ -213,6 +221,10 @@ class Resolver:
         if info is None:
             return None
         found = self.index.get(f"{cls}.{name}") if name in info.methods else None
+        if found is None and name not in info.methods:
+            other = self.method_aliases.get(cls, {}).get(name)
+            if other is not None:  # _parse = _parse_plain in the class body
+                found = self.method(cls, other, depth)
         if found is None:
             for base in self.bases(cls):
                 found = self.method(base, name, depth + 1)
@@ -262,8 +274,12 @@ class Resolver:
             seen.add(sub)
             if name in self.classes[sub].methods:
                 node = self.index.get(f"{sub}.{name}")
-                if node is not None:
-                    out.append(node)
+            elif name in self.method_aliases.get(sub, ()):  # step = _quick in the subclass
+                node = self.method(sub, name)
+            else:
+                node = None
+            if node is not None and node not in out:
+                out.append(node)
             todo.extend(self._subclasses.get(sub, ()))
         self.overrides_memo[memo_key] = result = tuple(sorted(out))
         return result

@@ -1,0 +1,231 @@
+"""The static estimate's call graph where the callee is not named at the call: calls through a
+parameter, class-body method aliases, template-method hooks; and its determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from goport import hotpath
+from goport.model import CallKind
+from goport.resolve import Resolver
+from tests.unit.test_hotpath import BODY, METHOD_BODY, project
+
+
+def test_a_call_through_a_parameter_reaches_what_the_callers_pass() -> None:
+    """``parse_list(parse_item, text)`` calls ``parse_item`` per element: it runs the functions
+    parse_list's callers take as values (and pass it), not every function the project takes
+    as a value, such as the unrelated handler in a dispatch table."""
+    facts = project(
+        {
+            "app/headers.py": textwrap.dedent(
+                """
+                def parse_list(parse_item, text):
+                    out = []
+                    for part in text.split(","):
+                        out.append(parse_item(part))
+                    return out
+
+                def parse_tokens(text):
+                    return parse_list(_token, text)
+
+                def parse_numbers(text):
+                    return parse_list(_number, text)
+                """
+            )
+            + f"def _token(x):\n{BODY}def _number(x):\n{BODY}def _on_close(x):\n{BODY}"
+            + 'HANDLERS = {"close": _on_close}\n',
+            "app/loop.py": """
+                from app.headers import HANDLERS
+
+                def dispatch(events):
+                    for event in events:
+                        handler = HANDLERS[event.kind]
+                        handler(event)
+                """,
+        }
+    )
+    kinds = {s.kind for fn in facts[0].functions for s in fn.call_sites}
+    assert CallKind.PARAM in kinds
+    est = hotpath.estimate(facts)
+    runs = est.frequencies
+    # parse_list runs once per run of each caller (2 API runs) and once as API itself
+    calls = runs["app.headers:parse_list"] * hotpath.LOOP_TRIPS * hotpath.PARAM_DISPATCH
+    # dispatch's call through a local may run any function taken as a value with one parameter
+    anywhere = hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH / 3
+    assert runs["app.headers:_token"] == pytest.approx(calls / 2 + anywhere)
+    assert runs["app.headers:_number"] == pytest.approx(calls / 2 + anywhere)
+    assert est.chain("app.headers", "_token")[-2:] == (
+        "app.headers:parse_list",
+        "app.headers:_token",
+    )
+    # the dispatch table's handler is reached from dispatch's loop only, not from parse_list
+    assert runs["app.headers:_on_close"] == pytest.approx(anywhere)
+
+
+def test_a_call_through_a_parameter_no_caller_fills_reaches_any_taken_value() -> None:
+    """With no caller in the project passing it a function (a library's callback parameter),
+    a call through a parameter falls back to the functions the project takes as values."""
+    est = hotpath.estimate(
+        project(
+            {
+                "app/api.py": f"def each(callback, items):\n    for item in items:\n"
+                f"        callback(item)\n\ndef _printer(x):\n{BODY}"
+                "DEFAULT = _printer\n",
+            }
+        )
+    )
+    runs = est.frequencies
+    assert runs["app.api:_printer"] == pytest.approx(
+        runs["app.api:each"] * hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH
+    )
+
+
+def test_a_class_body_alias_runs_the_method_it_names() -> None:
+    """``_parse = _parse_plain`` and ``__radd__ = __add__`` in a class body: ``self._parse()``
+    and ``1 + v`` run the named methods; the alias is also found by method name."""
+    code = f"""
+class Vec:
+    def __add__(self, other):
+{METHOD_BODY}
+    __radd__ = __add__
+
+    def _parse_plain(self, x):
+{METHOD_BODY}
+    _parse = _parse_plain
+
+    def parse_all(self, items):
+        for item in items:
+            self._parse(item)
+
+def total(v: Vec, items):
+    for item in items:
+        item._parse(v)
+"""
+    est = hotpath.estimate(project({"app/vec.py": code}))
+    runs = est.frequencies
+    parse_all = runs["app.vec:Vec.parse_all"]
+    by_name = runs["app.vec:total"] * hotpath.LOOP_TRIPS * hotpath.NAME_DISPATCH
+    assert runs["app.vec:Vec._parse_plain"] == pytest.approx(
+        parse_all * hotpath.LOOP_TRIPS + by_name
+    )
+    assert est.chain("app.vec", "Vec._parse_plain")[-2:] == (
+        "app.vec:Vec.parse_all",
+        "app.vec:Vec._parse_plain",
+    )
+
+
+def test_a_subclass_alias_shadows_the_base_method() -> None:
+    code = f"""
+class Base:
+    def run(self, items):
+        for item in items:
+            self.step(item)
+
+    def step(self, x):
+{METHOD_BODY}
+
+class Fast(Base):
+    def _quick(self, x):
+{METHOD_BODY}
+    step = _quick
+
+def go(items):
+    Fast().run(items)
+"""
+    facts = project({"app/k.py": code})
+    _, index = hotpath._nodes(facts)
+    resolver = Resolver(facts, index)
+    assert resolver.method("app.k.Fast", "step") == index["app.k.Fast._quick"]
+    assert resolver.method("app.k.Base", "step") == index["app.k.Base.step"]
+    # Base.run's self.step() may run the base's step or the subclass's alias of _quick
+    runs = hotpath.estimate(facts).frequencies
+    assert runs["app.k:Fast._quick"] == pytest.approx(
+        runs["app.k:Base.run"] * hotpath.LOOP_TRIPS / 2
+    )
+
+
+def test_an_override_of_a_method_its_base_calls_on_self_is_not_an_entry_point() -> None:
+    """A parser combinator's ``parse_impl`` overrides, called through the base's
+    ``self.parse_impl()``, have public names but are the base's protocol: their runs come
+    through that call (so their chain leads back through it), while a public method the base
+    never calls on self (``describe``) stays an entry point of the library's API."""
+    code = f"""
+class Element:
+    def parse(self, text):
+        for _ in text:
+            self.parse_impl(text)
+
+    def parse_impl(self, text):
+{METHOD_BODY}
+    def describe(self):
+{METHOD_BODY}
+
+class Group(Element):
+    pass
+
+class And(Group):
+    def parse_impl(self, text):
+{METHOD_BODY}
+    def describe(self):
+{METHOD_BODY}
+
+class Or(And):
+    def parse_impl(self, text):
+{METHOD_BODY}
+"""
+    est = hotpath.estimate(project({"app/core.py": code}))
+    assert "app.core:And.parse_impl" not in est.entries
+    assert "app.core:Or.parse_impl" not in est.entries  # the hook is two classes up
+    assert "app.core:Element.parse_impl" in est.entries  # the base's own method: its API
+    assert "app.core:And.describe" in est.entries
+    assert est.chain("app.core", "And.parse_impl")[-2:] == (
+        "app.core:Element.parse",
+        "app.core:And.parse_impl",
+    )
+
+
+_TIES = (
+    "class Visitor:\n"
+    "    def visit(self, node):\n"
+    '        getattr(self, "visit_" + node.kind)(node)\n'
+    + "".join(
+        f"    def visit_{c}(self, node):\n        _helper(node)\n" for c in "abcdefghijklmnop"
+    )
+    + f"def _helper(x):\n{BODY}"
+)
+
+
+def test_the_estimate_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
+    """Sixteen visitor methods reached through one ``getattr`` dispatch each call ``_helper``
+    equally often: its best caller is a tie, broken by the order of the graph, which must not
+    come from hashing (PYTHONHASHSEED differs between runs)."""
+    script = tmp_path / "estimate.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import json
+            from goport import hotpath
+            from tests.unit.test_hotpath import project
+            est = hotpath.estimate(project({{"app/v.py": {_TIES!r}}}))
+            print(json.dumps([est.best_caller, est.frequencies], sort_keys=True))
+            """
+        )
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        done = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    best, _ = json.loads(outputs.pop())
+    assert best["app.v:_helper"].startswith("app.v:Visitor.visit_")
