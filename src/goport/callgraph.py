@@ -13,15 +13,18 @@ discounted, to every function it may reach:
   every function the project takes as a value and that accepts as many positional arguments
   (``INDIRECT_DISPATCH``);
 - a call through one of the function's own parameters (``parse_list(parse_item, text)`` calling
-  ``parse_item(part)``): the functions its callers take as values, the ones they may pass it
-  (``PARAM_DISPATCH``); when no caller takes one (a library's callback parameter), as a call
-  through a value.
+  ``parse_item(part)``): the functions its callers take as values, the ones they may pass it,
+  and through a caller that passes its own parameters on, what that caller's callers take
+  (``PARAM_DISPATCH``); when none of them fits the call's arguments (a library's callback
+  parameter), as a call through a value. A parameter the body assigns anew is a value like a
+  local's.
 
 Pure Python over ``ModuleFacts``' call sites; no libcst.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -82,9 +85,11 @@ class Node:
     #: positional arguments it accepts: (fewest, most; -1: any number)
     arity: tuple[int, int] = (0, -1)
     returns: str = ""  # its return annotation, as written ("" without one)
-    #: a dispatch node's discount on the calls it passes on (by name, through a value)
+    #: a dispatch node's discount on the calls it passes on (by name, through a value or a
+    #: parameter)
     discount: float = 1.0
     overrides: bool = False  # a dispatch node to a method and its subclasses' overrides
+    forwards: bool = False  # passes one of its parameters on (a callback it was given, maybe)
 
 
 def edges(
@@ -129,8 +134,9 @@ def edges(
             dispatch = nodes[callee]
             if dispatch.module == "":  # a dispatch node (by name, by value, overrides)
                 weight *= dispatch.discount
-                if inbound is not None and dispatch.overrides:  # each gets its part
-                    for target_node, part in pending[callee - real].items():
+                for target_node, part in pending[callee - real].items():
+                    callers.setdefault(target_node, set()).add(u)
+                    if inbound is not None and dispatch.overrides:  # each gets its part
                         _credit(inbound, nodes, node, target_node, kind, loop, weight * part)
             else:
                 callers.setdefault(callee, set()).add(u)
@@ -158,17 +164,15 @@ def _param_calls(
     callees: dict[tuple[CallKind, str], int],
 ) -> None:
     """Calls through a parameter (``parse_item(s, pos)``) reach the functions the function's
-    callers take as values, the ones they may pass it; with none, any the project takes."""
+    callers take as values (and, through a caller that passes its own parameters on, what that
+    one's callers take), the ones they may pass it; with none that fits, any the project takes."""
     took: dict[int, dict[int, bool]] = {}
     made: dict[tuple[int, str], int] = {}
+    out: dict[int, dict[tuple[int, int], float]] = {}
     for u, site in deferred:
         callee = made.get((u, site.target))
         if callee is None:
-            pool: dict[int, bool] = {}
-            for c in sorted(callers.get(u, ())):
-                if c not in took:
-                    took[c] = taken_values([nodes[c].sites], resolver)
-                pool.update(took[c])
+            pool = _passed(u, callers, nodes, resolver, took)
             callee = _dispatch(
                 nodes, pending, site.target, _fitting(site, nodes, pool), PARAM_DISPATCH
             )
@@ -182,7 +186,38 @@ def _param_calls(
             made[(u, site.target)] = callee
         if callee >= 0:
             at = (callee, min(MAX_LOOP_LEVELS, site.loop_depth))
-            edges[u].append((*at, _weight(site) * nodes[callee].discount))
+            calls = out.setdefault(u, {})
+            calls[at] = calls.get(at, 0.0) + _weight(site) * nodes[callee].discount
+    for u, calls in out.items():  # one edge per callee and level, as the others
+        merged = {(v, level): w for v, level, w in edges[u]}
+        for at, w in calls.items():
+            merged[at] = merged.get(at, 0.0) + w
+        edges[u] = [(v, level, w) for (v, level), w in merged.items()]
+
+
+def _passed(
+    u: int,
+    callers: Mapping[int, set[int]],
+    nodes: list[Node],
+    resolver: Resolver,
+    took: dict[int, dict[int, bool]],
+) -> dict[int, bool]:
+    """The functions ``u``'s callers take as values, and up through the callers that pass
+    their own parameters on (each caller once)."""
+    pool: dict[int, bool] = {}
+    seen = {u}
+    todo = deque(sorted(callers.get(u, ())))
+    while todo:
+        c = todo.popleft()
+        if c in seen:
+            continue
+        seen.add(c)
+        if c not in took:
+            took[c] = taken_values([nodes[c].sites], resolver)
+        pool.update(took[c])
+        if nodes[c].forwards:
+            todo.extend(sorted(callers.get(c, ())))
+    return pool
 
 
 def _weight(site: CallSite) -> float:

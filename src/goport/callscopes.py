@@ -115,6 +115,8 @@ class Scope:
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute
     locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)
     params: set[str] = field(default_factory=set)  # the function's own parameters
+    rebound: set[str] = field(default_factory=set)  # parameters the body assigns anew
+    forwards: bool = False  # passes one of its parameters on as an argument
     indexed: set[str] = field(default_factory=set)  # names used as an index inside a while
     stepped: set[str] = field(default_factory=set)  # names stepped by an integer inside a while
     statements: int = 0
@@ -145,6 +147,7 @@ class Scope:
             while_index_scan=bool(self.indexed & self.stepped),
             recursive=self.recursive,
             loop_regex=self.regex + regex,
+            forwards=self.forwards,
         )
 
 
@@ -181,13 +184,16 @@ class ScopeTracker:
 
         A site on a local name the module does not define names a builtin or a global made at
         run time: ``name()`` and a function taken by that name are dropped, ``obj.m()`` becomes a
-        call of ``.m()`` by name. (A call of a local variable is an INDIRECT site already.)
+        call of ``.m()`` by name. (A call of a local variable is an INDIRECT site already, and
+        so is one of a parameter the body assigns anew: it may run what the body put there.)
         """
         star = "*" in self.ctx.aliases
         names = self.module_names
         out: dict[tuple[str, int, CallKind, int], int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
-            if local and local not in names and not star:
+            if kind is CallKind.PARAM:
+                kind = CallKind.INDIRECT if local in scope.rebound else kind
+            elif local and local not in names and not star:
                 if kind is CallKind.REF:
                     continue  # not a function of the project, nor a method taken by name
                 method = target.rpartition(".")[2]
@@ -315,7 +321,10 @@ class ScopeTracker:
         if len(self.scopes) == 1:
             return  # module level: globals, which the module's own names cover
         if isinstance(target, cst.Name):
-            self.scopes[-1].locals.add(target.value)
+            scope = self.scopes[-1]
+            scope.locals.add(target.value)
+            if target.value in scope.params:
+                scope.rebound.add(target.value)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._bind(element.value)

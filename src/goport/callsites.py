@@ -270,11 +270,16 @@ class CallSiteCollector(RegexCounter):
             self._callbacks(scope, node)
             for arg in node.args:
                 self._value(scope, arg.value)
+                if isinstance(arg.value, cst.Name) and arg.value.value in scope.params:
+                    scope.forwards = True  # a callback it was given may be passed on
 
-    def _indirect(self, node: cst.Call, kind: CallKind = CallKind.INDIRECT) -> None:
-        """A call through a value: by its number of positional arguments ("*": unknown)."""
+    def _indirect(
+        self, node: cst.Call, kind: CallKind = CallKind.INDIRECT, param: str = ""
+    ) -> None:
+        """A call through a value: by its number of positional arguments ("*": unknown); through
+        a parameter, with its name until the function's end tells whether the body rebinds it."""
         unpacked = any(arg.star for arg in node.args)
-        self._add("*" if unpacked else str(len(positional(node))), kind)
+        self._add("*" if unpacked else str(len(positional(node))), kind, param)
 
     def _value(self, scope: Scope, value: cst.BaseExpression) -> None:
         """A function or bound method taken as a value (not called here): an indirect call
@@ -347,7 +352,10 @@ class CallSiteCollector(RegexCounter):
             return
         if name in scope.locals and name not in scope.defs:
             # a parameter or local variable holding a callable
-            self._indirect(node, CallKind.PARAM if name in scope.params else CallKind.INDIRECT)
+            if name in scope.params:
+                self._indirect(node, CallKind.PARAM, name)
+            else:
+                self._indirect(node)
             return
         if self._is_builtin(name):
             if name == "getattr":

@@ -92,12 +92,7 @@ from goport.model import (
     ModuleFacts,
     WorkShape,
 )
-from goport.resolve import (
-    MAX_BASE_DEPTH,
-    Resolver,
-    arity,
-    key,
-)
+from goport.resolve import Resolver, arity, key
 
 __all__ = [
     "BRANCH_TAKEN",
@@ -249,10 +244,20 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[Node], dict[str, int]]:
             node = nodes[at]
             node.work += local_work(work)
             node.sites = (*node.sites, *sites)
+            node.forwards = node.forwards or work.forwards
             return at
         index[name] = len(nodes)
         nodes.append(
-            Node(module, qualname, local_work(work), sites, runs=runs, arity=arity, returns=returns)
+            Node(
+                module,
+                qualname,
+                local_work(work),
+                sites,
+                runs=runs,
+                arity=arity,
+                returns=returns,
+                forwards=work.forwards,
+            )
         )
         return index[name]
 
@@ -282,44 +287,23 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[Node], index: dict[str,
         nodes[index[name]].entry = max(nodes[index[name]].entry, EXPORTED_RUNS)
 
 
-def _overrides_not_api(
-    facts: Sequence[ModuleFacts], nodes: list[Node], index: dict[str, int], resolver: Resolver
-) -> None:
-    """A method that overrides a base class's method the project calls on ``self`` (a template
-    method's hook: ``self.parse_impl()`` in the base) runs through those calls, not as an entry
-    point of its own: its public name is the base's protocol, not the library's API."""
+def _overrides_not_api(nodes: list[Node], resolver: Resolver) -> None:
+    """A subclass's override of a method the project calls on ``self`` or a typed receiver (a
+    template method's hook: a base class's ``self.parse_impl()``) runs through those calls, as
+    one of the overrides they dispatch to: its public name is the base's protocol, not the
+    library's API, so it is no entry point of its own. The method called keeps its entry."""
     hooks: set[int] = set()
     for node in nodes:
         for site in node.sites:
-            if site.kind is CallKind.METHOD:
-                found = resolver.callee(site)
-                if found is not None:
-                    hooks.add(found)
-    for m in facts:
-        for c in m.classes:
-            cls = f"{m.module}.{c.qualname}"
-            bases = resolver.bases(cls)
-            if not bases:
+            if site.kind is not CallKind.METHOD or resolver.callee(site) is None:
                 continue
-            for method in c.methods:
-                at = index.get(f"{cls}.{method}")
-                if at is None or nodes[at].entry <= 0 or nodes[at].entry > EXPORTED_RUNS:
-                    continue
-                if any(resolver.method(a, method) in hooks for a in _ancestors(bases, resolver)):
-                    nodes[at].entry = 0.0
-
-
-def _ancestors(bases: Sequence[str], resolver: Resolver) -> list[str]:
-    """The project classes above a class with these bases, nearest first (at most
-    ``MAX_BASE_DEPTH`` of them)."""
-    seen: dict[str, None] = {}
-    todo = list(bases)
-    while todo and len(seen) < MAX_BASE_DEPTH:
-        cls = todo.pop(0)
-        if cls not in seen:
-            seen[cls] = None
-            todo.extend(resolver.bases(cls))
-    return list(seen)
+            owner, _, method = site.target.rpartition(".")
+            cls = resolver.symbol(owner)
+            if cls is not None:
+                hooks.update(resolver.overrides(cls[1], method))
+    for v in hooks:
+        if nodes[v].entry <= EXPORTED_RUNS:  # a service's or a hook's runs stay
+            nodes[v].entry = 0.0
 
 
 def _public(qualname: str) -> bool:
@@ -374,7 +358,7 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     real = len(nodes)  # dispatch nodes come after the functions
     _entries(facts, nodes, index)
     resolver = Resolver(facts, index)
-    _overrides_not_api(facts, nodes, index, resolver)
+    _overrides_not_api(nodes, resolver)
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
     calls = edges(nodes, resolver, inbound, hooked)

@@ -213,6 +213,7 @@ class WorkShape:
     while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
     recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
     loop_regex: int = 0  # regular-expression searches in loops (.search, .finditer, .sub...)
+    forwards: bool = False  # passes one of its parameters on as an argument (maybe a callback)
 
 
 @fast_pickle

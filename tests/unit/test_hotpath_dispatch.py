@@ -26,20 +26,21 @@ def test_a_call_through_a_parameter_reaches_what_the_callers_pass() -> None:
         {
             "app/headers.py": textwrap.dedent(
                 """
-                def parse_list(parse_item, text):
+                def parse_list(parse_item, text, merge=None):
                     out = []
                     for part in text.split(","):
                         out.append(parse_item(part))
                     return out
 
                 def parse_tokens(text):
-                    return parse_list(_token, text)
+                    return parse_list(_token, text, merge=_pair)
 
                 def parse_numbers(text):
                     return parse_list(_number, text)
                 """
             )
             + f"def _token(x):\n{BODY}def _number(x):\n{BODY}def _on_close(x):\n{BODY}"
+            + f"def _pair(x, y):\n{BODY}"
             + 'HANDLERS = {"close": _on_close}\n',
             "app/loop.py": """
                 from app.headers import HANDLERS
@@ -67,6 +68,8 @@ def test_a_call_through_a_parameter_reaches_what_the_callers_pass() -> None:
     )
     # the dispatch table's handler is reached from dispatch's loop only, not from parse_list
     assert runs["app.headers:_on_close"] == pytest.approx(anywhere)
+    # passed too, but parse_item(part) passes one argument: _pair takes two
+    assert runs["app.headers:_pair"] == 0.0
 
 
 def test_a_call_through_a_parameter_no_caller_fills_reaches_any_taken_value() -> None:
@@ -107,6 +110,9 @@ class Vec:
 def total(v: Vec, items):
     for item in items:
         item._parse(v)
+
+def shift(v: Vec, xs):
+    return [x + v for x in xs]
 """
     est = hotpath.estimate(project({"app/vec.py": code}))
     runs = est.frequencies
@@ -119,6 +125,7 @@ def total(v: Vec, items):
         "app.vec:Vec.parse_all",
         "app.vec:Vec._parse_plain",
     )
+    assert est.chain("app.vec", "Vec.__add__")[-2:] == ("app.vec:shift", "app.vec:Vec.__add__")
 
 
 def test_a_subclass_alias_shadows_the_base_method() -> None:
@@ -191,6 +198,36 @@ class Or(And):
     )
 
 
+def test_an_override_no_call_dispatches_to_stays_an_entry_point() -> None:
+    """Only the overrides a call on ``self`` or a typed receiver may run lose their entry: not
+    a sibling's (``A.show`` calls ``self.render()``, which can run A's or its subclasses' render,
+    never B's), and not one reached by method name on an unknown receiver only."""
+    code = f"""
+class Base:
+    def render(self):
+{METHOD_BODY}
+    def close(self):
+{METHOD_BODY}
+
+class A(Base):
+    def show(self):
+        self.render()
+
+class B(Base):
+    def render(self):
+{METHOD_BODY}
+    def close(self):
+{METHOD_BODY}
+
+def shutdown(things):
+    for thing in things:
+        thing.close()
+"""
+    est = hotpath.estimate(project({"app/s.py": code}))
+    assert "app.s:B.render" in est.entries
+    assert "app.s:B.close" in est.entries
+
+
 _TIES = (
     "class Visitor:\n"
     "    def visit(self, node):\n"
@@ -221,7 +258,8 @@ def test_the_estimate_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     outputs = set()
     for seed in ("1", "2", "3", "4"):
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}
+        path = os.pathsep.join([str(root / "src"), str(root), os.environ.get("PYTHONPATH", "")])
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path}
         done = subprocess.run(
             [sys.executable, str(script)], capture_output=True, text=True, env=env, check=True
         )
@@ -229,3 +267,118 @@ def test_the_estimate_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     assert len(outputs) == 1
     best, _ = json.loads(outputs.pop())
     assert best["app.v:_helper"].startswith("app.v:Visitor.visit_")
+
+
+def test_each_call_through_a_parameter_goes_by_its_own_arguments() -> None:
+    """``apply(f, g, x)`` calls ``f(x)`` and ``g(x, x)``: each reaches the passed function
+    that fits it; and where the callers pass none that fits, the call goes to any function the
+    project takes as a value, as a call through a local does."""
+    code = f"""
+def apply(f, g, x):
+    f(x)
+    g(x, x)
+
+def run(x):
+    apply(_one, _two, x)
+
+def solo(fn, x):
+    fn(x)
+
+def use(x):
+    solo(_two, x)
+
+def _one(a):
+{BODY}
+def _two(a, b):
+{BODY}
+def _three(a):
+{BODY}
+TABLE = [_three]
+"""
+    runs = hotpath.estimate(project({"app/a.py": code})).frequencies
+    # solo's fn(x): the caller passes _two (two parameters); any taken one-parameter function
+    anywhere = runs["app.a:solo"] * hotpath.INDIRECT_DISPATCH / 2  # _one or _three
+    assert runs["app.a:_three"] == pytest.approx(anywhere)
+    per_run = runs["app.a:apply"] * hotpath.PARAM_DISPATCH
+    assert runs["app.a:_one"] == pytest.approx(per_run + anywhere)
+    assert runs["app.a:_two"] == pytest.approx(per_run)
+
+
+def test_a_parameter_passed_on_reaches_what_the_first_caller_passed() -> None:
+    """``api -> outer(_cb, xs) -> inner(fn, xs) -> fn(x)``: outer passes its own parameter on,
+    so inner's call may run what outer's callers pass as well as what outer takes itself."""
+    code = f"""
+_REG = []
+
+def api(xs):
+    outer(_cb, xs)
+
+def outer(fn, xs):
+    _REG.append(_cleanup)
+    inner(fn, xs)
+
+def inner(fn, xs):
+    for x in xs:
+        fn(x)
+
+def _cb(x):
+{BODY}
+def _cleanup(x):
+{BODY}
+"""
+    est = hotpath.estimate(project({"app/w.py": code}))
+    runs = est.frequencies
+    each = runs["app.w:inner"] * hotpath.LOOP_TRIPS * hotpath.PARAM_DISPATCH / 2
+    assert runs["app.w:_cb"] == pytest.approx(each)
+    assert runs["app.w:_cleanup"] == pytest.approx(each)
+    assert est.chain("app.w", "_cb")[-2:] == ("app.w:inner", "app.w:_cb")
+
+
+def test_a_parameter_the_body_assigns_anew_is_a_call_through_a_value() -> None:
+    """``if key is None: key = _identity`` then ``key(item)``: the call may run the default the
+    body put there, which no caller passes."""
+    code = f"""
+def each(items, key=None):
+    if key is None:
+        key = _identity
+    for item in items:
+        key(item)
+
+def _identity(x):
+{BODY}
+"""
+    facts = project({"app/e.py": code})
+    kinds = {s.kind for fn in facts[0].functions for s in fn.call_sites if s.target == "1"}
+    assert kinds == {CallKind.INDIRECT}
+    runs = hotpath.estimate(facts).frequencies
+    assert runs["app.e:_identity"] == pytest.approx(
+        runs["app.e:each"] * hotpath.LOOP_TRIPS * hotpath.INDIRECT_DISPATCH
+    )
+
+
+def test_a_method_called_through_overrides_counts_its_caller_for_its_parameters() -> None:
+    """``self.run(_cb, items)`` may run the base's run or the subclass's: both count the caller,
+    so their calls through ``fn`` reach _cb, not every function taken as a value."""
+    code = f"""
+class Base:
+    def go(self, items):
+        self.run(_cb, items)
+
+    def run(self, fn, items):
+        for item in items:
+            fn(item)
+
+class Sub(Base):
+    def run(self, fn, items):
+        for item in items:
+            fn(item)
+
+def _cb(x):
+{BODY}
+def _other(x):
+{BODY}
+HANDLERS = [_other]
+"""
+    runs = hotpath.estimate(project({"app/o.py": code})).frequencies
+    assert runs["app.o:_other"] == 0.0
+    assert runs["app.o:_cb"] > 0.0
