@@ -63,6 +63,9 @@ INDIRECT_DISPATCH = 0.5
 PARAM_DISPATCH = 0.5
 #: sites that take a function as a value: not calls, the pool indirect calls reach
 _TAKEN = frozenset({CallKind.REF, CallKind.REF_METHOD, CallKind.REF_PREFIX})
+#: callers a call through a parameter looks through for the values passed to it: a chain of
+#: functions passing a callback on is rarely longer, and each look costs a walk of their sites
+MAX_PASSED_CALLERS = 64
 #: a site's runs per run of its caller, by loop level and branch level
 _WEIGHTS = [
     [LOOP_TRIPS**loop * BRANCH_TAKEN**branch for branch in range(MAX_BRANCH_LEVELS + 1)]
@@ -89,7 +92,7 @@ class Node:
     #: parameter)
     discount: float = 1.0
     overrides: bool = False  # a dispatch node to a method and its subclasses' overrides
-    forwards: bool = False  # passes one of its parameters on (a callback it was given, maybe)
+    forwards: frozenset[str] = frozenset()  # its parameters it passes on as arguments
 
 
 def edges(
@@ -134,10 +137,11 @@ def edges(
             dispatch = nodes[callee]
             if dispatch.module == "":  # a dispatch node (by name, by value, overrides)
                 weight *= dispatch.discount
-                for target_node, part in pending[callee - real].items():
-                    callers.setdefault(target_node, set()).add(u)
-                    if inbound is not None and dispatch.overrides:  # each gets its part
-                        _credit(inbound, nodes, node, target_node, kind, loop, weight * part)
+                if dispatch.overrides:  # self.m(): it calls the method or an override
+                    for target_node, part in pending[callee - real].items():
+                        callers.setdefault(target_node, set()).add(u)
+                        if inbound is not None:  # each gets its part
+                            _credit(inbound, nodes, node, target_node, kind, loop, weight * part)
             else:
                 callers.setdefault(callee, set()).add(u)
                 if inbound is not None:
@@ -167,21 +171,26 @@ def _param_calls(
     callers take as values (and, through a caller that passes its own parameters on, what that
     one's callers take), the ones they may pass it; with none that fits, any the project takes."""
     took: dict[int, dict[int, bool]] = {}
+    pools: dict[tuple[int, str], dict[int, bool]] = {}
     made: dict[tuple[int, str], int] = {}
     out: dict[int, dict[tuple[int, int], float]] = {}
     for u, site in deferred:
         callee = made.get((u, site.target))
         if callee is None:
-            pool = _passed(u, callers, nodes, resolver, took)
+            name = site.target.partition("@")[2]
+            pool = pools.get((u, name))
+            if pool is None:
+                pool = pools[(u, name)] = _passed(u, name, callers, nodes, resolver, took)
             callee = _dispatch(
                 nodes, pending, site.target, _fitting(site, nodes, pool), PARAM_DISPATCH
             )
             if callee < 0:
-                found = callees.get((CallKind.INDIRECT, site.target))
+                arguments = site.target.partition("@")[0]
+                found = callees.get((CallKind.INDIRECT, arguments))
                 if found is None:
-                    plain = CallSite(site.target, 0, CallKind.INDIRECT)
+                    plain = CallSite(arguments, 0, CallKind.INDIRECT)
                     found = _callee(plain, resolver, nodes, pending, taken)
-                    callees[(CallKind.INDIRECT, site.target)] = found
+                    callees[(CallKind.INDIRECT, arguments)] = found
                 callee = found
             made[(u, site.target)] = callee
         if callee >= 0:
@@ -197,17 +206,19 @@ def _param_calls(
 
 def _passed(
     u: int,
+    name: str,
     callers: Mapping[int, set[int]],
     nodes: list[Node],
     resolver: Resolver,
     took: dict[int, dict[int, bool]],
 ) -> dict[int, bool]:
-    """The functions ``u``'s callers take as values, and up through the callers that pass
-    their own parameters on (each caller once)."""
+    """The functions ``u``'s callers take as values, and up through the callers that pass on a
+    parameter named as ``u``'s (``outer(fn)`` calling ``inner(fn)``: each caller once, at most
+    ``MAX_PASSED_CALLERS`` of them)."""
     pool: dict[int, bool] = {}
     seen = {u}
     todo = deque(sorted(callers.get(u, ())))
-    while todo:
+    while todo and len(seen) <= MAX_PASSED_CALLERS:
         c = todo.popleft()
         if c in seen:
             continue
@@ -215,7 +226,7 @@ def _passed(
         if c not in took:
             took[c] = taken_values([nodes[c].sites], resolver)
         pool.update(took[c])
-        if nodes[c].forwards:
+        if name in nodes[c].forwards:
             todo.extend(sorted(callers.get(c, ())))
     return pool
 
@@ -229,7 +240,8 @@ def _weight(site: CallSite) -> float:
 def _fitting(site: CallSite, nodes: list[Node], pool: Mapping[int, bool]) -> list[int]:
     """The functions of ``pool`` (each with whether it is bound) that accept as many positional
     arguments as a call through a value passes ("*": any number)."""
-    passed = int(site.target) if site.target.isdigit() else -1
+    arguments = site.target.partition("@")[0]  # "2", or "2@parse_item" through a parameter
+    passed = int(arguments) if arguments.isdigit() else -1
     return [v for v, bound in pool.items() if passed < 0 or accepts(nodes[v].arity, bound, passed)]
 
 

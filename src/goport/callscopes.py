@@ -27,7 +27,7 @@ _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 #: (target, loop depth, branch depth, kind, local name): the local name is "" for a target
 #: resolved through an import, else the module-level name the target starts with (checked once
-#: the module is read)
+#: the module is read); for a call through a parameter, the parameter's, until the function ends
 SiteKey = tuple[str, int, int, CallKind, str]
 
 #: a site on an attribute of ``self`` (``self.block.parse()``, ``self.rows[i]``) carries, instead
@@ -116,7 +116,7 @@ class Scope:
     locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)
     params: set[str] = field(default_factory=set)  # the function's own parameters
     rebound: set[str] = field(default_factory=set)  # parameters the body assigns anew
-    forwards: bool = False  # passes one of its parameters on as an argument
+    forwards: set[str] = field(default_factory=set)  # parameters it passes on as arguments
     indexed: set[str] = field(default_factory=set)  # names used as an index inside a while
     stepped: set[str] = field(default_factory=set)  # names stepped by an integer inside a while
     statements: int = 0
@@ -147,7 +147,7 @@ class Scope:
             while_index_scan=bool(self.indexed & self.stepped),
             recursive=self.recursive,
             loop_regex=self.regex + regex,
-            forwards=self.forwards,
+            forwards=tuple(sorted(self.forwards)),
         )
 
 
@@ -184,16 +184,13 @@ class ScopeTracker:
 
         A site on a local name the module does not define names a builtin or a global made at
         run time: ``name()`` and a function taken by that name are dropped, ``obj.m()`` becomes a
-        call of ``.m()`` by name. (A call of a local variable is an INDIRECT site already, and
-        so is one of a parameter the body assigns anew: it may run what the body put there.)
+        call of ``.m()`` by name. (A call of a local variable is an INDIRECT site already.)
         """
         star = "*" in self.ctx.aliases
         names = self.module_names
         out: dict[tuple[str, int, CallKind, int], int] = {}
         for (target, depth, branch, kind, local), count in scope.sites.items():
-            if kind is CallKind.PARAM:
-                kind = CallKind.INDIRECT if local in scope.rebound else kind
-            elif local and local not in names and not star:
+            if local and local not in names and not star:
                 if kind is CallKind.REF:
                     continue  # not a function of the project, nor a method taken by name
                 method = target.rpartition(".")[2]

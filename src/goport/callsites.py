@@ -28,8 +28,9 @@ What the walk knows without scope analysis (libcst's scope provider costs ~10x a
   ``node.visit()``) is kept as a call of ``m`` by name (kind ATTR), for the project stage to
   match against the project's methods; names of str/list/dict methods (``append``, ``get``,
   ``join``) are left out;
-- a call through a value (a local or parameter, ``table[key](x)``, ``getattr(o, n)(x)``) is kept
-  as an INDIRECT site with its number of positional arguments; a function or bound method taken
+- a call through a value (a local, ``table[key](x)``, ``getattr(o, n)(x)``) is kept as an
+  INDIRECT site with its number of positional arguments, through a parameter the body never
+  binds anew as a PARAM site; a function or bound method taken
   as a value (a dict value, a list, tuple or set item, an argument, an assigned or returned
   value) and ``getattr(obj, "prefix" + name)`` are recorded as REF sites, not calls: the project
   stage matches the first against the second;
@@ -52,6 +53,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from goport import callparams
 from goport.builtin_methods import BUILTIN_METHODS
 from goport.callbacks import positional
 from goport.callregex import RegexCounter
@@ -253,6 +255,22 @@ class CallSiteCollector(RegexCounter):
         ):
             scope.stepped.add(target.value)  # i += 1
 
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().leave_FunctionDef(node)
+        callparams.settle(self.finished[id(node)])
+
+    # a walrus, ``with ... as`` or ``except ... as`` target may bind a parameter anew
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        callparams.rebind(self.scopes[-1], node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        callparams.rebind(self.scopes[-1], node.asname and node.asname.name)
+
+    def visit_ExceptHandler(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.ExceptHandler):
+            callparams.rebind(self.scopes[-1], node.name and node.name.name)
+        super().visit_ExceptHandler(node)
+
     # -- expressions --------------------------------------------------------------------------
     def leave_Call(self, node: cst.Call) -> None:
         scope = self.scopes[-1]
@@ -268,10 +286,13 @@ class CallSiteCollector(RegexCounter):
             self._indirect(node)  # table[key](x), getattr(obj, name)(x), make()(x)
         if node.args:
             self._callbacks(scope, node)
+            # len(xs), isinstance(x, T): a builtin runs no callback it is given
+            builtin = isinstance(func, cst.Name) and self._is_builtin(func.value)
             for arg in node.args:
                 self._value(scope, arg.value)
-                if isinstance(arg.value, cst.Name) and arg.value.value in scope.params:
-                    scope.forwards = True  # a callback it was given may be passed on
+                passed_on = None if builtin else callparams.own_param(scope, arg.value)
+                if passed_on is not None:
+                    scope.forwards.add(passed_on)  # a callback it was given may go on
 
     def _indirect(
         self, node: cst.Call, kind: CallKind = CallKind.INDIRECT, param: str = ""

@@ -244,7 +244,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[Node], dict[str, int]]:
             node = nodes[at]
             node.work += local_work(work)
             node.sites = (*node.sites, *sites)
-            node.forwards = node.forwards or work.forwards
+            node.forwards = node.forwards | frozenset(work.forwards)
             return at
         index[name] = len(nodes)
         nodes.append(
@@ -256,7 +256,7 @@ def _nodes(modules: Sequence[ModuleFacts]) -> tuple[list[Node], dict[str, int]]:
                 runs=runs,
                 arity=arity,
                 returns=returns,
-                forwards=work.forwards,
+                forwards=frozenset(work.forwards),
             )
         )
         return index[name]

@@ -157,8 +157,8 @@ class CallKind(str, Enum):
     #: ``*args``; the project stage matches it against the functions taken as values (below)
     INDIRECT = "indirect"
     #: a call through one of the function's own parameters (``parse_item(text, pos)``): the
-    #: target as INDIRECT's; the project stage matches it first against the functions its
-    #: callers take as values, the ones they may pass
+    #: target as INDIRECT's and the parameter's name, ``2@parse_item``; the project stage
+    #: matches it first against the functions its callers take as values, the ones they may pass
     PARAM = "param"
     #: not a call: a function taken as a value (stored in a dict or list, passed, assigned,
     #: returned), so an indirect call may run it; the target is resolved as CALL
@@ -213,7 +213,7 @@ class WorkShape:
     while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
     recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
     loop_regex: int = 0  # regular-expression searches in loops (.search, .finditer, .sub...)
-    forwards: bool = False  # passes one of its parameters on as an argument (maybe a callback)
+    forwards: tuple[str, ...] = ()  # its parameters it passes on as arguments (sorted)
 
 
 @fast_pickle

@@ -87,7 +87,7 @@ def test_module_names_nested_defs_builtins_and_unknown_locals() -> None:
     )
     assert sites(facts, "outer") == {
         ("pkg.mod.outer.<locals>.inner", 1, C),
-        ("0", 0, CallKind.PARAM),
+        ("0@callback", 0, CallKind.PARAM),
         ("1", 0, I),
         ("render", 0, A),
         ("pkg.mod.Later.build", 0, C),
@@ -519,7 +519,7 @@ def test_parameters_and_assigned_names_shadow_the_modules_functions() -> None:
     )
     # the parameter and the local are values of unknown origin: calls through a value (the
     # parameter's, through what the callers may pass)
-    assert sites(facts, "use") == {("feed", 1, A), ("0", 0, CallKind.PARAM), ("1", 0, I)}
+    assert sites(facts, "use") == {("feed", 1, A), ("0@render", 0, CallKind.PARAM), ("1", 0, I)}
 
 
 H = CallKind.HOOK

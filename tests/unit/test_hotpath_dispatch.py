@@ -382,3 +382,87 @@ HANDLERS = [_other]
     runs = hotpath.estimate(project({"app/o.py": code})).frequencies
     assert runs["app.o:_other"] == 0.0
     assert runs["app.o:_cb"] > 0.0
+
+
+@pytest.mark.parametrize(
+    "rebinding",
+    [
+        "key = key or _identity",  # in a method whose other sites go through self's fields
+        "(key := key or _identity)",
+        "with _identity() as key: pass",
+        "try:\n            pass\n        except ValueError as key:\n            pass",
+    ],
+)
+def test_every_way_of_binding_a_parameter_anew_makes_it_a_plain_value(rebinding: str) -> None:
+    code = f"""
+class Sink:
+    def put(self, x):
+        return x
+
+class Pipe:
+    def __init__(self):
+        self.sink = Sink()
+
+    def each(self, items, key=None):
+        {rebinding}
+        for item in items:
+            self.sink.put(key(item))
+"""
+    facts = project({"app/p.py": code})
+    each = next(fn for fn in facts[0].functions if fn.qualname == "Pipe.each")
+    assert {s.kind for s in each.call_sites if s.target == "1"} == {CallKind.INDIRECT}
+
+
+def test_only_a_call_that_may_run_a_callback_passes_a_parameter_on() -> None:
+    """``mid`` hands its own ``fn`` to ``callable`` only (a builtin runs no callback it is
+    given): api's value does not flow to inner, whose callback is the one mid passes."""
+    code = f"""
+def api(xs):
+    mid(_unrelated, xs)
+
+def mid(fn, xs):
+    if callable(fn) and len(xs):
+        inner(_cb, xs)
+
+def inner(fn, xs):
+    for x in xs:
+        fn(x)
+
+def _cb(x):
+{BODY}
+def _unrelated(x):
+{BODY}
+"""
+    runs = hotpath.estimate(project({"app/m.py": code})).frequencies
+    assert runs["app.m:_unrelated"] == 0.0
+    assert runs["app.m:_cb"] == pytest.approx(
+        runs["app.m:inner"] * hotpath.LOOP_TRIPS * hotpath.PARAM_DISPATCH
+    )
+
+
+def test_a_call_by_method_name_does_not_make_its_caller_pass_values() -> None:
+    """``thread.run()`` on an unknown receiver may reach Runner.run by name, but the function
+    making it passes no callback to it: what it takes (a sort key) stays out of run's pool."""
+    code = f"""
+class Runner:
+    def run(self, fn, items):
+        for item in items:
+            fn(item)
+
+def go(items):
+    r = Runner()
+    r.run(_cb, items)
+
+def other(thread, rows):
+    rows.sort(key=_key)
+    thread.run()
+
+def _cb(x):
+{BODY}
+def _key(x):
+{BODY}
+"""
+    runs = hotpath.estimate(project({"app/r.py": code})).frequencies
+    assert runs["app.r:_cb"] == pytest.approx(
+        runs["app.r:Runner.run"] * hotpath.LOOP_TRIPS * hotpath.PARAM_DISPATCH
+    )
