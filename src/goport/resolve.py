@@ -355,7 +355,7 @@ def taken_values(site_lists: Iterable[Sequence[CallSite]], resolver: Resolver) -
             if found is not None and found not in taken:
                 # a method taken through its class (Class.m) is called with self: unbound
                 taken[found] = kind is CallKind.REF_METHOD
-    for name, methods in resolver.by_name.items():
+    for name, methods in resolver.by_name.items() if prefixes else ():
         if any(name.startswith(prefix) for prefix in prefixes):
             for method in methods:
                 taken.setdefault(method, True)
