@@ -14,10 +14,12 @@ discounted, to every function it may reach:
   (``INDIRECT_DISPATCH``);
 - a call through one of the function's own parameters (``parse_list(parse_item, text)`` calling
   ``parse_item(part)``): the functions its callers take as values, the ones they may pass it,
-  and through a caller that passes its own parameters on, what that caller's callers take
+  and through a caller that passes on a parameter of the same name (to a call that is no
+  builtin), what that caller's callers take, up to ``MAX_PASSED_CALLERS`` callers
   (``PARAM_DISPATCH``); when none of them fits the call's arguments (a library's callback
-  parameter), as a call through a value. A parameter the body assigns anew is a value like a
-  local's.
+  parameter), as a call through a value. A parameter the body binds anew is a value like a
+  local's (``goport.callparams``). Callers count directly and through the overrides a call on
+  ``self`` dispatches to, not through calls by name or through values.
 
 Pure Python over ``ModuleFacts``' call sites; no libcst.
 """
@@ -92,7 +94,8 @@ class Node:
     #: parameter)
     discount: float = 1.0
     overrides: bool = False  # a dispatch node to a method and its subclasses' overrides
-    forwards: frozenset[str] = frozenset()  # its parameters it passes on as arguments
+    #: its parameters it passes on as arguments to calls that are no builtins (not self, cls)
+    forwards: frozenset[str] = frozenset()
 
 
 def edges(
@@ -168,8 +171,9 @@ def _param_calls(
     callees: dict[tuple[CallKind, str], int],
 ) -> None:
     """Calls through a parameter (``parse_item(s, pos)``) reach the functions the function's
-    callers take as values (and, through a caller that passes its own parameters on, what that
-    one's callers take), the ones they may pass it; with none that fits, any the project takes."""
+    callers take as values (and, through a caller that passes on a parameter of that name, what
+    that one's callers take), the ones they may pass it; with none that fits, any the project
+    takes."""
     took: dict[int, dict[int, bool]] = {}
     pools: dict[tuple[int, str], dict[int, bool]] = {}
     made: dict[tuple[int, str], int] = {}

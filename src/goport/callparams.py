@@ -4,12 +4,14 @@
 walk records such a call with the parameter's name, and the project stage (``callgraph``) looks
 for the functions its callers take as values. Two facts decide how far that holds:
 
-- a parameter the body binds anew (an assignment, a ``for`` target, a walrus, ``with ... as``,
-  ``except ... as``) may hold what the body put there: its calls are calls through a value like
+- a parameter the body binds anew (an assignment or augmented assignment, a ``for`` target, a
+  walrus, ``with ... as``, ``except ... as``; not a ``match`` capture, an import or a nested
+  function's ``nonlocal``) may hold what the body put there: its calls are calls through a value like
   a local's (INDIRECT), settled when the function ends;
 - a function that passes one of its own parameters on to a call (not to a builtin, and not its
   ``self`` or ``cls``) may be handing a callback further down: ``forwards`` names them, and the
-  project stage follows a parameter of that name up through such callers.
+  project stage follows a parameter of that name up through such callers (at most
+  ``callgraph.MAX_PASSED_CALLERS``).
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ __all__ = ["own_param", "rebind", "settle"]
 
 
 def rebind(scope: Scope, target: cst.CSTNode | None) -> None:
-    """A binding target that names one of the function's parameters binds it anew."""
+    """A binding target that names one of the function's parameters (or a tuple or list of
+    targets that does) binds it anew."""
     if isinstance(target, cst.Name) and target.value in scope.params:
         scope.rebound.add(target.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            rebind(scope, element.value)
+    elif isinstance(target, cst.StarredElement):
+        rebind(scope, target.value)
 
 
 def own_param(scope: Scope, value: cst.BaseExpression) -> str | None:

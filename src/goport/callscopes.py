@@ -115,8 +115,8 @@ class Scope:
     defs: dict[str, str] = field(default_factory=dict)  # nested def/class name -> absolute
     locals: set[str] = field(default_factory=set)  # parameters and assigned names (functions)
     params: set[str] = field(default_factory=set)  # the function's own parameters
-    rebound: set[str] = field(default_factory=set)  # parameters the body assigns anew
-    forwards: set[str] = field(default_factory=set)  # parameters it passes on as arguments
+    rebound: set[str] = field(default_factory=set)  # parameters the body binds anew
+    forwards: set[str] = field(default_factory=set)  # parameters passed on (callparams)
     indexed: set[str] = field(default_factory=set)  # names used as an index inside a while
     stepped: set[str] = field(default_factory=set)  # names stepped by an integer inside a while
     statements: int = 0

@@ -165,6 +165,7 @@ class CallSiteCollector(RegexCounter):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         if isinstance(node.target, cst.Subscript):
             self.stores[id(node.target)] = "aug"
+        callparams.rebind(self.scopes[-1], node.target)
 
     def visit_Del(self, node: cst.Del) -> None:
         if isinstance(node.target, cst.Subscript):
@@ -259,7 +260,8 @@ class CallSiteCollector(RegexCounter):
         super().leave_FunctionDef(node)
         callparams.settle(self.finished[id(node)])
 
-    # a walrus, ``with ... as`` or ``except ... as`` target may bind a parameter anew
+    # a walrus, ``with ... as``, ``except ... as`` or augmented target may bind a parameter
+    # anew (assignments and for targets: ``_bind``)
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         callparams.rebind(self.scopes[-1], node.target)
 
@@ -267,9 +269,11 @@ class CallSiteCollector(RegexCounter):
         callparams.rebind(self.scopes[-1], node.asname and node.asname.name)
 
     def visit_ExceptHandler(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.ExceptHandler):
+        if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
             callparams.rebind(self.scopes[-1], node.name and node.name.name)
         super().visit_ExceptHandler(node)
+
+    visit_ExceptStarHandler = visit_ExceptHandler
 
     # -- expressions --------------------------------------------------------------------------
     def leave_Call(self, node: cst.Call) -> None:
@@ -286,7 +290,7 @@ class CallSiteCollector(RegexCounter):
             self._indirect(node)  # table[key](x), getattr(obj, name)(x), make()(x)
         if node.args:
             self._callbacks(scope, node)
-            # len(xs), isinstance(x, T): a builtin runs no callback it is given
+            # len(xs), sorted(xs, key=fn): a builtin hands no parameter on to a project function
             builtin = isinstance(func, cst.Name) and self._is_builtin(func.value)
             for arg in node.args:
                 self._value(scope, arg.value)

@@ -213,7 +213,7 @@ class WorkShape:
     while_index_scan: bool = False  # a while loop indexes (x[i]) by a name it steps by +=/-=
     recursive: bool = False  # calls itself directly (its own name, or self.<name> in a method)
     loop_regex: int = 0  # regular-expression searches in loops (.search, .finditer, .sub...)
-    forwards: tuple[str, ...] = ()  # its parameters it passes on as arguments (sorted)
+    forwards: tuple[str, ...] = ()  # parameters passed on to non-builtin calls (callparams)
 
 
 @fast_pickle

@@ -391,6 +391,9 @@ HANDLERS = [_other]
         "(key := key or _identity)",
         "with _identity() as key: pass",
         "try:\n            pass\n        except ValueError as key:\n            pass",
+        "try:\n            pass\n        except* ValueError as key:\n            pass",
+        "with _identity() as (key, other): pass",
+        "key += _identity",
     ],
 )
 def test_every_way_of_binding_a_parameter_anew_makes_it_a_plain_value(rebinding: str) -> None:
