@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import goport_source
-from estimate_ndcg import tree_of
-from measured import HERE, WORK, Spec, Tree, import_path, load_set
+from estimate_ndcg import recorded
+from measured import WORK, Spec, Tree, import_path
 
 from goport import hotpath
 from goport.config import Config
@@ -187,12 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'package':<28}{'callees':>8}{'top':>8}{'seen':>8}{'above':>8}{'none':>8}")
     rows: list[Agreement] = []
     with tempfile.TemporaryDirectory(prefix="goport-chains-") as cache:
-        for spec in load_set(HERE / "measured_set.toml", args.only):
-            tree = tree_of(spec, args.work)
-            recording = args.work / "profiles" / spec.name / "B.json"
-            if tree is None or not recording.is_file():
-                print(f"{spec.name}: no sdist or recording B; run benchmarks/measured.py first")
-                continue
+        for spec, tree, recording in recorded(args.work, args.only):
             row, observed, best = evaluate(spec, tree, recording, Path(cache))
             rows.append(row)
             print(

@@ -23,6 +23,7 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,18 @@ def tree_of(spec: Spec, work: Path) -> Tree | None:
         return None
     base = package_base(sdist, spec.packages)
     return Tree(sdist, base, evaluated_modules(sdist, base, spec.packages))
+
+
+def recorded(work: Path, only: Sequence[str]) -> Iterator[tuple[Spec, Tree, Path]]:
+    """The measured set's packages whose sdist and recording B measured.py left in ``work``;
+    each of the others gets a note."""
+    for spec in load_set(HERE / "measured_set.toml", only):
+        tree = tree_of(spec, work)
+        recording = work / "profiles" / spec.name / "B.json"
+        if tree is None or not recording.is_file():
+            print(f"{spec.name}: no sdist or recording B; run benchmarks/measured.py first")
+            continue
+        yield spec, tree, recording
 
 
 def rankings(tree: Tree, cache: Path) -> tuple[dict[str, Ranking], float]:
@@ -102,12 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{goport_source()}; python {sys.version.split()[0]}")
     print(f"{'package':<28}" + "".join(f"{n:>10}" for n in COLUMNS) + f"{'scan s':>9}")
     with tempfile.TemporaryDirectory(prefix="goport-estimate-") as cache:
-        for spec in load_set(HERE / "measured_set.toml", args.only):
-            tree = tree_of(spec, args.work)
-            recording = args.work / "profiles" / spec.name / "B.json"
-            if tree is None or not recording.is_file():
-                print(f"{spec.name}: no sdist or recording B; run benchmarks/measured.py first")
-                continue
+        for spec, tree, recording in recorded(args.work, args.only):
             truth = read_recording(recording, spec, tree).shares()
             ranks, seconds = rankings(tree, Path(cache))
             row = {n: ndcg(r, truth) for n, r in ranks.items()}

@@ -109,9 +109,9 @@ def edges(
     With ``inbound``, also sums per callee the loop-weighted calls from other modules' loops
     (``[0]``) and the protocol calls syntax makes on its class's instances (``[1]``).
 
-    A call of ``.m()`` by name goes to a dispatch node for ``m`` (appended to ``nodes``, no work
-    of its own), which passes its runs on to every project method named m in equal parts: one
-    edge per site and per method instead of one per site and method.
+    A call of ``.m()`` by name goes to a dispatch node (appended to ``nodes``, no work of its
+    own) passing its runs on to every project method named m in equal parts; one on ``self``
+    that subclasses override, to a node listing the method called first, then the overrides.
     """
     edges: list[list[Edge]] = []
     callees: dict[tuple[CallKind, str], int] = {}  # resolved once per kind and target; -1: none

@@ -80,10 +80,9 @@ from goport.callgraph import (
     Node,
     edges,
 )
-from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Graph, propagate
+from goport.frequencies import FREQ_CAP, MAX_CHAIN_LEVELS, RECURSION_RUNS, Edge, Graph, propagate
 from goport.model import (
     MODULE_SCOPE,
-    CallKind,
     CallSite,
     Category,
     FunctionEstimate,
@@ -287,23 +286,17 @@ def _entries(modules: Sequence[ModuleFacts], nodes: list[Node], index: dict[str,
         nodes[index[name]].entry = max(nodes[index[name]].entry, EXPORTED_RUNS)
 
 
-def _overrides_not_api(nodes: list[Node], resolver: Resolver) -> None:
+def _overrides_not_api(nodes: list[Node], calls: Sequence[Sequence[Edge]], real: int) -> None:
     """A subclass's override of a method the project calls on ``self`` or a typed receiver (a
     template method's hook: a base class's ``self.parse_impl()``) runs through those calls, as
-    one of the overrides they dispatch to: its public name is the base's protocol, not the
-    library's API, so it is no entry point of its own. The method called keeps its entry."""
-    hooks: set[int] = set()
-    for node in nodes:
-        for site in node.sites:
-            if site.kind is not CallKind.METHOD or resolver.callee(site) is None:
-                continue
-            owner, _, method = site.target.rpartition(".")
-            cls = resolver.symbol(owner)
-            if cls is not None:
-                hooks.update(resolver.overrides(cls[1], method))
-    for v in hooks:
-        if nodes[v].entry <= EXPORTED_RUNS:  # a service's or a hook's runs stay
-            nodes[v].entry = 0.0
+    one of the overrides their dispatch node passes them on to: its public name is the base's
+    protocol, not the library's API, so it is no entry point of its own. The method called (the
+    dispatch node's first callee) keeps its entry."""
+    for at in range(real, len(nodes)):
+        if nodes[at].overrides:
+            for v, _, _ in calls[at][1:]:
+                if nodes[v].entry <= EXPORTED_RUNS:  # a service's or a hook's runs stay
+                    nodes[v].entry = 0.0
 
 
 def _public(qualname: str) -> bool:
@@ -358,10 +351,10 @@ def _estimate(facts: list[ModuleFacts]) -> Estimate:
     real = len(nodes)  # dispatch nodes come after the functions
     _entries(facts, nodes, index)
     resolver = Resolver(facts, index)
-    _overrides_not_api(nodes, resolver)
     inbound: dict[int, list[float]] = {}
     hooked: set[int] = set()
     calls = edges(nodes, resolver, inbound, hooked)
+    _overrides_not_api(nodes, calls, real)
     for v in hooked:  # the interpreter calls it per event, however often it was installed
         nodes[v].entry = max(nodes[v].entry, HOOK_RUNS)
         nodes[v].levels = HOOK_LEVELS
